@@ -1,0 +1,3 @@
+namespace Marketplace.Contracts.Orders;
+
+public record OrderItem(string ItemId, string Content);

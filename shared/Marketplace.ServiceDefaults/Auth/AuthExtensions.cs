@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Marketplace.ServiceDefaults.Auth;
+
+public static class AuthExtensions
+{
+    public static WebApplicationBuilder AddMarketplaceAuth(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection("Auth");
+        builder.Services.Configure<AuthOptions>(section);
+        var auth = section.Get<AuthOptions>() ?? new AuthOptions();
+        var key = auth.KeyBytes();
+        builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(o =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = AuthOptions.Issuer,
+                    ValidAudience = AuthOptions.Audience,
+                    IssuerSigningKey = new SymmetricSecurityKey(key),
+                    NameClaimType = Caller.NameClaim,
+                    RoleClaimType = Caller.RoleClaim,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+            });
+        builder.Services.AddAuthorizationBuilder()
+            // Every endpoint requires a signed-in caller unless it opts out (health, OpenAPI, sign-in).
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Roles.Enterprise, p => p.RequireRole(Roles.Enterprise))
+            .AddPolicy(Roles.Vendor, p => p.RequireRole(Roles.Vendor))
+            .AddPolicy(Roles.Worker, p => p.RequireRole(Roles.Worker))
+            .AddPolicy(Roles.Operator, p => p.RequireRole(Roles.Operator))
+            .AddPolicy("enterprise-or-operator", p => p.RequireRole(Roles.Enterprise, Roles.Operator))
+            .AddPolicy("worker-or-operator", p => p.RequireRole(Roles.Worker, Roles.Operator));
+        return builder;
+    }
+}

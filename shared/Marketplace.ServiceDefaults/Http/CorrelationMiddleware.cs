@@ -1,0 +1,20 @@
+using Marketplace.ServiceDefaults.Messaging;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Marketplace.ServiceDefaults.Http;
+
+/// <summary>Takes the caller's X-Correlation-Id (or makes one), echoes it, and puts it in every log line and outgoing message.</summary>
+internal sealed class CorrelationMiddleware(RequestDelegate next, ILogger<CorrelationMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var id = Guid.TryParse(context.Request.Headers[Correlation.Header], out var given) ? given : Guid.CreateVersion7();
+        Correlation.Current = id;
+        context.Response.Headers[Correlation.Header] = id.ToString();
+        using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))
+        {
+            await next(context);
+        }
+    }
+}

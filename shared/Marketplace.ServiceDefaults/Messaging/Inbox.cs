@@ -1,0 +1,19 @@
+using Dapper;
+using Npgsql;
+
+namespace Marketplace.ServiceDefaults.Messaging;
+
+/// <summary>Makes a consumer idempotent: call inside the transaction that applies the message's effect.</summary>
+public static class Inbox
+{
+    /// <returns>false when this consumer has already applied the message: skip the effect and commit.</returns>
+    public static async Task<bool> TryRecordAsync(NpgsqlTransaction tx, Guid? messageId, string consumer)
+    {
+        if (messageId is null) throw new InvalidOperationException("A message without a MessageId cannot be de-duplicated");
+        const string sql = """
+            INSERT INTO inbox_messages (message_id, consumer) VALUES (@messageId, @consumer)
+            ON CONFLICT DO NOTHING
+            """;
+        return await tx.Connection!.ExecuteAsync(sql, new { messageId, consumer }, tx) == 1;
+    }
+}

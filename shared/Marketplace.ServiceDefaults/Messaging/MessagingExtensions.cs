@@ -1,0 +1,79 @@
+using MassTransit;
+using Marketplace.ServiceDefaults.Data;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Marketplace.ServiceDefaults.Messaging;
+
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// MassTransit on RabbitMQ with publisher confirms and quorum queues; queues are named
+    /// &lt;service&gt;-&lt;consumer&gt; so each service gets its own copy of an event and instances compete.
+    /// </summary>
+    public static WebApplicationBuilder AddMessaging(this WebApplicationBuilder builder, Action<IBusRegistrationConfigurator> consumers)
+    {
+        var rabbit = builder.Configuration.GetSection("RabbitMq").Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+        builder.Services.AddSingleton(rabbit);
+        var service = builder.Services.BuildServiceIdentity();
+        var endpoints = new ReceiveEndpointNames();
+        builder.Services.AddSingleton(endpoints);
+
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service.Name, false));
+            consumers(x);
+            x.AddConfigureEndpointsCallback((context, name, cfg) =>
+            {
+                endpoints.Add(name);
+                if (cfg is IRabbitMqReceiveEndpointConfigurator rabbitEndpoint)
+                {
+                    rabbitEndpoint.SetQuorumQueue();
+                }
+                cfg.UseMessageRetry(r => r.Intervals(200, 1000, 3000, 5000));
+                cfg.UseConsumeFilter(typeof(CorrelationConsumeFilter<>), context);
+            });
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>
+                {
+                    h.Username(rabbit.Username);
+                    h.Password(rabbit.Password);
+                    h.PublisherConfirmation = true;
+                    h.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
+                });
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        builder.Services.AddOptions<MassTransitHostOptions>().Configure(o =>
+        {
+            // Start even when the broker is down: the outbox keeps what must be sent until it returns.
+            o.WaitUntilStarted = false;
+            o.StopTimeout = TimeSpan.FromSeconds(10);
+        });
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<Outbox>();
+        builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddSingleton<DeadLetters>();
+        return builder;
+    }
+
+    private static ServiceIdentity BuildServiceIdentity(this IServiceCollection services) =>
+        (ServiceIdentity)services.Single(d => d.ServiceType == typeof(ServiceIdentity)).ImplementationInstance!;
+}
+
+/// <summary>The receive endpoints (queues) this service consumes from; their error queues are &lt;name&gt;_error.</summary>
+public sealed class ReceiveEndpointNames
+{
+    private readonly HashSet<string> _names = [];
+
+    public void Add(string name)
+    {
+        lock (_names) _names.Add(name);
+    }
+
+    public IReadOnlyList<string> All
+    {
+        get { lock (_names) return _names.Order().ToList(); }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace Marketplace.ServiceDefaults.Messaging;
+
+/// <summary>
+/// Writes messages in the caller's transaction, so a state change and the messages it causes
+/// commit together or not at all. The relay publishes them afterwards.
+/// </summary>
+public sealed class Outbox(OutboxSignal signal)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<Guid> AddAsync<T>(NpgsqlTransaction tx, T message) where T : class
+    {
+        var messageId = NewId();
+        const string sql = """
+            INSERT INTO outbox_messages (message_id, message_type, body, correlation_id)
+            VALUES (@messageId, @messageType, @body::jsonb, @correlationId)
+            """;
+        await tx.Connection!.ExecuteAsync(sql, new
+        {
+            messageId,
+            messageType = typeof(T).FullName + ", " + typeof(T).Assembly.GetName().Name,
+            body = JsonSerializer.Serialize(message, Json),
+            correlationId = Correlation.Current,
+        }, tx);
+        // Wake the relay once the caller commits; polling covers a wake-up that comes too early.
+        signal.Notify();
+        return messageId;
+    }
+
+    private static Guid NewId() => Guid.CreateVersion7();
+}
+
+public sealed class OutboxSignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Notify()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            try { _signal.Release(); } catch (SemaphoreFullException) { }
+        }
+    }
+
+    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+}

@@ -1,0 +1,103 @@
+using System.Reflection;
+using System.Text.Json;
+using Dapper;
+using Marketplace.ServiceDefaults.Auth;
+using Marketplace.ServiceDefaults.Data;
+using Marketplace.ServiceDefaults.Http;
+using Marketplace.ServiceDefaults.Jobs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Marketplace.ServiceDefaults;
+
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>What every service has: its database (migrated at start), structured logs, auth, ProblemDetails, health, OpenAPI, jobs.</summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName, Assembly serviceAssembly)
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        var identity = new ServiceIdentity(serviceName, serviceAssembly);
+        builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+
+        var postgres = builder.Configuration.GetSection("Postgres").Get<PostgresOptions>() ?? new PostgresOptions();
+        var connection = new NpgsqlConnectionStringBuilder(postgres.ConnectionString)
+        {
+            Database = postgres.Database ?? $"marketplace_{serviceName}",
+        };
+        builder.Services.Configure<PostgresOptions>(builder.Configuration.GetSection("Postgres"));
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connection.ConnectionString));
+        // Hosted services start in registration order: migrate before the bus, the relay and the jobs start.
+        builder.Services.AddHostedService<MigrationHostedService>();
+        builder.Services.Configure<JobRunnerOptions>(builder.Configuration.GetSection("Jobs"));
+        builder.Services.AddHostedService<JobRunner>();
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
+
+        builder.AddMarketplaceAuth();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<CorrelationMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealth }).AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapOperations();
+        return app;
+    }
+
+    private static Task WriteHealth(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
+        }));
+    }
+}
+
+internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            var migrated = await connection.ExecuteScalarAsync<bool>("SELECT to_regclass('outbox_messages') IS NOT NULL");
+            return migrated ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("not migrated yet");
+        }
+        catch (Exception e)
+        {
+            return HealthCheckResult.Unhealthy(e.Message);
+        }
+    }
+}
