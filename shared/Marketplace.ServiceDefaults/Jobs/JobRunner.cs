@@ -79,7 +79,10 @@ public sealed class JobRunner(
             """;
         foreach (var name in await connection.QueryAsync<string>(due, transaction: tx))
         {
-            if (_handlers.ContainsKey(name))
+            // A recurring job still waiting or running is not queued a second time.
+            var pending = await connection.ExecuteScalarAsync<bool>(
+                "SELECT EXISTS (SELECT 1 FROM jobs WHERE name = @name AND status IN ('scheduled', 'running'))", new { name }, tx);
+            if (_handlers.ContainsKey(name) && !pending)
                 await JobScheduler.ScheduleAsync(tx, name, null, DateTimeOffset.UtcNow, maxAttempts: 3);
         }
         await tx.CommitAsync(ct);

@@ -22,7 +22,7 @@ public static class JobScheduler
             name,
             payload = JsonSerializer.Serialize(payload ?? new { }, Jobs.Json),
             uniqueKey,
-            runAt,
+            runAt = runAt.ToUniversalTime(),
             maxAttempts,
         }, tx);
     }

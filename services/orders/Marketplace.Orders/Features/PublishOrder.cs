@@ -1,0 +1,39 @@
+using Dapper;
+using Marketplace.Contracts.Orders;
+using Marketplace.Orders.Domain;
+using Marketplace.ServiceDefaults.Auth;
+using Marketplace.ServiceDefaults.Http;
+using Marketplace.ServiceDefaults.Messaging;
+using Npgsql;
+
+namespace Marketplace.Orders.Features;
+
+/// <summary>The enterprise publishes a draft (or retries after funding failed): settlement will escrow its budget.</summary>
+public static class PublishOrder
+{
+    public static RouteGroupBuilder MapPublishOrder(this RouteGroupBuilder group)
+    {
+        group.MapPost("/{id:guid}/publish", Handle).RequireAuthorization(Roles.Enterprise);
+        return group;
+    }
+
+    private static async Task<Results<Accepted<OrderView>, ProblemHttpResult>> Handle(
+        Guid id, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
+    {
+        var caller = Caller.From(http.User);
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var status = await connection.ExecuteScalarAsync<string?>(
+            "SELECT status FROM orders WHERE id = @id AND enterprise_org_id = @OrgId FOR UPDATE", new { id, caller.OrgId }, tx);
+        if (status is null) return Problems.NotFound($"Order {id}");
+        if (!OrderStatus.CanMove(status, OrderStatus.Published))
+            return Problems.Conflict($"Order {id} is {status}; only a draft (or an order whose funding failed) can be published.", status);
+
+        await OrderTransitions.MoveAsync(tx, id, status, OrderStatus.Published);
+        var order = (await OrderView.FindAsync(connection, id, null, tx))!;
+        await outbox.AddAsync(tx, new OrderPublished(order.Id, order.EnterpriseOrgId, order.Title, order.Mode, order.TaskType,
+            order.Budget, order.Currency, order.Deadline, clock.GetUtcNow()));
+        await tx.CommitAsync();
+        return TypedResults.Accepted($"/orders/{id}", order);
+    }
+}

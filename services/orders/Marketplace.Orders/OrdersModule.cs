@@ -1,0 +1,33 @@
+using Marketplace.Orders.Consumers;
+using Marketplace.Orders.Domain;
+using Marketplace.Orders.Features;
+using Marketplace.ServiceDefaults.Http;
+using Marketplace.ServiceDefaults.Messaging;
+
+namespace Marketplace.Orders;
+
+public static class OrdersModule
+{
+    public static WebApplicationBuilder AddOrders(this WebApplicationBuilder builder)
+    {
+        builder.AddMessaging(x =>
+        {
+            x.AddConsumer<OrderFundedConsumer>();
+            x.AddConsumer<OrderFundingFailedConsumer>();
+            x.AddConsumer<OrderWorkCompletedConsumer>();
+        });
+        builder.Services.Configure<FeeOptions>(builder.Configuration.GetSection("Orders"));
+        builder.Services.AddValidator<CreateOrder.Request, CreateOrder.Validator>();
+        return builder;
+    }
+
+    public static WebApplication MapOrders(this WebApplication app)
+    {
+        app.MapGroup("/orders").WithTags("Orders")
+            .MapCreateOrder()
+            .MapGetOrder()
+            .MapListOrders()
+            .MapPublishOrder();
+        return app;
+    }
+}

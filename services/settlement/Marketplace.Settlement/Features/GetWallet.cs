@@ -1,0 +1,40 @@
+using Dapper;
+using Marketplace.ServiceDefaults.Auth;
+using Marketplace.Settlement.Domain;
+using Npgsql;
+
+namespace Marketplace.Settlement.Features;
+
+public static class GetWallet
+{
+    public sealed record Response(Guid OrganisationId, string Currency, decimal Available, decimal InEscrow);
+
+    public static RouteGroupBuilder MapGetWallet(this RouteGroupBuilder group)
+    {
+        group.MapGet("/", Handle).RequireAuthorization(Roles.Enterprise);
+        return group;
+    }
+
+    private static async Task<Ok<Response>> Handle(HttpContext http, NpgsqlDataSource db)
+    {
+        var caller = Caller.From(http.User);
+        const string currency = "CNY";
+        await using var connection = await db.OpenConnectionAsync();
+        // Escrow accounts are per order; the orders this organisation funded are the escrow transactions it booked.
+        const string sql = """
+            SELECT
+              coalesce((SELECT -balance FROM accounts WHERE code = @walletCode), 0) AS available,
+              coalesce((SELECT -sum(a.balance) FROM accounts a
+                        WHERE a.kind = 'escrow' AND a.currency = @currency AND a.owner_id IN (
+                          SELECT t.order_id FROM ledger_transactions t
+                          JOIN postings p ON p.transaction_id = t.id
+                          WHERE t.kind = 'escrow' AND p.account_id = (SELECT id FROM accounts WHERE code = @walletCode))), 0) AS in_escrow
+            """;
+        var row = await connection.QuerySingleAsync<(decimal Available, decimal InEscrow)>(sql, new
+        {
+            walletCode = AccountRef.Wallet(caller.OrgId, currency).Code,
+            currency,
+        });
+        return TypedResults.Ok(new Response(caller.OrgId, currency, row.Available, row.InEscrow));
+    }
+}

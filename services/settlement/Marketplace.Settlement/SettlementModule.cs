@@ -1,0 +1,29 @@
+using Marketplace.ServiceDefaults.Http;
+using Marketplace.ServiceDefaults.Messaging;
+using Marketplace.Settlement.Consumers;
+using Marketplace.Settlement.Features;
+
+namespace Marketplace.Settlement;
+
+public static class SettlementModule
+{
+    public static WebApplicationBuilder AddSettlement(this WebApplicationBuilder builder)
+    {
+        builder.AddMessaging(x =>
+        {
+            x.AddConsumer<OrderPublishedConsumer>();
+            x.AddConsumer<AssignmentsApprovedConsumer>();
+            x.AddConsumer<PayoutSentConsumer>();
+        });
+        builder.Services.AddValidator<Deposit.Request, Deposit.Validator>();
+        return builder;
+    }
+
+    public static WebApplication MapSettlement(this WebApplication app)
+    {
+        app.MapGroup("/wallet").WithTags("Wallet").MapDeposit().MapGetWallet();
+        app.MapGroup("/reports").WithTags("Reports").MapPeriodReport();
+        app.MapGroup("/accounts").WithTags("Accounts").MapListAccounts();
+        return app;
+    }
+}

@@ -1,0 +1,22 @@
+using Marketplace.ServiceDefaults.Auth;
+using Marketplace.ServiceDefaults.Http;
+using Npgsql;
+
+namespace Marketplace.Tasks.Features;
+
+public static class GetAssignment
+{
+    public static RouteGroupBuilder MapGetAssignment(this RouteGroupBuilder group)
+    {
+        group.MapGet("/{id:guid}", Handle).RequireAuthorization(p => p.RequireRole(Roles.Worker, Roles.Enterprise, Roles.Operator));
+        return group;
+    }
+
+    private static async Task<IResult> Handle(Guid id, HttpContext http, NpgsqlDataSource db)
+    {
+        var caller = Caller.From(http.User);
+        await using var connection = await db.OpenConnectionAsync();
+        var assignment = await AssignmentView.FindAsync(connection, id, caller);
+        return assignment is null ? Problems.NotFound($"Assignment {id}") : TypedResults.Ok(assignment);
+    }
+}

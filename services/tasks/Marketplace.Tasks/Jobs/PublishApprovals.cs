@@ -1,0 +1,76 @@
+using Dapper;
+using Marketplace.Contracts.Tasks;
+using Marketplace.ServiceDefaults.Jobs;
+using Marketplace.ServiceDefaults.Messaging;
+using Npgsql;
+
+namespace Marketplace.Tasks.Jobs;
+
+/// <summary>
+/// Gathers approvals not yet announced into AssignmentsApproved batches (up to 500 each), and announces orders whose
+/// every assignment is approved. Rows are claimed with SKIP LOCKED, so instances running this at once split the work.
+/// </summary>
+public sealed class PublishApprovals(NpgsqlDataSource db, Outbox outbox, TimeProvider clock) : IJobHandler
+{
+    public const string Name = "publish-approvals";
+    private const int BatchSize = 500;
+
+    string IJobHandler.Name => Name;
+
+    public async Task RunAsync(JobContext job, CancellationToken ct)
+    {
+        while (await PublishBatchAsync(ct) == BatchSize) { }
+        await AnnounceCompletedOrdersAsync(ct);
+    }
+
+    /// <summary>
+    /// Separate from batching so that two instances batching parts of one order cannot each miss the other's part.
+    /// The UPDATE re-checks completed_at under the row lock, so an order is announced once.
+    /// </summary>
+    private async Task AnnounceCompletedOrdersAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        const string complete = """
+            UPDATE task_orders o SET completed_at = now()
+            WHERE o.completed_at IS NULL AND o.approved_assignments = o.total_assignments
+              AND NOT EXISTS (SELECT 1 FROM assignments a
+                              WHERE a.order_id = o.order_id AND (a.status <> 'approved' OR a.approval_batch_id IS NULL))
+            RETURNING o.order_id, o.approved_assignments
+            """;
+        foreach (var (orderId, approved) in await connection.QueryAsync<(Guid OrderId, int Approved)>(complete, transaction: tx))
+        {
+            await outbox.AddAsync(tx, new OrderWorkCompleted(orderId, approved, clock.GetUtcNow()));
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task<int> PublishBatchAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        const string claim = """
+            SELECT a.id AS assignment_id, a.order_id, a.worker_id, o.worker_reward, o.platform_fee, o.currency, a.auto_approved, a.approved_at
+            FROM assignments a JOIN task_orders o ON o.order_id = a.order_id
+            WHERE a.status = 'approved' AND a.approval_batch_id IS NULL
+            ORDER BY a.approved_at
+            LIMIT @BatchSize
+            FOR UPDATE OF a SKIP LOCKED
+            """;
+        var approvals = (await connection.QueryAsync<Row>(claim, new { BatchSize }, tx)).ToList();
+        if (approvals.Count > 0)
+        {
+            var batchId = Guid.CreateVersion7();
+            await connection.ExecuteAsync("UPDATE assignments SET approval_batch_id = @batchId WHERE id = ANY(@ids)",
+                new { batchId, ids = approvals.Select(a => a.AssignmentId).ToArray() }, tx);
+            await outbox.AddAsync(tx, new AssignmentsApproved(batchId, approvals.Select(a => new ApprovedAssignment(
+                a.AssignmentId, a.OrderId, a.WorkerId, a.WorkerReward, a.PlatformFee, a.Currency, a.AutoApproved,
+                new DateTimeOffset(a.ApprovedAt, TimeSpan.Zero))).ToList(), clock.GetUtcNow()));
+        }
+        await tx.CommitAsync(ct);
+        return approvals.Count;
+    }
+
+    private sealed record Row(Guid AssignmentId, Guid OrderId, Guid WorkerId, decimal WorkerReward, decimal PlatformFee,
+        string Currency, bool AutoApproved, DateTime ApprovedAt);
+}

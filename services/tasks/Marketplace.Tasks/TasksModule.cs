@@ -1,0 +1,34 @@
+using Marketplace.ServiceDefaults.Http;
+using Marketplace.ServiceDefaults.Jobs;
+using Marketplace.ServiceDefaults.Messaging;
+using Marketplace.Tasks.Consumers;
+using Marketplace.Tasks.Domain;
+using Marketplace.Tasks.Features;
+using Marketplace.Tasks.Jobs;
+
+namespace Marketplace.Tasks;
+
+public static class TasksModule
+{
+    public static WebApplicationBuilder AddTasks(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection("Tasks").Get<TasksOptions>() ?? new TasksOptions();
+        builder.Services.Configure<TasksOptions>(builder.Configuration.GetSection("Tasks"));
+        builder.AddMessaging(x => x.AddConsumer<OrderReadyForWorkConsumer>());
+        builder.Services.AddJob<AutoApproveAssignment>();
+        builder.Services.AddRecurringJob<PublishApprovals>(PublishApprovals.Name, options.ApprovalPublishInterval);
+        builder.Services.AddValidator<SubmitAnswer.Request, SubmitAnswer.Validator>();
+        return builder;
+    }
+
+    public static WebApplication MapTasks(this WebApplication app)
+    {
+        app.MapGroup("/assignments").WithTags("Assignments")
+            .MapClaimAssignment()
+            .MapSubmitAnswer()
+            .MapApproveAssignment()
+            .MapGetAssignment();
+        app.MapGroup("/orders").WithTags("Orders").MapListOrderAssignments();
+        return app;
+    }
+}
