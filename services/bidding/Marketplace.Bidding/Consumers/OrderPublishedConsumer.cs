@@ -1,0 +1,30 @@
+using Dapper;
+using MassTransit;
+using Marketplace.Contracts.Orders;
+using Marketplace.ServiceDefaults.Messaging;
+using Npgsql;
+
+namespace Marketplace.Bidding.Consumers;
+
+public sealed class OrderPublishedConsumer(NpgsqlDataSource db) : IConsumer<OrderPublished>
+{
+    public async Task Consume(ConsumeContext<OrderPublished> context)
+    {
+        var order = context.Message;
+        await using var connection = await db.OpenConnectionAsync(context.CancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(context.CancellationToken);
+        if (await Inbox.TryRecordAsync(tx, context.MessageId, nameof(OrderPublishedConsumer)))
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO open_orders (order_id, enterprise_org_id, title, mode, task_type, budget, currency, deadline, published_at)
+                VALUES (@OrderId, @EnterpriseOrgId, @Title, @Mode, @TaskType, @Budget, @Currency, @deadline, @publishedAt)
+                ON CONFLICT (order_id) DO UPDATE SET published_at = EXCLUDED.published_at
+                """, new
+            {
+                order.OrderId, order.EnterpriseOrgId, order.Title, order.Mode, order.TaskType, order.Budget, order.Currency,
+                deadline = order.Deadline.ToUniversalTime(), publishedAt = order.OccurredAt.ToUniversalTime(),
+            }, tx);
+        }
+        await tx.CommitAsync(context.CancellationToken);
+    }
+}

@@ -1,0 +1,37 @@
+using Dapper;
+using Npgsql;
+
+namespace Marketplace.Payouts.Rail;
+
+/// <summary>
+/// An in-process stand-in for a bank, keeping its own books in the payouts database so every instance sees the same bank.
+/// Its mode (succeed, decline, timeout) is set by an operator. In timeout mode it takes the money but the answer is lost,
+/// which is the case a real rail makes hardest: only asking again with the same reference tells what happened.
+/// </summary>
+public sealed class FakeBank(NpgsqlDataSource db) : IPaymentRail
+{
+    public async Task<RailResult> PayAsync(PaymentInstruction instruction, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var existing = await connection.ExecuteScalarAsync<string?>(
+            "SELECT reference FROM fake_bank_transfers WHERE reference = @Reference", new { instruction.Reference });
+        if (existing is not null) return new RailResult(RailOutcome.Paid, RailReference(existing), null);
+
+        var mode = await connection.ExecuteScalarAsync<string>("SELECT mode FROM fake_bank_settings WHERE id = 1");
+        if (mode == "decline")
+            return new RailResult(RailOutcome.Declined, null, "Declined by the bank: the payee account cannot receive transfers.");
+
+        await connection.ExecuteAsync("""
+            INSERT INTO fake_bank_transfers (reference, worker_id, amount, currency) VALUES (@Reference, @WorkerId, @Amount, @Currency)
+            ON CONFLICT (reference) DO NOTHING
+            """, instruction);
+        if (mode == "timeout")
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+            return new RailResult(RailOutcome.Unknown, null, "The bank did not answer in time.");
+        }
+        return new RailResult(RailOutcome.Paid, RailReference(instruction.Reference), null);
+    }
+
+    private static string RailReference(string reference) => $"FAKEBANK-{reference[..8].ToUpperInvariant()}";
+}

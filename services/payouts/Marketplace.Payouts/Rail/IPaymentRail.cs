@@ -1,0 +1,22 @@
+namespace Marketplace.Payouts.Rail;
+
+/// <summary>
+/// An external payment provider. The reference is the idempotency key: asking again with the same reference
+/// must never pay twice, and answers what happened to the first request.
+/// </summary>
+public interface IPaymentRail
+{
+    Task<RailResult> PayAsync(PaymentInstruction instruction, CancellationToken ct);
+}
+
+public sealed record PaymentInstruction(string Reference, Guid WorkerId, decimal Amount, string Currency);
+
+public enum RailOutcome
+{
+    Paid,
+    Declined,
+    /// <summary>No answer (timeout): the money may or may not have moved; ask again with the same reference.</summary>
+    Unknown,
+}
+
+public sealed record RailResult(RailOutcome Outcome, string? RailReference, string? Reason);
