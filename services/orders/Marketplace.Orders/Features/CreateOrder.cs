@@ -77,8 +77,8 @@ public static class CreateOrder
             Deadline = request.Deadline.ToUniversalTime(),
         }, tx);
         await connection.ExecuteAsync(
-            "INSERT INTO order_items (order_id, item_id, position, content) VALUES (@id, @Id, @position, @Content)",
-            request.Items.Select((item, position) => new { id, item.Id, position, item.Content }), tx);
+            "INSERT INTO order_items (order_id, item_id, position, content) VALUES (@id, @itemId, @position, @Content)",
+            request.Items.Select((item, position) => new { id, itemId = item.Id, position, item.Content }), tx);
         var order = await OrderView.FindAsync(connection, id, null, tx);
         await tx.CommitAsync();
         return TypedResults.Created($"/orders/{id}", order!);

@@ -3,11 +3,29 @@ using Npgsql;
 
 namespace Marketplace.Orders.Features;
 
-public sealed record OrderView(
-    Guid Id, Guid EnterpriseOrgId, string Title, string Instructions, string TaskType, string Mode, string[] Labels,
-    int Overlap, decimal UnitPrice, decimal WorkerReward, decimal PlatformFee, string Currency, int ItemCount, decimal Budget,
-    DateTime Deadline, string Status, string? FundingFailureReason, DateTime CreatedAt, DateTime UpdatedAt)
+/// <summary>A class, not a positional record: Dapper binds PostgreSQL arrays (labels) to properties, not to constructors.</summary>
+public sealed class OrderView
 {
+    public Guid Id { get; init; }
+    public Guid EnterpriseOrgId { get; init; }
+    public string Title { get; init; } = "";
+    public string Instructions { get; init; } = "";
+    public string TaskType { get; init; } = "";
+    public string Mode { get; init; } = "";
+    public string[] Labels { get; init; } = [];
+    public int Overlap { get; init; }
+    public decimal UnitPrice { get; init; }
+    public decimal WorkerReward { get; init; }
+    public decimal PlatformFee { get; init; }
+    public string Currency { get; init; } = "";
+    public int ItemCount { get; init; }
+    public decimal Budget { get; init; }
+    public DateTime Deadline { get; init; }
+    public string Status { get; init; } = "";
+    public string? FundingFailureReason { get; init; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime UpdatedAt { get; init; }
+
     public const string Columns = """
         id, enterprise_org_id, title, instructions, task_type, mode, labels, overlap, unit_price, worker_reward, platform_fee,
         currency, item_count, budget, deadline, status, funding_failure_reason, created_at, updated_at

@@ -33,5 +33,5 @@ public sealed class FakeBank(NpgsqlDataSource db) : IPaymentRail
         return new RailResult(RailOutcome.Paid, RailReference(instruction.Reference), null);
     }
 
-    private static string RailReference(string reference) => $"FAKEBANK-{reference[..8].ToUpperInvariant()}";
+    private static string RailReference(string reference) => $"FAKEBANK-{reference[^12..].ToUpperInvariant()}";
 }

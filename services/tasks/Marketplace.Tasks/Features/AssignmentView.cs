@@ -4,11 +4,26 @@ using Npgsql;
 
 namespace Marketplace.Tasks.Features;
 
-public sealed record AssignmentView(
-    Guid Id, Guid OrderId, string ItemId, int Slot, string Content, string Status, Guid? WorkerId, DateTime? LeaseExpiresAt,
-    string? Answer, DateTime? SubmittedAt, DateTime? ApprovedAt, bool AutoApproved, string TaskType, string[] Labels,
-    decimal WorkerReward, string Currency)
+/// <summary>A class, not a positional record: Dapper binds PostgreSQL arrays (labels) to properties, not to constructors.</summary>
+public sealed class AssignmentView
 {
+    public Guid Id { get; init; }
+    public Guid OrderId { get; init; }
+    public string ItemId { get; init; } = "";
+    public int Slot { get; init; }
+    public string Content { get; init; } = "";
+    public string Status { get; init; } = "";
+    public Guid? WorkerId { get; init; }
+    public DateTime? LeaseExpiresAt { get; init; }
+    public string? Answer { get; init; }
+    public DateTime? SubmittedAt { get; init; }
+    public DateTime? ApprovedAt { get; init; }
+    public bool AutoApproved { get; init; }
+    public string TaskType { get; init; } = "";
+    public string[] Labels { get; init; } = [];
+    public decimal WorkerReward { get; init; }
+    public string Currency { get; init; } = "";
+
     private const string Select = """
         SELECT a.id, a.order_id, a.item_id, a.slot, a.content, a.status, a.worker_id, a.lease_expires_at, a.answer,
                a.submitted_at, a.approved_at, a.auto_approved, o.task_type, o.labels, o.worker_reward, o.currency

@@ -13,9 +13,18 @@ namespace Marketplace.Tasks.Features;
 /// </summary>
 public static class ClaimAssignment
 {
-    public sealed record Response(
-        Guid AssignmentId, Guid OrderId, string ItemId, string Content, string TaskType, string[] Labels,
-        decimal Reward, string Currency, DateTime LeaseExpiresAt);
+    public sealed class Response
+    {
+        public Guid AssignmentId { get; init; }
+        public Guid OrderId { get; init; }
+        public string ItemId { get; init; } = "";
+        public string Content { get; init; } = "";
+        public string TaskType { get; init; } = "";
+        public string[] Labels { get; init; } = [];
+        public decimal Reward { get; init; }
+        public string Currency { get; init; } = "";
+        public DateTime LeaseExpiresAt { get; init; }
+    }
 
     public static RouteGroupBuilder MapClaimAssignment(this RouteGroupBuilder group)
     {

@@ -34,16 +34,17 @@ public static class SubmitAnswer
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var assignment = await connection.QuerySingleOrDefaultAsync<(string Status, bool LeaseLive, string[] Labels)?>("""
-            SELECT a.status, coalesce(a.lease_expires_at > now(), false) AS lease_live, o.labels
-            FROM assignments a JOIN task_orders o ON o.order_id = a.order_id
-            WHERE a.id = @id AND a.worker_id = @UserId
-            FOR UPDATE OF a
+        var assignment = await connection.QuerySingleOrDefaultAsync<(string Status, bool LeaseLive, Guid OrderId)?>("""
+            SELECT status, coalesce(lease_expires_at > now(), false) AS lease_live, order_id
+            FROM assignments
+            WHERE id = @id AND worker_id = @UserId
+            FOR UPDATE
             """, new { id, caller.UserId }, tx);
         if (assignment is null) return Problems.NotFound($"Assignment {id}");
-        var (status, leaseLive, labels) = assignment.Value;
+        var (status, leaseLive, orderId) = assignment.Value;
         if (status != "leased") return Problems.Conflict($"Assignment {id} is {status}; only a leased assignment can be submitted.", status);
         if (!leaseLive) return Problems.Conflict($"Your lease on assignment {id} has expired; claim new work.", "lease_expired");
+        var labels = (await connection.ExecuteScalarAsync<string[]>("SELECT labels FROM task_orders WHERE order_id = @orderId", new { orderId }, tx))!;
         if (!labels.Contains(request.Answer, StringComparer.Ordinal))
             return Problems.BadRequest("answer", $"'Answer' must be one of the order's labels: {string.Join(", ", labels)}.");
 
