@@ -1,0 +1,180 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+// Seeds a small marketplace through the public HTTP API (the same calls a person makes in the portal):
+// two enterprises, two vendors, four workers, and one order in each state. Running it again changes nothing.
+var gateway = new Uri(args.Length > 0 ? args[0] : "http://127.0.0.1:5080");
+var operatorEmail = Environment.GetEnvironmentVariable("DEMO_OPERATOR_EMAIL") ?? throw new InvalidOperationException("DEMO_OPERATOR_EMAIL is not set");
+var operatorPassword = Environment.GetEnvironmentVariable("DEMO_OPERATOR_PASSWORD") ?? throw new InvalidOperationException("DEMO_OPERATOR_PASSWORD is not set");
+const string password = "demo-password-2026";
+
+var op = await Demo.SignIn(gateway, operatorEmail, operatorPassword);
+var retail = await Demo.Account(gateway, "enterprise", "li.na@hz-smartretail.example", "Li Na", "Hangzhou Smart Retail Co.");
+var autodrive = await Demo.Account(gateway, "enterprise", "zhao.lei@cd-autodrive.example", "Zhao Lei", "Chengdu AutoDrive Technology");
+await Demo.Account(gateway, "vendor", "wang.fang@gy-datalabel.example", "Wang Fang", "Guiyang DataLabel Services");
+await Demo.Account(gateway, "vendor", "chen.jie@hf-annotation.example", "Chen Jie", "Hefei Annotation Works");
+var workers = new List<HttpClient>();
+foreach (var (email, name) in new[] { ("liu.yang@workers.example", "Liu Yang"), ("zhang.min@workers.example", "Zhang Min"),
+                                      ("huang.tao@workers.example", "Huang Tao"), ("zhou.xin@workers.example", "Zhou Xin") })
+    workers.Add(await Demo.Account(gateway, "worker", email, name, null));
+
+var existing = await retail.GetFromJsonAsync<JsonArray>("/api/orders/orders");
+if (existing is { Count: > 0 })
+{
+    Console.WriteLine($"demo: already seeded ({existing.Count} orders for Hangzhou Smart Retail); nothing to do");
+    return;
+}
+
+await Demo.Ok(await Demo.PostMoney(retail, "/api/settlement/wallet/deposits", new { amount = 500.00m, currency = "CNY" }));
+Console.WriteLine("demo: Hangzhou Smart Retail deposited 500.00 CNY");
+
+await Demo.CreateOrder(retail, "Customer review sentiment (draft)", Demo.Reviews.Take(4), 0.80m);
+Console.WriteLine("demo: a draft order");
+
+var delivered = await Demo.CreateOrder(retail, "Product review sentiment, batch 1", Demo.Reviews.Take(6), 1.20m);
+await Demo.Publish(retail, delivered, "in_progress");
+await Demo.WorkThrough(workers, retail, delivered, approveAll: true);
+await Demo.WaitFor(retail, delivered, "delivered");
+Console.WriteLine("demo: a delivered order, every answer approved");
+
+var inProgress = await Demo.CreateOrder(retail, "Product review sentiment, batch 2", Demo.Reviews.Skip(6), 1.00m);
+await Demo.Publish(retail, inProgress, "in_progress");
+await Demo.WorkThrough(workers.Take(2).ToList(), retail, inProgress, approveAll: false, limit: 2);
+Console.WriteLine("demo: an order in progress, two answers waiting for review");
+
+var unfunded = await Demo.CreateOrder(autodrive, "Street scene: is a pedestrian present?", Demo.Scenes, 2.50m);
+await Demo.Publish(autodrive, unfunded, "funding_failed");
+Console.WriteLine("demo: an order whose funding failed (Chengdu AutoDrive has not deposited yet)");
+
+await Demo.Ok(await Demo.PostMoney(op, "/api/payouts/payout-batches", new { }));
+Console.WriteLine("demo: a payout batch was run; open the portal and sign in as any demo account (password: " + password + ")");
+
+static class Demo
+{
+    public static readonly string[] Reviews =
+    [
+        "The battery easily lasts two days, and it charges fast. Very happy with it.",
+        "Stopped working after a week and the seller never answered my messages.",
+        "Exactly as described, well packed, arrived a day early.",
+        "The screen scratches far too easily for the price.",
+        "Good value. The manual is confusing but setup only took ten minutes.",
+        "Smells of plastic and the zipper broke on the first trip.",
+        "Sound quality is excellent for calls and music alike.",
+        "It is fine. Nothing special, nothing wrong.",
+        "Returned it: the size chart is two sizes off.",
+        "My parents use it every day and find it simple to operate.",
+    ];
+
+    public static readonly string[] Scenes =
+    [
+        "Intersection at dusk, a cyclist waits at the red light beside a bus stop.",
+        "Highway on-ramp in rain, two trucks merging, no one on the shoulder.",
+        "School gate at 16:00, children crossing with a guard holding a stop sign.",
+        "Underground car park, a man pushes a trolley between parked cars.",
+    ];
+
+    public static async Task<HttpClient> SignIn(Uri gateway, string email, string password)
+    {
+        var client = new HttpClient { BaseAddress = gateway };
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { email, password });
+        var body = await Ok(response);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body!["accessToken"]!.GetValue<string>());
+        return client;
+    }
+
+    public static async Task<HttpClient> Account(Uri gateway, string role, string email, string name, string? organisation)
+    {
+        using var anonymous = new HttpClient { BaseAddress = gateway };
+        var response = await anonymous.PostAsJsonAsync("/api/auth/register", new
+        {
+            email, password = "demo-password-2026", displayName = name, role, organisationName = organisation,
+        });
+        if (response.StatusCode != HttpStatusCode.Conflict) await Ok(response);
+        return await SignIn(gateway, email, "demo-password-2026");
+    }
+
+    public static Task<HttpResponseMessage> PostMoney(HttpClient client, string path, object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        return client.SendAsync(request);
+    }
+
+    public static async Task<string> CreateOrder(HttpClient enterprise, string title, IEnumerable<string> texts, decimal unitPrice)
+    {
+        var items = texts.Select((text, i) => new { id = $"item-{i + 1:000}", content = text }).ToArray();
+        var response = await enterprise.PostAsJsonAsync("/api/orders/orders", new
+        {
+            title,
+            instructions = "Read the text and choose the label that fits best. If unsure, choose the closest one.",
+            taskType = "text-classification",
+            labels = title.Contains("pedestrian") ? new[] { "pedestrian", "no-pedestrian" } : new[] { "positive", "negative", "neutral" },
+            items,
+            unitPrice,
+            currency = "CNY",
+            deadline = DateTimeOffset.UtcNow.AddDays(14),
+        });
+        return (await Ok(response))!["id"]!.GetValue<string>();
+    }
+
+    public static async Task Publish(HttpClient enterprise, string orderId, string expected)
+    {
+        await Ok(await enterprise.PostAsync($"/api/orders/orders/{orderId}/publish", null));
+        await WaitFor(enterprise, orderId, expected);
+    }
+
+    public static async Task WaitFor(HttpClient enterprise, string orderId, string status)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var order = await enterprise.GetFromJsonAsync<JsonObject>($"/api/orders/orders/{orderId}");
+            if (order!["status"]!.GetValue<string>() == status) return;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"order {orderId} did not reach {status}");
+    }
+
+    public static async Task WorkThrough(List<HttpClient> workers, HttpClient enterprise, string orderId, bool approveAll, int limit = int.MaxValue)
+    {
+        var done = 0;
+        for (var round = 0; done < limit && round < 50; round++)
+        {
+            var progressed = false;
+            foreach (var worker in workers)
+            {
+                if (done >= limit) break;
+                var claim = await worker.PostAsync("/api/tasks/assignments/claim", null);
+                if (claim.StatusCode == HttpStatusCode.NoContent) continue;
+                var assignment = (await Ok(claim))!;
+                var labels = assignment["labels"]!.AsArray().Select(l => l!.GetValue<string>()).ToArray();
+                var text = assignment["content"]!.GetValue<string>();
+                var answer = Guess(text, labels);
+                var id = assignment["assignmentId"]!.GetValue<string>();
+                await Ok(await worker.PostAsJsonAsync($"/api/tasks/assignments/{id}/submit", new { answer }));
+                if (approveAll) await Ok(await enterprise.PostAsync($"/api/tasks/assignments/{id}/approve", null));
+                done++;
+                progressed = true;
+            }
+            if (!progressed) break;
+        }
+    }
+
+    private static string Guess(string text, string[] labels)
+    {
+        if (labels.Contains("pedestrian")) return text.Contains("man") || text.Contains("children") ? "pedestrian" : "no-pedestrian";
+        string[] bad = ["broke", "Stopped", "scratches", "Returned", "Smells"];
+        if (bad.Any(text.Contains)) return "negative";
+        return text.Contains("fine.") ? "neutral" : "positive";
+    }
+
+    public static async Task<JsonObject?> Ok(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {text}");
+        return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text) as JsonObject;
+    }
+}
