@@ -23,6 +23,7 @@ public sealed class JobRunnerOptions
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
     public TimeSpan BaseRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
     public bool Enabled { get; set; } = true;
+    public TimeSpan SucceededRetention { get; set; } = TimeSpan.FromDays(7);
 }
 
 internal static class Jobs

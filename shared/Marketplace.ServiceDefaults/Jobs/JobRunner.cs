@@ -22,6 +22,7 @@ public sealed class JobRunner(
 {
     private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(h => h.Name);
     private readonly JobRunnerOptions _options = options.Value;
+    private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,6 +36,7 @@ public sealed class JobRunner(
             {
                 await EnqueueDueRecurringAsync(stoppingToken);
                 ran = await RunOneAsync(stoppingToken);
+                await PruneAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -86,6 +88,21 @@ public sealed class JobRunner(
                 await JobScheduler.ScheduleAsync(tx, name, null, DateTimeOffset.UtcNow, maxAttempts: 3);
         }
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Recurring jobs leave a row a run; succeeded ones older than the retention are deleted (failed ones stay for operators).</summary>
+    private async Task PruneAsync(CancellationToken ct)
+    {
+        if (DateTimeOffset.UtcNow - _lastPrune < TimeSpan.FromMinutes(10)) return;
+        _lastPrune = DateTimeOffset.UtcNow;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        const string sql = """
+            WITH old AS (
+                SELECT id FROM jobs WHERE status = 'succeeded' AND finished_at < now() - @retention LIMIT 10000)
+            , runs AS (DELETE FROM job_runs WHERE job_id IN (SELECT id FROM old))
+            DELETE FROM jobs WHERE id IN (SELECT id FROM old)
+            """;
+        await connection.ExecuteAsync(sql, new { retention = _options.SucceededRetention });
     }
 
     /// <returns>true when a job was run, so the loop looks for the next one at once.</returns>
