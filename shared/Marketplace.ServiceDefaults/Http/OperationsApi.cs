@@ -58,6 +58,9 @@ public static class OperationsApi
             return Results.Accepted($"/ops/jobs/{id}", new { id, status = "scheduled" });
         });
 
+        // A service without a bus (the gateway) has no error queues.
+        if (app.ServiceProvider.GetService(typeof(DeadLetters)) is null) return app;
+
         ops.MapGet("/dead-letters", async (DeadLetters deadLetters, int? limit, CancellationToken ct) =>
             Results.Ok(await deadLetters.ListAsync(Math.Clamp(limit ?? 100, 1, 1000), ct)));
 

@@ -1,0 +1,47 @@
+using FluentValidation;
+using Marketplace.ServiceDefaults.Auth;
+using Marketplace.ServiceDefaults.Http;
+using Microsoft.AspNetCore.Identity;
+using Npgsql;
+
+namespace Marketplace.Gateway.Features;
+
+/// <summary>Exchanges an e-mail and password for a signed token that every service accepts.</summary>
+public static class SignIn
+{
+    public sealed record Request(string Email, string Password);
+
+    public sealed record Response(string AccessToken, DateTimeOffset ExpiresAt, Guid UserId, Guid OrganisationId, string Role, string DisplayName);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Email).NotEmpty().MaximumLength(254);
+            RuleFor(r => r.Password).NotEmpty().MaximumLength(200);
+        }
+    }
+
+    // Hashing a password for an unknown e-mail too keeps the answer's timing from telling which e-mails exist.
+    private static readonly string DecoyHash = new PasswordHasher<Account>().HashPassword(null!, Guid.NewGuid().ToString());
+
+    public static RouteGroupBuilder MapSignIn(this RouteGroupBuilder group)
+    {
+        group.MapPost("/token", Handle).AllowAnonymous().Validate<Request>();
+        return group;
+    }
+
+    private static async Task<IResult> Handle(Request request, NpgsqlDataSource db, IPasswordHasher<Account> hasher, TokenIssuer tokens)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var account = await Account.ByEmailAsync(connection, request.Email);
+        var verdict = hasher.VerifyHashedPassword(account!, account?.PasswordHash ?? DecoyHash, request.Password);
+        if (account is null || verdict == PasswordVerificationResult.Failed)
+        {
+            return TypedResults.Problem(title: "Sign-in failed", detail: "The e-mail or the password is wrong.",
+                statusCode: StatusCodes.Status401Unauthorized);
+        }
+        var (token, expiresAt) = tokens.Issue(new Caller(account.Id, account.OrganisationId, account.Role, account.DisplayName));
+        return TypedResults.Ok(new Response(token, expiresAt, account.Id, account.OrganisationId, account.Role, account.DisplayName));
+    }
+}
