@@ -8,7 +8,7 @@ using Npgsql;
 namespace Marketplace.Tasks.Features;
 
 /// <summary>
-/// A worker asks for work and gets one assignment under a lease. One statement claims it with FOR UPDATE SKIP LOCKED,
+/// A worker asks for work (optionally from one order, as they pick a project) and gets one assignment under a lease. One statement claims it with FOR UPDATE SKIP LOCKED,
 /// so concurrent claimers (on any instance) never get the same slot; a lapsed lease makes its slot claimable again.
 /// </summary>
 public static class ClaimAssignment
@@ -32,7 +32,7 @@ public static class ClaimAssignment
         return group;
     }
 
-    private static async Task<IResult> Handle(HttpContext http, NpgsqlDataSource db, IOptions<TasksOptions> options)
+    private static async Task<IResult> Handle(Guid? orderId, HttpContext http, NpgsqlDataSource db, IOptions<TasksOptions> options)
     {
         var caller = Caller.From(http.User);
         var limit = options.Value.MaxActiveLeasesPerWorker;
@@ -52,6 +52,7 @@ public static class ClaimAssignment
                 JOIN task_orders o ON o.order_id = a.order_id
                 WHERE (a.status = 'open' OR (a.status = 'leased' AND a.lease_expires_at < now()))
                   AND o.completed_at IS NULL
+                  AND (@orderId::uuid IS NULL OR a.order_id = @orderId)
                   AND NOT EXISTS (SELECT 1 FROM worker_items w
                                   WHERE w.worker_id = @UserId AND w.order_id = a.order_id AND w.item_id = a.item_id)
                 ORDER BY a.created_at, a.id
@@ -64,7 +65,7 @@ public static class ClaimAssignment
             RETURNING a.id AS assignment_id, a.order_id, a.item_id, a.content, o.task_type, o.labels,
                       o.worker_reward AS reward, o.currency, a.lease_expires_at
             """;
-        var claimed = await connection.QuerySingleOrDefaultAsync<Response>(claim, new { caller.UserId, lease = options.Value.LeaseDuration }, tx);
+        var claimed = await connection.QuerySingleOrDefaultAsync<Response>(claim, new { caller.UserId, orderId, lease = options.Value.LeaseDuration }, tx);
         if (claimed is null)
         {
             await tx.CommitAsync();

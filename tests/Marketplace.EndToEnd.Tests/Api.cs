@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Marketplace.EndToEnd.Tests;
+
+/// <summary>A signed-in person talking to the gateway over real HTTP.</summary>
+public sealed record Actor(HttpClient Http, Guid UserId, Guid OrgId, string Role, string Email);
+
+public static class Api
+{
+    public static HttpClient Anonymous() => new() { BaseAddress = Cluster.Gateway, Timeout = TimeSpan.FromSeconds(60) };
+
+    public static async Task<Actor> SignUpAsync(string role, string? organisation = null)
+    {
+        var email = $"{role}-{Guid.NewGuid():N}@e2e.test";
+        using var anonymous = Anonymous();
+        var registered = await anonymous.PostAsJsonAsync("/api/auth/register", new
+        {
+            email, password = "e2e-password-1", displayName = $"E2E {role}", role,
+            organisationName = organisation ?? $"E2E {role} organisation {Guid.NewGuid():N}"[..40],
+        });
+        await ReadAsync(registered, HttpStatusCode.Created);
+        return await SignInAsync(email, "e2e-password-1");
+    }
+
+    public static Task<Actor> OperatorAsync() => SignInAsync(Cluster.OperatorEmail, Cluster.OperatorPassword);
+
+    public static async Task<Actor> SignInAsync(string email, string password)
+    {
+        using var anonymous = Anonymous();
+        var token = await ReadAsync(await anonymous.PostAsJsonAsync("/api/auth/token", new { email, password }), HttpStatusCode.OK);
+        var http = Anonymous();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("accessToken").GetString());
+        return new Actor(http, token.GetProperty("userId").GetGuid(), token.GetProperty("organisationId").GetGuid(),
+            token.GetProperty("role").GetString()!, email);
+    }
+
+    public static Task<HttpResponseMessage> PostAsync(this Actor actor, string path, object? body = null, string? idempotencyKey = null) =>
+        Send(actor.Http, HttpMethod.Post, path, body, idempotencyKey);
+
+    public static Task<HttpResponseMessage> Send(HttpClient http, HttpMethod method, string path, object? body = null, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (body is string raw) request.Content = new StringContent(raw, Encoding.UTF8, "application/json");
+        else if (body is not null) request.Content = JsonContent.Create(body);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return http.SendAsync(request);
+    }
+
+    public static async Task<JsonElement> GetAsync(this Actor actor, string path) =>
+        await ReadAsync(await actor.Http.GetAsync(path), HttpStatusCode.OK);
+
+    public static async Task<JsonElement> ReadAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(expected),
+            $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {text}");
+        return string.IsNullOrWhiteSpace(text) ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Polls until the condition holds: messages and jobs take their time, tests must not guess how long.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(45));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out waiting until {what}");
+            await Task.Delay(200);
+        }
+    }
+
+    public static decimal Money(this JsonElement element, string property) => element.GetProperty(property).GetDecimal();
+}
+
+/// <summary>Steps many tests share: a funded enterprise, an order that reached the crowd.</summary>
+public static class Scenario
+{
+    public static readonly string[] Reviews =
+    [
+        "The battery easily lasts two days and it charges fast.",
+        "Stopped working after a week; the seller never answered.",
+        "Exactly as described and it arrived a day early.",
+        "The screen scratches far too easily for the price.",
+    ];
+
+    public static async Task<JsonElement> DepositAsync(Actor enterprise, decimal amount) =>
+        await Api.ReadAsync(await enterprise.PostAsync("/api/settlement/wallet/deposits", new { amount, currency = "CNY" },
+            Guid.NewGuid().ToString()), HttpStatusCode.Created);
+
+    public static object OrderBody(int items = 3, decimal unitPrice = 1.20m, string title = "Product review sentiment") => new
+    {
+        title,
+        instructions = "Choose the sentiment the reviewer expresses.",
+        taskType = "text-classification",
+        labels = new[] { "positive", "negative" },
+        items = Enumerable.Range(0, items).Select(i => new { id = $"review-{i + 1}", content = Reviews[i % Reviews.Length] }).ToArray(),
+        unitPrice,
+        currency = "CNY",
+        deadline = DateTimeOffset.UtcNow.AddDays(7),
+    };
+
+    public static async Task<Guid> CreateOrderAsync(Actor enterprise, int items = 3, decimal unitPrice = 1.20m)
+    {
+        var order = await Api.ReadAsync(await enterprise.PostAsync("/api/orders/orders", OrderBody(items, unitPrice)), HttpStatusCode.Created);
+        return order.GetProperty("id").GetGuid();
+    }
+
+    public static async Task<Guid> PublishedOrderAsync(Actor enterprise, int items = 3, decimal unitPrice = 1.20m)
+    {
+        var id = await CreateOrderAsync(enterprise, items, unitPrice);
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{id}/publish"), HttpStatusCode.Accepted);
+        await WaitForStatusAsync(enterprise, id, "in_progress");
+        return id;
+    }
+
+    public static async Task WaitForStatusAsync(Actor enterprise, Guid orderId, string status, TimeSpan? timeout = null)
+    {
+        string? last = null;
+        await Api.EventuallyAsync(async () =>
+        {
+            last = (await enterprise.GetAsync($"/api/orders/orders/{orderId}")).GetProperty("status").GetString();
+            return last == status;
+        }, $"order {orderId} is {status} (last seen {last})", timeout);
+    }
+
+    public static async Task<int> AssignmentCountAsync(Actor enterprise, Guid orderId)
+    {
+        var response = await enterprise.Http.GetAsync($"/api/tasks/orders/{orderId}/assignments");
+        if (response.StatusCode == HttpStatusCode.NotFound) return 0;
+        return (await Api.ReadAsync(response, HttpStatusCode.OK)).GetArrayLength();
+    }
+}

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Marketplace.EndToEnd.Tests;
+
+/// <summary>
+/// The real services as separate processes on loopback: orders, bidding, settlement, two instances each of tasks and
+/// payouts, and the gateway in front. Each run gets its own databases on the test PostgreSQL and shares the test RabbitMQ.
+/// </summary>
+[SetUpFixture]
+public sealed class Cluster
+{
+    private static readonly List<(string Name, Process Process, int Port)> Processes = [];
+
+    public static string Root { get; } = Environment.GetEnvironmentVariable("MARKETPLACE_ROOT")
+        ?? Path.GetFullPath(Path.Combine(TestContext.CurrentContext.TestDirectory, "../../../../.."));
+    public static Uri Gateway { get; private set; } = null!;
+    public static string OperatorEmail { get; } = "operator@e2e.test";
+    public static string OperatorPassword { get; } = "op-" + Guid.NewGuid().ToString("N")[..16];
+    public static string RunId { get; } = Guid.NewGuid().ToString("N")[..8];
+
+    public static string PostgresServer => Environment.GetEnvironmentVariable("Postgres__ConnectionString")
+        ?? "Host=127.0.0.1;Port=56432;Username=marketplace;Password=test";
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        var signingKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+        var common = new Dictionary<string, string>
+        {
+            ["Auth__SigningKey"] = signingKey,
+            ["Postgres__ConnectionString"] = PostgresServer,
+            ["Tasks__AutoApproveAfter"] = "00:00:03",
+            ["Tasks__ApprovalPublishInterval"] = "00:00:01",
+            ["Payouts__MinimumPayout"] = "0.01",
+            ["Payouts__BatchInterval"] = "01:00:00",
+            ["Payouts__RetryPendingAfter"] = "00:00:01",
+            ["Jobs__PollInterval"] = "00:00:00.200",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        };
+        var urls = new Dictionary<string, List<string>>();
+        foreach (var (service, instances) in new[] { ("orders", 1), ("bidding", 1), ("settlement", 1), ("tasks", 2), ("payouts", 2) })
+        {
+            for (var i = 0; i < instances; i++)
+            {
+                var port = FreePort();
+                Start(service, i, port, common, new() { ["Postgres__Database"] = $"e2e_{service}_{RunId}" });
+                (urls.TryGetValue(service, out var list) ? list : urls[service] = []).Add($"http://127.0.0.1:{port}");
+            }
+        }
+        var gatewayPort = FreePort();
+        var gatewayEnv = new Dictionary<string, string>
+        {
+            ["Postgres__Database"] = $"e2e_gateway_{RunId}",
+            ["Bootstrap__OperatorEmail"] = OperatorEmail,
+            ["Bootstrap__OperatorPassword"] = OperatorPassword,
+        };
+        foreach (var (service, list) in urls) gatewayEnv[$"Gateway__Services__{service}"] = string.Join(',', list);
+        Start("gateway", 0, gatewayPort, common, gatewayEnv);
+        Gateway = new Uri($"http://127.0.0.1:{gatewayPort}");
+        await WaitHealthyAsync(TimeSpan.FromSeconds(120));
+    }
+
+    [OneTimeTearDown]
+    public void Stop()
+    {
+        foreach (var (_, process, _) in Processes)
+        {
+            try { if (!process.HasExited) process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        }
+        foreach (var (_, process, _) in Processes) process.WaitForExit(10_000);
+    }
+
+    public static async Task WaitHealthyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        var deadline = DateTime.UtcNow + timeout;
+        foreach (var (name, process, port) in Processes)
+        {
+            while (true)
+            {
+                if (process.HasExited) throw new InvalidOperationException($"{name} exited:\n{LogTail(name, port)}");
+                try
+                {
+                    if ((await http.GetAsync($"http://127.0.0.1:{port}/health")).StatusCode == HttpStatusCode.OK) break;
+                }
+                catch (HttpRequestException) { }
+                catch (TaskCanceledException) { }
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"{name} on port {port} is not healthy:\n{LogTail(name, port)}");
+                await Task.Delay(250);
+            }
+        }
+    }
+
+    /// <summary>Stops or starts the test RabbitMQ (infra/test-rabbitmq.sh), for the outage test.</summary>
+    public static async Task RabbitMqAsync(string verb)
+    {
+        var script = Environment.GetEnvironmentVariable("MARKETPLACE_TEST_RABBITMQ_CTL") ?? Path.Combine(Root, "infra/test-rabbitmq.sh");
+        using var process = Process.Start(new ProcessStartInfo("bash", [script, verb]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"test-rabbitmq.sh {verb} failed: {output}");
+    }
+
+    private static void Start(string service, int instance, int port, Dictionary<string, string> common, Dictionary<string, string> own)
+    {
+        var name = char.ToUpperInvariant(service[0]) + service[1..];
+        var dll = Path.Combine(Root, $"services/{service}/Marketplace.{name}/bin/Release/net10.0/Marketplace.{name}.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException($"Build the solution in Release first: {dll} is missing");
+        var info = new ProcessStartInfo("dotnet", [dll])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in common) info.Environment[key] = value;
+        foreach (var (key, value) in own) info.Environment[key] = value;
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        var logs = Path.Combine(Root, ".data/test/logs");
+        Directory.CreateDirectory(logs);
+        var log = new StreamWriter(Path.Combine(logs, $"{service}-{instance}.log"), append: false) { AutoFlush = true };
+        var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        Processes.Add(($"{service}-{instance}", process, port));
+    }
+
+    private static string LogTail(string name, int port)
+    {
+        var path = Path.Combine(Root, ".data/test/logs", name + ".log");
+        return File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(15)) : $"(no log for {name}:{port})";
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using MassTransit;
+using Marketplace.Contracts.Orders;
+using Marketplace.Contracts.Payouts;
+using Marketplace.Contracts.Settlement;
+using Marketplace.Contracts.Tasks;
+
+namespace Marketplace.EndToEnd.Tests;
+
+/// <summary>
+/// RabbitMQ delivers at least once. Every consumer gets the same message (same MessageId) twice, straight from the
+/// broker, and the effect seen through the API happens once.
+/// </summary>
+[TestFixture]
+public class DuplicateMessageTests
+{
+    private IBusControl _bus = null!;
+
+    [OneTimeSetUp]
+    public async Task StartBus()
+    {
+        _bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(Environment.GetEnvironmentVariable("RabbitMq__Host") ?? "127.0.0.1",
+                ushort.Parse(Environment.GetEnvironmentVariable("RabbitMq__Port") ?? "56672"), "/", h =>
+                {
+                    h.Username(Environment.GetEnvironmentVariable("RabbitMq__Username") ?? "test");
+                    h.Password(Environment.GetEnvironmentVariable("RabbitMq__Password") ?? "test");
+                });
+        });
+        await _bus.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+    }
+
+    [OneTimeTearDown]
+    public Task StopBus() => _bus.StopAsync();
+
+    private async Task Twice<T>(T message) where T : class
+    {
+        var messageId = NewId.NextGuid();
+        for (var i = 0; i < 2; i++) await _bus.Publish(message, ctx => ctx.MessageId = messageId);
+    }
+
+    [Test]
+    public async Task A_duplicated_OrderPublished_escrows_the_budget_once()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        await Scenario.DepositAsync(enterprise, 10.00m);
+        var orderId = await Scenario.CreateOrderAsync(enterprise, items: 1); // a draft: orders ignores the OrderFunded that follows
+        await Twice(new OrderPublished(orderId, enterprise.OrgId, "Duplicate", "crowd", "text-classification", 2.00m, "CNY",
+            DateTimeOffset.UtcNow.AddDays(1), DateTimeOffset.UtcNow));
+
+        await Api.EventuallyAsync(async () => (await enterprise.GetAsync("/api/settlement/wallet")).Money("inEscrow") == 2.00m, "escrow holds 2.00");
+        await Task.Delay(1500);
+        var wallet = await enterprise.GetAsync("/api/settlement/wallet");
+        Assert.That(wallet.Money("available"), Is.EqualTo(8.00m));
+        Assert.That(wallet.Money("inEscrow"), Is.EqualTo(2.00m));
+    }
+
+    [Test]
+    public async Task A_duplicated_OrderReadyForWork_splits_the_order_once()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var orderId = Guid.NewGuid();
+        await Twice(new OrderReadyForWork(orderId, enterprise.OrgId, "text-classification", ["positive", "negative"],
+            [new OrderItem("a", "Loved it."), new OrderItem("b", "Hated it."), new OrderItem("c", "It is a toaster.")],
+            1, 1.00m, 0.90m, 0.10m, "CNY", DateTimeOffset.UtcNow.AddDays(1), DateTimeOffset.UtcNow));
+
+        await Api.EventuallyAsync(async () => await Scenario.AssignmentCountAsync(enterprise, orderId) > 0, "the order is split");
+        await Task.Delay(1500);
+        Assert.That(await Scenario.AssignmentCountAsync(enterprise, orderId), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Duplicated_OrderFunded_and_OrderWorkCompleted_move_the_order_once()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var orderId = await Scenario.CreateOrderAsync(enterprise, items: 2);
+        // A real publish with no money: the order waits in funding_failed; a duplicated OrderFundingFailed changes nothing more.
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/publish"), HttpStatusCode.Accepted);
+        await Scenario.WaitForStatusAsync(enterprise, orderId, "funding_failed");
+        await Scenario.DepositAsync(enterprise, 10.00m);
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/publish"), HttpStatusCode.Accepted);
+        await Scenario.WaitForStatusAsync(enterprise, orderId, "in_progress");
+
+        await Twice(new OrderFunded(orderId, enterprise.OrgId, 2.40m, "CNY", Guid.NewGuid(), DateTimeOffset.UtcNow));
+        await Twice(new OrderFundingFailed(orderId, enterprise.OrgId, "late duplicate", 2.40m, 0m, "CNY", DateTimeOffset.UtcNow));
+        await Task.Delay(1500);
+        Assert.That(await Scenario.AssignmentCountAsync(enterprise, orderId), Is.EqualTo(2), "work was sent to tasks once");
+        Assert.That((await enterprise.GetAsync($"/api/orders/orders/{orderId}")).GetProperty("status").GetString(), Is.EqualTo("in_progress"));
+
+        await Twice(new OrderWorkCompleted(orderId, 2, DateTimeOffset.UtcNow));
+        await Scenario.WaitForStatusAsync(enterprise, orderId, "delivered");
+    }
+
+    [Test]
+    public async Task Duplicated_AssignmentsApproved_and_PayoutSent_are_earned_and_booked_once()
+    {
+        var op = await Api.OperatorAsync();
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var worker = await Api.SignUpAsync("worker");
+        await Scenario.DepositAsync(enterprise, 10.00m);
+        var orderId = await Scenario.PublishedOrderAsync(enterprise, items: 1, unitPrice: 1.00m);
+
+        var approval = new ApprovedAssignment(Guid.NewGuid(), orderId, worker.UserId, 0.90m, 0.10m, "CNY", false, DateTimeOffset.UtcNow);
+        await Twice(new AssignmentsApproved(Guid.NewGuid(), [approval], DateTimeOffset.UtcNow));
+        // The same approval again in another batch (a new message) is still one earning and one booking.
+        await _bus.Publish(new AssignmentsApproved(Guid.NewGuid(), [approval], DateTimeOffset.UtcNow));
+
+        await Api.EventuallyAsync(async () => (await worker.GetAsync("/api/payouts/earnings")).Money("totalEarned") > 0, "the worker earned");
+        async Task<decimal> Payable()
+        {
+            var accounts = await op.GetAsync($"/api/settlement/accounts?kind=worker_payable&ownerId={worker.UserId}");
+            return accounts.GetArrayLength() == 0 ? 0m : -accounts[0].Money("balance");
+        }
+        await Api.EventuallyAsync(async () => await Payable() > 0, "settlement booked the approval");
+        await Task.Delay(1500);
+        var earnings = await worker.GetAsync("/api/payouts/earnings");
+        Assert.That(earnings.Money("totalEarned"), Is.EqualTo(0.90m));
+        Assert.That(earnings.GetProperty("earnings").GetArrayLength(), Is.EqualTo(1));
+        Assert.That(await Payable(), Is.EqualTo(0.90m));
+
+        await Twice(new PayoutSent(Guid.NewGuid(), Guid.NewGuid(), worker.UserId, 0.50m, "CNY", "FAKEBANK-TEST", DateTimeOffset.UtcNow));
+        await Api.EventuallyAsync(async () => await Payable() < 0.90m, "settlement booked the payout");
+        await Task.Delay(1500);
+        Assert.That(await Payable(), Is.EqualTo(0.40m));
+    }
+}
