@@ -113,6 +113,7 @@ public static class Scenario
         var id = await CreateOrderAsync(enterprise, items, unitPrice);
         await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{id}/publish"), HttpStatusCode.Accepted);
         await WaitForStatusAsync(enterprise, id, "in_progress");
+        await Api.EventuallyAsync(async () => await AssignmentCountAsync(enterprise, id) == items, $"tasks split order {id}");
         return id;
     }
 
