@@ -38,8 +38,16 @@ echo "starting PostgreSQL on 127.0.0.1:55432 and RabbitMQ on 127.0.0.1:55672..."
 pg_start "$DATA/pg" 55432 "$PG_PASSWORD"
 rmq_start "$DATA/rabbitmq" 55672 55682 54369 marketplace@localhost marketplace "$RABBITMQ_PASSWORD"
 
-echo "building..."
-dotnet build "$ROOT/Marketplace.sln" -c Release -nologo -v q -clp:ErrorsOnly
+running=0
+for pidfile in "$DATA"/run/*.pid; do [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null && running=$((running + 1)); done
+if [ "$running" -eq 0 ]; then
+  echo "building..."
+  dotnet build "$ROOT/Marketplace.sln" -c Release -nologo -v q -clp:ErrorsOnly >/dev/null || {
+    dotnet build "$ROOT/Marketplace.sln" -c Release -nologo -v q -clp:ErrorsOnly; exit 1; }
+else
+  # Rebuilding under running processes would swap their assemblies; infra/down.sh first to pick up code changes.
+  echo "$running services already running: not rebuilding (run infra/down.sh first to rebuild)"
+fi
 
 declare -A PORTS=([orders]=5081 [bidding]=5082 [tasks]=5083 [payouts]=5084 [settlement]=5085 [gateway]=5080)
 start_service() { # NAME
