@@ -129,6 +129,13 @@ public sealed class Cluster
         Processes.Add(($"{service}-{instance}", process, port));
     }
 
+    /// <summary>Reads a log file the service is still writing.</summary>
+    public static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
     private static string LogTail(string name, int port)
     {
         var path = Path.Combine(Root, ".data/test/logs", name + ".log");

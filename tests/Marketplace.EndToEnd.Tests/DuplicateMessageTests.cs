@@ -54,6 +54,9 @@ public class DuplicateMessageTests
         var wallet = await enterprise.GetAsync("/api/settlement/wallet");
         Assert.That(wallet.Money("available"), Is.EqualTo(8.00m));
         Assert.That(wallet.Money("inEscrow"), Is.EqualTo(2.00m));
+        var vendor = await Api.SignUpAsync("vendor");
+        var feed = await vendor.GetAsync("/api/bidding/open-orders?limit=500");
+        Assert.That(feed.EnumerateArray().Count(o => o.GetProperty("orderId").GetGuid() == orderId), Is.EqualTo(1), "bidding lists it once");
     }
 
     [Test]

@@ -74,3 +74,29 @@ public class OperationsTests
         Assert.That((await op.PostAsync($"/api/orders/ops/dead-letters/{queue}/{Guid.NewGuid()}/replay")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 }
+
+[TestFixture]
+public class CorrelationTests
+{
+    [Test]
+    public async Task One_correlation_id_follows_an_order_through_every_service_it_touches()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        await Scenario.DepositAsync(enterprise, 5.00m);
+        var orderId = await Scenario.CreateOrderAsync(enterprise, items: 1);
+        var correlationId = Guid.NewGuid();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/orders/orders/{orderId}/publish");
+        request.Headers.Add("X-Correlation-Id", correlationId.ToString());
+        var response = await enterprise.Http.SendAsync(request);
+        Assert.That(response.Headers.GetValues("X-Correlation-Id").Single(), Is.EqualTo(correlationId.ToString()));
+        await Scenario.WaitForStatusAsync(enterprise, orderId, "in_progress");
+        await Api.EventuallyAsync(async () => await Scenario.AssignmentCountAsync(enterprise, orderId) == 1, "tasks split the order");
+
+        // orders (HTTP) -> settlement and bidding (OrderPublished) -> orders (OrderFunded) -> tasks (OrderReadyForWork)
+        string[] LogsMentioning() => Directory.GetFiles(Path.Combine(Cluster.Root, ".data/test/logs"), "*.log")
+            .Where(file => Cluster.ReadShared(file).Contains(correlationId.ToString()))
+            .Select(file => Path.GetFileNameWithoutExtension(file).Split('-')[0]).Distinct().Order().ToArray();
+        await Api.EventuallyAsync(() => Task.FromResult(LogsMentioning().Length >= 4), "every service involved logged the correlation id", TimeSpan.FromSeconds(20));
+        Assert.That(LogsMentioning(), Is.SupersetOf(new[] { "bidding", "orders", "settlement", "tasks" }));
+    }
+}

@@ -14,7 +14,13 @@ internal sealed class CorrelationMiddleware(RequestDelegate next, ILogger<Correl
         context.Response.Headers[Correlation.Header] = id.ToString();
         using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await next(context);
+            if (!context.Request.Path.StartsWithSegments("/health"))
+            {
+                logger.LogInformation("HTTP {Method} {Path} answered {StatusCode} in {ElapsedMs:0.0} ms", context.Request.Method,
+                    context.Request.Path.Value, context.Response.StatusCode, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
         }
     }
 }

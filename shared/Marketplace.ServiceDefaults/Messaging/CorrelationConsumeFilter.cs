@@ -16,7 +16,11 @@ public sealed class CorrelationConsumeFilter<T>(ILogger<CorrelationConsumeFilter
             ["MessageType"] = typeof(T).Name,
         }))
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await next.Send(context);
+            // One line per handled message: with the scope's CorrelationId, an operator can follow an order across services.
+            logger.LogInformation("Consumed {MessageType} {MessageId} in {ElapsedMs:0.0} ms", typeof(T).Name, context.MessageId,
+                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 
