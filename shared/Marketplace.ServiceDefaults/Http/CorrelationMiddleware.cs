@@ -11,7 +11,14 @@ internal sealed class CorrelationMiddleware(RequestDelegate next, ILogger<Correl
     {
         var id = Guid.TryParse(context.Request.Headers[Correlation.Header], out var given) ? given : Guid.CreateVersion7();
         Correlation.Current = id;
-        context.Response.Headers[Correlation.Header] = id.ToString();
+        // Forwarded requests (the gateway's proxy) carry the id on; the answer carries it once, even when a proxied
+        // service already added its own copy.
+        context.Request.Headers[Correlation.Header] = id.ToString();
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[Correlation.Header] = id.ToString();
+            return Task.CompletedTask;
+        });
         using (logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = id }))
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
