@@ -1,9 +1,16 @@
+using Marketplace.Gateway.Bootstrap;
 using Marketplace.Gateway.Features;
+using Marketplace.Gateway.Portal;
+using Marketplace.Gateway.Routing;
 using Marketplace.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Identity;
 
 namespace Marketplace.Gateway;
 
+/// <summary>
+/// The gateway owns accounts and sign-in, serves the portal page, and forwards /api/&lt;service&gt;/... to the services.
+/// It publishes no messages, so it has no bus.
+/// </summary>
 public static class GatewayModule
 {
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
@@ -12,6 +19,7 @@ public static class GatewayModule
         builder.Services.AddValidator<Register.Request, Register.Validator>();
         builder.Services.AddValidator<SignIn.Request, SignIn.Validator>();
         builder.Services.AddValidator<CreateOperator.Request, CreateOperator.Validator>();
+        // Registered after AddServiceDefaults' migration service, so it starts on a migrated database.
         builder.Services.AddHostedService<OperatorBootstrap>();
         builder.AddServiceRoutes();
         return builder;

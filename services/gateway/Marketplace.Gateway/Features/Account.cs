@@ -1,11 +1,14 @@
+using System.Text.RegularExpressions;
 using Dapper;
 using Npgsql;
 
 namespace Marketplace.Gateway.Features;
 
-public sealed record Account(Guid Id, Guid OrganisationId, string Email, string PasswordHash, string Role, string DisplayName,
+/// <summary>A user with their organisation, as the account endpoints read it.</summary>
+public sealed partial record Account(Guid Id, Guid OrganisationId, string Email, string PasswordHash, string Role, string DisplayName,
     string OrganisationName, string OrganisationKind, DateTime CreatedAt)
 {
+    /// <summary>Seeded by 0001_create_accounts.sql: the one organisation every operator belongs to.</summary>
     public static readonly Guid OperatorsOrganisation = Guid.Parse("00000000-0000-0000-0000-00000000000f");
 
     private const string Select = """
@@ -14,15 +17,28 @@ public sealed record Account(Guid Id, Guid OrganisationId, string Email, string 
         FROM users u JOIN organisations o ON o.id = u.organisation_id
         """;
 
+    /// <summary>E-mails are stored trimmed and lower-cased, so "Ann@X.test" and "ann@x.test" are one account.</summary>
+    public static string NormaliseEmail(string email) => email.Trim().ToLowerInvariant();
+
+    /// <summary>name@domain.tld, no spaces: enough to catch typos; ownership would be proven by a confirmation mail.</summary>
+    public static bool IsEmailShaped(string? email) => email is not null && EmailShape().IsMatch(email.Trim());
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")]
+    private static partial Regex EmailShape();
+
     public static Task<Account?> ByEmailAsync(NpgsqlConnection connection, string email) =>
-        connection.QuerySingleOrDefaultAsync<Account>($"{Select} WHERE u.email = @email", new { email = email.Trim().ToLowerInvariant() });
+        connection.QuerySingleOrDefaultAsync<Account>($"{Select} WHERE u.email = @email", new { email = NormaliseEmail(email) });
 
     public static Task<Account?> ByIdAsync(NpgsqlConnection connection, Guid id) =>
         connection.QuerySingleOrDefaultAsync<Account>($"{Select} WHERE u.id = @id", new { id });
 
     public static Task<IEnumerable<Account>> ListAsync(NpgsqlConnection connection, string? role, int take) =>
-        connection.QueryAsync<Account>($"{Select} WHERE @role::text IS NULL OR u.role = @role ORDER BY u.created_at DESC LIMIT @take",
-            new { role, take });
+        connection.QueryAsync<Account>($"""
+            {Select}
+            WHERE @role::text IS NULL OR u.role = @role
+            ORDER BY u.created_at DESC, u.id DESC
+            LIMIT @take
+            """, new { role, take });
 
     public UserView View() => new(Id, Email, Role, DisplayName, OrganisationId, OrganisationName, OrganisationKind, CreatedAt);
 }

@@ -7,7 +7,7 @@ using Npgsql;
 
 namespace Marketplace.Gateway.Features;
 
-/// <summary>An operator adds another operator; the first one is created by infra/up.sh (see OperatorBootstrap).</summary>
+/// <summary>An operator adds another operator; the first one comes from configuration (see OperatorBootstrap).</summary>
 public static class CreateOperator
 {
     public sealed record Request(string Email, string Password, string DisplayName);
@@ -16,7 +16,8 @@ public static class CreateOperator
     {
         public Validator()
         {
-            RuleFor(r => r.Email).NotEmpty().MaximumLength(254).EmailAddress();
+            RuleFor(r => r.Email).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(254)
+                .Must(Account.IsEmailShaped).WithMessage("'Email' must be an e-mail address such as name@example.com.");
             RuleFor(r => r.Password).NotEmpty().MinimumLength(10).MaximumLength(200);
             RuleFor(r => r.DisplayName).NotEmpty().MaximumLength(100);
         }
@@ -24,30 +25,35 @@ public static class CreateOperator
 
     public static RouteGroupBuilder MapCreateOperator(this RouteGroupBuilder group)
     {
-        group.MapPost("/operators", async (Request request, NpgsqlDataSource db, IPasswordHasher<Account> hasher) =>
+        group.MapPost("/operators", async Task<Results<Created<Register.Response>, ProblemHttpResult>> (
+            Request request, NpgsqlDataSource db, IPasswordHasher<Account> hasher) =>
         {
+            var email = Account.NormaliseEmail(request.Email);
             await using var connection = await db.OpenConnectionAsync();
             var userId = await CreateAsync(connection, request, hasher);
             return userId is null
-                ? (IResult)Problems.Conflict($"An account with the e-mail {request.Email.Trim().ToLowerInvariant()} already exists.")
-                : TypedResults.Created("/api/auth/users", new Register.Response(userId.Value, Account.OperatorsOrganisation, Roles.Operator,
-                    request.Email.Trim().ToLowerInvariant()));
-        }).RequireAuthorization(Roles.Operator).Validate<Request>();
+                ? Problems.Conflict($"An account with the e-mail {email} already exists.")
+                : TypedResults.Created($"/api/auth/users?role={Roles.Operator}",
+                    new Register.Response(userId.Value, Account.OperatorsOrganisation, Roles.Operator, email));
+        }).RequireAuthorization(Roles.Operator).Validate<Request>().ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 
-    /// <returns>null when the e-mail is taken.</returns>
+    /// <returns>The new operator's id, or null when the e-mail is taken (by anyone, of any role).</returns>
     public static async Task<Guid?> CreateAsync(NpgsqlConnection connection, Request request, IPasswordHasher<Account> hasher)
     {
         var userId = Guid.CreateVersion7();
         var inserted = await connection.ExecuteAsync("""
             INSERT INTO users (id, organisation_id, email, password_hash, role, display_name)
-            VALUES (@userId, @org, @email, @hash, 'operator', @DisplayName)
+            VALUES (@userId, @org, @email, @hash, 'operator', @displayName)
             ON CONFLICT (email) DO NOTHING
             """, new
         {
-            userId, org = Account.OperatorsOrganisation, email = request.Email.Trim().ToLowerInvariant(),
-            hash = hasher.HashPassword(null!, request.Password), request.DisplayName,
+            userId,
+            org = Account.OperatorsOrganisation,
+            email = Account.NormaliseEmail(request.Email),
+            hash = hasher.HashPassword(null!, request.Password),
+            displayName = request.DisplayName.Trim(),
         });
         return inserted == 1 ? userId : null;
     }

@@ -1,3 +1,4 @@
+using Dapper;
 using FluentValidation;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
@@ -11,7 +12,8 @@ public static class SignIn
 {
     public sealed record Request(string Email, string Password);
 
-    public sealed record Response(string AccessToken, DateTimeOffset ExpiresAt, Guid UserId, Guid OrganisationId, string Role, string DisplayName);
+    public sealed record Response(string AccessToken, DateTimeOffset ExpiresAt, Guid UserId, Guid OrganisationId, string Role,
+        string DisplayName);
 
     public sealed class Validator : AbstractValidator<Request>
     {
@@ -22,24 +24,33 @@ public static class SignIn
         }
     }
 
-    // Hashing a password for an unknown e-mail too keeps the answer's timing from telling which e-mails exist.
+    // Verifying against a decoy for an unknown e-mail keeps the answer's timing from telling which e-mails exist.
     private static readonly string DecoyHash = new PasswordHasher<Account>().HashPassword(null!, Guid.NewGuid().ToString());
 
     public static RouteGroupBuilder MapSignIn(this RouteGroupBuilder group)
     {
-        group.MapPost("/token", Handle).AllowAnonymous().Validate<Request>();
+        group.MapPost("/token", Handle).AllowAnonymous().Validate<Request>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         return group;
     }
 
-    private static async Task<IResult> Handle(Request request, NpgsqlDataSource db, IPasswordHasher<Account> hasher, TokenIssuer tokens)
+    private static async Task<Results<Ok<Response>, ProblemHttpResult>> Handle(
+        Request request, NpgsqlDataSource db, IPasswordHasher<Account> hasher, TokenIssuer tokens)
     {
         await using var connection = await db.OpenConnectionAsync();
         var account = await Account.ByEmailAsync(connection, request.Email);
         var verdict = hasher.VerifyHashedPassword(account!, account?.PasswordHash ?? DecoyHash, request.Password);
         if (account is null || verdict == PasswordVerificationResult.Failed)
         {
+            // One answer for an unknown e-mail and a wrong password.
             return TypedResults.Problem(title: "Sign-in failed", detail: "The e-mail or the password is wrong.",
                 statusCode: StatusCodes.Status401Unauthorized);
+        }
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            // The hash predates the current iteration count: store a stronger one now that we hold the password.
+            await connection.ExecuteAsync("UPDATE users SET password_hash = @hash WHERE id = @Id",
+                new { hash = hasher.HashPassword(account, request.Password), account.Id });
         }
         var (token, expiresAt) = tokens.Issue(new Caller(account.Id, account.OrganisationId, account.Role, account.DisplayName));
         return TypedResults.Ok(new Response(token, expiresAt, account.Id, account.OrganisationId, account.Role, account.DisplayName));
