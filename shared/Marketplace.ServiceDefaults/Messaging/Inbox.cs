@@ -17,3 +17,22 @@ public static class Inbox
         return await tx.Connection!.ExecuteAsync(sql, new { messageId, consumer }, tx) == 1;
     }
 }
+
+public static class InboxConsumerExtensions
+{
+    /// <summary>
+    /// The shape of every consumer: one transaction that records the message in the inbox and applies its effect
+    /// (and writes any messages it causes to the outbox). A redelivered message commits nothing new.
+    /// </summary>
+    public static async Task ApplyOnceAsync<T>(this NpgsqlDataSource db, MassTransit.ConsumeContext<T> context, string consumer,
+        Func<NpgsqlTransaction, Task> effect) where T : class
+    {
+        await using var connection = await db.OpenConnectionAsync(context.CancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(context.CancellationToken);
+        if (await Inbox.TryRecordAsync(tx, context.MessageId, consumer))
+        {
+            await effect(tx);
+        }
+        await tx.CommitAsync(context.CancellationToken);
+    }
+}

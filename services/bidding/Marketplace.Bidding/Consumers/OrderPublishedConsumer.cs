@@ -8,13 +8,12 @@ namespace Marketplace.Bidding.Consumers;
 
 public sealed class OrderPublishedConsumer(NpgsqlDataSource db) : IConsumer<OrderPublished>
 {
-    public async Task Consume(ConsumeContext<OrderPublished> context)
+    public Task Consume(ConsumeContext<OrderPublished> context)
     {
         var order = context.Message;
-        await using var connection = await db.OpenConnectionAsync(context.CancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(context.CancellationToken);
-        if (await Inbox.TryRecordAsync(tx, context.MessageId, nameof(OrderPublishedConsumer)))
+        return db.ApplyOnceAsync(context, nameof(OrderPublishedConsumer), async tx =>
         {
+            var connection = tx.Connection!;
             await connection.ExecuteAsync("""
                 INSERT INTO open_orders (order_id, enterprise_org_id, title, mode, task_type, budget, currency, deadline, published_at)
                 VALUES (@OrderId, @EnterpriseOrgId, @Title, @Mode, @TaskType, @Budget, @Currency, @deadline, @publishedAt)
@@ -24,7 +23,6 @@ public sealed class OrderPublishedConsumer(NpgsqlDataSource db) : IConsumer<Orde
                 order.OrderId, order.EnterpriseOrgId, order.Title, order.Mode, order.TaskType, order.Budget, order.Currency,
                 deadline = order.Deadline.ToUniversalTime(), publishedAt = order.OccurredAt.ToUniversalTime(),
             }, tx);
-        }
-        await tx.CommitAsync(context.CancellationToken);
+        });
     }
 }

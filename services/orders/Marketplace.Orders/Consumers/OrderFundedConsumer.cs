@@ -12,26 +12,22 @@ namespace Marketplace.Orders.Consumers;
 /// <summary>Escrow holds the budget: the order is in progress and its items go to the crowd.</summary>
 public sealed class OrderFundedConsumer(NpgsqlDataSource db, Outbox outbox, TimeProvider clock) : IConsumer<OrderFunded>
 {
-    public async Task Consume(ConsumeContext<OrderFunded> context)
+    public Task Consume(ConsumeContext<OrderFunded> context)
     {
         var orderId = context.Message.OrderId;
-        await using var connection = await db.OpenConnectionAsync(context.CancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(context.CancellationToken);
-        if (!await Inbox.TryRecordAsync(tx, context.MessageId, nameof(OrderFundedConsumer)))
+        return db.ApplyOnceAsync(context, nameof(OrderFundedConsumer), async tx =>
         {
-            await tx.CommitAsync();
-            return;
-        }
-        var order = await OrderView.FindAsync(connection, orderId, null, tx)
-            ?? throw new InvalidOperationException($"Order {orderId} is unknown");
-        if (await OrderTransitions.MoveAsync(tx, orderId, OrderStatus.Published, OrderStatus.InProgress))
-        {
-            var items = await connection.QueryAsync<OrderItem>(
-                "SELECT item_id, content FROM order_items WHERE order_id = @orderId ORDER BY position", new { orderId }, tx);
-            await outbox.AddAsync(tx, new OrderReadyForWork(order.Id, order.EnterpriseOrgId, order.TaskType, order.Labels,
-                items.ToList(), order.Overlap, order.UnitPrice, order.WorkerReward, order.PlatformFee, order.Currency,
-                order.Deadline, clock.GetUtcNow()));
-        }
-        await tx.CommitAsync(context.CancellationToken);
+            var connection = tx.Connection!;
+            var order = await OrderView.FindAsync(connection, orderId, null, tx)
+                ?? throw new InvalidOperationException($"Order {orderId} is unknown");
+            if (await OrderTransitions.MoveAsync(tx, orderId, OrderStatus.Published, OrderStatus.InProgress))
+            {
+                var items = await connection.QueryAsync<OrderItem>(
+                    "SELECT item_id, content FROM order_items WHERE order_id = @orderId ORDER BY position", new { orderId }, tx);
+                await outbox.AddAsync(tx, new OrderReadyForWork(order.Id, order.EnterpriseOrgId, order.TaskType, order.Labels,
+                    items.ToList(), order.Overlap, order.UnitPrice, order.WorkerReward, order.PlatformFee, order.Currency,
+                    order.Deadline, clock.GetUtcNow()));
+            }
+        });
     }
 }

@@ -8,14 +8,11 @@ namespace Marketplace.Orders.Consumers;
 
 public sealed class OrderWorkCompletedConsumer(NpgsqlDataSource db) : IConsumer<OrderWorkCompleted>
 {
-    public async Task Consume(ConsumeContext<OrderWorkCompleted> context)
+    public Task Consume(ConsumeContext<OrderWorkCompleted> context)
     {
-        await using var connection = await db.OpenConnectionAsync(context.CancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(context.CancellationToken);
-        if (await Inbox.TryRecordAsync(tx, context.MessageId, nameof(OrderWorkCompletedConsumer)))
+        return db.ApplyOnceAsync(context, nameof(OrderWorkCompletedConsumer), async tx =>
         {
             await OrderTransitions.MoveAsync(tx, context.Message.OrderId, OrderStatus.InProgress, OrderStatus.Delivered);
-        }
-        await tx.CommitAsync(context.CancellationToken);
+        });
     }
 }

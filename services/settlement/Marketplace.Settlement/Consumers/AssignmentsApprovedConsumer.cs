@@ -9,27 +9,22 @@ namespace Marketplace.Settlement.Consumers;
 /// <summary>Each approved assignment releases its price from escrow: the worker's reward to their payable, the fee to the platform.</summary>
 public sealed class AssignmentsApprovedConsumer(NpgsqlDataSource db) : IConsumer<AssignmentsApproved>
 {
-    public async Task Consume(ConsumeContext<AssignmentsApproved> context)
+    public Task Consume(ConsumeContext<AssignmentsApproved> context)
     {
-        await using var connection = await db.OpenConnectionAsync(context.CancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(context.CancellationToken);
-        if (!await Inbox.TryRecordAsync(tx, context.MessageId, nameof(AssignmentsApprovedConsumer)))
+        return db.ApplyOnceAsync(context, nameof(AssignmentsApprovedConsumer), async tx =>
         {
-            await tx.CommitAsync();
-            return;
-        }
-        foreach (var approval in context.Message.Approvals)
-        {
-            var escrow = AccountRef.Escrow(approval.OrderId, approval.Currency);
-            // Keyed by assignment: the same approval arriving in another batch is booked once.
-            await Ledger.BookAsync(tx, new LedgerEntry(
-                $"approval:{approval.AssignmentId}", "approval", approval.OrderId, approval.ApprovedAt,
-                [
-                    new Posting(escrow, approval.WorkerReward + approval.PlatformFee),
-                    new Posting(AccountRef.WorkerPayable(approval.WorkerId, approval.Currency), -approval.WorkerReward),
-                    new Posting(AccountRef.PlatformFees(approval.Currency), -approval.PlatformFee),
-                ]));
-        }
-        await tx.CommitAsync(context.CancellationToken);
+            foreach (var approval in context.Message.Approvals)
+            {
+                var escrow = AccountRef.Escrow(approval.OrderId, approval.Currency);
+                // Keyed by assignment: the same approval arriving in another batch is booked once.
+                await Ledger.BookAsync(tx, new LedgerEntry(
+                    $"approval:{approval.AssignmentId}", "approval", approval.OrderId, approval.ApprovedAt,
+                    [
+                        new Posting(escrow, approval.WorkerReward + approval.PlatformFee),
+                        new Posting(AccountRef.WorkerPayable(approval.WorkerId, approval.Currency), -approval.WorkerReward),
+                        new Posting(AccountRef.PlatformFees(approval.Currency), -approval.PlatformFee),
+                    ]));
+            }
+        });
     }
 }

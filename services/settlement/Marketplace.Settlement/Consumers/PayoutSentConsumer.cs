@@ -9,19 +9,14 @@ namespace Marketplace.Settlement.Consumers;
 /// <summary>Money left the platform to a worker: their payable is settled against the bank.</summary>
 public sealed class PayoutSentConsumer(NpgsqlDataSource db) : IConsumer<PayoutSent>
 {
-    public async Task Consume(ConsumeContext<PayoutSent> context)
+    public Task Consume(ConsumeContext<PayoutSent> context)
     {
         var payout = context.Message;
-        await using var connection = await db.OpenConnectionAsync(context.CancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(context.CancellationToken);
-        if (!await Inbox.TryRecordAsync(tx, context.MessageId, nameof(PayoutSentConsumer)))
+        return db.ApplyOnceAsync(context, nameof(PayoutSentConsumer), async tx =>
         {
-            await tx.CommitAsync();
-            return;
-        }
-        await Ledger.BookAsync(tx, new LedgerEntry(
-            $"payout:{payout.PayoutId}", "payout", null, payout.OccurredAt,
-            LedgerEntry.Transfer(AccountRef.WorkerPayable(payout.WorkerId, payout.Currency), AccountRef.Bank(payout.Currency), payout.Amount)));
-        await tx.CommitAsync(context.CancellationToken);
+            await Ledger.BookAsync(tx, new LedgerEntry(
+                $"payout:{payout.PayoutId}", "payout", null, payout.OccurredAt,
+                LedgerEntry.Transfer(AccountRef.WorkerPayable(payout.WorkerId, payout.Currency), AccountRef.Bank(payout.Currency), payout.Amount)));
+        });
     }
 }

@@ -9,35 +9,31 @@ namespace Marketplace.Tasks.Consumers;
 /// <summary>Splits a funded order into micro-tasks: one assignment slot per item and overlap.</summary>
 public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db) : IConsumer<OrderReadyForWork>
 {
-    public async Task Consume(ConsumeContext<OrderReadyForWork> context)
+    public Task Consume(ConsumeContext<OrderReadyForWork> context)
     {
         var order = context.Message;
-        await using var connection = await db.OpenConnectionAsync(context.CancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(context.CancellationToken);
-        if (!await Inbox.TryRecordAsync(tx, context.MessageId, nameof(OrderReadyForWorkConsumer)))
+        return db.ApplyOnceAsync(context, nameof(OrderReadyForWorkConsumer), async tx =>
         {
-            await tx.CommitAsync();
-            return;
-        }
-        var inserted = await connection.ExecuteAsync("""
-            INSERT INTO task_orders (order_id, enterprise_org_id, task_type, labels, worker_reward, platform_fee, currency, deadline, total_assignments)
-            VALUES (@OrderId, @EnterpriseOrgId, @TaskType, @labels, @WorkerReward, @PlatformFee, @Currency, @deadline, @total)
-            ON CONFLICT (order_id) DO NOTHING
-            """, new
-        {
-            order.OrderId, order.EnterpriseOrgId, order.TaskType, labels = order.Labels.ToArray(), order.WorkerReward,
-            order.PlatformFee, order.Currency, deadline = order.Deadline.ToUniversalTime(), total = order.Items.Count * order.Overlap,
-        }, tx);
-        if (inserted == 1)
-        {
-            var slots = order.Items.SelectMany(item => Enumerable.Range(0, order.Overlap).Select(slot => new
+            var connection = tx.Connection!;
+            var inserted = await connection.ExecuteAsync("""
+                INSERT INTO task_orders (order_id, enterprise_org_id, task_type, labels, worker_reward, platform_fee, currency, deadline, total_assignments)
+                VALUES (@OrderId, @EnterpriseOrgId, @TaskType, @labels, @WorkerReward, @PlatformFee, @Currency, @deadline, @total)
+                ON CONFLICT (order_id) DO NOTHING
+                """, new
             {
-                id = Guid.CreateVersion7(), order.OrderId, item.ItemId, slot, item.Content,
-            }));
-            await connection.ExecuteAsync("""
-                INSERT INTO assignments (id, order_id, item_id, slot, content) VALUES (@id, @OrderId, @ItemId, @slot, @Content)
-                """, slots, tx);
-        }
-        await tx.CommitAsync(context.CancellationToken);
+                order.OrderId, order.EnterpriseOrgId, order.TaskType, labels = order.Labels.ToArray(), order.WorkerReward,
+                order.PlatformFee, order.Currency, deadline = order.Deadline.ToUniversalTime(), total = order.Items.Count * order.Overlap,
+            }, tx);
+            if (inserted == 1)
+            {
+                var slots = order.Items.SelectMany(item => Enumerable.Range(0, order.Overlap).Select(slot => new
+                {
+                    id = Guid.CreateVersion7(), order.OrderId, item.ItemId, slot, item.Content,
+                }));
+                await connection.ExecuteAsync("""
+                    INSERT INTO assignments (id, order_id, item_id, slot, content) VALUES (@id, @OrderId, @ItemId, @slot, @Content)
+                    """, slots, tx);
+            }
+        });
     }
 }
