@@ -31,14 +31,18 @@ pg_socket_dir() { echo "/tmp/marketplace-pg-$(echo -n "$1" | md5sum | cut -c1-10
 pg_start() { # DATA_DIR PORT PASSWORD
   local data="$1" port="$2" password="$3" bin; bin="$(pg_bin)"
   local sock; sock="$(pg_socket_dir "$data")"
-  mkdir -p "$data" "$sock"
+  mkdir -p "$(dirname "$data")" "$sock"
   if [ "$(id -u)" = 0 ]; then
-    chown postgres "$data" "$sock"
-    # postgres must be able to reach the data dir through the repository's parent directories.
-    if ! runuser -u postgres -- test -x "$data"; then
-      echo "the postgres user cannot reach $data; move the repository somewhere world-traversable (e.g. /srv)" >&2
-      exit 1
+    # The postgres user must reach the data dir through the repository's parents (a clone under /root may not
+    # allow that): then the data lives under /var/lib/marketplace, linked from where it belongs.
+    if [ ! -e "$data" ] && ! runuser -u postgres -- test -x "$(dirname "$data")"; then
+      local elsewhere; elsewhere="/var/lib/marketplace/pg-$(echo -n "$data" | md5sum | cut -c1-10)"
+      mkdir -p "$elsewhere"; ln -sfn "$elsewhere" "$data"
     fi
+    mkdir -p "$data"
+    chown postgres "$(readlink -f "$data")" "$sock"
+  else
+    mkdir -p "$data"
   fi
   if [ ! -f "$data/PG_VERSION" ]; then
     local pwfile; pwfile="$(mktemp)"; echo "$password" > "$pwfile"; chmod 644 "$pwfile"
