@@ -23,7 +23,7 @@ ensure_packages() {
 }
 
 # PostgreSQL refuses to run as root: as root we run it as the 'postgres' user the package created.
-pg_run() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pg_run() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 
 # The unix socket path must stay short (about 100 characters); keep it under /tmp, named by the data dir.
 pg_socket_dir() { echo "/tmp/marketplace-pg-$(echo -n "$1" | md5sum | cut -c1-10)"; }
@@ -40,7 +40,8 @@ pg_start() { # DATA_DIR PORT PASSWORD
       mkdir -p "$elsewhere"; ln -sfn "$elsewhere" "$data"
     fi
     mkdir -p "$data"
-    chown postgres "$(readlink -f "$data")" "$sock"
+    data="$(readlink -f "$data")"
+    chown postgres "$data" "$sock"
   else
     mkdir -p "$data"
   fi
@@ -64,7 +65,7 @@ CONF
 }
 
 pg_stop() { # DATA_DIR
-  local data="$1" bin; bin="$(pg_bin)"
+  local data bin; data="$(readlink -f "$1")"; bin="$(pg_bin)"
   [ -f "$data/PG_VERSION" ] || return 0
   pg_run "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1 || return 0
   pg_run "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null || true
