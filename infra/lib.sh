@@ -40,7 +40,7 @@ pg_start() { # DATA_DIR PORT PASSWORD
       mkdir -p "$elsewhere"; ln -sfn "$elsewhere" "$data"
     fi
     mkdir -p "$data"
-    data="$(readlink -f "$data")"
+    data="$(readlink -m "$data")"
     chown postgres "$data" "$sock"
   else
     mkdir -p "$data"
@@ -65,7 +65,7 @@ CONF
 }
 
 pg_stop() { # DATA_DIR
-  local data bin; data="$(readlink -f "$1")"; bin="$(pg_bin)"
+  local data bin; data="$(readlink -m "$1")"; bin="$(pg_bin)"
   [ -f "$data/PG_VERSION" ] || return 0
   pg_run "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1 || return 0
   pg_run "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null || true

@@ -14,7 +14,7 @@ stop_servers() {
 }
 stop_servers
 # The PostgreSQL data may live elsewhere behind a link (see pg_start): clear it too, so every run starts clean.
-[ -L "$TEST/pg" ] && rm -rf "$(readlink -f "$TEST/pg")"
+[ -L "$TEST/pg" ] && rm -rf "$(readlink -m "$TEST/pg")"
 rm -rf "$TEST"
 mkdir -p "$TEST/results" "$TEST/logs"
 trap stop_servers EXIT
