@@ -21,11 +21,16 @@ public sealed class RunPayoutBatch(NpgsqlDataSource db, IPaymentRail rail, Outbo
 {
     public const string Name = "payout-batch";
 
+    /// <summary>Payload of a follow-up run that only asks the rail again about payouts it did not answer.</summary>
+    public sealed record Payload(bool RecheckOnly);
+
     string IJobHandler.Name => Name;
 
     public async Task RunAsync(JobContext job, CancellationToken ct)
     {
-        await CreatePayoutsAsync(ct);
+        var recheckOnly = job.Payload.ValueKind == System.Text.Json.JsonValueKind.Object
+            && job.Payload.TryGetProperty("recheckOnly", out var flag) && flag.GetBoolean();
+        if (!recheckOnly) await CreatePayoutsAsync(ct);
         while (await PayNextAsync(ct)) { }
     }
 
@@ -95,6 +100,9 @@ public sealed class RunPayoutBatch(NpgsqlDataSource db, IPaymentRail rail, Outbo
                 await connection.ExecuteAsync(
                     "UPDATE payouts SET attempts = attempts + 1, last_attempt_at = now(), failure_reason = @Reason WHERE id = @Id",
                     new { payout.Id, result.Reason }, tx);
+                // The question stays open until the rail answers: ask again later, on a durable schedule.
+                await JobScheduler.ScheduleAsync(tx, Name, new Payload(RecheckOnly: true),
+                    clock.GetUtcNow() + options.Value.RetryPendingAfter, uniqueKey: $"payout-recheck:{payout.Id}:{payout.Attempts + 1}");
                 break;
         }
         await tx.CommitAsync(ct);
