@@ -10,4 +10,6 @@ public record OrderPublished(
     decimal Budget,
     string Currency,
     DateTimeOffset Deadline,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    string DataGrade = "general",
+    string Industry = "other");

@@ -13,4 +13,7 @@ public record OrderReadyForWork(
     decimal PlatformFee,
     string Currency,
     DateTimeOffset Deadline,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    bool MultiLabel = false,
+    IReadOnlyList<RubricCriterion>? Criteria = null,
+    string DataGrade = "general");

@@ -1,5 +1,6 @@
 using Dapper;
 using FluentValidation;
+using Marketplace.Labeling;
 using Marketplace.Orders.Domain;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
@@ -15,9 +16,22 @@ public static class CreateOrder
 
     public sealed record Item(string Id, string Content);
 
+    public sealed record Criterion(string Name, int Min, int Max);
+
     public sealed record Request(
-        string Title, string? Instructions, string TaskType, string[] Labels, Item[] Items,
-        decimal UnitPrice, string Currency, DateTimeOffset Deadline, int? Overlap);
+        string Title, string? Instructions, string TaskType, string[]? Labels, Item[] Items,
+        decimal UnitPrice, string Currency, DateTimeOffset Deadline, int? Overlap,
+        bool? MultiLabel = null, Criterion[]? Criteria = null, string? Mode = null,
+        string? DataGrade = null, bool? PersonalInformation = null, string? Industry = null,
+        string[]? RequiredQualifications = null, decimal? RequiredAccuracy = null, decimal? GoldShare = null,
+        int? SampleSize = null, decimal? PassThreshold = null)
+    {
+        public TaskTemplate Template() => new(TaskType ?? "", Labels ?? [], MultiLabel ?? false,
+            (Criteria ?? []).Select(c => new RubricCriterion(c?.Name ?? "", c?.Min ?? 0, c?.Max ?? 0)).ToList());
+    }
+
+    public static readonly string[] Industries =
+        ["medical", "autonomous-driving", "industrial-inspection", "geographic", "finance", "education", "culture-media", "other"];
 
     public sealed class Validator : AbstractValidator<Request>
     {
@@ -25,25 +39,52 @@ public static class CreateOrder
         {
             RuleFor(r => r.Title).NotEmpty().MaximumLength(200);
             RuleFor(r => r.Instructions).MaximumLength(20_000);
-            RuleFor(r => r.TaskType).NotEmpty().Must(t => t is "text-classification" or "image-classification")
-                .WithMessage("'Task Type' must be text-classification or image-classification.");
-            RuleFor(r => r.Labels).NotNull().Must(l => l.Length is >= 2 and <= 50)
-                .WithMessage("'Labels' needs between 2 and 50 labels.")
-                .Must(l => l.Distinct(StringComparer.Ordinal).Count() == l.Length).WithMessage("'Labels' must be distinct.");
-            RuleForEach(r => r.Labels).NotEmpty().MaximumLength(100);
+            RuleFor(r => r.TaskType).NotEmpty();
+            RuleFor(r => r).Custom((request, context) =>
+            {
+                foreach (var (field, message) in request.Template().Problems()) context.AddFailure(field, message);
+            });
             RuleFor(r => r.Items).NotNull().Must(i => i.Length is >= 1 and <= MaxInlineItems)
                 .WithMessage($"'Items' needs between 1 and {MaxInlineItems} items.")
                 .Must(i => i.Select(x => x?.Id).Distinct().Count() == i.Length).WithMessage("'Items' ids must be unique.");
             RuleForEach(r => r.Items).ChildRules(item =>
             {
                 item.RuleFor(i => i.Id).NotEmpty().MaximumLength(200);
-                item.RuleFor(i => i.Content).NotEmpty().MaximumLength(100_000);
+                item.RuleFor(i => i.Content).NotEmpty();
+            });
+            RuleFor(r => r).Custom((request, context) =>
+            {
+                if (request.Items is null || request.TaskType is null || !TaskTypes.All.Contains(request.TaskType)) return;
+                var shown = 0;
+                for (var i = 0; i < request.Items.Length && shown < 20; i++)
+                {
+                    if (request.Items[i]?.Content is not { Length: > 0 } content) continue;
+                    if (ItemRules.Check(request.TaskType, content) is { } problem)
+                    {
+                        context.AddFailure($"items[{i}].content", $"Item '{request.Items[i].Id}': {problem}.");
+                        shown++;
+                    }
+                }
             });
             RuleFor(r => r.UnitPrice).GreaterThan(0).LessThanOrEqualTo(100_000)
                 .Must(p => decimal.Round(p, PlatformFee.LedgerScale) == p).WithMessage("'Unit Price' has at most 4 decimal places.");
             RuleFor(r => r.Currency).NotEmpty().Must(c => c == "CNY").WithMessage("'Currency' must be CNY.");
             RuleFor(r => r.Deadline).Must(d => d > clock.GetUtcNow().AddMinutes(5)).WithMessage("'Deadline' must be in the future.");
             RuleFor(r => r.Overlap).InclusiveBetween(1, 9).When(r => r.Overlap is not null);
+            RuleFor(r => r.Mode).Must(m => m is null or "crowd" or "bid").WithMessage("'Mode' must be crowd or bid.");
+            RuleFor(r => r.DataGrade).Must(g => g is null or "general" or "important" or "core")
+                .WithMessage("'Data Grade' must be general, important or core.");
+            RuleFor(r => r.Mode).Must(m => m == "bid").When(r => r.DataGrade == "core")
+                .WithMessage("Core-grade data is never crowdsourced: a core-grade order must use mode 'bid'.");
+            RuleFor(r => r.Industry).Must(i => i is null || Industries.Contains(i))
+                .WithMessage($"'Industry' must be one of {string.Join(", ", Industries)}.");
+            RuleFor(r => r.RequiredQualifications).Must(q => q is null || (q.Length <= 20 && q.All(x => !string.IsNullOrWhiteSpace(x) && x.Length <= 100)))
+                .WithMessage("'Required Qualifications' lists at most 20 names of 1 to 100 characters.");
+            RuleFor(r => r.RequiredAccuracy).InclusiveBetween(0m, 1m).When(r => r.RequiredAccuracy is not null);
+            RuleFor(r => r.GoldShare).InclusiveBetween(0m, 0.5m).When(r => r.GoldShare is not null);
+            RuleFor(r => r.PassThreshold).InclusiveBetween(0m, 1m).When(r => r.PassThreshold is not null);
+            RuleFor(r => r.SampleSize).GreaterThan(0).Must((r, n) => r.Items is null || n <= r.Items.Length)
+                .WithMessage("'Sample Size' must be between 1 and the number of items.").When(r => r.SampleSize is not null);
         }
     }
 
@@ -64,15 +105,23 @@ public static class CreateOrder
         await using var tx = await connection.BeginTransactionAsync();
         const string insertOrder = """
             INSERT INTO orders (id, enterprise_org_id, created_by, title, instructions, task_type, labels, overlap, unit_price,
-                                worker_reward, platform_fee, currency, item_count, budget, deadline, status)
-            VALUES (@id, @OrgId, @UserId, @Title, @instructions, @TaskType, @Labels, @overlap, @UnitPrice,
-                    @reward, @fee, @Currency, @itemCount, @budget, @Deadline, 'draft');
+                                worker_reward, platform_fee, currency, item_count, budget, deadline, status, mode,
+                                multi_label, criteria, data_grade, personal_information, industry, required_qualifications,
+                                required_accuracy, gold_share, sample_size, pass_threshold)
+            VALUES (@id, @OrgId, @UserId, @Title, @instructions, @TaskType, @labels, @overlap, @UnitPrice,
+                    @reward, @fee, @Currency, @itemCount, @budget, @Deadline, 'draft', @mode,
+                    @multiLabel, @criteria::jsonb, @dataGrade, @personalInformation, @industry, @requiredQualifications,
+                    @RequiredAccuracy, @goldShare, @SampleSize, @passThreshold);
             INSERT INTO order_transitions (order_id, to_status) VALUES (@id, 'draft');
             """;
         await connection.ExecuteAsync(insertOrder, new
         {
             id, caller.OrgId, caller.UserId, request.Title, instructions = request.Instructions ?? "", request.TaskType,
-            request.Labels, overlap, request.UnitPrice, reward, fee, request.Currency,
+            labels = request.Labels ?? [], overlap, mode = request.Mode ?? "crowd", multiLabel = request.MultiLabel ?? false,
+            criteria = System.Text.Json.JsonSerializer.Serialize(request.Template().Criteria, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)),
+            dataGrade = request.DataGrade ?? "general", personalInformation = request.PersonalInformation ?? false,
+            industry = request.Industry ?? "other", requiredQualifications = request.RequiredQualifications ?? [],
+            request.RequiredAccuracy, goldShare = request.GoldShare ?? 0m, request.SampleSize, passThreshold = request.PassThreshold ?? 0.95m, request.UnitPrice, reward, fee, request.Currency,
             itemCount = request.Items.Length, budget = request.UnitPrice * request.Items.Length * overlap,
             Deadline = request.Deadline.ToUniversalTime(),
         }, tx);

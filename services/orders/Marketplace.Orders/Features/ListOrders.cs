@@ -7,7 +7,7 @@ namespace Marketplace.Orders.Features;
 
 public static class ListOrders
 {
-    private static readonly string[] Statuses = ["draft", "published", "funding_failed", "in_progress", "delivered"];
+    private static readonly IReadOnlyList<string> Statuses = Domain.OrderStatus.All;
 
     public static RouteGroupBuilder MapListOrders(this RouteGroupBuilder group)
     {

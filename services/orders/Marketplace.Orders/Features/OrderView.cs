@@ -25,10 +25,27 @@ public sealed class OrderView
     public string? FundingFailureReason { get; init; }
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; init; }
+    public bool MultiLabel { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore] public string CriteriaJson { get; init; } = "[]";
+    public IReadOnlyList<Marketplace.Contracts.Orders.RubricCriterion> Criteria =>
+        System.Text.Json.JsonSerializer.Deserialize<List<Marketplace.Contracts.Orders.RubricCriterion>>(CriteriaJson, Json) ?? [];
+    public string DataGrade { get; init; } = "general";
+    public bool PersonalInformation { get; init; }
+    public string Industry { get; init; } = "other";
+    public string[] RequiredQualifications { get; init; } = [];
+    public decimal? RequiredAccuracy { get; init; }
+    public decimal GoldShare { get; init; }
+    public int? SampleSize { get; init; }
+    public decimal PassThreshold { get; init; }
+    public DateTime? FundedAt { get; init; }
+
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     public const string Columns = """
         id, enterprise_org_id, title, instructions, task_type, mode, labels, overlap, unit_price, worker_reward, platform_fee,
-        currency, item_count, budget, deadline, status, funding_failure_reason, created_at, updated_at
+        currency, item_count, budget, deadline, status, funding_failure_reason, created_at, updated_at,
+        multi_label, criteria::text AS criteria_json, data_grade, personal_information, industry, required_qualifications,
+        required_accuracy, gold_share, sample_size, pass_threshold, funded_at
         """;
 
     /// <summary>An order as its owner (or an operator) sees it; another organisation's order does not exist for them.</summary>

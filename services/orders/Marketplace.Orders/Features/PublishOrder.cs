@@ -32,7 +32,7 @@ public static class PublishOrder
         await OrderTransitions.MoveAsync(tx, id, status, OrderStatus.Published);
         var order = (await OrderView.FindAsync(connection, id, null, tx))!;
         await outbox.AddAsync(tx, new OrderPublished(order.Id, order.EnterpriseOrgId, order.Title, order.Mode, order.TaskType,
-            order.Budget, order.Currency, order.Deadline, clock.GetUtcNow()));
+            order.Budget, order.Currency, order.Deadline, clock.GetUtcNow(), order.DataGrade, order.Industry));
         await tx.CommitAsync();
         return TypedResults.Accepted($"/orders/{id}", order);
     }

@@ -15,7 +15,8 @@ public sealed class AssignmentView
     public string Status { get; init; } = "";
     public Guid? WorkerId { get; init; }
     public DateTime? LeaseExpiresAt { get; init; }
-    public string? Answer { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore] public string? AnswerJson { get; init; }
+    public System.Text.Json.JsonElement? Answer => AnswerJson is null ? null : System.Text.Json.JsonDocument.Parse(AnswerJson).RootElement.Clone();
     public DateTime? SubmittedAt { get; init; }
     public DateTime? ApprovedAt { get; init; }
     public bool AutoApproved { get; init; }
@@ -23,10 +24,14 @@ public sealed class AssignmentView
     public string[] Labels { get; init; } = [];
     public decimal WorkerReward { get; init; }
     public string Currency { get; init; } = "";
+    public bool MultiLabel { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore] public string CriteriaJson { get; init; } = "[]";
+    public System.Text.Json.JsonElement Criteria => System.Text.Json.JsonDocument.Parse(CriteriaJson).RootElement.Clone();
 
     private const string Select = """
-        SELECT a.id, a.order_id, a.item_id, a.slot, a.content, a.status, a.worker_id, a.lease_expires_at, a.answer,
-               a.submitted_at, a.approved_at, a.auto_approved, o.task_type, o.labels, o.worker_reward, o.currency
+        SELECT a.id, a.order_id, a.item_id, a.slot, a.content, a.status, a.worker_id, a.lease_expires_at, a.answer::text AS answer_json,
+               a.submitted_at, a.approved_at, a.auto_approved, o.task_type, o.labels, o.worker_reward, o.currency,
+               o.multi_label, o.criteria::text AS criteria_json
         FROM assignments a JOIN task_orders o ON o.order_id = a.order_id
         """;
 

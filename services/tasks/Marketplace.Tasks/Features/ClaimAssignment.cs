@@ -24,6 +24,9 @@ public static class ClaimAssignment
         public decimal Reward { get; init; }
         public string Currency { get; init; } = "";
         public DateTime LeaseExpiresAt { get; init; }
+        public bool MultiLabel { get; init; }
+        [System.Text.Json.Serialization.JsonIgnore] public string CriteriaJson { get; init; } = "[]";
+        public System.Text.Json.JsonElement Criteria => System.Text.Json.JsonDocument.Parse(CriteriaJson).RootElement.Clone();
     }
 
     public static RouteGroupBuilder MapClaimAssignment(this RouteGroupBuilder group)
@@ -63,7 +66,8 @@ public static class ClaimAssignment
             FROM candidate, task_orders o
             WHERE a.id = candidate.id AND o.order_id = a.order_id
             RETURNING a.id AS assignment_id, a.order_id, a.item_id, a.content, o.task_type, o.labels,
-                      o.worker_reward AS reward, o.currency, a.lease_expires_at
+                      o.worker_reward AS reward, o.currency, a.lease_expires_at,
+                      o.multi_label, o.criteria::text AS criteria_json
             """;
         var claimed = await connection.QuerySingleOrDefaultAsync<Response>(claim, new { caller.UserId, orderId, lease = options.Value.LeaseDuration }, tx);
         if (claimed is null)

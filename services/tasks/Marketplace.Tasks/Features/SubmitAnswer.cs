@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Dapper;
+using Marketplace.Labeling;
 using FluentValidation;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
@@ -13,13 +15,16 @@ namespace Marketplace.Tasks.Features;
 /// <summary>The lease holder submits an answer (one of the order's labels); unreviewed, it is approved automatically later.</summary>
 public static class SubmitAnswer
 {
-    public sealed record Request(string Answer);
+    /// <summary>The answer is JSON of the task type's shape: "label", ["label"], [{box}], [{span}], "text", [ranking], {scores}.</summary>
+    public sealed record Request(JsonElement Answer);
 
     public sealed record Response(Guid AssignmentId, string Status, DateTimeOffset AutoApproveAt);
 
     public sealed class Validator : AbstractValidator<Request>
     {
-        public Validator() => RuleFor(r => r.Answer).NotEmpty().MaximumLength(100);
+        public Validator() => RuleFor(r => r.Answer)
+            .Must(a => a.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null)).WithMessage("'Answer' is required.")
+            .Must(a => a.ValueKind == JsonValueKind.Undefined || a.GetRawText().Length <= 200_000).WithMessage("'Answer' is too large.");
     }
 
     public static RouteGroupBuilder MapSubmitAnswer(this RouteGroupBuilder group)
@@ -44,18 +49,34 @@ public static class SubmitAnswer
         var (status, leaseLive, orderId) = assignment.Value;
         if (status != "leased") return Problems.Conflict($"Assignment {id} is {status}; only a leased assignment can be submitted.", status);
         if (!leaseLive) return Problems.Conflict($"Your lease on assignment {id} has expired; claim new work.", "lease_expired");
-        var labels = (await connection.ExecuteScalarAsync<string[]>("SELECT labels FROM task_orders WHERE order_id = @orderId", new { orderId }, tx))!;
-        if (!labels.Contains(request.Answer, StringComparer.Ordinal))
-            return Problems.BadRequest("answer", $"'Answer' must be one of the order's labels: {string.Join(", ", labels)}.");
+        var template = await connection.QuerySingleAsync<TemplateRow>("""
+            SELECT o.task_type, o.labels, o.multi_label, o.criteria::text AS criteria_json, a.content
+            FROM task_orders o JOIN assignments a ON a.order_id = o.order_id
+            WHERE a.id = @id
+            """, new { id }, tx);
+        if (AnswerRules.Check(template.Template(), template.Content, request.Answer) is { } problem)
+            return Problems.BadRequest("answer", problem);
 
         await connection.ExecuteAsync("""
-            UPDATE assignments SET status = 'submitted', answer = @Answer, submitted_at = now(), lease_expires_at = NULL
+            UPDATE assignments SET status = 'submitted', answer = @answer::jsonb, submitted_at = now(), lease_expires_at = NULL
             WHERE id = @id
-            """, new { id, request.Answer }, tx);
+            """, new { id, answer = request.Answer.GetRawText() }, tx);
         var autoApproveAt = clock.GetUtcNow() + options.Value.AutoApproveAfter;
         await JobScheduler.ScheduleAsync(tx, AutoApproveAssignment.Name, new AutoApproveAssignment.Payload(id), autoApproveAt,
             uniqueKey: $"auto-approve:{id}");
         await tx.CommitAsync();
         return TypedResults.Ok(new Response(id, "submitted", autoApproveAt));
+    }
+
+    private sealed class TemplateRow
+    {
+        public string TaskType { get; init; } = "";
+        public string[] Labels { get; init; } = [];
+        public bool MultiLabel { get; init; }
+        public string CriteriaJson { get; init; } = "[]";
+        public string Content { get; init; } = "";
+
+        public TaskTemplate Template() => new(TaskType, Labels, MultiLabel,
+            JsonSerializer.Deserialize<List<RubricCriterion>>(CriteriaJson, new JsonSerializerOptions(JsonSerializerDefaults.Web)) ?? []);
     }
 }

@@ -1,0 +1,3 @@
+namespace Marketplace.Contracts.Orders;
+
+public record RubricCriterion(string Name, int Min, int Max);
