@@ -35,6 +35,7 @@ public class AccessTests
         ("GET", "/api/orders/orders", "worker"),
         ("GET", "/api/orders/orders/{order}", "worker"),
         ("POST", "/api/orders/orders/{order}/publish", "vendor"),
+        ("POST", "/api/orders/orders/{order}/cancel", "worker"),
         ("GET", "/api/bidding/open-orders", "worker"),
         ("POST", "/api/tasks/assignments/claim", "enterprise"),
         ("POST", "/api/tasks/assignments/{assignment}/submit", "enterprise"),
@@ -96,6 +97,7 @@ public class AccessTests
     {
         Assert.That((await _otherEnterprise.Http.GetAsync($"/api/orders/orders/{_orderId}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await _otherEnterprise.PostAsync($"/api/orders/orders/{_draftId}/publish")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await _otherEnterprise.PostAsync($"/api/orders/orders/{_orderId}/cancel")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await _otherEnterprise.Http.GetAsync($"/api/tasks/orders/{_orderId}/assignments")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await _otherEnterprise.PostAsync($"/api/tasks/assignments/{_assignmentId}/approve")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await _otherEnterprise.Http.GetAsync($"/api/tasks/assignments/{_assignmentId}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));

@@ -15,6 +15,7 @@ public static class OrdersModule
             x.AddConsumer<OrderFundedConsumer>();
             x.AddConsumer<OrderFundingFailedConsumer>();
             x.AddConsumer<OrderWorkCompletedConsumer>();
+            x.AddConsumer<OrderRefundedConsumer>();
         });
         builder.Services.Configure<FeeOptions>(builder.Configuration.GetSection("Orders"));
         builder.Services.AddValidator<CreateOrder.Request, CreateOrder.Validator>();
@@ -27,7 +28,8 @@ public static class OrdersModule
             .MapCreateOrder()
             .MapGetOrder()
             .MapListOrders()
-            .MapPublishOrder();
+            .MapPublishOrder()
+            .MapCancelOrder();
         return app;
     }
 }

@@ -14,6 +14,8 @@ public static class SettlementModule
             x.AddConsumer<OrderPublishedConsumer>();
             x.AddConsumer<AssignmentsApprovedConsumer>();
             x.AddConsumer<PayoutSentConsumer>();
+            x.AddConsumer<OrderCancelledConsumer>();
+            x.AddConsumer<OrderWorkClosedConsumer>();
         });
         builder.Services.AddValidator<Deposit.Request, Deposit.Validator>();
         return builder;

@@ -14,7 +14,11 @@ public static class TasksModule
     {
         var options = builder.Configuration.GetSection("Tasks").Get<TasksOptions>() ?? new TasksOptions();
         builder.Services.Configure<TasksOptions>(builder.Configuration.GetSection("Tasks"));
-        builder.AddMessaging(x => x.AddConsumer<OrderReadyForWorkConsumer>());
+        builder.AddMessaging(x =>
+        {
+            x.AddConsumer<OrderReadyForWorkConsumer>();
+            x.AddConsumer<OrderCancelledConsumer>();
+        });
         builder.Services.AddJob<AutoApproveAssignment>();
         builder.Services.AddRecurringJob<PublishApprovals>(PublishApprovals.Name, options.ApprovalPublishInterval);
         builder.Services.AddValidator<SubmitAnswer.Request, SubmitAnswer.Validator>();

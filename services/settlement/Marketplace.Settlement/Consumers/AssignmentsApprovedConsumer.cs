@@ -7,7 +7,7 @@ using Npgsql;
 namespace Marketplace.Settlement.Consumers;
 
 /// <summary>Each approved assignment releases its price from escrow: the worker's reward to their payable, the fee to the platform.</summary>
-public sealed class AssignmentsApprovedConsumer(NpgsqlDataSource db) : IConsumer<AssignmentsApproved>
+public sealed class AssignmentsApprovedConsumer(NpgsqlDataSource db, Outbox outbox, TimeProvider clock) : IConsumer<AssignmentsApproved>
 {
     public Task Consume(ConsumeContext<AssignmentsApproved> context)
     {
@@ -25,6 +25,9 @@ public sealed class AssignmentsApprovedConsumer(NpgsqlDataSource db) : IConsumer
                         new Posting(AccountRef.PlatformFees(approval.Currency), -approval.PlatformFee),
                     ]));
             }
+            // The last approval of a cancelled order lets its refund go.
+            foreach (var orderId in context.Message.Approvals.Select(a => a.OrderId).Distinct())
+                await Refunds.TryRefundAsync(tx, outbox, orderId, clock.GetUtcNow());
         });
     }
 }

@@ -1,3 +1,4 @@
+using Dapper;
 using MassTransit;
 using Marketplace.Contracts.Orders;
 using Marketplace.Contracts.Settlement;
@@ -15,6 +16,10 @@ public sealed class OrderPublishedConsumer(NpgsqlDataSource db, Outbox outbox, T
         var order = context.Message;
         return db.ApplyOnceAsync(context, nameof(OrderPublishedConsumer), async tx =>
         {
+            await Ledger.LockBalanceAsync(tx, AccountRef.Escrow(order.OrderId, order.Currency));
+            var cancelled = await tx.Connection!.ExecuteScalarAsync<bool>(
+                "SELECT EXISTS (SELECT 1 FROM order_closures WHERE order_id = @OrderId)", new { order.OrderId }, tx);
+            if (cancelled) return; // cancelled before its budget was escrowed: nothing to hold
 
             var wallet = AccountRef.Wallet(order.EnterpriseOrgId, order.Currency);
             var available = -await Ledger.LockBalanceAsync(tx, wallet);

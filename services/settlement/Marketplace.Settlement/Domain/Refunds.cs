@@ -1,0 +1,44 @@
+using Dapper;
+using Marketplace.Contracts.Settlement;
+using Marketplace.ServiceDefaults.Messaging;
+using Npgsql;
+
+namespace Marketplace.Settlement.Domain;
+
+/// <summary>
+/// Refunds a cancelled order's remaining escrow to the enterprise's wallet, exactly once, and only when nothing more
+/// can be paid from it: at once if the crowd never had the work, else when the booked approvals reach the final count
+/// tasks reported. Called whenever one of those facts arrives, in whatever order they come.
+/// </summary>
+public static class Refunds
+{
+    public static async Task TryRefundAsync(NpgsqlTransaction tx, Outbox outbox, Guid orderId, DateTimeOffset now)
+    {
+        var connection = tx.Connection!;
+        var closure = await connection.QuerySingleOrDefaultAsync<Closure>("""
+            SELECT order_id, enterprise_org_id, currency, work_started, expected_approvals, refunded_at
+            FROM order_closures WHERE order_id = @orderId FOR UPDATE
+            """, new { orderId }, tx);
+        if (closure is null || closure.RefundedAt is not null) return;
+        if (closure.WorkStarted)
+        {
+            if (closure.ExpectedApprovals is null) return;
+            var booked = await connection.ExecuteScalarAsync<int>("""
+                SELECT count(*) FROM ledger_transactions WHERE order_id = @orderId AND kind = 'approval'
+                """, new { orderId }, tx);
+            if (booked < closure.ExpectedApprovals) return;
+        }
+
+        var escrow = AccountRef.Escrow(orderId, closure.Currency);
+        var remaining = -await Ledger.LockBalanceAsync(tx, escrow);
+        if (remaining > 0)
+        {
+            await Ledger.BookAsync(tx, new LedgerEntry($"refund:{orderId}", "refund", orderId, now,
+                LedgerEntry.Transfer(escrow, AccountRef.Wallet(closure.EnterpriseOrgId, closure.Currency), remaining)));
+        }
+        await connection.ExecuteAsync("UPDATE order_closures SET refunded_at = now() WHERE order_id = @orderId", new { orderId }, tx);
+        await outbox.AddAsync(tx, new OrderRefunded(orderId, closure.EnterpriseOrgId, remaining, closure.Currency, now));
+    }
+
+    private sealed record Closure(Guid OrderId, Guid EnterpriseOrgId, string Currency, bool WorkStarted, int? ExpectedApprovals, DateTime? RefundedAt);
+}
