@@ -1,6 +1,7 @@
 using Marketplace.Orders.Consumers;
 using Marketplace.Orders.Domain;
 using Marketplace.Orders.Features;
+using Marketplace.Orders.Features.Supermarket;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Messaging;
 
@@ -19,6 +20,9 @@ public static class OrdersModule
         });
         builder.Services.Configure<FeeOptions>(builder.Configuration.GetSection("Orders"));
         builder.Services.AddValidator<CreateOrder.Request, CreateOrder.Validator>();
+        builder.Services.AddValidator<Listings.Request, Listings.Validator>();
+        builder.Services.AddValidator<Certifications.Request, Certifications.Validator>();
+        builder.Services.AddValidator<Certifications.Review, Certifications.ReviewValidator>();
         return builder;
     }
 
@@ -29,7 +33,10 @@ public static class OrdersModule
             .MapGetOrder()
             .MapListOrders()
             .MapPublishOrder()
-            .MapCancelOrder();
+            .MapCancelOrder()
+            .MapOpenOrders();
+        app.MapGroup("/listings").WithTags("Supermarket").MapListings();
+        app.MapGroup("/certifications").WithTags("Supermarket").MapCertifications();
         return app;
     }
 }

@@ -1,0 +1,96 @@
+using Dapper;
+using FluentValidation;
+using Marketplace.ServiceDefaults.Auth;
+using Marketplace.ServiceDefaults.Http;
+using Npgsql;
+
+namespace Marketplace.Orders.Features.Supermarket;
+
+/// <summary>
+/// A vendor submits a certification for a data grade; it counts only once an operator approves it and while it is valid.
+/// A certification for a grade covers the grades below it.
+/// </summary>
+public static class Certifications
+{
+    public sealed record Request(string Name, string Issuer, string Grade, DateOnly ValidUntil);
+
+    public sealed record Review(string Decision, string? Note);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator(TimeProvider clock)
+        {
+            RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Issuer).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Grade).Must(g => g is "general" or "important" or "core").WithMessage("'Grade' must be general, important or core.");
+            RuleFor(r => r.ValidUntil).Must(d => d > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
+                .WithMessage("'Valid Until' must be in the future.");
+        }
+    }
+
+    public sealed class ReviewValidator : AbstractValidator<Review>
+    {
+        public ReviewValidator()
+        {
+            RuleFor(r => r.Decision).Must(d => d is "approve" or "reject").WithMessage("'Decision' must be approve or reject.");
+            RuleFor(r => r.Note).NotEmpty().When(r => r.Decision == "reject").WithMessage("Say why a certification is rejected ('Note').");
+            RuleFor(r => r.Note).MaximumLength(2000);
+        }
+    }
+
+    public sealed record CertificationView(Guid Id, Guid VendorOrgId, string Name, string Issuer, string Grade, DateTime ValidUntil,
+        string Status, string? ReviewNote, DateTime? ReviewedAt, DateTime CreatedAt);
+
+    private const string Select = """
+        SELECT id, vendor_org_id, name, issuer, grade, valid_until, status, review_note, reviewed_at, created_at FROM vendor_certifications
+        """;
+
+    public static RouteGroupBuilder MapCertifications(this RouteGroupBuilder group)
+    {
+        group.MapPost("/", Submit).RequireAuthorization(Roles.Vendor).Validate<Request>();
+        group.MapGet("/", List).RequireAuthorization(p => p.RequireRole(Roles.Vendor, Roles.Operator));
+        group.MapPost("/{id:guid}/review", Decide).RequireAuthorization(Roles.Operator).Validate<Review>();
+        return group;
+    }
+
+    private static async Task<IResult> Submit(Request request, HttpContext http, NpgsqlDataSource db)
+    {
+        var caller = Caller.From(http.User);
+        var id = Guid.CreateVersion7();
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO vendor_certifications (id, vendor_org_id, name, issuer, grade, valid_until)
+            VALUES (@id, @OrgId, @Name, @Issuer, @Grade, @validUntil)
+            """, new { id, caller.OrgId, request.Name, request.Issuer, request.Grade, validUntil = request.ValidUntil.ToDateTime(TimeOnly.MinValue) });
+        return TypedResults.Created($"/certifications/{id}",
+            await connection.QuerySingleAsync<CertificationView>($"{Select} WHERE id = @id", new { id }));
+    }
+
+    /// <summary>A vendor sees its own; an operator sees everyone's, e.g. ?status=pending for the review queue.</summary>
+    private static async Task<IResult> List(string? status, HttpContext http, NpgsqlDataSource db)
+    {
+        if (status is not null && status is not ("pending" or "approved" or "rejected"))
+            return Problems.BadRequest("status", "'status' must be pending, approved or rejected.");
+        var caller = Caller.From(http.User);
+        await using var connection = await db.OpenConnectionAsync();
+        return TypedResults.Ok(await connection.QueryAsync<CertificationView>($"""
+            {Select}
+            WHERE (@scope::uuid IS NULL OR vendor_org_id = @scope) AND (@status::text IS NULL OR status = @status)
+            ORDER BY created_at DESC LIMIT 500
+            """, new { scope = caller.IsOperator ? (Guid?)null : caller.OrgId, status }));
+    }
+
+    private static async Task<IResult> Decide(Guid id, Review review, HttpContext http, NpgsqlDataSource db)
+    {
+        var caller = Caller.From(http.User);
+        await using var connection = await db.OpenConnectionAsync();
+        var status = await connection.ExecuteScalarAsync<string?>("SELECT status FROM vendor_certifications WHERE id = @id", new { id });
+        if (status is null) return Problems.NotFound($"Certification {id}");
+        var updated = await connection.ExecuteAsync("""
+            UPDATE vendor_certifications SET status = @decided, review_note = @Note, reviewed_by = @UserId, reviewed_at = now()
+            WHERE id = @id AND status = 'pending'
+            """, new { id, decided = review.Decision == "approve" ? "approved" : "rejected", review.Note, caller.UserId });
+        if (updated == 0) return Problems.Conflict($"Certification {id} was already {status}.", status);
+        return TypedResults.Ok(await connection.QuerySingleAsync<CertificationView>($"{Select} WHERE id = @id", new { id }));
+    }
+}

@@ -1,0 +1,163 @@
+using Dapper;
+using FluentValidation;
+using Marketplace.Labeling;
+using Marketplace.ServiceDefaults.Auth;
+using Marketplace.ServiceDefaults.Http;
+using Npgsql;
+
+namespace Marketplace.Orders.Features.Supermarket;
+
+/// <summary>Vendors list the labeling services they sell; enterprises search them by what they need.</summary>
+public static class Listings
+{
+    public sealed record Request(string VendorName, string Title, string? Description, string[] TaskTypes, string[]? Industries,
+        string[]? Languages, int CapacityPerDay, decimal PriceMin, decimal PriceMax, string? Currency);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.VendorName).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Title).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Description).MaximumLength(10_000);
+            RuleFor(r => r.TaskTypes).NotEmpty().Must(t => t.All(Labeling.TaskTypes.All.Contains) && t.Distinct().Count() == t.Length)
+                .WithMessage($"'Task Types' lists distinct task types from: {string.Join(", ", Labeling.TaskTypes.All)}.");
+            RuleFor(r => r.Industries).Must(i => i is null || i.All(CreateOrder.Industries.Contains))
+                .WithMessage($"'Industries' must come from: {string.Join(", ", CreateOrder.Industries)}.");
+            RuleFor(r => r.Languages).Must(l => l is null || (l.Length <= 20 && l.All(x => x is { Length: >= 2 and <= 35 })))
+                .WithMessage("'Languages' lists at most 20 language tags such as zh-CN or en.");
+            RuleFor(r => r.CapacityPerDay).InclusiveBetween(1, 100_000_000);
+            RuleFor(r => r.PriceMin).GreaterThan(0).LessThanOrEqualTo(100_000);
+            RuleFor(r => r.PriceMax).GreaterThanOrEqualTo(r => r.PriceMin).LessThanOrEqualTo(100_000);
+            RuleFor(r => r.Currency).Must(c => c is null or "CNY").WithMessage("'Currency' must be CNY.");
+        }
+    }
+
+    public sealed class ListingView
+    {
+        public Guid Id { get; init; }
+        public Guid VendorOrgId { get; init; }
+        public string VendorName { get; init; } = "";
+        public string Title { get; init; } = "";
+        public string Description { get; init; } = "";
+        public string[] TaskTypes { get; init; } = [];
+        public string[] Industries { get; init; } = [];
+        public string[] Languages { get; init; } = [];
+        public int CapacityPerDay { get; init; }
+        public decimal PriceMin { get; init; }
+        public decimal PriceMax { get; init; }
+        public string Currency { get; init; } = "";
+        public string[] CertifiedGrades { get; init; } = [];
+        public long DeliveredOrders { get; init; }
+        public DateTime UpdatedAt { get; init; }
+    }
+
+    private const string Select = """
+        SELECT l.id, l.vendor_org_id, l.vendor_name, l.title, l.description, l.task_types, l.industries, l.languages,
+               l.capacity_per_day, l.price_min, l.price_max, l.currency, l.updated_at,
+               coalesce((SELECT array_agg(DISTINCT c.grade) FROM vendor_certifications c
+                         WHERE c.vendor_org_id = l.vendor_org_id AND c.status = 'approved' AND c.valid_until >= current_date), '{}') AS certified_grades,
+               (SELECT count(*) FROM orders o
+                WHERE o.awarded_vendor_org_id = l.vendor_org_id AND o.status IN ('delivered', 'accepted', 'closed')) AS delivered_orders
+        FROM vendor_listings l
+        """;
+
+    public static RouteGroupBuilder MapListings(this RouteGroupBuilder group)
+    {
+        group.MapPost("/", Create).RequireAuthorization(Roles.Vendor).Validate<Request>();
+        group.MapPut("/{id:guid}", Update).RequireAuthorization(Roles.Vendor).Validate<Request>();
+        group.MapGet("/", Search).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Vendor, Roles.Operator));
+        group.MapGet("/{id:guid}", Get).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Vendor, Roles.Operator));
+        return group;
+    }
+
+    private static async Task<IResult> Create(Request request, HttpContext http, NpgsqlDataSource db)
+    {
+        var caller = Caller.From(http.User);
+        var id = Guid.CreateVersion7();
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            INSERT INTO vendor_listings (id, vendor_org_id, vendor_name, title, description, task_types, industries, languages,
+                                         capacity_per_day, price_min, price_max)
+            VALUES (@id, @OrgId, @VendorName, @Title, @description, @TaskTypes, @industries, @languages, @CapacityPerDay, @PriceMin, @PriceMax)
+            """, Parameters(id, caller.OrgId, request));
+        return TypedResults.Created($"/listings/{id}", await Find(connection, id));
+    }
+
+    private static async Task<IResult> Update(Guid id, Request request, HttpContext http, NpgsqlDataSource db)
+    {
+        var caller = Caller.From(http.User);
+        await using var connection = await db.OpenConnectionAsync();
+        var updated = await connection.ExecuteAsync("""
+            UPDATE vendor_listings SET vendor_name = @VendorName, title = @Title, description = @description, task_types = @TaskTypes,
+                   industries = @industries, languages = @languages, capacity_per_day = @CapacityPerDay,
+                   price_min = @PriceMin, price_max = @PriceMax, updated_at = now()
+            WHERE id = @id AND vendor_org_id = @OrgId
+            """, Parameters(id, caller.OrgId, request));
+        return updated == 0 ? Problems.NotFound($"Listing {id}") : TypedResults.Ok(await Find(connection, id));
+    }
+
+    private static object Parameters(Guid id, Guid orgId, Request r) => new
+    {
+        id, OrgId = orgId, r.VendorName, r.Title, description = r.Description ?? "", r.TaskTypes, industries = r.Industries ?? [],
+        languages = r.Languages ?? [], r.CapacityPerDay, r.PriceMin, r.PriceMax,
+    };
+
+    private static Task<ListingView?> Find(NpgsqlConnection connection, Guid id) =>
+        connection.QuerySingleOrDefaultAsync<ListingView>($"{Select} WHERE l.id = @id", new { id });
+
+    private static async Task<IResult> Get(Guid id, NpgsqlDataSource db)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await Find(connection, id) is { } listing ? TypedResults.Ok(listing) : Problems.NotFound($"Listing {id}");
+    }
+
+    private static readonly Dictionary<string, string> Sorts = new()
+    {
+        ["price"] = "l.price_min ASC, l.id",
+        ["-price"] = "l.price_max DESC, l.id",
+        ["capacity"] = "l.capacity_per_day DESC, l.id",
+        ["newest"] = "l.updated_at DESC, l.id",
+    };
+
+    /// <summary>Filters, sorts and pages on the server: a supermarket with thousands of vendors stays fast to browse.</summary>
+    private static async Task<IResult> Search(string? taskType, string? industry, string? language, int? minCapacity,
+        decimal? maxPrice, string? certifiedGrade, string? vendor, string? q, string? sort, int? page, int? pageSize, NpgsqlDataSource db)
+    {
+        if (taskType is not null && !TaskTypes.All.Contains(taskType)) return Problems.BadRequest("taskType", $"'taskType' must be one of {string.Join(", ", TaskTypes.All)}.");
+        if (industry is not null && !CreateOrder.Industries.Contains(industry)) return Problems.BadRequest("industry", $"'industry' must be one of {string.Join(", ", CreateOrder.Industries)}.");
+        if (certifiedGrade is not null && !Domain.DataGrades.Ordered.Contains(certifiedGrade)) return Problems.BadRequest("certifiedGrade", "'certifiedGrade' must be general, important or core.");
+        sort ??= "newest";
+        if (!Sorts.TryGetValue(sort, out var orderBy)) return Problems.BadRequest("sort", $"'sort' must be one of {string.Join(", ", Sorts.Keys)}.");
+        if (page is < 1) return Problems.BadRequest("page", "'page' starts at 1.");
+        if (pageSize is < 1 or > 100) return Problems.BadRequest("pageSize", "'pageSize' is between 1 and 100.");
+        var size = pageSize ?? 20;
+        var number = page ?? 1;
+
+        const string where = """
+            WHERE (@taskType::text IS NULL OR @taskType = ANY (l.task_types))
+              AND (@industry::text IS NULL OR @industry = ANY (l.industries))
+              AND (@language::text IS NULL OR @language = ANY (l.languages))
+              AND (@minCapacity::int IS NULL OR l.capacity_per_day >= @minCapacity)
+              AND (@maxPrice::numeric IS NULL OR l.price_min <= @maxPrice)
+              AND (@vendor::uuid IS NULL OR l.vendor_org_id = @vendor::uuid)
+              AND (@q::text IS NULL OR l.title ILIKE '%' || @q || '%' OR l.description ILIKE '%' || @q || '%' OR l.vendor_name ILIKE '%' || @q || '%')
+              AND (@gradeRank::int IS NULL OR EXISTS (
+                    SELECT 1 FROM vendor_certifications c
+                    WHERE c.vendor_org_id = l.vendor_org_id AND c.status = 'approved' AND c.valid_until >= current_date
+                      AND array_position(ARRAY['general', 'important', 'core'], c.grade) - 1 >= @gradeRank))
+            """;
+        var vendorId = Guid.TryParse(vendor, out var parsed) ? parsed : (Guid?)null;
+        if (vendor is not null && vendorId is null) return Problems.BadRequest("vendor", "'vendor' must be an organisation id.");
+        var args = new
+        {
+            taskType, industry, language, minCapacity, maxPrice, vendor = vendorId?.ToString(), q = string.IsNullOrWhiteSpace(q) ? null : q.Trim(),
+            gradeRank = certifiedGrade is null ? (int?)null : Domain.DataGrades.Rank(certifiedGrade),
+            take = size, skip = (number - 1) * size,
+        };
+        await using var connection = await db.OpenConnectionAsync();
+        var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM vendor_listings l {where}", args);
+        var items = (await connection.QueryAsync<ListingView>($"{Select} {where} ORDER BY {orderBy} LIMIT @take OFFSET @skip", args)).ToList();
+        return TypedResults.Ok(new PageOf<ListingView>(items, total, number, size));
+    }
+}
