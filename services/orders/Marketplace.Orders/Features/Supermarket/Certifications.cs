@@ -38,7 +38,7 @@ public static class Certifications
         }
     }
 
-    public sealed record CertificationView(Guid Id, Guid VendorOrgId, string Name, string Issuer, string Grade, DateTime ValidUntil,
+    public sealed record CertificationView(Guid Id, Guid VendorOrgId, string Name, string Issuer, string Grade, DateOnly ValidUntil,
         string Status, string? ReviewNote, DateTime? ReviewedAt, DateTime CreatedAt);
 
     private const string Select = """
@@ -61,7 +61,7 @@ public static class Certifications
         await connection.ExecuteAsync("""
             INSERT INTO vendor_certifications (id, vendor_org_id, name, issuer, grade, valid_until)
             VALUES (@id, @OrgId, @Name, @Issuer, @Grade, @validUntil)
-            """, new { id, caller.OrgId, request.Name, request.Issuer, request.Grade, validUntil = request.ValidUntil.ToDateTime(TimeOnly.MinValue) });
+            """, new { id, caller.OrgId, request.Name, request.Issuer, request.Grade, validUntil = request.ValidUntil });
         return TypedResults.Created($"/certifications/{id}",
             await connection.QuerySingleAsync<CertificationView>($"{Select} WHERE id = @id", new { id }));
     }
