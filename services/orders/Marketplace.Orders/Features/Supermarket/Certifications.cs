@@ -61,7 +61,7 @@ public static class Certifications
         await connection.ExecuteAsync("""
             INSERT INTO vendor_certifications (id, vendor_org_id, name, issuer, grade, valid_until)
             VALUES (@id, @OrgId, @Name, @Issuer, @Grade, @validUntil)
-            """, new { id, caller.OrgId, request.Name, request.Issuer, request.Grade, validUntil = request.ValidUntil });
+            """, new { id, caller.OrgId, request.Name, request.Issuer, request.Grade, validUntil = request.ValidUntil.ToDateTime(TimeOnly.MinValue) } // Dapper cannot send DateOnly; the column is a date);
         return TypedResults.Created($"/certifications/{id}",
             await connection.QuerySingleAsync<CertificationView>($"{Select} WHERE id = @id", new { id }));
     }
