@@ -58,10 +58,11 @@ public static class Certifications
         var caller = Caller.From(http.User);
         var id = Guid.CreateVersion7();
         await using var connection = await db.OpenConnectionAsync();
+        // Dapper cannot send a DateOnly: the date goes as midnight of that day into a date column.
         await connection.ExecuteAsync("""
             INSERT INTO vendor_certifications (id, vendor_org_id, name, issuer, grade, valid_until)
             VALUES (@id, @OrgId, @Name, @Issuer, @Grade, @validUntil)
-            """, new { id, caller.OrgId, request.Name, request.Issuer, request.Grade, validUntil = request.ValidUntil.ToDateTime(TimeOnly.MinValue) } // Dapper cannot send DateOnly; the column is a date);
+            """, new { id, caller.OrgId, request.Name, request.Issuer, request.Grade, validUntil = request.ValidUntil.ToDateTime(TimeOnly.MinValue) });
         return TypedResults.Created($"/certifications/{id}",
             await connection.QuerySingleAsync<CertificationView>($"{Select} WHERE id = @id", new { id }));
     }
