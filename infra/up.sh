@@ -60,7 +60,7 @@ start_service() { # NAME
     ASPNETCORE_ENVIRONMENT=Production \
     Postgres__ConnectionString="Host=127.0.0.1;Port=55432;Username=marketplace;Password=$PG_PASSWORD" \
     RabbitMq__Host=127.0.0.1 RabbitMq__Port=55672 RabbitMq__Username=marketplace RabbitMq__Password="$RABBITMQ_PASSWORD" \
-    Auth__SigningKey="$AUTH_SIGNING_KEY" \
+    Auth__SigningKey="$AUTH_SIGNING_KEY" Content__Root="$DATA/content" \
     Gateway__Services__orders=http://127.0.0.1:5081 Gateway__Services__bidding=http://127.0.0.1:5082 \
     Gateway__Services__tasks=http://127.0.0.1:5083 Gateway__Services__payouts=http://127.0.0.1:5084 \
     Gateway__Services__settlement=http://127.0.0.1:5085 \

@@ -49,7 +49,7 @@ public class BadInputTests
     [TestCase("unitPrice", "\"abc\"", TestName = "A unit price that is not a number is refused")]
     [TestCase("unitPrice", "-1", TestName = "A negative unit price is refused")]
     [TestCase("unitPrice", "1.23456", TestName = "A unit price finer than the ledger unit is refused")]
-    [TestCase("items", "[]", TestName = "An order without items is refused")]
+    [TestCase("items[0].id", "[{\"id\": \"\", \"content\": \"text\"}]", TestName = "An item without an id is refused")]
     [TestCase("labels", "[\"only\"]", TestName = "An order with one label is refused")]
     [TestCase("taskType", "\"video-tracking\"", TestName = "An unknown task type is refused")]
     [TestCase("deadline", "\"2001-01-01T00:00:00Z\"", TestName = "A deadline in the past is refused")]

@@ -38,6 +38,7 @@ public sealed class Cluster
             ["Payouts__RetryPendingAfter"] = "00:00:01",
             ["Jobs__PollInterval"] = "00:00:00.200",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Content__Root"] = Path.Combine(Root, ".data/test/content"),
         };
         var urls = new Dictionary<string, List<string>>();
         foreach (var (service, instances) in new[] { ("orders", 1), ("bidding", 1), ("settlement", 1), ("tasks", 2), ("payouts", 2) })

@@ -1,6 +1,8 @@
 using Marketplace.Orders.Consumers;
 using Marketplace.Orders.Domain;
+using Marketplace.Orders.Datasets;
 using Marketplace.Orders.Features;
+using Marketplace.ServiceDefaults.Jobs;
 using Marketplace.Orders.Features.Supermarket;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Messaging;
@@ -21,6 +23,10 @@ public static class OrdersModule
         builder.Services.Configure<FeeOptions>(builder.Configuration.GetSection("Orders"));
         builder.Services.AddValidator<CreateOrder.Request, CreateOrder.Validator>();
         builder.Services.AddValidator<Listings.Request, Listings.Validator>();
+        builder.Services.AddValidator<DatasetUploads.StartRequest, DatasetUploads.StartValidator>();
+        builder.Services.Configure<ContentOptions>(builder.Configuration.GetSection("Content"));
+        builder.Services.AddSingleton<IContentStore, FileContentStore>();
+        builder.Services.AddJob<ImportDataset>();
         builder.Services.AddValidator<Certifications.Request, Certifications.Validator>();
         builder.Services.AddValidator<Certifications.Review, Certifications.ReviewValidator>();
         return builder;
@@ -34,7 +40,8 @@ public static class OrdersModule
             .MapListOrders()
             .MapPublishOrder()
             .MapCancelOrder()
-            .MapOpenOrders();
+            .MapOpenOrders()
+            .MapDatasetUploads();
         app.MapGroup("/listings").WithTags("Supermarket").MapListings();
         app.MapGroup("/certifications").WithTags("Supermarket").MapCertifications();
         return app;

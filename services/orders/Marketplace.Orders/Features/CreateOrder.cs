@@ -19,7 +19,7 @@ public static class CreateOrder
     public sealed record Criterion(string Name, int Min, int Max);
 
     public sealed record Request(
-        string Title, string? Instructions, string TaskType, string[]? Labels, Item[] Items,
+        string Title, string? Instructions, string TaskType, string[]? Labels, Item[]? Items,
         decimal UnitPrice, string Currency, DateTimeOffset Deadline, int? Overlap,
         bool? MultiLabel = null, Criterion[]? Criteria = null, string? Mode = null,
         string? DataGrade = null, bool? PersonalInformation = null, string? Industry = null,
@@ -44,9 +44,11 @@ public static class CreateOrder
             {
                 foreach (var (field, message) in request.Template().Problems()) context.AddFailure(field, message);
             });
-            RuleFor(r => r.Items).NotNull().Must(i => i.Length is >= 1 and <= MaxInlineItems)
-                .WithMessage($"'Items' needs between 1 and {MaxInlineItems} items.")
-                .Must(i => i.Select(x => x?.Id).Distinct().Count() == i.Length).WithMessage("'Items' ids must be unique.");
+            // Items inline (up to 1,000), or none now and a dataset upload later.
+            RuleFor(r => r.Items).Must(i => i!.Length <= MaxInlineItems)
+                .WithMessage($"'Items' holds at most {MaxInlineItems} items inline; upload a larger dataset as a file.")
+                .Must(i => i!.Select(x => x?.Id).Distinct().Count() == i!.Length).WithMessage("'Items' ids must be unique.")
+                .When(r => r.Items is not null);
             RuleForEach(r => r.Items).ChildRules(item =>
             {
                 item.RuleFor(i => i.Id).NotEmpty().MaximumLength(200);
@@ -83,7 +85,7 @@ public static class CreateOrder
             RuleFor(r => r.RequiredAccuracy).InclusiveBetween(0m, 1m).When(r => r.RequiredAccuracy is not null);
             RuleFor(r => r.GoldShare).InclusiveBetween(0m, 0.5m).When(r => r.GoldShare is not null);
             RuleFor(r => r.PassThreshold).InclusiveBetween(0m, 1m).When(r => r.PassThreshold is not null);
-            RuleFor(r => r.SampleSize).GreaterThan(0).Must((r, n) => r.Items is null || n <= r.Items.Length)
+            RuleFor(r => r.SampleSize).GreaterThan(0).Must((r, n) => r.Items is not { Length: > 0 } || n <= r.Items.Length)
                 .WithMessage("'Sample Size' must be between 1 and the number of items.").When(r => r.SampleSize is not null);
         }
     }
@@ -99,6 +101,7 @@ public static class CreateOrder
         var caller = Caller.From(http.User);
         var (reward, fee) = PlatformFee.Split(request.UnitPrice, fees.Value.PlatformFeePercent);
         var overlap = request.Overlap ?? 1;
+        var items = request.Items ?? [];
         var id = Guid.CreateVersion7();
 
         await using var connection = await db.OpenConnectionAsync();
@@ -122,12 +125,12 @@ public static class CreateOrder
             dataGrade = request.DataGrade ?? "general", personalInformation = request.PersonalInformation ?? false,
             industry = request.Industry ?? "other", requiredQualifications = request.RequiredQualifications ?? [],
             request.RequiredAccuracy, goldShare = request.GoldShare ?? 0m, request.SampleSize, passThreshold = request.PassThreshold ?? 0.95m, request.UnitPrice, reward, fee, request.Currency,
-            itemCount = request.Items.Length, budget = request.UnitPrice * request.Items.Length * overlap,
+            itemCount = items.Length, budget = request.UnitPrice * items.Length * overlap,
             Deadline = request.Deadline.ToUniversalTime(),
         }, tx);
         await connection.ExecuteAsync(
             "INSERT INTO order_items (order_id, item_id, position, content) VALUES (@id, @itemId, @position, @Content)",
-            request.Items.Select((item, position) => new { id, itemId = item.Id, position, item.Content }), tx);
+            items.Select((item, position) => new { id, itemId = item.Id, position, item.Content }), tx);
         var order = await OrderView.FindAsync(connection, id, null, tx);
         await tx.CommitAsync();
         return TypedResults.Created($"/orders/{id}", order!);

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.Orders.Datasets;
+
+public sealed class FileContentStore(IOptions<ContentOptions> options) : IContentStore
+{
+    private string PathOf(string key)
+    {
+        var full = Path.GetFullPath(Path.Combine(options.Value.Root, key));
+        if (!full.StartsWith(Path.GetFullPath(options.Value.Root), StringComparison.Ordinal)) throw new ArgumentException("key escapes the store", nameof(key));
+        return full;
+    }
+
+    public Task<long> LengthAsync(string key, CancellationToken ct)
+    {
+        var info = new FileInfo(PathOf(key));
+        return Task.FromResult(info.Exists ? info.Length : 0L);
+    }
+
+    public async Task<long?> AppendAsync(string key, long offset, Stream data, CancellationToken ct)
+    {
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // An exclusive handle: two chunks for one upload cannot interleave, and the length check sees the real end.
+        await using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        if (file.Length != offset) return null;
+        file.Seek(offset, SeekOrigin.Begin);
+        await data.CopyToAsync(file, 1 << 16, ct);
+        await file.FlushAsync(ct);
+        file.Flush(flushToDisk: true);
+        return file.Length;
+    }
+
+    public Stream OpenRead(string key) => new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);
+
+    public Task DeleteAsync(string key, CancellationToken ct)
+    {
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Marketplace.Labeling;
+
+namespace Marketplace.Orders.Datasets;
+
+/// <summary>The rules every manifest row must meet for its order's task template.</summary>
+public sealed class ManifestCheck(TaskTemplate template)
+{
+    public const int MaxRows = 5_000_000;
+    private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+
+    public long Rows => _ids.Count;
+
+    /// <returns>null when the row is good, else what is wrong with it.</returns>
+    public string? Check(ManifestRow row)
+    {
+        if (string.IsNullOrWhiteSpace(row.Id)) return "missing 'id'";
+        if (row.Id.Length > 200) return "'id' is longer than 200 characters";
+        if (!_ids.Add(row.Id)) return $"duplicate id '{row.Id}'";
+        if (_ids.Count > MaxRows) return $"a manifest holds at most {MaxRows} items";
+        if (row.Content is null && row.ContentUri is null) return "needs 'content' or 'contentUri'";
+        if (row.Content is not null && row.ContentUri is not null) return "give 'content' or 'contentUri', not both";
+        if (row.ContentUri is not null && !ItemRules.IsMediaReference(row.ContentUri)) return "'contentUri' must be an http://, https:// or content:// link";
+        if (ItemRules.Check(template.TaskType, row.StoredContent) is { } problem) return problem;
+        if (row.MetadataJson is not null && !IsJsonObject(row.MetadataJson)) return "'metadata' must be a JSON object";
+        if (row.PredictionsJson is not null)
+        {
+            JsonElement predictions;
+            try { predictions = JsonDocument.Parse(row.PredictionsJson).RootElement; }
+            catch (JsonException) { return "'predictions' is not valid JSON"; }
+            if (AnswerRules.Check(template, row.StoredContent, predictions) is { } wrong) return $"'predictions' does not fit the task template: {wrong}";
+        }
+        return null;
+    }
+
+    private static bool IsJsonObject(string json)
+    {
+        try { return JsonDocument.Parse(json).RootElement.ValueKind == JsonValueKind.Object; }
+        catch (JsonException) { return false; }
+    }
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Marketplace.EndToEnd.Tests;
+
+/// <summary>Datasets arrive as resumable uploads, are checked row by row, and are imported whole or not at all.</summary>
+[TestFixture]
+public class DatasetUploadTests
+{
+    private static async Task<Guid> DraftWithoutItems(Actor enterprise, object? extra = null)
+    {
+        var body = JsonNode.Parse(JsonSerializer.Serialize(Scenario.OrderBody(items: 1, unitPrice: 0.10m), new JsonSerializerOptions(JsonSerializerDefaults.Web)))!.AsObject();
+        body.Remove("items");
+        if (extra is not null)
+            foreach (var (k, v) in JsonNode.Parse(JsonSerializer.Serialize(extra, new JsonSerializerOptions(JsonSerializerDefaults.Web)))!.AsObject())
+                body[k] = v?.DeepClone();
+        var order = await Api.ReadAsync(await enterprise.PostAsync("/api/orders/orders", body.ToJsonString()), HttpStatusCode.Created);
+        Assert.That(order.GetProperty("itemCount").GetInt32(), Is.Zero);
+        return order.GetProperty("id").GetGuid();
+    }
+
+    private static async Task<HttpResponseMessage> SendChunk(Actor enterprise, Guid orderId, Guid uploadId, long offset, byte[] bytes)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, $"/api/orders/orders/{orderId}/uploads/{uploadId}")
+        {
+            Content = new ByteArrayContent(bytes),
+        };
+        request.Content.Headers.ContentType = new("application/octet-stream");
+        request.Headers.Add("Upload-Offset", offset.ToString());
+        return await enterprise.Http.SendAsync(request);
+    }
+
+    private static async Task<JsonElement> UploadAsync(Actor enterprise, Guid orderId, string format, string text, int chunks = 1)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var upload = await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/uploads", new { format, expectedBytes = bytes.Length }),
+            HttpStatusCode.Created);
+        var uploadId = upload.GetProperty("id").GetGuid();
+        var size = (bytes.Length + chunks - 1) / chunks;
+        for (var offset = 0; offset < bytes.Length; offset += size)
+            await Api.ReadAsync(await SendChunk(enterprise, orderId, uploadId, offset, bytes[offset..Math.Min(bytes.Length, offset + size)]), HttpStatusCode.OK);
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/uploads/{uploadId}/complete"), HttpStatusCode.Accepted);
+        JsonElement done = default;
+        await Api.EventuallyAsync(async () =>
+        {
+            done = await enterprise.GetAsync($"/api/orders/orders/{orderId}/uploads/{uploadId}");
+            return done.GetProperty("status").GetString() is "imported" or "rejected";
+        }, "the upload is checked");
+        return done;
+    }
+
+    private static string Jsonl(int count) => string.Join('\n', Enumerable.Range(1, count).Select(i => JsonSerializer.Serialize(new
+    {
+        id = $"review-{i:00000}",
+        content = Scenario.Reviews[i % Scenario.Reviews.Length],
+        metadata = new { source = "marketplace-reviews", stars = i % 5 + 1 },
+        predictions = i % 2 == 0 ? "positive" : "negative",
+    }))) + "\n";
+
+    [Test]
+    public async Task A_dropped_upload_resumes_from_what_arrived_and_the_order_takes_every_row()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        await Scenario.DepositAsync(enterprise, 100.00m);
+        var orderId = await DraftWithoutItems(enterprise);
+        var bytes = Encoding.UTF8.GetBytes(Jsonl(300));
+        var upload = await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/uploads", new { format = "jsonl", expectedBytes = bytes.Length }),
+            HttpStatusCode.Created);
+        var uploadId = upload.GetProperty("id").GetGuid();
+
+        var half = bytes.Length / 2;
+        await Api.ReadAsync(await SendChunk(enterprise, orderId, uploadId, 0, bytes[..half]), HttpStatusCode.OK);
+        // The client lost its place: it sends from the start again and is told where to resume.
+        var wrong = await Api.ReadAsync(await SendChunk(enterprise, orderId, uploadId, 0, bytes[..100]), HttpStatusCode.Conflict);
+        Assert.That(wrong.GetProperty("receivedBytes").GetInt64(), Is.EqualTo(half));
+        var early = await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/uploads/{uploadId}/complete"), HttpStatusCode.Conflict);
+        Assert.That(early.GetProperty("detail").GetString(), Does.Contain("send the rest"));
+        var progress = await enterprise.GetAsync($"/api/orders/orders/{orderId}/uploads/{uploadId}");
+        Assert.That(progress.GetProperty("receivedPercent").GetDecimal(), Is.EqualTo(Math.Round(100m * half / bytes.Length, 1)));
+
+        await Api.ReadAsync(await SendChunk(enterprise, orderId, uploadId, half, bytes[half..]), HttpStatusCode.OK);
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/uploads/{uploadId}/complete"), HttpStatusCode.Accepted);
+        await Api.EventuallyAsync(async () =>
+            (await enterprise.GetAsync($"/api/orders/orders/{orderId}/uploads/{uploadId}")).GetProperty("status").GetString() == "imported", "imported");
+
+        var order = await enterprise.GetAsync($"/api/orders/orders/{orderId}");
+        Assert.That(order.GetProperty("itemCount").GetInt32(), Is.EqualTo(300));
+        Assert.That(order.GetProperty("datasetBytes").GetInt64(), Is.EqualTo(bytes.Length));
+        Assert.That(order.Money("budget"), Is.EqualTo(30.00m));
+
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/publish"), HttpStatusCode.Accepted);
+        await Scenario.WaitForStatusAsync(enterprise, orderId, "in_progress");
+        await Api.EventuallyAsync(async () => await Scenario.AssignmentCountAsync(enterprise, orderId) == 300, "the crowd has all 300 items");
+    }
+
+    [Test]
+    public async Task A_manifest_with_bad_rows_is_rejected_whole_with_their_line_numbers()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var orderId = await DraftWithoutItems(enterprise);
+        var lines = Jsonl(10).TrimEnd('\n').Split('\n').ToList();
+        lines[6] = "{\"id\": \"review-00007\", \"content\": \"unterminated";           // line 7: bad JSON
+        lines[2] = "{\"content\": \"no id here\"}";                                   // line 3: missing id
+        lines[8] = lines[0];                                                          // line 9: duplicate of line 1
+        lines[4] = "{\"id\": \"review-00005\", \"content\": \"ok\", \"predictions\": \"sarcastic\"}"; // line 5: prediction outside the labels
+
+        var result = await UploadAsync(enterprise, orderId, "jsonl", string.Join('\n', lines), chunks: 3);
+
+        Assert.That(result.GetProperty("status").GetString(), Is.EqualTo("rejected"));
+        var errors = result.GetProperty("errors").EnumerateArray().ToDictionary(e => e.GetProperty("line").GetInt64(), e => e.GetProperty("error").GetString());
+        Assert.That(errors.Keys, Is.EquivalentTo(new long[] { 3, 5, 7, 9 }), string.Join("; ", errors));
+        Assert.That(errors[3], Does.Contain("id"));
+        Assert.That(errors[5], Does.Contain("predictions"));
+        Assert.That(errors[7], Does.Contain("JSON"));
+        Assert.That(errors[9], Does.Contain("duplicate"));
+        Assert.That((await enterprise.GetAsync($"/api/orders/orders/{orderId}")).GetProperty("itemCount").GetInt32(), Is.Zero, "nothing was stored");
+        Assert.That((await enterprise.PostAsync($"/api/orders/orders/{orderId}/publish")).StatusCode, Is.EqualTo(HttpStatusCode.Conflict),
+            "an order without items cannot be published");
+    }
+
+    [Test]
+    public async Task A_csv_manifest_keeps_quoted_commas_and_line_breaks()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var orderId = await DraftWithoutItems(enterprise);
+        var csv = "id,content,metadata\r\n" +
+                  "a-1,\"Good value, fast delivery\",\"{\"\"stars\"\": 5}\"\r\n" +
+                  "a-2,\"Two lines:\nstill one review\",\r\n" +
+                  "a-3,\"He said \"\"meh\"\"\",\r\n";
+        var result = await UploadAsync(enterprise, orderId, "csv", csv);
+        Assert.That(result.GetProperty("status").GetString(), Is.EqualTo("imported"), result.ToString());
+        Assert.That(result.GetProperty("rowsImported").GetInt64(), Is.EqualTo(3));
+
+        var broken = await DraftWithoutItems(enterprise);
+        var rejected = await UploadAsync(enterprise, broken, "csv", "id,content\na-1,fine\na-2,\"never closed\n");
+        Assert.That(rejected.GetProperty("errors")[0].GetProperty("line").GetInt64(), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Uploads_belong_to_their_order_and_only_drafts_take_them()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var other = await Api.SignUpAsync("enterprise");
+        var orderId = await DraftWithoutItems(enterprise);
+        var upload = await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/uploads", new { format = "jsonl" }), HttpStatusCode.Created);
+        var uploadId = upload.GetProperty("id").GetGuid();
+
+        Assert.That((await other.PostAsync($"/api/orders/orders/{orderId}/uploads", new { format = "jsonl" })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await SendChunk(other, orderId, uploadId, 0, "x"u8.ToArray())).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await other.Http.GetAsync($"/api/orders/orders/{orderId}/uploads/{uploadId}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/uploads", new { format = "xml" }), HttpStatusCode.BadRequest);
+        var noOffset = new HttpRequestMessage(HttpMethod.Put, $"/api/orders/orders/{orderId}/uploads/{uploadId}") { Content = new ByteArrayContent("x"u8.ToArray()) };
+        await Api.ReadAsync(await enterprise.Http.SendAsync(noOffset), HttpStatusCode.BadRequest);
+
+        var published = await Scenario.CreateOrderAsync(enterprise, items: 1);
+        await Scenario.DepositAsync(enterprise, 5.00m);
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{published}/publish"), HttpStatusCode.Accepted);
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{published}/uploads", new { format = "jsonl" }), HttpStatusCode.Conflict);
+    }
+}
