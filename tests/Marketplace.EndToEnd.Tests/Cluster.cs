@@ -45,12 +45,15 @@ public sealed class Cluster
         {
             for (var i = 0; i < instances; i++)
             {
-                var port = FreePort();
-                Start(service, i, port, common, new() { ["Postgres__Database"] = $"e2e_{service}_{RunId}" });
-                (urls.TryGetValue(service, out var list) ? list : urls[service] = []).Add($"http://127.0.0.1:{port}");
+                Start(service, i, FreePort(), common, new() { ["Postgres__Database"] = $"e2e_{service}_{RunId}" });
             }
         }
-        var gatewayPort = FreePort();
+        await WaitHealthyAsync(TimeSpan.FromSeconds(120));
+        foreach (var (name, _, port) in Processes)
+        {
+            var service = name[..name.LastIndexOf('-')];
+            (urls.TryGetValue(service, out var list) ? list : urls[service] = []).Add($"http://127.0.0.1:{port}");
+        }
         var gatewayEnv = new Dictionary<string, string>
         {
             ["Postgres__Database"] = $"e2e_gateway_{RunId}",
@@ -58,9 +61,9 @@ public sealed class Cluster
             ["Bootstrap__OperatorPassword"] = OperatorPassword,
         };
         foreach (var (service, list) in urls) gatewayEnv[$"Gateway__Services__{service}"] = string.Join(',', list);
-        Start("gateway", 0, gatewayPort, common, gatewayEnv);
-        Gateway = new Uri($"http://127.0.0.1:{gatewayPort}");
+        Start("gateway", 0, FreePort(), common, gatewayEnv);
         await WaitHealthyAsync(TimeSpan.FromSeconds(120));
+        Gateway = new Uri($"http://127.0.0.1:{Processes.Single(p => p.Name == "gateway-0").Port}");
     }
 
     [OneTimeTearDown]
@@ -77,11 +80,26 @@ public sealed class Cluster
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
         var deadline = DateTime.UtcNow + timeout;
-        foreach (var (name, process, port) in Processes)
+        for (var index = 0; index < Processes.Count; index++)
         {
+            var (name, process, port) = Processes[index];
+            var restarts = 0;
             while (true)
             {
-                if (process.HasExited) throw new InvalidOperationException($"{name} exited:\n{LogTail(name, port)}");
+                if (process.HasExited)
+                {
+                    // A port picked as free can be taken before the service binds it: start again on another.
+                    if (LogTail(name, port).Contains("address already in use", StringComparison.OrdinalIgnoreCase) && restarts++ < 3)
+                    {
+                        var (info, _) = Launches[name];
+                        port = FreePort();
+                        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+                        process = Launch(name, info);
+                        Processes[index] = (name, process, port);
+                        continue;
+                    }
+                    throw new InvalidOperationException($"{name} exited:\n{LogTail(name, port)}");
+                }
                 try
                 {
                     if ((await http.GetAsync($"http://127.0.0.1:{port}/health")).StatusCode == HttpStatusCode.OK) break;
@@ -104,6 +122,8 @@ public sealed class Cluster
         if (process.ExitCode != 0) throw new InvalidOperationException($"test-rabbitmq.sh {verb} failed: {output}");
     }
 
+    private static readonly Dictionary<string, (ProcessStartInfo Info, int Unused)> Launches = [];
+
     private static void Start(string service, int instance, int port, Dictionary<string, string> common, Dictionary<string, string> own)
     {
         var name = char.ToUpperInvariant(service[0]) + service[1..];
@@ -118,16 +138,26 @@ public sealed class Cluster
         foreach (var (key, value) in common) info.Environment[key] = value;
         foreach (var (key, value) in own) info.Environment[key] = value;
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        var processName = $"{service}-{instance}";
+        Launches[processName] = (info, 0);
+        Processes.Add((processName, Launch(processName, info), port));
+    }
+
+    private static Process Launch(string processName, ProcessStartInfo info)
+    {
         var logs = Path.Combine(Root, ".data/test/logs");
         Directory.CreateDirectory(logs);
-        var log = new StreamWriter(Path.Combine(logs, $"{service}-{instance}.log"), append: false) { AutoFlush = true };
+        var log = new StreamWriter(new FileStream(Path.Combine(logs, $"{processName}.log"), FileMode.Append, FileAccess.Write, FileShare.ReadWrite))
+        {
+            AutoFlush = true,
+        };
         var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        Processes.Add(($"{service}-{instance}", process, port));
+        return process;
     }
 
     /// <summary>Reads a log file the service is still writing.</summary>
@@ -140,15 +170,24 @@ public sealed class Cluster
     private static string LogTail(string name, int port)
     {
         var path = Path.Combine(Root, ".data/test/logs", name + ".log");
-        return File.Exists(path) ? string.Join('\n', File.ReadLines(path).TakeLast(15)) : $"(no log for {name}:{port})";
+        return File.Exists(path) ? string.Join('\n', ReadShared(path).Split('\n').TakeLast(15)) : $"(no log for {name}:{port})";
     }
 
+    /// <summary>A free port below the kernel's ephemeral range (32768+), where outgoing connections do not take ports.</summary>
     private static int FreePort()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                listener.Stop();
+                return port;
+            }
+            catch (SocketException) { }
+        }
+        throw new InvalidOperationException("no free port between 20000 and 32000");
     }
 }
