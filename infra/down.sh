@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
-# Stops the services, RabbitMQ and PostgreSQL started by infra/up.sh. The data in .data/ stays.
+# Stops what infra/up.sh started: the services (gateway first), RabbitMQ and PostgreSQL. Keeps the data.
 set -euo pipefail
-source "$(dirname "$0")/lib.sh"
-DATA="$ROOT/.data"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/lib.sh"
 
-for pidfile in "$DATA"/run/*.pid; do
-  [ -f "$pidfile" ] || continue
-  pid="$(cat "$pidfile")"
-  kill "$pid" 2>/dev/null || true
+DATA="$ROOT/.data"
+RUN="$DATA/run"
+
+# Ask every service to stop (SIGTERM: ASP.NET Core shuts down gracefully), then give them 15 s together.
+pids=()
+for (( i = ${#SERVICES[@]} - 1; i >= 0; i-- )); do
+  name="${SERVICES[$i]}"
+  if pid="$(service_pid "$RUN" "$name")"; then
+    info "stopping $name (pid $pid)"
+    kill "$pid" 2>/dev/null || true
+    pids+=("$pid")
+  fi
 done
-for pidfile in "$DATA"/run/*.pid; do
-  [ -f "$pidfile" ] || continue
-  pid="$(cat "$pidfile")"
-  for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  kill -9 "$pid" 2>/dev/null || true
-  rm -f "$pidfile"
+deadline=$((SECONDS + 15))
+for pid in "${pids[@]}"; do
+  while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.5; done
+  if kill -0 "$pid" 2>/dev/null; then
+    info "pid $pid did not stop within 15 s: killing it"
+    kill -9 "$pid" 2>/dev/null || true
+  fi
 done
-rmq_stop "$DATA/rabbitmq" 55672 55682 54369 marketplace@localhost
+rm -f "$RUN"/*.pid
+
+rmq_stop "$DATA/rabbitmq" marketplace@localhost 54369
 pg_stop "$DATA/pg"
-echo "stopped (data kept in $DATA)"
+info "stopped; the data stays in $DATA"

@@ -1,134 +1,367 @@
+# shellcheck shell=bash
 # Shared helpers for up.sh, down.sh, test.sh and test-rabbitmq.sh. Sourced, not run.
-# PostgreSQL and RabbitMQ come from the machine's Debian packages; we run our own instances of them,
-# on loopback, with their data under the repository, instead of the packages' system services.
+#
+# PostgreSQL and RabbitMQ come from the machine's Debian packages, but we never use the packages' system
+# services (no systemd here, and policy-rc.d may forbid starting them): we run our own server instances,
+# bound to 127.0.0.1, on our own ports, with their data under the repository (.data/).
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The repository root: the parent of the directory holding this file, whatever the caller's cwd.
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+RMQ_BIN=/usr/lib/rabbitmq/bin
 
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+info() { echo "[infra] $*" >&2; }
+die() { echo "[infra] error: $*" >&2; exit 1; }
 
-pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+# Runs a command as root: directly when we are root, through sudo otherwise.
+as_root() { if [ "$EUID" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# True when something accepts TCP connections on 127.0.0.1:PORT.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# ---------------------------------------------------------------------------------------------------------
+# Packages
+# ---------------------------------------------------------------------------------------------------------
+
+# The newest PostgreSQL bin directory, or (given a data dir) the one matching the version that created it,
+# so installing a newer major version later does not break an existing data dir. Prints nothing if none.
+pg_bindir() { # [DATA_DIR]
+  if [ -n "${1:-}" ] && [ -f "$1/PG_VERSION" ]; then
+    local own; own="/usr/lib/postgresql/$(cat "$1/PG_VERSION")/bin"
+    if [ -x "$own/postgres" ]; then echo "$own"; return 0; fi
+  fi
+  local newest; newest="$(printf '%s\n' /usr/lib/postgresql/*/bin/postgres | sort -V | tail -n 1)"
+  if [ -x "$newest" ]; then dirname "$newest"; fi
+}
 
 ensure_packages() {
   local missing=()
-  [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/postgres" ] || missing+=(postgresql)
-  [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+  [ -n "$(pg_bindir)" ] || missing+=(postgresql)
+  [ -x "$RMQ_BIN/rabbitmq-server" ] || missing+=(rabbitmq-server)
   command -v curl >/dev/null || missing+=(curl)
   if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing ${missing[*]} from the machine's packages..."
-    # The packages' own services must not start (and cannot without systemd); we run our own instances.
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq "${missing[@]}" >/dev/null
+    info "installing ${missing[*]} with apt-get..."
+    # Their postinst scripts may try to start the system services; that fails harmlessly (no systemd,
+    # policy-rc.d) or starts them on the default ports, which we do not use either way.
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+    [ -n "$(pg_bindir)" ] || die "PostgreSQL is still missing after apt-get install"
+    [ -x "$RMQ_BIN/rabbitmq-server" ] || die "RabbitMQ is still missing after apt-get install"
   fi
-  command -v dotnet >/dev/null || { echo "the .NET SDK (dotnet) is required" >&2; exit 1; }
+  # As root we run PostgreSQL as 'postgres' (it refuses root); the package normally creates that user.
+  if [ "$EUID" -eq 0 ] && ! id -u postgres >/dev/null 2>&1; then
+    useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+  fi
 }
 
-# PostgreSQL refuses to run as root: as root we run it as the 'postgres' user the package created.
-pg_run() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
+require_dotnet() {
+  command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is required and is not on PATH"
+}
 
-# The unix socket path must stay short (about 100 characters); keep it under /tmp, named by the data dir.
-pg_socket_dir() { echo "/tmp/marketplace-pg-$(echo -n "$1" | md5sum | cut -c1-10)"; }
+# ---------------------------------------------------------------------------------------------------------
+# PostgreSQL
+# ---------------------------------------------------------------------------------------------------------
+
+# PostgreSQL refuses to run as root: as root, run its tools as the 'postgres' user. cd / so that they do not
+# complain about a working directory that user cannot read.
+pg_as_owner() {
+  if [ "$EUID" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
+}
+
+# Where the data of DATA_DIR really is: DATA_DIR itself, or the target when it is a symlink (see pg_place).
+pg_real_dir() { if [ -L "$1" ]; then readlink -m "$1"; else echo "$1"; fi; }
+
+# The unix socket goes in the data dir itself (only the owner can use it; clients use TCP anyway), unless
+# that path would be too long for a unix socket (~107 bytes): then a directory under /tmp named by a hash.
+pg_socket_dir() { # REAL_DATA_DIR PORT
+  if [ ${#1} -le 80 ]; then echo "$1"; else echo "/tmp/marketplace-pg-$(echo -n "$1" | sha256sum | cut -c1-12)"; fi
+}
+
+# Creates DATA_DIR (or finds it) such that the user running PostgreSQL can reach it; prints the real path.
+# As root that user is 'postgres', which must be able to traverse every parent directory. Inside the
+# repository we may open up (o+x, not o+r) directories we own, like .data/; outside it (a clone under /root,
+# which is 0700) we change nothing and keep the data under /var/tmp instead, symlinked from DATA_DIR.
+pg_place() { # DATA_DIR
+  local want="$1" real="$1"
+  if [ -L "$want" ]; then
+    real="$(readlink -m "$want")"
+  elif [ "$EUID" -eq 0 ]; then
+    mkdir -p "$(dirname "$want")"
+    local parent; parent="$(cd "$(dirname "$want")" && pwd -P)"
+    local d="$parent"
+    while [[ "$d" == "$ROOT"/* ]]; do
+      if [ -O "$d" ]; then chmod o+x "$d"; fi
+      d="$(dirname "$d")"
+    done
+    if [ ! -d "$want" ] && ! runuser -u postgres -- test -x "$parent"; then
+      real="/var/tmp/marketplace-$(echo -n "$want" | sha256sum | cut -c1-12)/$(basename "$want")"
+      info "postgres cannot reach $parent; keeping the PostgreSQL data in $real (symlinked)"
+      mkdir -p "$(dirname "$real")"
+      chmod 755 "$(dirname "$real")"
+      ln -sfn "$real" "$want"
+    fi
+  fi
+  mkdir -p "$real"
+  if [ "$EUID" -eq 0 ] && [ "$(stat -c %U "$real")" != postgres ]; then chown -R postgres: "$real"; fi
+  chmod 700 "$real"
+  if [ "$EUID" -eq 0 ] && ! runuser -u postgres -- test -x "$real"; then
+    die "the postgres user cannot reach $real (check the permissions of its parent directories)"
+  fi
+  echo "$real"
+}
+
+# True when PID is alive and its command line contains TEXT (a stale pid file may name some other process
+# by now, even the server of another data dir).
+pid_runs() { # PID TEXT
+  local cmdline
+  [ -n "$1" ] || return 1
+  cmdline="$(tr "\\0" " " 2>/dev/null < "/proc/$1/cmdline")" || return 1
+  [[ "$cmdline" == *"$2"* ]]
+}
+
+# True when the postmaster of REAL_DATA_DIR is alive.
+pg_running() { # REAL_DATA_DIR
+  local pid
+  pid="$(head -n 1 "$1/postmaster.pid" 2>/dev/null)" || return 1
+  pid_runs "$pid" "postgres -D $1 "
+}
 
 pg_start() { # DATA_DIR PORT PASSWORD
-  local data="$1" port="$2" password="$3" bin; bin="$(pg_bin)"
-  local sock; sock="$(pg_socket_dir "$data")"
-  mkdir -p "$(dirname "$data")" "$sock"
-  if [ "$(id -u)" = 0 ]; then
-    # The postgres user must reach the data dir through the repository's parents (a clone under /root may not
-    # allow that): then the data lives under /var/lib/marketplace, linked from where it belongs.
-    if [ ! -e "$data" ] && ! runuser -u postgres -- test -x "$(dirname "$data")"; then
-      local elsewhere; elsewhere="/var/lib/marketplace/pg-$(echo -n "$data" | md5sum | cut -c1-10)"
-      mkdir -p "$elsewhere"; ln -sfn "$elsewhere" "$data"
+  local want="$1" port="$2" password="$3" real bin sock
+  real="$(pg_place "$want")"
+  bin="$(pg_bindir "$real")"
+  [ -n "$bin" ] || die "PostgreSQL is not installed (run ensure_packages)"
+  if pg_running "$real"; then return 0; fi
+  sock="$(pg_socket_dir "$real" "$port")"
+
+  if [ ! -f "$real/PG_VERSION" ]; then
+    info "initialising PostgreSQL in $want"
+    local pwfile out
+    pwfile="$(mktemp)"
+    printf '%s\n' "$password" > "$pwfile"
+    if [ "$EUID" -eq 0 ]; then chown postgres "$pwfile"; fi
+    if ! out="$(pg_as_owner "$bin/initdb" -D "$real" -U marketplace --pwfile="$pwfile" \
+        --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C 2>&1)"; then
+      rm -f "$pwfile"
+      echo "$out" >&2
+      die "initdb failed for $real"
     fi
-    mkdir -p "$data"
-    data="$(readlink -m "$data")"
-    chown postgres "$data" "$sock"
-  else
-    mkdir -p "$data"
-  fi
-  if [ ! -f "$data/PG_VERSION" ]; then
-    local pwfile; pwfile="$(mktemp)"; echo "$password" > "$pwfile"; chmod 644 "$pwfile"
-    pg_run "$bin/initdb" -D "$data" -U marketplace --pwfile="$pwfile" --auth-local=trust --auth-host=scram-sha-256 \
-      -E UTF8 --locale=C >/dev/null
     rm -f "$pwfile"
-    cat >> "$data/postgresql.conf" <<CONF
+  fi
+
+  # Our settings live in their own file, rewritten at every start and included last by postgresql.conf,
+  # so a changed port or socket takes effect on an existing data dir too. fsync stays on (the default):
+  # the ledger must survive a crash.
+  cat > "$real/marketplace.conf" <<CONF
+# Written by infra/lib.sh (pg_start) at every start: edit it there.
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$sock'
 max_connections = 300
 shared_buffers = 256MB
+fsync = on
 CONF
+  grep -qx "include_if_exists = 'marketplace.conf'" "$real/postgresql.conf" \
+    || echo "include_if_exists = 'marketplace.conf'" >> "$real/postgresql.conf"
+  if [ "$sock" != "$real" ]; then mkdir -p "$sock"; chmod 700 "$sock"; fi
+  if [ "$EUID" -eq 0 ]; then chown postgres: "$real/marketplace.conf" "$real/postgresql.conf" "$sock"; fi
+
+  if port_open "$port"; then die "port $port is already taken by another process; PostgreSQL cannot start there"; fi
+  info "starting PostgreSQL on 127.0.0.1:$port (log: $real/server.log)"
+  if ! pg_as_owner "$bin/pg_ctl" -D "$real" -l "$real/server.log" -w -t 90 -s start; then
+    echo "--- end of $real/server.log:" >&2
+    tail -n 30 "$real/server.log" >&2 || true
+    die "PostgreSQL did not start"
   fi
-  if pg_run "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then return 0; fi
-  mkdir -p "$sock"; [ "$(id -u)" = 0 ] && chown postgres "$sock"
-  pg_run "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start >/dev/null || {
-    echo "PostgreSQL did not start; the end of its log:" >&2; tail -20 "$data/server.log" >&2; exit 1; }
+  # The superuser's password must match PASSWORD even on an old data dir (secrets.env regenerated):
+  # set it through the trusted local socket, on stdin so that it never shows up in a command line.
+  local q="'"
+  printf "ALTER ROLE marketplace PASSWORD '%s';\n" "${password//$q/$q$q}" \
+    | pg_as_owner "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U marketplace -d postgres >/dev/null \
+    || die "could not set the PostgreSQL password"
 }
 
 pg_stop() { # DATA_DIR
-  local data bin; data="$(readlink -m "$1")"; bin="$(pg_bin)"
-  [ -f "$data/PG_VERSION" ] || return 0
-  pg_run "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1 || return 0
-  pg_run "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null || true
+  local real bin
+  [ -e "$1" ] || return 0
+  real="$(pg_real_dir "$1")"
+  pg_running "$real" || return 0
+  bin="$(pg_bindir "$real")"
+  info "stopping PostgreSQL ($1)"
+  pg_as_owner "$bin/pg_ctl" -D "$real" -m fast -w -t 60 -s stop \
+    || pg_as_owner "$bin/pg_ctl" -D "$real" -m immediate -w -t 30 -s stop
 }
 
-# RabbitMQ's environment for one node: its own HOME (Erlang cookie), data, ports and epmd.
-rmq_env() { # DATA_DIR AMQP_PORT DIST_PORT EPMD_PORT NODENAME
-  export HOME="$1" RABBITMQ_MNESIA_BASE="$1/mnesia" RABBITMQ_LOG_BASE="$1/log" RABBITMQ_NODENAME="$5" \
-    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$2" RABBITMQ_DIST_PORT="$3" ERL_EPMD_PORT="$4" \
-    ERL_EPMD_ADDRESS=127.0.0.1 RABBITMQ_CONFIG_FILE="$1/rabbitmq" RABBITMQ_ENABLED_PLUGINS_FILE="$1/enabled_plugins" \
-    RABBITMQ_PID_FILE="$1/rabbit.pid" RABBITMQ_CTL_DIST_PORT_MIN=$(( $3 + 1 )) RABBITMQ_CTL_DIST_PORT_MAX=$(( $3 + 8 ))
+# ---------------------------------------------------------------------------------------------------------
+# RabbitMQ
+# ---------------------------------------------------------------------------------------------------------
+
+# Exports the environment shared by the server and the CLI of one node: its own HOME (the Erlang cookie
+# lives there), data, config and epmd port. Use in a subshell: it changes HOME.
+rmq_env() { # DATA_DIR NODENAME EPMD_PORT
+  export HOME="$1" \
+    RABBITMQ_NODENAME="$2" \
+    ERL_EPMD_PORT="$3" \
+    ERL_EPMD_ADDRESS=127.0.0.1 \
+    RABBITMQ_MNESIA_BASE="$1/mnesia" \
+    RABBITMQ_LOG_BASE="$1/log" \
+    RABBITMQ_CONFIG_FILE="$1/rabbitmq" \
+    RABBITMQ_ADVANCED_CONFIG_FILE="$1/advanced.config" \
+    RABBITMQ_ENABLED_PLUGINS_FILE="$1/enabled_plugins" \
+    RABBITMQ_PID_FILE="$1/rabbit.pid" \
+    RABBITMQ_CONF_ENV_FILE="$1/rabbitmq-env.conf"
+  # (advanced.config and rabbitmq-env.conf do not exist: naming them keeps /etc/rabbitmq/* out of our nodes.)
+  # The CLI is an Erlang node too: keep its distribution port on loopback.
+  export RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+}
+
+# rabbitmqctl against the node of DATA_DIR. Called directly from /usr/lib/rabbitmq/bin (the /usr/sbin
+# wrapper would switch to the 'rabbitmq' user).
+rmq_ctl() { # DATA_DIR NODENAME EPMD_PORT ARGS...
+  (
+    rmq_env "$1" "$2" "$3"
+    shift 3
+    "$RMQ_BIN/rabbitmqctl" "$@"
+  )
+}
+
+# True when the node of DATA_DIR is alive (its pid file names a live Erlang VM). Deliberately not a CLI call:
+# the CLI starts an epmd when none runs, which would leave one behind.
+rmq_running() { # DATA_DIR
+  local pid
+  pid="$(cat "$1/rabbit.pid" 2>/dev/null)" || return 1
+  pid_runs "$pid" "-home $1 "
+}
+
+rmq_log_tail() { # DATA_DIR
+  local f
+  for f in "$1/log/server.out" "$1"/log/*@*.log; do
+    [ -f "$f" ] || continue
+    echo "--- end of $f:" >&2
+    tail -n 25 "$f" >&2
+  done
 }
 
 rmq_start() { # DATA_DIR AMQP_PORT DIST_PORT EPMD_PORT NODENAME USER PASSWORD
-  local data="$1"
-  mkdir -p "$data/log"
-  cat > "$data/rabbitmq.conf" <<CONF
-listeners.tcp.1 = 127.0.0.1:$2
+  local data="$1" amqp="$2" dist="$3" epmd="$4" node="$5" user="$6" password="$7"
+  mkdir -p "$data/log" "$data/mnesia"
+  data="$(cd "$data" && pwd -P)"
+  if rmq_running "$data"; then return 0; fi
+
+  # default_user only applies when the node's database is created; rewritten each start all the same.
+  (umask 077 && cat > "$data/rabbitmq.conf" <<CONF
+# Written by infra/lib.sh (rmq_start) at every start: edit it there.
+listeners.tcp.1 = 127.0.0.1:$amqp
 loopback_users = none
-default_user = $6
-default_pass = $7
+default_user = $user
+default_pass = $password
 default_permissions.configure = .*
 default_permissions.read = .*
 default_permissions.write = .*
 CONF
+  )
   echo '[].' > "$data/enabled_plugins"
   if [ ! -f "$data/.erlang.cookie" ]; then
-    head -c 30 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$data/.erlang.cookie"; chmod 400 "$data/.erlang.cookie"
+    (umask 077 && od -An -N16 -tx1 /dev/urandom | tr -d ' \n' | tr 'a-f' 'A-F' > "$data/.erlang.cookie")
+    chmod 400 "$data/.erlang.cookie"
   fi
-  (
-    rmq_env "$@"
-    if /usr/lib/rabbitmq/bin/rabbitmqctl -q status >/dev/null 2>&1; then exit 0; fi
-    nohup /usr/lib/rabbitmq/bin/rabbitmq-server >> "$data/log/server.out" 2>&1 < /dev/null &
-    # await_startup fails at once while the node is not yet reachable, so ask until it answers.
-    local deadline=$(( $(date +%s) + 120 ))
-    until /usr/lib/rabbitmq/bin/rabbitmqctl -q await_startup >/dev/null 2>&1; do
-      if [ "$(date +%s)" -ge "$deadline" ]; then
-        echo "RabbitMQ did not start; the end of its log:" >&2; tail -30 "$data/log/server.out" "$data"/log/*.log >&2 2>/dev/null; exit 1
-      fi
-      sleep 1
-    done
-    # default_user applies only to a brand-new node; make sure the account exists on an old one too.
-    if ! /usr/lib/rabbitmq/bin/rabbitmqctl -q list_users 2>/dev/null | grep -q "^$6\b"; then
-      /usr/lib/rabbitmq/bin/rabbitmqctl -q add_user "$6" "$7" >/dev/null
-      /usr/lib/rabbitmq/bin/rabbitmqctl -q set_permissions -p / "$6" '.*' '.*' '.*' >/dev/null
+  if port_open "$amqp"; then die "port $amqp is already taken by another process; RabbitMQ cannot start there"; fi
+
+  info "starting RabbitMQ $node on 127.0.0.1:$amqp (logs: $data/log/)"
+  # The server runs in its own session (setsid), detached from our terminal and from our stdout/stderr:
+  # a caller reading our output to the end (the tests do) must not wait for the server.
+  local pid
+  pid="$(
+    rmq_env "$data" "$node" "$epmd"
+    # RABBITMQ_DIST_PORT must be set: its default is AMQP port + 20000, beyond 65535 for our ports.
+    export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$amqp" RABBITMQ_DIST_PORT="$dist" \
+      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+    cd "$data" || exit 1
+    setsid nohup "$RMQ_BIN/rabbitmq-server" >> "$data/log/server.out" 2>&1 < /dev/null &
+    echo $!
+  )"
+
+  # await_startup fails at once while the node is not reachable yet, so ask until it answers.
+  local deadline=$((SECONDS + 90))
+  until rmq_ctl "$data" "$node" "$epmd" -q await_startup >/dev/null 2>&1 && port_open "$amqp"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rmq_log_tail "$data"
+      die "RabbitMQ exited during start-up"
     fi
-  )
-}
-
-rmq_stop() { # DATA_DIR AMQP_PORT DIST_PORT EPMD_PORT NODENAME
-  [ -d "$1" ] || return 0
-  (
-    rmq_env "$@"
-    /usr/lib/rabbitmq/bin/rabbitmqctl -q stop >/dev/null 2>&1 || true
-    # epmd was started for this node's port only; stop it too so nothing is left behind.
-    epmd -port "$4" -kill >/dev/null 2>&1 || true
-  )
-}
-
-wait_http() { # URL TIMEOUT_SECONDS
-  local deadline=$(( $(date +%s) + $2 ))
-  until curl -fsS -o /dev/null --max-time 3 "$1" 2>/dev/null; do
-    [ "$(date +%s)" -ge "$deadline" ] && return 1
-    sleep 0.5
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      rmq_log_tail "$data"
+      die "RabbitMQ did not accept AMQP connections on 127.0.0.1:$amqp within 90 s"
+    fi
+    sleep 1
   done
+
+  # default_user is only created with a brand-new database: on an old one, make sure the account exists.
+  local users
+  users="$(rmq_ctl "$data" "$node" "$epmd" -q list_users)" || die "rabbitmqctl list_users failed"
+  if ! awk -v u="$user" '$1 == u { found = 1 } END { exit !found }' <<< "$users"; then
+    info "creating RabbitMQ user $user"
+    rmq_ctl "$data" "$node" "$epmd" -q add_user "$user" "$password" >/dev/null
+    rmq_ctl "$data" "$node" "$epmd" -q set_permissions -p / "$user" '.*' '.*' '.*' >/dev/null
+  fi
+}
+
+rmq_stop() { # DATA_DIR NODENAME EPMD_PORT
+  local data="$1" node="$2" epmd="$3" pid
+  if [ -d "$data" ] && rmq_running "$data"; then
+    info "stopping RabbitMQ $node"
+    pid="$(cat "$data/rabbit.pid")"
+    # 'stop PIDFILE' returns once the OS process has exited.
+    rmq_ctl "$data" "$node" "$epmd" -q stop "$data/rabbit.pid" >/dev/null 2>&1 || true
+    local deadline=$((SECONDS + 30))
+    while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.5; done
+    if kill -0 "$pid" 2>/dev/null; then
+      info "RabbitMQ $node did not stop: killing it"
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  fi
+  # The node (or our CLI calls) started an epmd on this node's own port; it serves nobody else.
+  local epmd_bin; epmd_bin="$(command -v epmd || true)"
+  if [ -z "$epmd_bin" ]; then epmd_bin="$(compgen -G '/usr/lib/erlang/erts-*/bin/epmd' | head -n 1 || true)"; fi
+  if [ -n "$epmd_bin" ]; then "$epmd_bin" -port "$epmd" -kill >/dev/null 2>&1 || true; fi
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# HTTP
+# ---------------------------------------------------------------------------------------------------------
+
+# Waits until URL answers 200. With PID, gives up as soon as that process has exited (a service that died
+# must not be mistaken for healthy because something else answers on its port).
+wait_http() { # URL TIMEOUT_SECONDS [PID]
+  local url="$1" deadline=$((SECONDS + $2)) pid="${3:-}" code
+  while :; do
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$url" 2>/dev/null)" || true
+    [ "$code" = 200 ] && return 0
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then return 1; fi
+    [ "$SECONDS" -ge "$deadline" ] && return 1
+    sleep 1
+  done
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# Service processes (infra/up.sh, infra/down.sh)
+# ---------------------------------------------------------------------------------------------------------
+
+# The services in start order (the gateway last) and their ports. (Used by the scripts that source this.)
+# shellcheck disable=SC2034
+SERVICES=(orders bidding tasks payouts settlement gateway)
+# shellcheck disable=SC2034
+declare -gA SERVICE_PORT=([gateway]=5080 [orders]=5081 [bidding]=5082 [tasks]=5083 [payouts]=5084 [settlement]=5085)
+
+# services/orders/Marketplace.Orders/bin/Release/net10.0/Marketplace.Orders.dll, and so on.
+service_dll() { # NAME
+  local cap="${1^}"
+  echo "$ROOT/services/$1/Marketplace.$cap/bin/Release/net10.0/Marketplace.$cap.dll"
+}
+
+# Prints the pid of service NAME if its pid file names a live process that runs that service's dll
+# (a pid file left from before a reboot may name an unrelated process by now).
+service_pid() { # RUN_DIR NAME
+  local pid
+  pid="$(cat "$1/$2.pid" 2>/dev/null)" || return 1
+  pid_runs "$pid" "Marketplace.${2^}.dll" || return 1
+  echo "$pid"
 }

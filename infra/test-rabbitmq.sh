@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
-# Stops or starts the test RabbitMQ of infra/test.sh (the outage test uses this). Usage: test-rabbitmq.sh stop|start
+# Stops or starts the test RabbitMQ node of infra/test.sh (same data dir, ports and node name).
+# The broker-outage tests call it through $MARKETPLACE_TEST_RABBITMQ_CTL. 'start' returns once the node
+# accepts AMQP connections.
+# Usage: infra/test-rabbitmq.sh stop|start
 set -euo pipefail
-source "$(dirname "$0")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/lib.sh"
+
+# The one definition of the test node; infra/test.sh starts and stops it through this script.
 DIR="$ROOT/.data/test/rabbitmq"
+AMQP_PORT=56672
+DIST_PORT=56682
+EPMD_PORT=56369
+NODE=marketplace-test@localhost
+
 case "${1:-}" in
-  stop) rmq_stop "$DIR" 56672 56682 56369 marketplace-test@localhost ;;
-  start) rmq_start "$DIR" 56672 56682 56369 marketplace-test@localhost test test ;;
+  stop) rmq_stop "$DIR" "$NODE" "$EPMD_PORT" ;;
+  start) rmq_start "$DIR" "$AMQP_PORT" "$DIST_PORT" "$EPMD_PORT" "$NODE" test test ;;
   *) echo "usage: $0 stop|start" >&2; exit 2 ;;
 esac

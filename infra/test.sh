@@ -1,62 +1,100 @@
 #!/usr/bin/env bash
-# Runs every test suite against a PostgreSQL and a RabbitMQ of its own (other ports, fresh data each run).
-# The last line is "tests: N passed, M failed".
-set -uo pipefail
-source "$(dirname "$0")/lib.sh"
-set -e
-ensure_packages
+# Builds the solution and runs every test project (tests/*/*.csproj) against a PostgreSQL and a RabbitMQ of
+# its own: other ports than infra/up.sh, data under .data/test/, wiped at every run, stopped at the end.
+# The last line printed is always "tests: N passed, M failed"; the exit code is 0 only when M is 0 and N > 0.
+set -euo pipefail
+INFRA="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$INFRA/lib.sh"
+
 TEST="$ROOT/.data/test"
-mkdir -p "$ROOT/.data"; chmod 755 "$ROOT/.data"
+PG_PORT=56432   # the RabbitMQ node's settings are in infra/test-rabbitmq.sh, which the tests use too
 
 stop_servers() {
-  rmq_stop "$TEST/rabbitmq" 56672 56682 56369 marketplace-test@localhost
-  pg_stop "$TEST/pg"
+  "$INFRA/test-rabbitmq.sh" stop || true
+  pg_stop "$TEST/pg" || true
 }
+
+finish() { # PASSED FAILED
+  trap - EXIT
+  stop_servers
+  echo "tests: $1 passed, $2 failed"
+  if [ "$2" -eq 0 ] && [ "$1" -gt 0 ]; then exit 0; else exit 1; fi
+}
+# Whatever ends the run early (a server that does not start, Ctrl-C) still stops the servers and prints
+# the summary line, as a failure.
+trap 'finish 0 1' EXIT
+trap 'exit 130' INT TERM
+
+# One attribute of a trx file's <Counters .../> element (empty if absent).
+counter() { # COUNTERS_ELEMENT NAME
+  sed -n "s/.* $2=\"\([0-9]*\)\".*/\1/p" <<< "$1"
+}
+
+# "PASSED FAILED" from a trx file; errors, timeouts and aborted tests count as failed. Fails if unreadable.
+trx_counts() { # TRX_FILE
+  local counters passed failed=0 name value
+  [ -f "$1" ] || return 1
+  counters="$(grep -o -m 1 '<Counters [^>]*>' "$1")" || return 1
+  passed="$(counter "$counters" passed)"
+  [ -n "$passed" ] || return 1
+  for name in failed error timeout aborted; do
+    value="$(counter "$counters" "$name")"
+    failed=$((failed + ${value:-0}))
+  done
+  echo "$passed $failed"
+}
+
+ensure_packages
+require_dotnet
+
+# A clean slate: stop what an interrupted run may have left, then wipe. The PostgreSQL data may live under
+# /var/tmp behind a symlink (see pg_place in lib.sh): remove that too.
 stop_servers
-# The PostgreSQL data may live elsewhere behind a link (see pg_start): clear it too, so every run starts clean.
-[ -L "$TEST/pg" ] && rm -rf "$(readlink -m "$TEST/pg")"
+if [ -L "$TEST/pg" ]; then
+  target="$(readlink -m "$TEST/pg")"
+  if [[ "$target" == /var/tmp/marketplace-* ]]; then rm -rf "$target"; fi
+fi
 rm -rf "$TEST"
 mkdir -p "$TEST/results" "$TEST/logs"
-trap stop_servers EXIT
 
-started=$(date +%s)
-pg_start "$TEST/pg" 56432 test
-rmq_start "$TEST/rabbitmq" 56672 56682 56369 marketplace-test@localhost test test
-set +e
-
-if ! dotnet build "$ROOT/Marketplace.sln" -c Release -nologo -v q -clp:ErrorsOnly; then
-  echo "tests: 0 passed, 1 failed"
-  exit 1
+info "building Marketplace.sln (Release)..."
+if ! dotnet build "$ROOT/Marketplace.sln" -c Release -nologo -v q; then
+  echo "the build failed (errors above)"
+  finish 0 1
 fi
 
-export Postgres__ConnectionString="Host=127.0.0.1;Port=56432;Username=marketplace;Password=test"
-export RabbitMq__Host=127.0.0.1 RabbitMq__Port=56672 RabbitMq__Username=test RabbitMq__Password=test
-export MARKETPLACE_ROOT="$ROOT" MARKETPLACE_TEST_RABBITMQ_CTL="$ROOT/infra/test-rabbitmq.sh"
+pg_start "$TEST/pg" "$PG_PORT" test
+"$INFRA/test-rabbitmq.sh" start
 
-crashed=0
+export Postgres__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=marketplace;Password=test"
+export RabbitMq__Host=127.0.0.1 RabbitMq__Port=56672 RabbitMq__Username=test RabbitMq__Password=test
+export MARKETPLACE_ROOT="$ROOT" MARKETPLACE_TEST_RABBITMQ_CTL="$INFRA/test-rabbitmq.sh"
+
+shopt -s nullglob
+passed=0
+failed=0
 for project in "$ROOT"/tests/*/*.csproj; do
   name="$(basename "$project" .csproj)"
+  echo
   echo "=== $name"
+  rc=0
   dotnet test "$project" -c Release --no-build --nologo \
-    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
-    --results-directory "$TEST/results" 2>&1 | grep -v -E '^\s*$'
-  [ -f "$TEST/results/$name.trx" ] || { echo "$name produced no results (crashed?)"; crashed=$((crashed + 1)); }
+    --logger "trx;LogFileName=$name.trx" --results-directory "$TEST/results" || rc=$?
+  if counts="$(trx_counts "$TEST/results/$name.trx")"; then
+    read -r p f <<< "$counts"
+  else
+    echo "$name: no test results (did the test run crash?): counted as 1 failed"
+    p=0 f=1
+  fi
+  # A crashed or aborted test host can leave a trx without failures; dotnet test's exit code tells.
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    echo "$name: dotnet test exited with $rc but reported no failed test: counted as 1 failed"
+    f=1
+  fi
+  echo "=== $name: $p passed, $f failed"
+  passed=$((passed + p))
+  failed=$((failed + f))
 done
 
-read -r passed failed < <(python3 - "$TEST/results" <<'PY'
-import glob, re, sys
-passed = failed = 0
-for path in glob.glob(sys.argv[1] + "/*.trx"):
-    text = open(path, encoding="utf-8").read()
-    m = re.search(r"<Counters [^>]*>", text)
-    if not m: failed += 1; continue
-    attrs = dict(re.findall(r'(\w+)="(\d+)"', m.group(0)))
-    passed += int(attrs.get("passed", 0))
-    failed += int(attrs.get("failed", 0)) + int(attrs.get("error", 0)) + int(attrs.get("timeout", 0)) + int(attrs.get("aborted", 0))
-print(passed, failed)
-PY
-)
-failed=$((failed + crashed))
-echo "test run took $(( $(date +%s) - started )) s"
-echo "tests: $passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+finish "$passed" "$failed"
