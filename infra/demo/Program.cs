@@ -124,6 +124,16 @@ static class Demo
     {
         await Ok(await enterprise.PostAsync($"/api/orders/orders/{orderId}/publish", null));
         await WaitFor(enterprise, orderId, expected);
+        if (expected != "in_progress") return;
+        // In progress means funded; the crowd can claim once tasks has split the order.
+        var items = (await enterprise.GetFromJsonAsync<JsonObject>($"/api/orders/orders/{orderId}"))!["itemCount"]!.GetValue<int>();
+        for (var i = 0; i < 300; i++)
+        {
+            var response = await enterprise.GetAsync($"/api/tasks/orders/{orderId}/assignments");
+            if (response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonArray>())!.Count == items) return;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"tasks did not split order {orderId}");
     }
 
     public static async Task WaitFor(HttpClient enterprise, string orderId, string status)
