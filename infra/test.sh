@@ -8,7 +8,9 @@ INFRA="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 source "$INFRA/lib.sh"
 
 TEST="$ROOT/.data/test"
-PG_PORT=56432   # the RabbitMQ node's settings are in infra/test-rabbitmq.sh, which the tests use too
+# MARKETPLACE_TEST_PORT_OFFSET (default 0) moves every test port, so two clones can run their tests at once.
+OFFSET="${MARKETPLACE_TEST_PORT_OFFSET:-0}"
+PG_PORT=$((56432 + OFFSET))   # the RabbitMQ node's settings are in infra/test-rabbitmq.sh, which the tests use too
 
 stop_servers() {
   "$INFRA/test-rabbitmq.sh" stop || true
@@ -68,7 +70,7 @@ pg_start "$TEST/pg" "$PG_PORT" test
 "$INFRA/test-rabbitmq.sh" start
 
 export Postgres__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=marketplace;Password=test"
-export RabbitMq__Host=127.0.0.1 RabbitMq__Port=56672 RabbitMq__Username=test RabbitMq__Password=test
+export RabbitMq__Host=127.0.0.1 RabbitMq__Port=$((56672 + OFFSET)) RabbitMq__Username=test RabbitMq__Password=test
 export MARKETPLACE_ROOT="$ROOT" MARKETPLACE_TEST_RABBITMQ_CTL="$INFRA/test-rabbitmq.sh"
 
 shopt -s nullglob

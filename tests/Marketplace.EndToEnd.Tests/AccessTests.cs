@@ -7,7 +7,8 @@ namespace Marketplace.EndToEnd.Tests;
 public class AccessTests
 {
     private Actor _enterprise = null!, _otherEnterprise = null!, _worker = null!, _otherWorker = null!, _vendor = null!, _operator = null!;
-    private Guid _orderId, _draftId, _assignmentId;
+    private Guid _orderId, _draftId, _assignmentId, _listingId;
+    private decimal _available;
 
     [OneTimeSetUp]
     public async Task SetUp()
@@ -23,6 +24,24 @@ public class AccessTests
         _draftId = await Scenario.CreateOrderAsync(_enterprise, items: 1);
         var claim = await Api.ReadAsync(await _worker.PostAsync($"/api/tasks/assignments/claim?orderId={_orderId}"), HttpStatusCode.OK);
         _assignmentId = claim.GetProperty("assignmentId").GetGuid();
+        _listingId = (await Api.ReadAsync(await _vendor.PostAsync("/api/orders/listings", new
+        {
+            vendorName = "Access Check Labs", title = "Sentiment", description = "Reviews", taskTypes = new[] { "text-classification" },
+            industries = new[] { "finance" }, languages = new[] { "zh-CN" }, capacityPerDay = 100, priceMin = 0.10m, priceMax = 0.20m,
+        }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        _available = (await _enterprise.GetAsync("/api/settlement/wallet")).Money("available");
+    }
+
+    /// <summary>What the refused calls would have changed had they got through.</summary>
+    private async Task AssertNothingChangedAsync()
+    {
+        Assert.That((await _enterprise.GetAsync("/api/settlement/wallet")).Money("available"), Is.EqualTo(_available), "no deposit went through");
+        Assert.That((await _enterprise.GetAsync($"/api/orders/orders/{_orderId}")).GetProperty("status").GetString(), Is.EqualTo("in_progress"));
+        Assert.That((await _enterprise.GetAsync($"/api/orders/orders/{_draftId}")).GetProperty("status").GetString(), Is.EqualTo("draft"));
+        Assert.That((await _enterprise.GetAsync($"/api/tasks/assignments/{_assignmentId}")).GetProperty("status").GetString(), Is.EqualTo("leased"));
+        Assert.That((await _enterprise.GetAsync("/api/orders/orders")).GetArrayLength(), Is.EqualTo(2), "no order was created");
+        Assert.That((await _enterprise.GetAsync($"/api/orders/listings/{_listingId}")).GetProperty("title").GetString(), Is.EqualTo("Sentiment"));
+        Assert.That((await _worker.GetAsync("/api/payouts/payouts")).GetArrayLength(), Is.Zero, "no payout batch paid anyone");
     }
 
     private static readonly (string Method, string Path, string WrongRole)[] Endpoints =
@@ -55,13 +74,25 @@ public class AccessTests
         ("GET", "/api/payouts/fake-bank/transfers", "worker"),
         ("GET", "/api/auth/users", "enterprise"),
         ("POST", "/api/auth/operators", "enterprise"),
-        ("GET", "/api/orders/ops/jobs", "enterprise"),
-        ("GET", "/api/tasks/ops/jobs/runs", "worker"),
-        ("GET", "/api/payouts/ops/dead-letters", "enterprise"),
-        ("POST", "/api/settlement/ops/jobs/1/retry", "enterprise"),
+        ("PUT", "/api/orders/listings/{listing}", "enterprise"),
+        ("GET", "/api/orders/listings/{listing}", "worker"),
+        ("POST", "/api/orders/orders/{draft}/uploads", "vendor"),
+        ("PUT", "/api/orders/orders/{draft}/uploads/{random}", "worker"),
+        ("GET", "/api/orders/orders/{draft}/uploads/{random}", "vendor"),
+        ("POST", "/api/orders/orders/{draft}/uploads/{random}/complete", "worker"),
+        ("GET", "/api/auth/me", "none"),
+        .. new[] { "orders", "bidding", "tasks", "payouts", "settlement" }.SelectMany(service => new[]
+        {
+            ("GET", $"/api/{service}/ops/jobs", "enterprise"),
+            ("GET", $"/api/{service}/ops/jobs/runs", "worker"),
+            ("POST", $"/api/{service}/ops/jobs/1/retry", "vendor"),
+            ("GET", $"/api/{service}/ops/dead-letters", "enterprise"),
+            ("POST", $"/api/{service}/ops/dead-letters/{service}_queue/{{random}}/replay", "worker"),
+        }),
     ];
 
-    private string Fill(string path) => path.Replace("{order}", _orderId.ToString()).Replace("{assignment}", _assignmentId.ToString());
+    private string Fill(string path) => path.Replace("{order}", _orderId.ToString()).Replace("{assignment}", _assignmentId.ToString())
+        .Replace("{draft}", _draftId.ToString()).Replace("{listing}", _listingId.ToString()).Replace("{random}", Guid.NewGuid().ToString());
 
     private Actor Role(string role) => role switch
     {
@@ -72,22 +103,50 @@ public class AccessTests
     public async Task Every_endpoint_refuses_a_caller_without_a_token()
     {
         using var anonymous = Api.Anonymous();
-        foreach (var (method, path, _) in Endpoints.Append(("GET", "/api/auth/me", "")))
+        using (Assert.EnterMultipleScope())
         {
-            var response = await Api.Send(anonymous, new HttpMethod(method), Fill(path), method == "GET" ? null : "{}", Guid.NewGuid().ToString());
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), $"{method} {path}");
+            foreach (var (method, path, _) in Endpoints)
+            {
+                var response = await Api.Send(anonymous, new HttpMethod(method), Fill(path), method == "GET" ? null : "{}", Guid.NewGuid().ToString());
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), $"{method} {path}");
+            }
         }
+        await AssertNothingChangedAsync();
     }
 
     [Test]
     public async Task Every_endpoint_refuses_a_caller_in_the_wrong_role()
     {
-        foreach (var (method, path, wrongRole) in Endpoints)
+        using (Assert.EnterMultipleScope())
         {
-            var response = await Api.Send(Role(wrongRole).Http, new HttpMethod(method), Fill(path), method == "GET" ? null : "{}", Guid.NewGuid().ToString());
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), $"{method} {path} as {wrongRole}");
+            foreach (var (method, path, wrongRole) in Endpoints.Where(e => e.WrongRole != "none"))
+            {
+                // A well-formed body, so that only the role can be the reason for a refusal.
+                var response = await Api.Send(Role(wrongRole).Http, new HttpMethod(method), Fill(path), method == "GET" ? null : PlausibleBody(path),
+                    Guid.NewGuid().ToString());
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), $"{method} {path} as {wrongRole}");
+            }
         }
+        await AssertNothingChangedAsync();
     }
+
+    private static object PlausibleBody(string path) => path switch
+    {
+        _ when path.EndsWith("/deposits") => new { amount = 1000.00m, currency = "CNY" },
+        _ when path.EndsWith("/api/orders/orders") => Scenario.OrderBody(items: 1),
+        _ when path.EndsWith("/submit") => new { answer = "positive" },
+        _ when path.EndsWith("/fake-bank/mode") => new { mode = "decline" },
+        _ when path.EndsWith("/operators") => new { email = $"sneaky-{Guid.NewGuid():N}@e2e.test", password = "sneaky-password-1", displayName = "Sneaky" },
+        _ when path.EndsWith("/review") => new { decision = "approve", note = "looks fine" },
+        _ when path.EndsWith("/uploads") => new { format = "jsonl", expectedBytes = 10 },
+        _ when path.Contains("/listings") => new
+        {
+            vendorName = "Hijack", title = "Hijacked", description = "", taskTypes = new[] { "text-classification" },
+            industries = new[] { "finance" }, languages = new[] { "zh-CN" }, capacityPerDay = 1, priceMin = 0.10m, priceMax = 0.20m,
+        },
+        _ when path.EndsWith("/certifications") => new { name = "Forged", issuer = "Nobody", grade = "core", validUntil = "2030-01-01" },
+        _ => "{}",
+    };
 
     [Test]
     public async Task A_forged_token_is_refused()

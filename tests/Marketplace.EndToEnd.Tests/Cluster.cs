@@ -112,8 +112,18 @@ public sealed class Cluster
         }
     }
 
-    /// <summary>Stops or starts the test RabbitMQ (infra/test-rabbitmq.sh), for the outage test.</summary>
-    public static async Task RabbitMqAsync(string verb)
+    /// <summary>Stops the test RabbitMQ: the services stay up and answer HTTP, their messages wait in the outbox.</summary>
+    public static Task StopRabbitMqAsync() => RabbitMqAsync("stop");
+
+    /// <summary>Starts the test RabbitMQ again and waits until every service reports its bus healthy.</summary>
+    public static async Task StartRabbitMqAsync()
+    {
+        await RabbitMqAsync("start");
+        await WaitHealthyAsync(TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Runs infra/test-rabbitmq.sh (or $MARKETPLACE_TEST_RABBITMQ_CTL) with 'stop' or 'start'.</summary>
+    private static async Task RabbitMqAsync(string verb)
     {
         var script = Environment.GetEnvironmentVariable("MARKETPLACE_TEST_RABBITMQ_CTL") ?? Path.Combine(Root, "infra/test-rabbitmq.sh");
         using var process = Process.Start(new ProcessStartInfo("bash", [script, verb]) { RedirectStandardOutput = true, RedirectStandardError = true })!;

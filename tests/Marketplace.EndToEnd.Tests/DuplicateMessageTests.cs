@@ -93,6 +93,54 @@ public class DuplicateMessageTests
 
         await Twice(new OrderWorkCompleted(orderId, 2, DateTimeOffset.UtcNow));
         await Scenario.WaitForStatusAsync(enterprise, orderId, "delivered");
+        var delivered = await enterprise.GetAsync($"/api/orders/orders/{orderId}");
+        await Task.Delay(1500);
+        var later = await enterprise.GetAsync($"/api/orders/orders/{orderId}");
+        Assert.That(later.GetProperty("updatedAt").GetDateTime(), Is.EqualTo(delivered.GetProperty("updatedAt").GetDateTime()),
+            "the copy changed nothing more");
+    }
+
+    [Test]
+    public async Task A_duplicated_OrderRefunded_shows_the_refund_once()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var orderId = await Scenario.CreateOrderAsync(enterprise, items: 1);
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/cancel"), HttpStatusCode.Accepted);
+
+        // orders adds every refund it hears of: only its inbox keeps a copy from counting twice.
+        await Twice(new OrderRefunded(orderId, enterprise.OrgId, 1.25m, "CNY", DateTimeOffset.UtcNow));
+        await Api.EventuallyAsync(async () => (await enterprise.GetAsync($"/api/orders/orders/{orderId}")).Money("refundedAmount") > 0,
+            "orders shows the refund");
+        await Task.Delay(1500);
+        Assert.That((await enterprise.GetAsync($"/api/orders/orders/{orderId}")).Money("refundedAmount"), Is.EqualTo(1.25m));
+    }
+
+    [Test]
+    public async Task Duplicated_OrderCancelled_and_OrderWorkClosed_withdraw_the_work_and_refund_the_escrow_once()
+    {
+        var op = await Api.OperatorAsync();
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var worker = await Api.SignUpAsync("worker");
+        await Scenario.DepositAsync(enterprise, 10.00m);
+        var orderId = await Scenario.PublishedOrderAsync(enterprise, items: 2, unitPrice: 1.20m);
+        var leased = (await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}"), HttpStatusCode.OK))
+            .GetProperty("assignmentId").GetGuid();
+
+        // tasks withdraws the work and reports the final count; settlement refunds what is left once that count is booked.
+        await Twice(new OrderCancelled(orderId, enterprise.OrgId, true, "CNY", DateTimeOffset.UtcNow));
+        await Api.EventuallyAsync(async () => (await enterprise.GetAsync($"/api/orders/orders/{orderId}")).Money("refundedAmount") > 0,
+            "the escrow is refunded");
+        await Twice(new OrderWorkClosed(orderId, 0, 2, DateTimeOffset.UtcNow));
+        await Task.Delay(1500);
+
+        Assert.That((await enterprise.GetAsync($"/api/orders/orders/{orderId}")).Money("refundedAmount"), Is.EqualTo(2.40m));
+        var wallet = await enterprise.GetAsync("/api/settlement/wallet");
+        Assert.That(wallet.Money("available"), Is.EqualTo(10.00m), "the budget came back once");
+        Assert.That(wallet.Money("inEscrow"), Is.Zero);
+        var escrow = await op.GetAsync($"/api/settlement/accounts?kind=escrow&ownerId={orderId}");
+        Assert.That(escrow[0].Money("balance"), Is.Zero);
+        Assert.That((await worker.GetAsync($"/api/tasks/assignments/{leased}")).GetProperty("status").GetString(), Is.EqualTo("withdrawn"));
+        Assert.That((await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
     }
 
     [Test]

@@ -36,6 +36,55 @@ public class OperationsTests
     }
 
     [Test]
+    public async Task An_operator_sees_every_services_jobs_and_runs()
+    {
+        var op = await Api.OperatorAsync();
+        foreach (var service in new[] { "orders", "bidding", "tasks", "payouts", "settlement" })
+        {
+            Assert.That((await op.GetAsync($"/api/{service}/ops/jobs")).ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Array), service);
+            Assert.That((await op.GetAsync($"/api/{service}/ops/jobs/runs")).ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Array), service);
+            Assert.That((await op.GetAsync($"/api/{service}/ops/dead-letters")).ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Array), service);
+        }
+        var unknown = await op.PostAsync($"/api/payouts/ops/jobs/{long.MaxValue}/retry");
+        Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task The_auto_approval_and_payout_batch_jobs_show_up_as_succeeded()
+    {
+        var op = await Api.OperatorAsync();
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var worker = await Api.SignUpAsync("worker");
+        await Scenario.DepositAsync(enterprise, 5.00m);
+        var orderId = await Scenario.PublishedOrderAsync(enterprise, items: 1, unitPrice: 1.00m);
+        var id = (await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}"), HttpStatusCode.OK))
+            .GetProperty("assignmentId").GetGuid();
+        await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{id}/submit", new { answer = "positive" }), HttpStatusCode.OK);
+
+        // Nobody reviews it: the durable auto-approve job does, and says so.
+        await Api.EventuallyAsync(async () => (await worker.GetAsync($"/api/tasks/assignments/{id}")).GetProperty("status").GetString() == "approved",
+            "the submission is approved automatically");
+        var autoApprovals = (await op.GetAsync("/api/tasks/ops/jobs?status=succeeded&limit=1000")).EnumerateArray()
+            .Where(j => j.GetProperty("name").GetString() == "auto-approve").ToList();
+        Assert.That(autoApprovals, Is.Not.Empty, "succeeded auto-approve jobs are listed");
+        var runs = await op.GetAsync("/api/tasks/ops/jobs/runs?outcome=succeeded&limit=1000");
+        Assert.That(runs.EnumerateArray().Any(r => r.GetProperty("jobName").GetString() == "auto-approve"), Is.True, "their runs are recorded");
+        Assert.That((await op.GetAsync("/api/tasks/ops/jobs?status=failed&limit=1000")).EnumerateArray()
+            .Where(j => j.GetProperty("name").GetString() == "auto-approve"), Is.Empty, "no auto-approval failed");
+
+        await Api.EventuallyAsync(async () => (await worker.GetAsync("/api/payouts/earnings")).Money("totalEarned") == 0.90m, "the worker earned 0.90");
+        var jobId = (await Api.ReadAsync(await op.PostAsync("/api/payouts/payout-batches", null, Guid.NewGuid().ToString()), HttpStatusCode.Accepted))
+            .GetProperty("jobId").GetInt64();
+        await Api.EventuallyAsync(async () => (await op.GetAsync("/api/payouts/ops/jobs?status=succeeded&limit=1000")).EnumerateArray()
+            .Any(j => j.GetProperty("id").GetInt64() == jobId && j.GetProperty("name").GetString() == "payout-batch"),
+            $"payout-batch job {jobId} succeeded");
+        var batchRuns = await op.GetAsync("/api/payouts/ops/jobs/runs?limit=1000");
+        var run = batchRuns.EnumerateArray().First(r => r.GetProperty("jobId").GetInt64() == jobId);
+        Assert.That(run.GetProperty("outcome").GetString(), Is.EqualTo("succeeded"));
+        Assert.That(run.GetProperty("instance").GetString(), Is.Not.Empty, "the run says which instance ran it");
+    }
+
+    [Test]
     public async Task A_message_that_keeps_failing_lands_in_the_error_queue_and_an_operator_can_replay_it()
     {
         var op = await Api.OperatorAsync();

@@ -40,6 +40,11 @@ public class OrderToPayoutTests
         }
         Assert.That(claimed, Has.Count.EqualTo(3), "every item was handed out once");
         Assert.That(claimed.Select(c => c.ItemId).Distinct().Count(), Is.EqualTo(3));
+        foreach (var worker in workers)
+        {
+            Assert.That(claimed.Where(c => c.Worker == worker).Select(c => c.ItemId), Is.Unique, "a worker never gets the same item twice");
+            Assert.That((await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        }
 
         // The enterprise reviews two; the third is approved automatically by the durable job.
         foreach (var (_, id, _) in claimed.Take(2))
@@ -53,6 +58,7 @@ public class OrderToPayoutTests
 
         // Payouts credits each worker with exactly the rewards of their approved assignments.
         var expected = workers.ToDictionary(w => w.UserId, w => claimed.Count(c => c.Worker == w) * reward);
+        Assert.That(expected.Values.Sum(), Is.EqualTo(3 * reward));
         foreach (var worker in workers)
         {
             await Api.EventuallyAsync(async () =>
@@ -66,6 +72,12 @@ public class OrderToPayoutTests
         var replay = await Api.ReadAsync(await op.PostAsync("/api/payouts/payout-batches", null, key), HttpStatusCode.Accepted);
         Assert.That(replay.GetProperty("jobId").GetInt64(), Is.EqualTo(first.GetProperty("jobId").GetInt64()));
         await Api.ReadAsync(await op.PostAsync("/api/payouts/payout-batches", null, Guid.NewGuid().ToString()), HttpStatusCode.Accepted);
+
+        // The operator sees the triggered batch among payouts' jobs, finished.
+        var jobId = first.GetProperty("jobId").GetInt64();
+        await Api.EventuallyAsync(async () => (await op.GetAsync("/api/payouts/ops/jobs?status=succeeded&limit=1000")).EnumerateArray()
+            .Any(j => j.GetProperty("id").GetInt64() == jobId && j.GetProperty("name").GetString() == "payout-batch"),
+            $"payout-batch job {jobId} is listed as succeeded");
 
         foreach (var worker in workers)
         {
