@@ -175,4 +175,44 @@ public class DuplicateMessageTests
         await Task.Delay(1500);
         Assert.That(await Payable(), Is.EqualTo(0.40m));
     }
+
+    [Test]
+    public async Task Duplicated_acceptance_and_rework_messages_fund_open_and_release_once()
+    {
+        var op = await Api.OperatorAsync();
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var worker = await Api.SignUpAsync("worker");
+        await Scenario.DepositAsync(enterprise, 10.00m);
+        var orderId = await Scenario.PublishedOrderAsync(enterprise, items: 2, unitPrice: 1.00m);
+        for (var i = 0; i < 2; i++)
+        {
+            var id = (await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}"), HttpStatusCode.OK))
+                .GetProperty("assignmentId").GetGuid();
+            await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{id}/submit", new { answer = "positive" }), HttpStatusCode.OK);
+            await Api.ReadAsync(await enterprise.PostAsync($"/api/tasks/assignments/{id}/approve"), HttpStatusCode.OK);
+        }
+        await Scenario.WaitForStatusAsync(enterprise, orderId, "delivered");
+        Assert.That((await enterprise.GetAsync($"/api/orders/orders/{orderId}/acceptance")).GetArrayLength(), Is.EqualTo(1), "one sample per delivery");
+
+        // Settlement escrows a rework round once; orders sends the rework to tasks once; tasks opens its slots once.
+        await Twice(new OrderReworkRequested(orderId, enterprise.OrgId, 7, 1, 1.00m, "CNY", DateTimeOffset.UtcNow));
+        await Api.EventuallyAsync(async () => (await enterprise.GetAsync("/api/settlement/wallet")).Money("available") == 7.00m, "the rework is escrowed");
+        await Twice(new OrderReworkFunded(orderId, 7, 1.00m, "CNY", DateTimeOffset.UtcNow));
+        await Twice(new OrderReworkReady(orderId, 7, [new ReworkItem("review-1", Scenario.Reviews[0], "Too hasty")], DateTimeOffset.UtcNow));
+        await Api.EventuallyAsync(async () => await Scenario.AssignmentCountAsync(enterprise, orderId) == 3, "the rework slot opens");
+        await Task.Delay(1500);
+        Assert.That((await enterprise.GetAsync("/api/settlement/wallet")).Money("available"), Is.EqualTo(7.00m));
+        Assert.That(await Scenario.AssignmentCountAsync(enterprise, orderId), Is.EqualTo(3), "an OrderReworkFunded for an order not waiting for it sends nothing");
+
+        // The accepted order's unspent escrow (the rework nobody did) is released once.
+        await Twice(new OrderAccepted(orderId, enterprise.OrgId, 2, "CNY", DateTimeOffset.UtcNow));
+        await Api.EventuallyAsync(async () => (await enterprise.GetAsync("/api/settlement/wallet")).Money("available") == 8.00m, "the escrow is released");
+        await Twice(new OrderEscrowReleased(orderId, enterprise.OrgId, 1.00m, "CNY", DateTimeOffset.UtcNow));
+        await Task.Delay(1500);
+        Assert.That((await enterprise.GetAsync("/api/settlement/wallet")).Money("available"), Is.EqualTo(8.00m));
+        var escrow = await op.GetAsync($"/api/settlement/accounts?kind=escrow&ownerId={orderId}");
+        Assert.That(escrow[0].Money("balance"), Is.Zero);
+        Assert.That((await enterprise.GetAsync($"/api/orders/orders/{orderId}")).Money("releasedAmount"), Is.EqualTo(2.00m),
+            "settlement's own release (1.00) and the injected one (1.00), each counted once");
+    }
 }

@@ -19,6 +19,9 @@ public static class OrdersModule
             x.AddConsumer<OrderFundingFailedConsumer>();
             x.AddConsumer<OrderWorkCompletedConsumer>();
             x.AddConsumer<OrderRefundedConsumer>();
+            x.AddConsumer<OrderReworkFundedConsumer>();
+            x.AddConsumer<OrderReworkFundingFailedConsumer>();
+            x.AddConsumer<OrderEscrowReleasedConsumer>();
         });
         builder.Services.Configure<FeeOptions>(builder.Configuration.GetSection("Orders"));
         builder.Services.AddValidator<CreateOrder.Request, CreateOrder.Validator>();
@@ -29,6 +32,7 @@ public static class OrdersModule
         builder.Services.AddJob<ImportDataset>();
         builder.Services.AddValidator<Certifications.Request, Certifications.Validator>();
         builder.Services.AddValidator<Certifications.Review, Certifications.ReviewValidator>();
+        builder.Services.AddValidator<Acceptance.Decision, Acceptance.DecisionValidator>();
         return builder;
     }
 
@@ -40,6 +44,7 @@ public static class OrdersModule
             .MapListOrders()
             .MapPublishOrder()
             .MapCancelOrder()
+            .MapAcceptance()
             .MapOpenOrders()
             .MapDatasetUploads();
         app.MapGroup("/listings").WithTags("Supermarket").MapListings();

@@ -16,6 +16,8 @@ public static class SettlementModule
             x.AddConsumer<PayoutSentConsumer>();
             x.AddConsumer<OrderCancelledConsumer>();
             x.AddConsumer<OrderWorkClosedConsumer>();
+            x.AddConsumer<OrderAcceptedConsumer>();
+            x.AddConsumer<OrderReworkRequestedConsumer>();
         });
         builder.Services.AddValidator<Deposit.Request, Deposit.Validator>();
         return builder;

@@ -18,6 +18,7 @@ public static class TasksModule
         {
             x.AddConsumer<OrderReadyForWorkConsumer>();
             x.AddConsumer<OrderCancelledConsumer>();
+            x.AddConsumer<OrderReworkReadyConsumer>();
         });
         builder.Services.AddJob<AutoApproveAssignment>();
         builder.Services.AddRecurringJob<PublishApprovals>(PublishApprovals.Name, options.ApprovalPublishInterval);

@@ -41,6 +41,12 @@ public sealed class OrderView
     public DateTime? CancelledAt { get; init; }
     public decimal RefundedAmount { get; init; }
     public long DatasetBytes { get; init; }
+    public decimal? SampleRate { get; init; }
+    public int ApprovedAssignments { get; init; }
+    public decimal ReleasedAmount { get; init; }
+    /// <summary>While the order is in rework: pending (settlement is escrowing its price), funded, or failed (see the reason).</summary>
+    public string? ReworkFunding { get; init; }
+    public string? ReworkFundingFailureReason { get; init; }
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
@@ -48,7 +54,8 @@ public sealed class OrderView
         id, enterprise_org_id, title, instructions, task_type, mode, labels, overlap, unit_price, worker_reward, platform_fee,
         currency, item_count, budget, deadline, status, funding_failure_reason, created_at, updated_at,
         multi_label, criteria::text AS criteria_json, data_grade, personal_information, industry, required_qualifications,
-        required_accuracy, gold_share, sample_size, pass_threshold, funded_at, cancelled_at, refunded_amount, dataset_bytes
+        required_accuracy, gold_share, sample_size, pass_threshold, funded_at, cancelled_at, refunded_amount, dataset_bytes,
+        sample_rate, approved_assignments, released_amount, rework_funding, rework_funding_failure_reason
         """;
 
     /// <summary>An order as its owner (or an operator) sees it; another organisation's order does not exist for them.</summary>

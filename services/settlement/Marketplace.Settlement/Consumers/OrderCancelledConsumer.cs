@@ -18,7 +18,7 @@ public sealed class OrderCancelledConsumer(NpgsqlDataSource db, Outbox outbox, T
             // (and we refund it) or sees the closure after us (and escrows nothing).
             await Ledger.LockBalanceAsync(tx, AccountRef.Escrow(order.OrderId, order.Currency));
             await tx.Connection!.ExecuteAsync("""
-                INSERT INTO order_closures (order_id, enterprise_org_id, currency, work_started, cancelled_at)
+                INSERT INTO order_closures (order_id, enterprise_org_id, currency, work_started, closed_at)
                 VALUES (@OrderId, @EnterpriseOrgId, @Currency, @WorkStarted, @cancelledAt)
                 ON CONFLICT (order_id) DO NOTHING
                 """, new { order.OrderId, order.EnterpriseOrgId, order.Currency, order.WorkStarted, cancelledAt = order.OccurredAt.ToUniversalTime() }, tx);

@@ -6,9 +6,10 @@ using Npgsql;
 namespace Marketplace.Settlement.Domain;
 
 /// <summary>
-/// Refunds a cancelled order's remaining escrow to the enterprise's wallet, exactly once, and only when nothing more
-/// can be paid from it: at once if the crowd never had the work, else when the booked approvals reach the final count
-/// tasks reported. Called whenever one of those facts arrives, in whatever order they come.
+/// Closes an order's escrow exactly once, returning what is left to the enterprise's wallet: a refund when the order was
+/// cancelled, a release when it was accepted. It waits until nothing more can be paid from the escrow: at once if the
+/// crowd never had the work, else when the booked approvals reach the final count tasks reported. Called whenever one
+/// of those facts arrives, in whatever order they come.
 /// </summary>
 public static class Refunds
 {
@@ -16,10 +17,10 @@ public static class Refunds
     {
         var connection = tx.Connection!;
         var closure = await connection.QuerySingleOrDefaultAsync<Closure>("""
-            SELECT order_id, enterprise_org_id, currency, work_started, expected_approvals, refunded_at
+            SELECT order_id, enterprise_org_id, currency, work_started, expected_approvals, reason, settled_at
             FROM order_closures WHERE order_id = @orderId FOR UPDATE
             """, new { orderId }, tx);
-        if (closure is null || closure.RefundedAt is not null) return;
+        if (closure is null || closure.SettledAt is not null) return;
         if (closure.WorkStarted)
         {
             if (closure.ExpectedApprovals is null) return;
@@ -29,16 +30,20 @@ public static class Refunds
             if (booked < closure.ExpectedApprovals) return;
         }
 
+        var accepted = closure.Reason == "accepted";
         var escrow = AccountRef.Escrow(orderId, closure.Currency);
         var remaining = -await Ledger.LockBalanceAsync(tx, escrow);
         if (remaining > 0)
         {
-            await Ledger.BookAsync(tx, new LedgerEntry($"refund:{orderId}", "refund", orderId, now,
+            var kind = accepted ? "release" : "refund";
+            await Ledger.BookAsync(tx, new LedgerEntry($"{kind}:{orderId}", kind, orderId, now,
                 LedgerEntry.Transfer(escrow, AccountRef.Wallet(closure.EnterpriseOrgId, closure.Currency), remaining)));
         }
-        await connection.ExecuteAsync("UPDATE order_closures SET refunded_at = now() WHERE order_id = @orderId", new { orderId }, tx);
-        await outbox.AddAsync(tx, new OrderRefunded(orderId, closure.EnterpriseOrgId, remaining, closure.Currency, now));
+        await connection.ExecuteAsync("UPDATE order_closures SET settled_at = now() WHERE order_id = @orderId", new { orderId }, tx);
+        if (accepted) await outbox.AddAsync(tx, new OrderEscrowReleased(orderId, closure.EnterpriseOrgId, remaining, closure.Currency, now));
+        else await outbox.AddAsync(tx, new OrderRefunded(orderId, closure.EnterpriseOrgId, remaining, closure.Currency, now));
     }
 
-    private sealed record Closure(Guid OrderId, Guid EnterpriseOrgId, string Currency, bool WorkStarted, int? ExpectedApprovals, DateTime? RefundedAt);
+    private sealed record Closure(Guid OrderId, Guid EnterpriseOrgId, string Currency, bool WorkStarted, int? ExpectedApprovals,
+        string Reason, DateTime? SettledAt);
 }

@@ -25,13 +25,14 @@ public sealed class AssignmentView
     public decimal WorkerReward { get; init; }
     public string Currency { get; init; } = "";
     public bool MultiLabel { get; init; }
+    public string? ReworkFinding { get; init; }
     [System.Text.Json.Serialization.JsonIgnore] public string CriteriaJson { get; init; } = "[]";
     public System.Text.Json.JsonElement Criteria => System.Text.Json.JsonDocument.Parse(CriteriaJson).RootElement.Clone();
 
     private const string Select = """
         SELECT a.id, a.order_id, a.item_id, a.slot, a.content, a.status, a.worker_id, a.lease_expires_at, a.answer::text AS answer_json,
                a.submitted_at, a.approved_at, a.auto_approved, o.task_type, o.labels, o.worker_reward, o.currency,
-               o.multi_label, o.criteria::text AS criteria_json
+               o.multi_label, o.criteria::text AS criteria_json, a.rework_finding
         FROM assignments a JOIN task_orders o ON o.order_id = a.order_id
         """;
 
@@ -45,6 +46,8 @@ public sealed class AssignmentView
                    OR (@role = 'enterprise' AND o.enterprise_org_id = @OrgId))
             """, new { id, role = caller.Role, caller.UserId, caller.OrgId }, tx);
 
-    public static Task<IEnumerable<AssignmentView>> ForOrderAsync(NpgsqlConnection connection, Guid orderId) =>
-        connection.QueryAsync<AssignmentView>($"{Select} WHERE a.order_id = @orderId ORDER BY a.item_id, a.slot", new { orderId });
+    public static Task<IEnumerable<AssignmentView>> ForOrderAsync(NpgsqlConnection connection, Guid orderId, string[]? itemIds = null) =>
+        connection.QueryAsync<AssignmentView>(
+            $"{Select} WHERE a.order_id = @orderId AND (@itemIds::text[] IS NULL OR a.item_id = ANY(@itemIds)) ORDER BY a.item_id, a.slot",
+            new { orderId, itemIds });
 }

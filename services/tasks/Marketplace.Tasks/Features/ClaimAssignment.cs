@@ -25,6 +25,8 @@ public static class ClaimAssignment
         public string Currency { get; init; } = "";
         public DateTime LeaseExpiresAt { get; init; }
         public bool MultiLabel { get; init; }
+        /// <summary>Set when this item came back from the enterprise's acceptance check: what was found wrong.</summary>
+        public string? ReworkFinding { get; init; }
         [System.Text.Json.Serialization.JsonIgnore] public string CriteriaJson { get; init; } = "[]";
         public System.Text.Json.JsonElement Criteria => System.Text.Json.JsonDocument.Parse(CriteriaJson).RootElement.Clone();
     }
@@ -67,7 +69,7 @@ public static class ClaimAssignment
             WHERE a.id = candidate.id AND o.order_id = a.order_id
             RETURNING a.id AS assignment_id, a.order_id, a.item_id, a.content, o.task_type, o.labels,
                       o.worker_reward AS reward, o.currency, a.lease_expires_at,
-                      o.multi_label, o.criteria::text AS criteria_json
+                      o.multi_label, o.criteria::text AS criteria_json, a.rework_finding
             """;
         var claimed = await connection.QuerySingleOrDefaultAsync<Response>(claim, new { caller.UserId, orderId, lease = options.Value.LeaseDuration }, tx);
         if (claimed is null)

@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace Marketplace.Tasks.Features;
 
-/// <summary>The enterprise reviews its order's work; an operator sees any order's.</summary>
+/// <summary>The enterprise reviews its order's work (all of it, or the items named by repeated ?itemId=); an operator sees any order's.</summary>
 public static class ListOrderAssignments
 {
     public static RouteGroupBuilder MapListOrderAssignments(this RouteGroupBuilder group)
@@ -14,13 +14,13 @@ public static class ListOrderAssignments
         return group;
     }
 
-    private static async Task<IResult> Handle(Guid orderId, HttpContext http, NpgsqlDataSource db)
+    private static async Task<IResult> Handle(Guid orderId, string[]? itemId, HttpContext http, NpgsqlDataSource db)
     {
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
         var owner = await connection.ExecuteScalarAsync<Guid?>(
             "SELECT enterprise_org_id FROM task_orders WHERE order_id = @orderId", new { orderId });
         if (owner is null || (!caller.IsOperator && owner != caller.OrgId)) return Problems.NotFound($"Order {orderId}");
-        return TypedResults.Ok(await AssignmentView.ForOrderAsync(connection, orderId));
+        return TypedResults.Ok(await AssignmentView.ForOrderAsync(connection, orderId, itemId is { Length: > 0 } ? itemId : null));
     }
 }

@@ -1,0 +1,7 @@
+namespace Marketplace.Contracts.Orders;
+
+/// <summary>
+/// The enterprise's acceptance sample passed: the order is accepted. ApprovedAssignments is tasks' final count, so
+/// settlement releases what is left in escrow only once every approval is booked.
+/// </summary>
+public record OrderAccepted(Guid OrderId, Guid EnterpriseOrgId, int ApprovedAssignments, string Currency, DateTimeOffset OccurredAt);
