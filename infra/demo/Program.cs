@@ -39,7 +39,23 @@ var delivered = await Demo.CreateOrder(retail, "Product review sentiment, batch 
 await Demo.Publish(retail, delivered, "in_progress");
 await Demo.WorkThrough(workers, retail, delivered, approveAll: true);
 await Demo.WaitFor(retail, delivered, "delivered");
-Console.WriteLine("demo: a delivered order, every answer approved");
+Console.WriteLine("demo: a delivered order, every answer approved, its acceptance sample waiting");
+
+var closed = await Demo.CreateOrder(retail, "Product review sentiment, pilot", Demo.Reviews.Skip(2).Take(4), 1.00m);
+await Demo.Publish(retail, closed, "in_progress");
+await Demo.WorkThrough(workers, retail, closed, approveAll: true);
+await Demo.WaitFor(retail, closed, "delivered");
+await Demo.Judge(retail, closed, wrong: 0);
+await Demo.WaitFor(retail, closed, "closed");
+Console.WriteLine("demo: a closed order, its acceptance sample passed");
+
+var rework = await Demo.CreateOrder(retail, "Product review sentiment, batch 1b", Demo.Reviews.Skip(4).Take(5), 1.10m);
+await Demo.Publish(retail, rework, "in_progress");
+await Demo.WorkThrough(workers, retail, rework, approveAll: true);
+await Demo.WaitFor(retail, rework, "delivered");
+await Demo.Judge(retail, rework, wrong: 2);
+await Demo.WaitFor(retail, rework, "rework");
+Console.WriteLine("demo: an order sent back for rework, two sampled items found wrong");
 
 var inProgress = await Demo.CreateOrder(retail, "Product review sentiment, batch 2", Demo.Reviews.Skip(6), 1.00m);
 await Demo.Publish(retail, inProgress, "in_progress");
@@ -157,7 +173,7 @@ static class Demo
             foreach (var worker in workers)
             {
                 if (done >= limit) break;
-                var claim = await worker.PostAsync("/api/tasks/assignments/claim", null);
+                var claim = await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}", null);
                 if (claim.StatusCode == HttpStatusCode.NoContent) continue;
                 var assignment = (await Ok(claim))!;
                 var labels = assignment["labels"]!.AsArray().Select(l => l!.GetValue<string>()).ToArray();
@@ -171,6 +187,21 @@ static class Demo
             }
             if (!progressed) break;
         }
+    }
+
+    /// <summary>The enterprise judges the open acceptance sample: the first <paramref name="wrong"/> items wrong, the rest right.</summary>
+    public static async Task Judge(HttpClient enterprise, string orderId, int wrong)
+    {
+        var round = (await enterprise.GetFromJsonAsync<JsonArray>($"/api/orders/orders/{orderId}/acceptance"))![0]!;
+        var items = round["items"]!.AsArray().Select(i => i!["itemId"]!.GetValue<string>()).ToList();
+        await Ok(await enterprise.PostAsJsonAsync($"/api/orders/orders/{orderId}/acceptance", new
+        {
+            round = round["round"]!.GetValue<int>(),
+            verdicts = items.Select((itemId, i) => new
+            {
+                itemId, ok = i >= wrong, finding = i >= wrong ? null : "The review complains about the product: the label should be negative.",
+            }),
+        }));
     }
 
     private static string Guess(string text, string[] labels)
