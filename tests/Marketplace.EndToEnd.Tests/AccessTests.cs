@@ -81,6 +81,14 @@ public class AccessTests
         ("GET", "/api/orders/orders/{draft}/uploads/{random}", "vendor"),
         ("POST", "/api/orders/orders/{draft}/uploads/{random}/complete", "worker"),
         ("GET", "/api/auth/me", "none"),
+        ("POST", "/api/tasks/assignments/claim-suite", "enterprise"),
+        ("GET", "/api/tasks/assignments/mine", "vendor"),
+        ("POST", "/api/tasks/assignments/heartbeat", "operator"),
+        ("POST", "/api/tasks/assignments/{assignment}/heartbeat", "enterprise"),
+        ("POST", "/api/tasks/assignments/{assignment}/release", "enterprise"),
+        ("GET", "/api/orders/orders/{order}/acceptance", "worker"),
+        ("POST", "/api/orders/orders/{order}/acceptance", "vendor"),
+        ("POST", "/api/orders/orders/{order}/rework/fund", "worker"),
         .. new[] { "orders", "bidding", "tasks", "payouts", "settlement" }.SelectMany(service => new[]
         {
             ("GET", $"/api/{service}/ops/jobs", "enterprise"),
@@ -96,7 +104,7 @@ public class AccessTests
 
     private Actor Role(string role) => role switch
     {
-        "worker" => _worker, "enterprise" => _enterprise, "vendor" => _vendor, _ => throw new ArgumentException(role),
+        "worker" => _worker, "enterprise" => _enterprise, "vendor" => _vendor, "operator" => _operator, _ => throw new ArgumentException(role),
     };
 
     [Test]
@@ -166,6 +174,10 @@ public class AccessTests
         Assert.That((await _otherEnterprise.Http.GetAsync($"/api/tasks/orders/{_orderId}/assignments")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await _otherEnterprise.PostAsync($"/api/tasks/assignments/{_assignmentId}/approve")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await _otherEnterprise.Http.GetAsync($"/api/tasks/assignments/{_assignmentId}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await _otherEnterprise.Http.GetAsync($"/api/orders/orders/{_orderId}/acceptance")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await _otherEnterprise.PostAsync($"/api/orders/orders/{_orderId}/acceptance",
+            new { round = 1, verdicts = new[] { new { itemId = "review-1", ok = true } } })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await _otherEnterprise.PostAsync($"/api/orders/orders/{_orderId}/rework/fund")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         var theirs = await _otherEnterprise.GetAsync("/api/orders/orders");
         Assert.That(theirs.GetArrayLength(), Is.Zero, "the list shows only the caller's organisation");
 
@@ -179,6 +191,11 @@ public class AccessTests
         Assert.That((await _otherWorker.Http.GetAsync($"/api/tasks/assignments/{_assignmentId}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await _otherWorker.PostAsync($"/api/tasks/assignments/{_assignmentId}/submit", new { answer = "positive" })).StatusCode,
             Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await _otherWorker.PostAsync($"/api/tasks/assignments/{_assignmentId}/heartbeat")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await _otherWorker.PostAsync($"/api/tasks/assignments/{_assignmentId}/release")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await _otherWorker.GetAsync("/api/tasks/assignments/mine")).GetArrayLength(), Is.Zero);
+        Assert.That((await _otherWorker.PostAsync("/api/tasks/assignments/heartbeat")).StatusCode, Is.EqualTo(HttpStatusCode.OK),
+            "a heartbeat extends only the caller's own leases");
         var payouts = await _otherWorker.GetAsync($"/api/payouts/payouts?workerId={_worker.UserId}");
         Assert.That(payouts.GetArrayLength(), Is.Zero, "a worker's payouts are theirs alone, whatever they ask for");
         Assert.That((await _worker.GetAsync($"/api/tasks/assignments/{_assignmentId}")).GetProperty("status").GetString(), Is.EqualTo("leased"));

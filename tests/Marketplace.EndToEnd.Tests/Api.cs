@@ -117,6 +117,22 @@ public static class Scenario
         return id;
     }
 
+    /// <summary>A published, split order whose body has <paramref name="settings"/> (e.g. new { suiteSize = 4 }) merged in.</summary>
+    public static async Task<Guid> PublishedOrderWithAsync(Actor enterprise, object settings, int items = 3, decimal unitPrice = 1.20m)
+    {
+        var web = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(OrderBody(items, unitPrice), web))!.AsObject();
+        foreach (var (name, value) in System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(settings, web))!.AsObject())
+            body[name] = value?.DeepClone();
+        var id = (await Api.ReadAsync(await enterprise.PostAsync("/api/orders/orders", body.ToJsonString()), HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{id}/publish"), HttpStatusCode.Accepted);
+        await WaitForStatusAsync(enterprise, id, "in_progress");
+        var overlap = body["overlap"]?.GetValue<int>() ?? 1;
+        await Api.EventuallyAsync(async () => await AssignmentCountAsync(enterprise, id) == items * overlap, $"tasks split order {id}");
+        return id;
+    }
+
     public static async Task WaitForStatusAsync(Actor enterprise, Guid orderId, string status, TimeSpan? timeout = null)
     {
         string? last = null;

@@ -22,6 +22,7 @@ public static class TasksModule
         });
         builder.Services.AddJob<AutoApproveAssignment>();
         builder.Services.AddRecurringJob<PublishApprovals>(PublishApprovals.Name, options.ApprovalPublishInterval);
+        builder.Services.AddRecurringJob<SweepLapsedLeases>(SweepLapsedLeases.Name, options.LeaseSweepInterval);
         builder.Services.AddValidator<SubmitAnswer.Request, SubmitAnswer.Validator>();
         return builder;
     }
@@ -32,6 +33,7 @@ public static class TasksModule
             .MapClaimAssignment()
             .MapSubmitAnswer()
             .MapApproveAssignment()
+            .MapLeases()
             .MapGetAssignment();
         app.MapGroup("/orders").WithTags("Orders").MapListOrderAssignments();
         return app;

@@ -16,4 +16,6 @@ public record OrderReadyForWork(
     DateTimeOffset OccurredAt,
     bool MultiLabel = false,
     IReadOnlyList<RubricCriterion>? Criteria = null,
-    string DataGrade = "general");
+    string DataGrade = "general",
+    int SuiteSize = 1,
+    int? LeaseSeconds = null);

@@ -28,7 +28,7 @@ public sealed class OrderFundedConsumer(NpgsqlDataSource db, Outbox outbox, Time
                     "SELECT item_id, content FROM order_items WHERE order_id = @orderId ORDER BY position", new { orderId }, tx);
                 await outbox.AddAsync(tx, new OrderReadyForWork(order.Id, order.EnterpriseOrgId, order.TaskType, order.Labels,
                     items.ToList(), order.Overlap, order.UnitPrice, order.WorkerReward, order.PlatformFee, order.Currency,
-                    order.Deadline, clock.GetUtcNow(), order.MultiLabel, order.Criteria, order.DataGrade));
+                    order.Deadline, clock.GetUtcNow(), order.MultiLabel, order.Criteria, order.DataGrade, order.SuiteSize, order.LeaseSeconds));
             }
         });
     }

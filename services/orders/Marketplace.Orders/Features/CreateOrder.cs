@@ -24,7 +24,8 @@ public static class CreateOrder
         bool? MultiLabel = null, Criterion[]? Criteria = null, string? Mode = null,
         string? DataGrade = null, bool? PersonalInformation = null, string? Industry = null,
         string[]? RequiredQualifications = null, decimal? RequiredAccuracy = null, decimal? GoldShare = null,
-        int? SampleSize = null, decimal? PassThreshold = null, decimal? SampleRate = null)
+        int? SampleSize = null, decimal? PassThreshold = null, decimal? SampleRate = null,
+        int? SuiteSize = null, int? LeaseSeconds = null)
     {
         public TaskTemplate Template() => new(TaskType ?? "", Labels ?? [], MultiLabel ?? false,
             (Criteria ?? []).Select(c => new RubricCriterion(c?.Name ?? "", c?.Min ?? 0, c?.Max ?? 0)).ToList());
@@ -87,6 +88,8 @@ public static class CreateOrder
             RuleFor(r => r.PassThreshold).InclusiveBetween(0m, 1m).When(r => r.PassThreshold is not null);
             RuleFor(r => r.SampleSize).GreaterThan(0).Must((r, n) => r.Items is not { Length: > 0 } || n <= r.Items.Length)
                 .WithMessage("'Sample Size' must be between 1 and the number of items.").When(r => r.SampleSize is not null);
+            RuleFor(r => r.SuiteSize).InclusiveBetween(1, 50).When(r => r.SuiteSize is not null);
+            RuleFor(r => r.LeaseSeconds).InclusiveBetween(5, 86_400).When(r => r.LeaseSeconds is not null);
             RuleFor(r => r.SampleRate).GreaterThan(0m).LessThanOrEqualTo(1m).When(r => r.SampleRate is not null);
             RuleFor(r => r.SampleRate).Null().When(r => r.SampleSize is not null)
                 .WithMessage("Give 'Sample Size' or 'Sample Rate', not both.");
@@ -113,11 +116,11 @@ public static class CreateOrder
             INSERT INTO orders (id, enterprise_org_id, created_by, title, instructions, task_type, labels, overlap, unit_price,
                                 worker_reward, platform_fee, currency, item_count, budget, deadline, status, mode,
                                 multi_label, criteria, data_grade, personal_information, industry, required_qualifications,
-                                required_accuracy, gold_share, sample_size, sample_rate, pass_threshold)
+                                required_accuracy, gold_share, sample_size, sample_rate, pass_threshold, suite_size, lease_seconds)
             VALUES (@id, @OrgId, @UserId, @Title, @instructions, @TaskType, @labels, @overlap, @UnitPrice,
                     @reward, @fee, @Currency, @itemCount, @budget, @Deadline, 'draft', @mode,
                     @multiLabel, @criteria::jsonb, @dataGrade, @personalInformation, @industry, @requiredQualifications,
-                    @RequiredAccuracy, @goldShare, @SampleSize, @SampleRate, @passThreshold);
+                    @RequiredAccuracy, @goldShare, @SampleSize, @SampleRate, @passThreshold, @suiteSize, @LeaseSeconds);
             INSERT INTO order_transitions (order_id, to_status) VALUES (@id, 'draft');
             """;
         await connection.ExecuteAsync(insertOrder, new
@@ -127,7 +130,7 @@ public static class CreateOrder
             criteria = System.Text.Json.JsonSerializer.Serialize(request.Template().Criteria, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)),
             dataGrade = request.DataGrade ?? "general", personalInformation = request.PersonalInformation ?? false,
             industry = request.Industry ?? "other", requiredQualifications = request.RequiredQualifications ?? [],
-            request.RequiredAccuracy, goldShare = request.GoldShare ?? 0m, request.SampleSize, request.SampleRate, passThreshold = request.PassThreshold ?? 0.95m, request.UnitPrice, reward, fee, request.Currency,
+            request.RequiredAccuracy, goldShare = request.GoldShare ?? 0m, request.SampleSize, request.SampleRate, suiteSize = request.SuiteSize ?? 1, request.LeaseSeconds, passThreshold = request.PassThreshold ?? 0.95m, request.UnitPrice, reward, fee, request.Currency,
             itemCount = items.Length, budget = request.UnitPrice * items.Length * overlap,
             Deadline = request.Deadline.ToUniversalTime(),
         }, tx);

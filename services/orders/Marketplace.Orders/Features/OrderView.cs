@@ -47,6 +47,10 @@ public sealed class OrderView
     /// <summary>While the order is in rework: pending (settlement is escrowing its price), funded, or failed (see the reason).</summary>
     public string? ReworkFunding { get; init; }
     public string? ReworkFundingFailureReason { get; init; }
+    /// <summary>How many assignments a worker gets at once from this order, under one lease.</summary>
+    public int SuiteSize { get; init; }
+    /// <summary>How long a worker holds claimed work before it returns to the pool (null: the platform's default).</summary>
+    public int? LeaseSeconds { get; init; }
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
@@ -55,7 +59,7 @@ public sealed class OrderView
         currency, item_count, budget, deadline, status, funding_failure_reason, created_at, updated_at,
         multi_label, criteria::text AS criteria_json, data_grade, personal_information, industry, required_qualifications,
         required_accuracy, gold_share, sample_size, pass_threshold, funded_at, cancelled_at, refunded_amount, dataset_bytes,
-        sample_rate, approved_assignments, released_amount, rework_funding, rework_funding_failure_reason
+        sample_rate, approved_assignments, released_amount, rework_funding, rework_funding_failure_reason, suite_size, lease_seconds
         """;
 
     /// <summary>An order as its owner (or an operator) sees it; another organisation's order does not exist for them.</summary>

@@ -17,15 +17,15 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db) : IConsumer<O
             var connection = tx.Connection!;
             var inserted = await connection.ExecuteAsync("""
                 INSERT INTO task_orders (order_id, enterprise_org_id, task_type, labels, worker_reward, platform_fee, currency, deadline,
-                                         total_assignments, multi_label, criteria, data_grade)
+                                         total_assignments, multi_label, criteria, data_grade, suite_size, lease_seconds)
                 VALUES (@OrderId, @EnterpriseOrgId, @TaskType, @labels, @WorkerReward, @PlatformFee, @Currency, @deadline,
-                        @total, @MultiLabel, @criteria::jsonb, @DataGrade)
+                        @total, @MultiLabel, @criteria::jsonb, @DataGrade, @SuiteSize, @LeaseSeconds)
                 ON CONFLICT (order_id) DO NOTHING
                 """, new
             {
                 order.OrderId, order.EnterpriseOrgId, order.TaskType, labels = order.Labels.ToArray(), order.WorkerReward,
                 order.PlatformFee, order.Currency, deadline = order.Deadline.ToUniversalTime(), total = order.Items.Count * order.Overlap,
-                order.MultiLabel, order.DataGrade,
+                order.MultiLabel, order.DataGrade, order.SuiteSize, order.LeaseSeconds,
                 criteria = System.Text.Json.JsonSerializer.Serialize(order.Criteria ?? [], new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)),
             }, tx);
             if (inserted == 1)

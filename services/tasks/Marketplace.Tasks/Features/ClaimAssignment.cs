@@ -8,11 +8,15 @@ using Npgsql;
 namespace Marketplace.Tasks.Features;
 
 /// <summary>
-/// A worker asks for work (optionally from one order, as they pick a project) and gets one assignment under a lease. One statement claims it with FOR UPDATE SKIP LOCKED,
-/// so concurrent claimers (on any instance) never get the same slot; a lapsed lease makes its slot claimable again.
+/// A worker asks for work (optionally from one order, as they pick a project) and gets one assignment, or a suite of
+/// them, under a lease. One statement claims them with FOR UPDATE SKIP LOCKED over the partial index of open slots, so
+/// concurrent claimers (on any instance) never get the same slot; a worker never gets an item twice (worker_items) and
+/// never holds more than the per-worker limit. A lapsed lease is returned to the pool by the lease-sweep job.
 /// </summary>
 public static class ClaimAssignment
 {
+    public const int MaxSuiteSize = 50;
+
     public sealed class Response
     {
         public Guid AssignmentId { get; init; }
@@ -31,16 +35,40 @@ public static class ClaimAssignment
         public System.Text.Json.JsonElement Criteria => System.Text.Json.JsonDocument.Parse(CriteriaJson).RootElement.Clone();
     }
 
+    public sealed record Suite(DateTime LeaseExpiresAt, IReadOnlyList<Response> Assignments);
+
     public static RouteGroupBuilder MapClaimAssignment(this RouteGroupBuilder group)
     {
-        group.MapPost("/claim", Handle).RequireAuthorization(Roles.Worker);
+        group.MapPost("/claim", ClaimOne).RequireAuthorization(Roles.Worker);
+        group.MapPost("/claim-suite", ClaimSuite).RequireAuthorization(Roles.Worker);
         return group;
     }
 
-    private static async Task<IResult> Handle(Guid? orderId, HttpContext http, NpgsqlDataSource db, IOptions<TasksOptions> options)
+    private static async Task<IResult> ClaimOne(Guid? orderId, HttpContext http, NpgsqlDataSource db, IOptions<TasksOptions> options)
     {
-        var caller = Caller.From(http.User);
-        var limit = options.Value.MaxActiveLeasesPerWorker;
+        var (claimed, problem) = await ClaimAsync(Caller.From(http.User), orderId, 1, db, options.Value);
+        if (problem is not null) return problem;
+        return claimed.Count == 0 ? TypedResults.NoContent() : TypedResults.Ok(claimed[0]);
+    }
+
+    /// <summary>Up to <paramref name="size"/> assignments (default: the order's suite size) under one lease.</summary>
+    private static async Task<IResult> ClaimSuite(Guid? orderId, int? size, HttpContext http, NpgsqlDataSource db, IOptions<TasksOptions> options)
+    {
+        if (size is < 1 or > MaxSuiteSize) return Problems.BadRequest("size", $"'size' must be between 1 and {MaxSuiteSize}.");
+        if (size is null && orderId is not null)
+        {
+            await using var connection = await db.OpenConnectionAsync();
+            size = await connection.ExecuteScalarAsync<int?>("SELECT suite_size FROM task_orders WHERE order_id = @orderId", new { orderId });
+        }
+        var (claimed, problem) = await ClaimAsync(Caller.From(http.User), orderId, size ?? 1, db, options.Value);
+        if (problem is not null) return problem;
+        return claimed.Count == 0 ? TypedResults.NoContent() : TypedResults.Ok(new Suite(claimed.Min(c => c.LeaseExpiresAt), claimed));
+    }
+
+    private static async Task<(List<Response> Claimed, IResult? Problem)> ClaimAsync(
+        Caller caller, Guid? orderId, int size, NpgsqlDataSource db, TasksOptions options)
+    {
+        var limit = options.MaxActiveLeasesPerWorker;
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         // Serialise one worker's own claims so the per-worker limit holds under concurrent requests.
@@ -49,38 +77,49 @@ public static class ClaimAssignment
             "SELECT count(*) FROM assignments WHERE worker_id = @UserId AND status = 'leased' AND lease_expires_at > now()",
             new { caller.UserId }, tx);
         if (active >= limit)
-            return Problems.Conflict($"You already hold {active} assignments (the limit is {limit}); submit or release one first.");
+            return ([], Problems.Conflict($"You already hold {active} assignments (the limit is {limit}); submit or release some first."));
+        size = Math.Min(size, limit - active);
 
+        // Locks a few more open slots than needed (SKIP LOCKED: others' claims are passed over, never waited for), keeps
+        // one slot per item (overlap puts several slots of an item side by side), and leases the first `size`.
+        // The locked slots not chosen are free again when the transaction ends.
         const string claim = """
-            WITH candidate AS (
-                SELECT a.id FROM assignments a
+            WITH locked AS (
+                SELECT a.id, a.order_id, a.item_id, a.created_at FROM assignments a
                 JOIN task_orders o ON o.order_id = a.order_id
-                WHERE (a.status = 'open' OR (a.status = 'leased' AND a.lease_expires_at < now()))
+                WHERE a.status = 'open'
                   AND o.completed_at IS NULL
                   AND (@orderId::uuid IS NULL OR a.order_id = @orderId)
                   AND NOT EXISTS (SELECT 1 FROM worker_items w
                                   WHERE w.worker_id = @UserId AND w.order_id = a.order_id AND w.item_id = a.item_id)
                 ORDER BY a.created_at, a.id
-                LIMIT 1
-                FOR UPDATE OF a SKIP LOCKED)
+                LIMIT @scan
+                FOR UPDATE OF a SKIP LOCKED),
+            one_per_item AS (
+                SELECT DISTINCT ON (order_id, item_id) id, created_at FROM locked ORDER BY order_id, item_id, created_at, id),
+            chosen AS (
+                SELECT id FROM one_per_item ORDER BY created_at, id LIMIT @size)
             UPDATE assignments a
-            SET status = 'leased', worker_id = @UserId, lease_expires_at = now() + @lease
-            FROM candidate, task_orders o
-            WHERE a.id = candidate.id AND o.order_id = a.order_id
+            SET status = 'leased', worker_id = @UserId, leased_at = now(),
+                lease_expires_at = now() + coalesce(make_interval(secs => o.lease_seconds), @lease)
+            FROM chosen, task_orders o
+            WHERE a.id = chosen.id AND o.order_id = a.order_id
             RETURNING a.id AS assignment_id, a.order_id, a.item_id, a.content, o.task_type, o.labels,
                       o.worker_reward AS reward, o.currency, a.lease_expires_at,
                       o.multi_label, o.criteria::text AS criteria_json, a.rework_finding
             """;
-        var claimed = await connection.QuerySingleOrDefaultAsync<Response>(claim, new { caller.UserId, orderId, lease = options.Value.LeaseDuration }, tx);
-        if (claimed is null)
+        var claimed = (await connection.QueryAsync<Response>(claim,
+            new { caller.UserId, orderId, size, scan = size * 10, lease = options.LeaseDuration }, tx))
+            .OrderBy(c => c.LeaseExpiresAt).ThenBy(c => c.AssignmentId).ToList();
+        if (claimed.Count > 0)
         {
-            await tx.CommitAsync();
-            return TypedResults.NoContent();
+            await connection.ExecuteAsync("""
+                INSERT INTO worker_items (worker_id, order_id, item_id)
+                SELECT @UserId, c.order_id, c.item_id FROM unnest(@orderIds, @itemIds) AS c(order_id, item_id)
+                ON CONFLICT DO NOTHING
+                """, new { caller.UserId, orderIds = claimed.Select(c => c.OrderId).ToArray(), itemIds = claimed.Select(c => c.ItemId).ToArray() }, tx);
         }
-        await connection.ExecuteAsync(
-            "INSERT INTO worker_items (worker_id, order_id, item_id) VALUES (@UserId, @OrderId, @ItemId) ON CONFLICT DO NOTHING",
-            new { caller.UserId, claimed.OrderId, claimed.ItemId }, tx);
         await tx.CommitAsync();
-        return TypedResults.Ok(claimed);
+        return (claimed, null);
     }
 }

@@ -39,16 +39,12 @@ public static class SubmitAnswer
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var assignment = await connection.QuerySingleOrDefaultAsync<(string Status, bool LeaseLive, Guid OrderId)?>("""
-            SELECT status, coalesce(lease_expires_at > now(), false) AS lease_live, order_id
-            FROM assignments
-            WHERE id = @id AND worker_id = @UserId
-            FOR UPDATE
+        var held = await connection.ExecuteScalarAsync<bool>("""
+            SELECT EXISTS (SELECT 1 FROM assignments
+                           WHERE id = @id AND worker_id = @UserId AND status = 'leased' AND lease_expires_at > now()
+                           FOR UPDATE)
             """, new { id, caller.UserId }, tx);
-        if (assignment is null) return Problems.NotFound($"Assignment {id}");
-        var (status, leaseLive, orderId) = assignment.Value;
-        if (status != "leased") return Problems.Conflict($"Assignment {id} is {status}; only a leased assignment can be submitted.", status);
-        if (!leaseLive) return Problems.Conflict($"Your lease on assignment {id} has expired; claim new work.", "lease_expired");
+        if (!held) return await Leases.RefusalAsync(connection, id, caller, tx);
         var template = await connection.QuerySingleAsync<TemplateRow>("""
             SELECT o.task_type, o.labels, o.multi_label, o.criteria::text AS criteria_json, a.content
             FROM task_orders o JOIN assignments a ON a.order_id = o.order_id
