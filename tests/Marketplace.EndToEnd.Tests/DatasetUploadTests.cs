@@ -96,6 +96,33 @@ public class DatasetUploadTests
     }
 
     [Test]
+    public async Task A_large_crowd_order_is_split_from_its_stored_manifest()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var worker = await Api.SignUpAsync("worker");
+        await Scenario.DepositAsync(enterprise, 5000.00m);
+        var orderId = await DraftWithoutItems(enterprise, new { overlap = 2 });
+        Assert.That((await UploadAsync(enterprise, orderId, "jsonl", Jsonl(20_000), chunks: 3)).GetProperty("status").GetString(), Is.EqualTo("imported"));
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/publish"), HttpStatusCode.Accepted);
+
+        JsonElement progress = default;
+        await Api.EventuallyAsync(async () =>
+        {
+            var response = await enterprise.Http.GetAsync($"/api/tasks/orders/{orderId}/progress");
+            if (response.StatusCode == HttpStatusCode.NotFound) return false;
+            progress = await Api.ReadAsync(response, HttpStatusCode.OK);
+            return true;
+        }, "tasks split the 20,000 items", TimeSpan.FromSeconds(90));
+        Assert.That(progress.GetProperty("totalAssignments").GetInt64(), Is.EqualTo(40_000), "every item at overlap 2, in one transaction");
+        Assert.That(progress.GetProperty("open").GetInt64(), Is.EqualTo(40_000));
+
+        // The work carries its content from the stored manifest.
+        var claim = await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}"), HttpStatusCode.OK);
+        Assert.That(claim.GetProperty("content").GetString(), Is.AnyOf(Scenario.Reviews));
+        Assert.That((await enterprise.GetAsync($"/api/tasks/orders/{orderId}/progress")).GetProperty("leased").GetInt64(), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task A_manifest_with_bad_rows_is_rejected_whole_with_their_line_numbers()
     {
         var enterprise = await Api.SignUpAsync("enterprise");

@@ -2,8 +2,10 @@ using Marketplace.Orders.Consumers;
 using Marketplace.Orders.Domain;
 using Marketplace.Orders.Datasets;
 using Marketplace.Orders.Features;
+using Marketplace.Orders.Work;
 using Marketplace.ServiceDefaults.Jobs;
 using Marketplace.Orders.Features.Supermarket;
+using Marketplace.ServiceDefaults.Content;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Messaging;
 
@@ -27,9 +29,9 @@ public static class OrdersModule
         builder.Services.AddValidator<CreateOrder.Request, CreateOrder.Validator>();
         builder.Services.AddValidator<Listings.Request, Listings.Validator>();
         builder.Services.AddValidator<DatasetUploads.StartRequest, DatasetUploads.StartValidator>();
-        builder.Services.Configure<ContentOptions>(builder.Configuration.GetSection("Content"));
-        builder.Services.AddSingleton<IContentStore, FileContentStore>();
+        builder.Services.AddContentStore(builder.Configuration);
         builder.Services.AddJob<ImportDataset>();
+        builder.Services.AddJob<PrepareWork>();
         builder.Services.AddValidator<Certifications.Request, Certifications.Validator>();
         builder.Services.AddValidator<Certifications.Review, Certifications.ReviewValidator>();
         builder.Services.AddValidator<Acceptance.Decision, Acceptance.DecisionValidator>();

@@ -1,3 +1,4 @@
+using Marketplace.ServiceDefaults.Content;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Jobs;
 using Marketplace.ServiceDefaults.Messaging;
@@ -20,6 +21,7 @@ public static class TasksModule
             x.AddConsumer<OrderCancelledConsumer>();
             x.AddConsumer<OrderReworkReadyConsumer>();
         });
+        builder.Services.AddContentStore(builder.Configuration);
         builder.Services.AddJob<AutoApproveAssignment>();
         builder.Services.AddRecurringJob<PublishApprovals>(PublishApprovals.Name, options.ApprovalPublishInterval);
         builder.Services.AddRecurringJob<SweepLapsedLeases>(SweepLapsedLeases.Name, options.LeaseSweepInterval);
@@ -35,7 +37,7 @@ public static class TasksModule
             .MapApproveAssignment()
             .MapLeases()
             .MapGetAssignment();
-        app.MapGroup("/orders").WithTags("Orders").MapListOrderAssignments();
+        app.MapGroup("/orders").WithTags("Orders").MapListOrderAssignments().MapOrderProgress();
         return app;
     }
 }

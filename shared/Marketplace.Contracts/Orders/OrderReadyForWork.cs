@@ -1,6 +1,10 @@
 namespace Marketplace.Contracts.Orders;
 
-/// <summary>A funded order whose items can now be split into micro-tasks.</summary>
+/// <summary>
+/// A funded order whose items can now be split into micro-tasks. Small orders may carry their Items inline; orders
+/// send the items as a claim check: ItemsKey names a JSONL file in the shared content store (one {"id","content"} per
+/// line, ItemCount lines) and Items is empty.
+/// </summary>
 public record OrderReadyForWork(
     Guid OrderId,
     Guid EnterpriseOrgId,
@@ -18,4 +22,6 @@ public record OrderReadyForWork(
     IReadOnlyList<RubricCriterion>? Criteria = null,
     string DataGrade = "general",
     int SuiteSize = 1,
-    int? LeaseSeconds = null);
+    int? LeaseSeconds = null,
+    string? ItemsKey = null,
+    int ItemCount = 0);

@@ -123,7 +123,7 @@ public sealed class JobRunner(
                     ORDER BY run_at
                     LIMIT 1
                     FOR UPDATE SKIP LOCKED)
-                RETURNING j.id, j.name, j.payload::text AS payload, j.attempts, j.max_attempts
+                RETURNING j.id, j.name, j.payload::text AS payload, j.attempts, j.max_attempts, j.correlation_id
                 """;
             job = await connection.QuerySingleOrDefaultAsync<ClaimedJob>(claim, new
             {
@@ -135,7 +135,12 @@ public sealed class JobRunner(
         }
 
         var runId = await RecordStartAsync(job, ct);
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["JobId"] = job.Id, ["JobName"] = job.Name });
+        // The job continues the trace of whatever scheduled it (a recurring job starts its own).
+        Marketplace.ServiceDefaults.Messaging.Correlation.Current = job.CorrelationId ?? Guid.CreateVersion7();
+        using var scope = logger.BeginScope(new Dictionary<string, object>
+        {
+            ["JobId"] = job.Id, ["JobName"] = job.Name, ["CorrelationId"] = Marketplace.ServiceDefaults.Messaging.Correlation.Current,
+        });
         try
         {
             using var payload = System.Text.Json.JsonDocument.Parse(job.Payload);
@@ -193,5 +198,5 @@ public sealed class JobRunner(
         await tx.CommitAsync(ct);
     }
 
-    private sealed record ClaimedJob(long Id, string Name, string Payload, int Attempts, int MaxAttempts);
+    private sealed record ClaimedJob(long Id, string Name, string Payload, int Attempts, int MaxAttempts, Guid? CorrelationId);
 }

@@ -12,8 +12,8 @@ public static class JobScheduler
         NpgsqlTransaction tx, string name, object? payload, DateTimeOffset runAt, string? uniqueKey = null, int maxAttempts = 5)
     {
         const string sql = """
-            INSERT INTO jobs (name, payload, unique_key, run_at, max_attempts)
-            VALUES (@name, @payload::jsonb, @uniqueKey, @runAt, @maxAttempts)
+            INSERT INTO jobs (name, payload, unique_key, run_at, max_attempts, correlation_id)
+            VALUES (@name, @payload::jsonb, @uniqueKey, @runAt, @maxAttempts, @correlationId)
             ON CONFLICT (unique_key) DO NOTHING
             RETURNING id
             """;
@@ -24,6 +24,7 @@ public static class JobScheduler
             uniqueKey,
             runAt = runAt.ToUniversalTime(),
             maxAttempts,
+            correlationId = Marketplace.ServiceDefaults.Messaging.Correlation.Current,
         }, tx);
     }
 

@@ -1,3 +1,4 @@
+using Marketplace.ServiceDefaults.Content;
 using Dapper;
 using FluentValidation;
 using Marketplace.Orders.Features;

@@ -1,3 +1,4 @@
+using Marketplace.ServiceDefaults.Content;
 using System.Text.Json;
 using Dapper;
 using Marketplace.Labeling;

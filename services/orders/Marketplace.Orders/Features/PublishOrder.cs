@@ -11,9 +11,6 @@ namespace Marketplace.Orders.Features;
 /// <summary>The enterprise publishes a draft (or retries after funding failed): settlement will escrow its budget.</summary>
 public static class PublishOrder
 {
-    /// <summary>Items travel to tasks inside OrderReadyForWork today; bigger crowd orders wait for manifest-based splitting.</summary>
-    public const int MaxCrowdItems = 5_000;
-
     public static RouteGroupBuilder MapPublishOrder(this RouteGroupBuilder group)
     {
         group.MapPost("/{id:guid}/publish", Handle).RequireAuthorization(Roles.Enterprise);
@@ -35,9 +32,6 @@ public static class PublishOrder
         var order = (await OrderView.FindAsync(connection, id, null, tx))!;
         if (order.ItemCount == 0)
             return Problems.Conflict($"Order {id} has no items yet: add them inline or upload a dataset first.", status);
-        if (order.Mode == "crowd" && order.ItemCount > MaxCrowdItems)
-            return Problems.Conflict($"Order {id} has {order.ItemCount} items; crowd orders above {MaxCrowdItems} items go to work when " +
-                "large-order splitting lands. Publish it for bids, or split it into smaller orders.", status);
         await OrderTransitions.MoveAsync(tx, id, status, OrderStatus.Published);
         order = (await OrderView.FindAsync(connection, id, null, tx))!;
         await outbox.AddAsync(tx, new OrderPublished(order.Id, order.EnterpriseOrgId, order.Title, order.Mode, order.TaskType,

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Marketplace.Orders.Datasets;
+namespace Marketplace.ServiceDefaults.Content;
 
 public sealed class FileContentStore(IOptions<ContentOptions> options) : IContentStore
 {
@@ -29,6 +29,27 @@ public sealed class FileContentStore(IOptions<ContentOptions> options) : IConten
         await file.FlushAsync(ct);
         file.Flush(flushToDisk: true);
         return file.Length;
+    }
+
+    public async Task WriteAsync(string key, Func<Stream, Task> write, CancellationToken ct)
+    {
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = $"{path}.{Guid.NewGuid():N}.partial";
+        try
+        {
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                await write(file);
+                await file.FlushAsync(ct);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
     }
 
     public Stream OpenRead(string key) => new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Dapper;
+using Marketplace.Contracts.Orders;
+using Marketplace.Orders.Features;
+using Marketplace.ServiceDefaults.Content;
+using Marketplace.ServiceDefaults.Jobs;
+using Marketplace.ServiceDefaults.Messaging;
+using Npgsql;
+
+namespace Marketplace.Orders.Work;
+
+/// <summary>
+/// Hands a funded crowd order's items to tasks by claim check: streams them (in manifest order) into a JSONL work file
+/// in the shared content store, then announces OrderReadyForWork naming the file. A million items never travel in a
+/// message, and memory stays flat. Running again rewrites the same file and announces again; tasks splits once.
+/// </summary>
+public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox outbox, TimeProvider clock) : IJobHandler
+{
+    public const string Name = "prepare-work";
+
+    public sealed record Payload(Guid OrderId);
+
+    string IJobHandler.Name => Name;
+
+    public static string ItemsKey(Guid orderId) => $"work/{orderId:N}/items.jsonl";
+
+    public async Task RunAsync(JobContext job, CancellationToken ct)
+    {
+        var orderId = job.PayloadAs<Payload>().OrderId;
+        var key = ItemsKey(orderId);
+        var count = 0;
+        await using (var connection = await db.OpenConnectionAsync(ct))
+        {
+            await store.WriteAsync(key, async file =>
+            {
+                await using var writer = new Utf8JsonWriter(file, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+                var newline = "\n"u8.ToArray();
+                await using var reader = await new NpgsqlCommand(
+                    "SELECT item_id, content FROM order_items WHERE order_id = @orderId ORDER BY position", connection)
+                    { Parameters = { new("orderId", orderId) }, CommandTimeout = 0 }.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("id", reader.GetString(0));
+                    writer.WriteString("content", reader.GetString(1));
+                    writer.WriteEndObject();
+                    await writer.FlushAsync(ct);
+                    writer.Reset();
+                    await file.WriteAsync(newline, ct);
+                    count++;
+                }
+            }, ct);
+        }
+
+        await using var announce = await db.OpenConnectionAsync(ct);
+        await using var tx = await announce.BeginTransactionAsync(ct);
+        var order = await OrderView.FindAsync(tx.Connection!, orderId, null, tx) ?? throw new InvalidOperationException($"Order {orderId} is unknown");
+        if (order.Status != "in_progress") return; // cancelled meanwhile: nothing to hand over
+        await outbox.AddAsync(tx, new OrderReadyForWork(order.Id, order.EnterpriseOrgId, order.TaskType, order.Labels,
+            [], order.Overlap, order.UnitPrice, order.WorkerReward, order.PlatformFee, order.Currency,
+            order.Deadline, clock.GetUtcNow(), order.MultiLabel, order.Criteria, order.DataGrade, order.SuiteSize, order.LeaseSeconds,
+            key, count));
+        await tx.CommitAsync(ct);
+    }
+}
