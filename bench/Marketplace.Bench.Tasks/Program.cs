@@ -212,9 +212,12 @@ finally
 {
     if (!tasks.HasExited) tasks.Kill(entireProcessTree: true);
     await tasks.WaitForExitAsync();
-    await using var admin = new NpgsqlConnection(server + ";Database=postgres");
-    await admin.OpenAsync();
-    await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+    if (Environment.GetEnvironmentVariable("BENCH_KEEP_DB") != "1") // keep it to look at plans afterwards
+    {
+        await using var admin = new NpgsqlConnection(server + ";Database=postgres");
+        await admin.OpenAsync();
+        await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+    }
 }
 
 static async Task WaitHealthyAsync(HttpClient http)

@@ -71,54 +71,60 @@ public static class ClaimAssignment
         var limit = options.MaxActiveLeasesPerWorker;
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        // Serialise one worker's own claims so the per-worker limit holds under concurrent requests.
-        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@worker, 0))", new { worker = caller.UserId.ToString() }, tx);
-        var active = await connection.ExecuteScalarAsync<int>(
-            "SELECT count(*) FROM assignments WHERE worker_id = @UserId AND status = 'leased' AND lease_expires_at > now()",
-            new { caller.UserId }, tx);
+        // Serialise one worker's own claims so the per-worker limit holds under concurrent requests. One round trip:
+        // the lock is taken before the count is read.
+        int active;
+        await using (var counted = await connection.QueryMultipleAsync("""
+            SELECT pg_advisory_xact_lock(hashtextextended(@worker, 0));
+            SELECT count(*)::int FROM assignments WHERE worker_id = @UserId AND status = 'leased' AND lease_expires_at > now();
+            """, new { worker = caller.UserId.ToString(), caller.UserId }, tx))
+        {
+            await counted.ReadAsync();
+            active = await counted.ReadSingleAsync<int>();
+        }
         if (active >= limit)
             return ([], Problems.Conflict($"You already hold {active} assignments (the limit is {limit}); submit or release some first."));
         size = Math.Min(size, limit - active);
 
         // Locks a few more open slots than needed (SKIP LOCKED: others' claims are passed over, never waited for), keeps
-        // one slot per item (overlap puts several slots of an item side by side), and leases the first `size`.
-        // The locked slots not chosen are free again when the transaction ends.
-        const string claim = """
+        // one slot per item (overlap puts several slots of an item side by side), leases the first `size` and remembers
+        // the items handed out (the worker never gets them again), all in one statement. The locked slots not chosen
+        // are free again when the transaction ends. There are two forms rather than one with "(@orderId IS NULL OR
+        // ...)": each must walk its own partial index in order.
+        var claim = $"""
             WITH locked AS (
                 SELECT a.id, a.order_id, a.item_id, a.created_at FROM assignments a
                 JOIN task_orders o ON o.order_id = a.order_id
                 WHERE a.status = 'open'
                   AND o.completed_at IS NULL
-                  AND (@orderId::uuid IS NULL OR a.order_id = @orderId)
+                  {(orderId is null ? "" : "AND a.order_id = @orderId")}
                   AND NOT EXISTS (SELECT 1 FROM worker_items w
                                   WHERE w.worker_id = @UserId AND w.order_id = a.order_id AND w.item_id = a.item_id)
-                ORDER BY a.created_at, a.id
+                ORDER BY {(orderId is null ? "" : "a.order_id, ")}a.created_at, a.id
                 LIMIT @scan
                 FOR UPDATE OF a SKIP LOCKED),
             one_per_item AS (
                 SELECT DISTINCT ON (order_id, item_id) id, created_at FROM locked ORDER BY order_id, item_id, created_at, id),
             chosen AS (
-                SELECT id FROM one_per_item ORDER BY created_at, id LIMIT @size)
-            UPDATE assignments a
-            SET status = 'leased', worker_id = @UserId, leased_at = now(),
-                lease_expires_at = now() + coalesce(make_interval(secs => o.lease_seconds), @lease)
-            FROM chosen, task_orders o
-            WHERE a.id = chosen.id AND o.order_id = a.order_id
-            RETURNING a.id AS assignment_id, a.order_id, a.item_id, a.content, o.task_type, o.labels,
-                      o.worker_reward AS reward, o.currency, a.lease_expires_at,
-                      o.multi_label, o.criteria::text AS criteria_json, a.rework_finding
+                SELECT id FROM one_per_item ORDER BY created_at, id LIMIT @size),
+            claimed AS (
+                UPDATE assignments a
+                SET status = 'leased', worker_id = @UserId, leased_at = now(),
+                    lease_expires_at = now() + coalesce(make_interval(secs => o.lease_seconds), @lease)
+                FROM chosen, task_orders o
+                WHERE a.id = chosen.id AND o.order_id = a.order_id
+                RETURNING a.id AS assignment_id, a.order_id, a.item_id, a.content, o.task_type, o.labels,
+                          o.worker_reward AS reward, o.currency, a.lease_expires_at,
+                          o.multi_label, o.criteria::text AS criteria_json, a.rework_finding),
+            remembered AS (
+                INSERT INTO worker_items (worker_id, order_id, item_id)
+                SELECT @UserId, order_id, item_id FROM claimed
+                ON CONFLICT DO NOTHING)
+            SELECT * FROM claimed
             """;
         var claimed = (await connection.QueryAsync<Response>(claim,
             new { caller.UserId, orderId, size, scan = size * 10, lease = options.LeaseDuration }, tx))
             .OrderBy(c => c.LeaseExpiresAt).ThenBy(c => c.AssignmentId).ToList();
-        if (claimed.Count > 0)
-        {
-            await connection.ExecuteAsync("""
-                INSERT INTO worker_items (worker_id, order_id, item_id)
-                SELECT @UserId, c.order_id, c.item_id FROM unnest(@orderIds, @itemIds) AS c(order_id, item_id)
-                ON CONFLICT DO NOTHING
-                """, new { caller.UserId, orderIds = claimed.Select(c => c.OrderId).ToArray(), itemIds = claimed.Select(c => c.ItemId).ToArray() }, tx);
-        }
         await tx.CommitAsync();
         return (claimed, null);
     }
