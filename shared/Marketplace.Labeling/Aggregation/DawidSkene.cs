@@ -1,0 +1,188 @@
+namespace Marketplace.Labeling.Aggregation;
+
+/// <param name="MaxIterations">EM rounds at most.</param>
+/// <param name="Tolerance">EM stops once no item's posterior for any label moved by more than this in a round.</param>
+/// <param name="Smoothing">
+/// Laplace pseudo-count added to every cell of every worker's confusion matrix and to every class prior, so a worker
+/// with one answer, or a label nobody chose, never gets a probability of 0 or 1.
+/// </param>
+/// <param name="PriorCorrect">
+/// Extra pseudo-count on the diagonal (right answers) of every confusion matrix: a worker with no track record is
+/// taken to be somewhat better than random. Without it, an item answered once by a worker who answered nothing else
+/// would lose that answer and fall to the first label.
+/// </param>
+public sealed record DawidSkeneOptions(int MaxIterations = 100, double Tolerance = 1e-5, double Smoothing = 1.0, double PriorCorrect = 1.0);
+
+/// <summary>A worker's estimated accuracy: the chance of answering an item's true label, averaged over the class priors.</summary>
+public sealed record WorkerSkill(Guid WorkerId, double Accuracy, int Answers);
+
+/// <param name="Items">One label per item, with its posterior probability as confidence, in order of first answer.</param>
+/// <param name="ClassPriors">Estimated share of each label among the items, in label-set order.</param>
+public sealed record DawidSkeneResult(
+    IReadOnlyList<ItemLabel> Items, IReadOnlyList<WorkerSkill> Workers, IReadOnlyList<double> ClassPriors, int Iterations, bool Converged);
+
+/// <summary>
+/// Dawid and Skene (1979): every worker has a confusion matrix, P(answers l | true label k), and the labels have prior
+/// shares. Expectation-maximisation alternates between estimating those from the items' label posteriors and the
+/// posteriors from them, starting from the vote shares, so a worker whose answers agree with the emerging consensus
+/// counts for more and a random or constant answerer counts for almost nothing.
+/// Gold items (known truth) keep their true label throughout and so anchor the workers' matrices.
+/// Cost per round is linear in the answers; memory is O(answers + items × labels + workers × labels²).
+/// </summary>
+public static class DawidSkene
+{
+    public static DawidSkeneResult Aggregate(
+        IReadOnlyList<CategoricalAnswer> answers, IReadOnlyList<string> labels,
+        IReadOnlyDictionary<string, string>? gold = null, DawidSkeneOptions? options = null)
+    {
+        options ??= new DawidSkeneOptions();
+        if (options.MaxIterations < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxIterations must be at least 1.");
+        if (options.Smoothing <= 0) throw new ArgumentOutOfRangeException(nameof(options), "Smoothing must be above 0.");
+        if (options.PriorCorrect < 0) throw new ArgumentOutOfRangeException(nameof(options), "PriorCorrect cannot be negative.");
+
+        var index = AnswerIndex.Build(answers, labels);
+        var k = index.LabelCount;
+        var itemCount = index.Items.Length;
+        var workerCount = index.Workers.Length;
+        var goldLabel = GoldLabels(index, labels, gold);
+
+        // posterior[i * k + c] = P(item i's true label is c).
+        var posterior = new double[itemCount * k];
+        for (var i = 0; i < itemCount; i++)
+        {
+            if (goldLabel[i] >= 0) { posterior[i * k + goldLabel[i]] = 1; continue; }
+            var share = 1.0 / index.AnswerCount(i);
+            for (var a = index.ItemStart[i]; a < index.ItemStart[i + 1]; a++) posterior[i * k + index.Label[a]] += share;
+        }
+
+        // Confusion cells are laid out [worker][answered label][true label] so one answer's row over true labels is contiguous.
+        var confusion = new double[workerCount * k * k];
+        var logConfusion = new double[workerCount * k * k];
+        var prior = new double[k];
+        var logPrior = new double[k];
+        var scratch = new double[k];
+        var iterations = 0;
+        var converged = false;
+        while (iterations < options.MaxIterations && !converged)
+        {
+            iterations++;
+            EstimateParameters(index, posterior, options, prior, logPrior, confusion, logConfusion);
+            var change = EstimatePosteriors(index, goldLabel, logPrior, logConfusion, posterior, scratch);
+            converged = change < options.Tolerance;
+        }
+
+        var items = new ItemLabel[itemCount];
+        for (var i = 0; i < itemCount; i++)
+        {
+            var best = 0;
+            for (var c = 1; c < k; c++)
+                if (posterior[i * k + c] > posterior[i * k + best]) best = c;
+            items[i] = new ItemLabel(index.Items[i], labels[best], posterior[i * k + best], index.AnswerCount(i));
+        }
+        var workers = new WorkerSkill[workerCount];
+        for (var w = 0; w < workerCount; w++)
+        {
+            var accuracy = 0.0;
+            for (var c = 0; c < k; c++) accuracy += prior[c] * confusion[(w * k + c) * k + c];
+            workers[w] = new WorkerSkill(index.Workers[w], accuracy, index.WorkerAnswers[w]);
+        }
+        return new DawidSkeneResult(items, workers, prior, iterations, converged);
+    }
+
+    private static int[] GoldLabels(AnswerIndex index, IReadOnlyList<string> labels, IReadOnlyDictionary<string, string>? gold)
+    {
+        var result = new int[index.Items.Length];
+        Array.Fill(result, -1);
+        if (gold is null || gold.Count == 0) return result;
+        var labelNumbers = AnswerIndex.LabelNumbers(labels);
+        for (var i = 0; i < index.Items.Length; i++)
+        {
+            if (!gold.TryGetValue(index.Items[i], out var truth)) continue;
+            if (!labelNumbers.TryGetValue(truth, out result[i]))
+                throw new ArgumentException($"Gold item '{index.Items[i]}' has the label '{truth}', which is not in the label set.", nameof(gold));
+        }
+        return result;
+    }
+
+    /// <summary>M-step: class priors and confusion matrices from the current posteriors, with Laplace smoothing.</summary>
+    private static void EstimateParameters(
+        AnswerIndex index, double[] posterior, DawidSkeneOptions options, double[] prior, double[] logPrior, double[] confusion, double[] logConfusion)
+    {
+        var smoothing = options.Smoothing;
+        var k = index.LabelCount;
+        var itemCount = index.Items.Length;
+        Array.Fill(prior, smoothing);
+        for (var i = 0; i < itemCount; i++)
+            for (var c = 0; c < k; c++) prior[c] += posterior[i * k + c];
+        var priorTotal = itemCount + k * smoothing;
+        for (var c = 0; c < k; c++)
+        {
+            prior[c] /= priorTotal;
+            logPrior[c] = Math.Log(prior[c]);
+        }
+
+        Array.Fill(confusion, smoothing);
+        var workerCount = index.Workers.Length;
+        for (var w = 0; w < workerCount; w++)
+            for (var c = 0; c < k; c++) confusion[(w * k + c) * k + c] += options.PriorCorrect;
+        for (var i = 0; i < itemCount; i++)
+        {
+            var row = i * k;
+            for (var a = index.ItemStart[i]; a < index.ItemStart[i + 1]; a++)
+            {
+                var cell = (index.Worker[a] * k + index.Label[a]) * k;
+                for (var c = 0; c < k; c++) confusion[cell + c] += posterior[row + c];
+            }
+        }
+        for (var w = 0; w < workerCount; w++)
+        {
+            var block = w * k * k;
+            for (var c = 0; c < k; c++)
+            {
+                var total = 0.0;
+                for (var l = 0; l < k; l++) total += confusion[block + l * k + c];
+                for (var l = 0; l < k; l++)
+                {
+                    var cell = block + l * k + c;
+                    confusion[cell] /= total;
+                    logConfusion[cell] = Math.Log(confusion[cell]);
+                }
+            }
+        }
+    }
+
+    /// <summary>E-step: each non-gold item's posterior from the priors and its answerers' matrices.</summary>
+    /// <returns>The largest change of any posterior probability.</returns>
+    private static double EstimatePosteriors(
+        AnswerIndex index, int[] goldLabel, double[] logPrior, double[] logConfusion, double[] posterior, double[] scratch)
+    {
+        var k = index.LabelCount;
+        var change = 0.0;
+        for (var i = 0; i < index.Items.Length; i++)
+        {
+            if (goldLabel[i] >= 0) continue;
+            Array.Copy(logPrior, scratch, k);
+            for (var a = index.ItemStart[i]; a < index.ItemStart[i + 1]; a++)
+            {
+                var cell = (index.Worker[a] * k + index.Label[a]) * k;
+                for (var c = 0; c < k; c++) scratch[c] += logConfusion[cell + c];
+            }
+            var max = scratch[0];
+            for (var c = 1; c < k; c++) max = Math.Max(max, scratch[c]);
+            var total = 0.0;
+            for (var c = 0; c < k; c++)
+            {
+                scratch[c] = Math.Exp(scratch[c] - max);
+                total += scratch[c];
+            }
+            var row = i * k;
+            for (var c = 0; c < k; c++)
+            {
+                var p = scratch[c] / total;
+                change = Math.Max(change, Math.Abs(p - posterior[row + c]));
+                posterior[row + c] = p;
+            }
+        }
+        return change;
+    }
+}

@@ -1,0 +1,451 @@
+using Marketplace.Labeling.Aggregation;
+
+namespace Marketplace.Platform.Tests.Rules;
+
+public class AggregationTests
+{
+    private static readonly Guid Ann = Guid.Parse("00000000-0000-0000-0000-00000000000a");
+    private static readonly Guid Bo = Guid.Parse("00000000-0000-0000-0000-00000000000b");
+    private static readonly Guid Cy = Guid.Parse("00000000-0000-0000-0000-00000000000c");
+    private static readonly Guid Di = Guid.Parse("00000000-0000-0000-0000-00000000000d");
+    private static readonly Guid Ed = Guid.Parse("00000000-0000-0000-0000-00000000000e");
+    private static readonly string[] Pets = ["cat", "dog", "bird"];
+    private static readonly string[] AB = ["A", "B"];
+
+    private static CategoricalAnswer Said(string item, Guid worker, string label) => new(item, worker, label);
+
+    // ---- Majority vote ----
+
+    [Test]
+    public void Majority_vote_takes_the_most_chosen_label_with_its_share_of_the_votes()
+    {
+        var items = MajorityVote.Aggregate([Said("x", Ann, "dog"), Said("x", Bo, "cat"), Said("x", Cy, "dog")], Pets);
+
+        Assert.That(items, Has.Count.EqualTo(1));
+        Assert.That(items[0].Label, Is.EqualTo("dog"));
+        Assert.That(items[0].Confidence, Is.EqualTo(2.0 / 3).Within(1e-12));
+        Assert.That(items[0].Answers, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void A_majority_tie_goes_to_the_label_listed_first_in_the_label_set()
+    {
+        var items = MajorityVote.Aggregate(
+            [Said("x", Ann, "dog"), Said("x", Bo, "cat"), Said("y", Ann, "bird"), Said("y", Bo, "dog"), Said("y", Cy, "bird"), Said("y", Di, "dog")], Pets);
+
+        Assert.That(items.Select(i => (i.ItemId, i.Label, i.Confidence)), Is.EqualTo(new[] { ("x", "cat", 0.5), ("y", "dog", 0.5) }));
+    }
+
+    [Test]
+    public void An_answer_outside_the_label_set_is_refused() =>
+        Assert.That(() => MajorityVote.Aggregate([Said("x", Ann, "fish")], Pets), Throws.ArgumentException.With.Message.Contains("fish"));
+
+    [Test]
+    public void A_label_set_with_a_label_twice_is_refused() =>
+        Assert.That(() => DawidSkene.Aggregate([Said("x", Ann, "cat")], ["cat", "dog", "cat"]), Throws.ArgumentException);
+
+    // ---- Dawid-Skene ----
+
+    /// <summary>
+    /// Ann, Bo and Cy answer six items right; Di and Ed answer B to everything. On item x only Ann, Di and Ed answer:
+    /// Ann says A, the two constant answerers say B. Their B carries almost no information (they say it whatever the
+    /// truth), so after EM Ann's A wins. By hand at the fixed point (pseudo-counts included): Ann's P(A|A) ≈ 5.8/6.8 and
+    /// P(A|B) ≈ 1.25/6.25; Di's P(B|A) ≈ 4.8/6.8 and P(B|B) ≈ 5.25/6.25; priors ≈ 0.53/0.47; so the odds for A are
+    /// (0.53 × 0.85 × 0.71²) / (0.47 × 0.20 × 0.84²) ≈ 3.3, a posterior of about 0.77.
+    /// </summary>
+    [Test]
+    public void A_reliable_worker_outvotes_two_constant_answerers_once_EM_has_learnt_who_they_are()
+    {
+        var answers = new List<CategoricalAnswer>();
+        for (var n = 0; n < 6; n++)
+        {
+            var truth = n % 2 == 0 ? "A" : "B";
+            answers.AddRange([Said($"i{n}", Ann, truth), Said($"i{n}", Bo, truth), Said($"i{n}", Cy, truth), Said($"i{n}", Di, "B"), Said($"i{n}", Ed, "B")]);
+        }
+        answers.AddRange([Said("x", Ann, "A"), Said("x", Di, "B"), Said("x", Ed, "B")]);
+
+        var majority = MajorityVote.Aggregate(answers, AB).Single(i => i.ItemId == "x");
+        var result = DawidSkene.Aggregate(answers, AB);
+        var x = result.Items.Single(i => i.ItemId == "x");
+        var skill = result.Workers.ToDictionary(w => w.WorkerId, w => w.Accuracy);
+
+        Assert.That(majority.Label, Is.EqualTo("B"));
+        Assert.That(x.Label, Is.EqualTo("A"));
+        Assert.That(x.Confidence, Is.EqualTo(0.77).Within(0.02));
+        Assert.That(result.Items.Where(i => i.ItemId != "x").Select(i => i.Label), Is.EqualTo(new[] { "A", "B", "A", "B", "A", "B" }));
+        Assert.That(skill[Ann], Is.GreaterThan(0.75));
+        Assert.That(skill[Di], Is.EqualTo(0.5).Within(0.1), "a constant answerer is right half the time on a half-and-half crowd");
+        Assert.That(result.Converged, Is.True);
+    }
+
+    [Test]
+    public void Gold_items_teach_which_of_two_disagreeing_workers_to_trust()
+    {
+        var answers = Enumerable.Range(0, 10).SelectMany(n => new[] { Said($"i{n}", Ann, "A"), Said($"i{n}", Bo, "B") }).ToList();
+        var gold = new Dictionary<string, string> { ["i0"] = "B", ["i1"] = "B", ["i2"] = "B" };
+
+        var majority = MajorityVote.Aggregate(answers, AB);
+        var result = DawidSkene.Aggregate(answers, AB, gold);
+        var skill = result.Workers.ToDictionary(w => w.WorkerId, w => w.Accuracy);
+
+        Assert.That(majority.Select(i => i.Label), Is.All.EqualTo("A"), "a tie goes to the first label");
+        Assert.That(result.Items.Select(i => i.Label), Is.All.EqualTo("B"));
+        Assert.That(result.Items.Where(i => gold.ContainsKey(i.ItemId)).Select(i => i.Confidence), Is.All.EqualTo(1.0));
+        Assert.That(result.Items.Where(i => !gold.ContainsKey(i.ItemId)).Select(i => i.Confidence), Is.All.GreaterThan(0.6));
+        Assert.That(skill[Bo], Is.GreaterThan(skill[Ann]));
+    }
+
+    [Test]
+    public void A_gold_label_outside_the_label_set_is_refused() =>
+        Assert.That(() => DawidSkene.Aggregate([Said("x", Ann, "A")], AB, new Dictionary<string, string> { ["x"] = "C" }),
+            Throws.ArgumentException.With.Message.Contains("'C'"));
+
+    /// <summary>
+    /// One item, one answer ("dog"), from a worker who answered nothing else: nothing can be learnt about the worker,
+    /// so the answer wins, well short of certainty. By hand, with p = P(dog) and q = (1 - p) / 2 for each other label,
+    /// one pseudo-count per cell and one more on the diagonal, EM settles where p ∝ (p + 1)(p + 2) / (p + 4) against
+    /// q ∝ (q + 1)² / (q + 4): p = 0.550. The worker's estimated accuracy there is 0.507.
+    /// </summary>
+    [Test]
+    public void A_lone_answer_from_a_worker_with_no_track_record_wins_without_certainty()
+    {
+        var result = DawidSkene.Aggregate([Said("x", Ann, "dog")], Pets);
+
+        Assert.That(result.Items.Single().Label, Is.EqualTo("dog"));
+        Assert.That(result.Items.Single().Confidence, Is.EqualTo(0.550).Within(0.001));
+        Assert.That(result.Workers.Single().Accuracy, Is.EqualTo(0.507).Within(0.001));
+        Assert.That(result.ClassPriors, Has.All.GreaterThan(0));
+    }
+
+    [Test]
+    public void A_label_nobody_chose_keeps_a_small_prior_and_is_never_the_answer()
+    {
+        var answers = Enumerable.Range(0, 20).SelectMany(n =>
+            new[] { Said($"i{n}", Ann, n < 12 ? "cat" : "dog"), Said($"i{n}", Bo, n < 12 ? "cat" : "dog"), Said($"i{n}", Cy, n % 5 == 0 ? "dog" : n < 12 ? "cat" : "dog") }).ToList();
+
+        var result = DawidSkene.Aggregate(answers, Pets);
+
+        Assert.That(result.ClassPriors.Sum(), Is.EqualTo(1).Within(1e-9));
+        Assert.That(result.ClassPriors[2], Is.GreaterThan(0).And.LessThan(0.05));
+        Assert.That(result.Items.Select(i => i.Label), Is.EqualTo(Enumerable.Range(0, 20).Select(n => n < 12 ? "cat" : "dog")));
+        Assert.That(result.Items.Select(i => i.Confidence), Is.All.InRange(0.5, 1.0));
+    }
+
+    [Test]
+    public void Em_stops_at_its_iteration_cap_when_told_to()
+    {
+        var crowd = SimulatedCrowd.Create(seed: 11, workers: 20);
+        var answers = crowd.Answer(items: 300, minOverlap: 3, maxOverlap: 3);
+
+        var capped = DawidSkene.Aggregate(answers, SimulatedCrowd.Labels, options: new DawidSkeneOptions(MaxIterations: 2));
+        var full = DawidSkene.Aggregate(answers, SimulatedCrowd.Labels);
+
+        Assert.That((capped.Iterations, capped.Converged), Is.EqualTo((2, false)));
+        Assert.That(full.Converged, Is.True);
+        Assert.That(full.Iterations, Is.GreaterThan(2).And.LessThan(100));
+    }
+
+    // ---- Simulated crowd ----
+
+    [Test]
+    public void On_a_crowd_with_30_percent_random_answerers_Dawid_Skene_is_more_accurate_than_majority_vote()
+    {
+        var crowd = SimulatedCrowd.Create(seed: 20240601, workers: 50);
+        var answers = crowd.Answer(items: 2_000, minOverlap: 3, maxOverlap: 5);
+
+        var majority = crowd.Accuracy(MajorityVote.Aggregate(answers, SimulatedCrowd.Labels));
+        var dawidSkene = crowd.Accuracy(DawidSkene.Aggregate(answers, SimulatedCrowd.Labels).Items);
+        TestContext.Out.WriteLine($"{answers.Count} answers on 2000 items: majority vote {majority:P1}, Dawid-Skene {dawidSkene:P1}");
+
+        Assert.That(dawidSkene, Is.GreaterThan(majority + 0.03));
+        Assert.That(dawidSkene, Is.GreaterThan(0.9));
+    }
+
+    [Test]
+    public void Dawid_Skene_tells_the_random_answerers_from_the_good_workers()
+    {
+        var crowd = SimulatedCrowd.Create(seed: 20240601, workers: 50);
+        var answers = crowd.Answer(items: 2_000, minOverlap: 3, maxOverlap: 5);
+
+        var skill = DawidSkene.Aggregate(answers, SimulatedCrowd.Labels).Workers.ToDictionary(w => w.WorkerId, w => w.Accuracy);
+        var random = crowd.RandomAnswerers.Select(w => skill[w]).ToList();
+        var good = crowd.GoodWorkers.Select(w => skill[w]).ToList();
+        TestContext.Out.WriteLine($"estimated accuracy: random answerers {random.Min():F2}..{random.Max():F2}, good workers {good.Min():F2}..{good.Max():F2}");
+
+        Assert.That(random, Has.Count.EqualTo(15));
+        Assert.That(random.Max(), Is.LessThan(good.Min()));
+        Assert.That(random.Average(), Is.EqualTo(0.25).Within(0.1), "a random answerer is right a quarter of the time with four labels");
+    }
+
+    [Test]
+    public void A_hundred_thousand_answers_are_aggregated_with_gold_anchoring_the_skills()
+    {
+        var crowd = SimulatedCrowd.Create(seed: 5, workers: 400);
+        var answers = crowd.Answer(items: 30_000, minOverlap: 3, maxOverlap: 4);
+        var gold = crowd.Truth.Where((_, n) => n % 50 == 0).ToDictionary(t => t.Key, t => t.Value);
+
+        var majority = MajorityVote.Aggregate(answers, SimulatedCrowd.Labels);
+        var result = DawidSkene.Aggregate(answers, SimulatedCrowd.Labels, gold);
+        TestContext.Out.WriteLine($"{answers.Count} answers: majority vote {crowd.Accuracy(majority):P1}, Dawid-Skene {crowd.Accuracy(result.Items):P1} in {result.Iterations} rounds");
+
+        Assert.That(answers, Has.Count.GreaterThan(100_000));
+        Assert.That(result.Items, Has.Count.EqualTo(30_000));
+        Assert.That(result.Converged, Is.True);
+        Assert.That(result.Items.Where(i => gold.ContainsKey(i.ItemId)).All(i => i.Label == gold[i.ItemId] && i.Confidence == 1), Is.True);
+        Assert.That(crowd.Accuracy(result.Items), Is.GreaterThan(crowd.Accuracy(majority) + 0.03));
+    }
+
+    // ---- Multi-label ----
+
+    [Test]
+    public void A_multi_label_answer_becomes_a_yes_or_no_per_label()
+    {
+        var yes = MultiLabel.Question([new MultiLabelAnswer("x", Ann, ["cat", "bird"]), new MultiLabelAnswer("x", Bo, ["dog"])], "bird");
+
+        Assert.That(yes.Select(a => (a.WorkerId, a.Label)), Is.EqualTo(new[] { (Ann, MultiLabel.Yes), (Bo, MultiLabel.No) }));
+    }
+
+    [Test]
+    public void A_multi_label_item_keeps_the_labels_most_workers_picked()
+    {
+        MultiLabelAnswer Picked(string item, Guid worker, params string[] labels) => new(item, worker, labels);
+        var answers = new[]
+        {
+            Picked("x", Ann, "cat", "dog"), Picked("x", Bo, "cat", "dog"), Picked("x", Cy, "cat", "bird"),
+            Picked("y", Ann, "bird"), Picked("y", Bo, "bird"), Picked("y", Cy, "dog"),
+            Picked("z", Ann, "cat"), Picked("z", Bo, "dog"), Picked("z", Cy, "bird"),
+        };
+
+        var items = MultiLabel.Aggregate(answers, Pets);
+
+        Assert.That(items.Select(i => i.ItemId), Is.EqualTo(new[] { "x", "y", "z" }));
+        Assert.That(items[0].Labels, Is.EqualTo(new[] { "cat", "dog" }));
+        Assert.That(items[1].Labels, Is.EqualTo(new[] { "bird" }));
+        Assert.That(items[2].Labels, Has.Count.EqualTo(1), "no label passed, so the likeliest one stays");
+        Assert.That(items[0].Present[0], Is.GreaterThan(items[0].Present[1]), "three picked cat, two picked dog");
+        Assert.That(items[0].Present[2], Is.LessThan(0.5));
+        Assert.That(items[0].Confidence, Is.EqualTo(items[0].Present.Min(p => Math.Max(p, 1 - p))).Within(1e-12));
+    }
+
+    // ---- Bradley-Terry ----
+
+    /// <summary>With two responses the fitted probability is the win share, imaginary games included: (3 + ½) / (4 + 1).</summary>
+    [Test]
+    public void Two_responses_ranked_three_to_one_give_the_win_share_with_the_prior_games()
+    {
+        var ranking = BradleyTerry.Aggregate(2, [[0, 1], [0, 1], [1, 0], [0, 1]]);
+
+        Assert.That(ranking.Order, Is.EqualTo(new[] { 0, 1 }));
+        Assert.That(ranking.Confidence, Is.EqualTo(0.7).Within(1e-9));
+        Assert.That(ranking.Strengths[0] / ranking.Strengths[1], Is.EqualTo(3.5 / 1.5).Within(1e-7));
+    }
+
+    [Test]
+    public void Unanimous_rankings_give_their_order_with_finite_strengths()
+    {
+        var ranking = BradleyTerry.Aggregate(4, [[2, 0, 3, 1], [2, 0, 3, 1], [2, 0, 3, 1]]);
+
+        Assert.That(ranking.Order, Is.EqualTo(new[] { 2, 0, 3, 1 }));
+        Assert.That(ranking.Strengths, Has.All.GreaterThan(0).And.All.Matches<double>(double.IsFinite));
+        Assert.That(ranking.Confidence, Is.GreaterThan(0.7).And.LessThan(1));
+    }
+
+    [Test]
+    public void A_perfect_cycle_leaves_the_responses_equal_and_the_winner_a_coin_toss()
+    {
+        var ranking = BradleyTerry.Aggregate(3, [[0, 1, 2], [1, 2, 0], [2, 0, 1]]);
+
+        Assert.That(ranking.Strengths, Has.All.EqualTo(1.0).Within(1e-6));
+        Assert.That(ranking.Order, Is.EqualTo(new[] { 0, 1, 2 }), "equal strengths keep the lower index first");
+        Assert.That(ranking.Confidence, Is.EqualTo(0.5).Within(1e-6));
+    }
+
+    [Test]
+    public void More_agreement_gives_more_confidence()
+    {
+        var split = BradleyTerry.Aggregate(3, [[0, 1, 2], [1, 0, 2], [0, 1, 2]]);
+        var agreed = BradleyTerry.Aggregate(3, [[0, 1, 2], [0, 1, 2], [0, 1, 2]]);
+
+        Assert.That(split.Order[0], Is.EqualTo(0));
+        Assert.That(agreed.Confidence, Is.GreaterThan(split.Confidence));
+    }
+
+    [Test]
+    public void An_item_nobody_ranked_keeps_its_given_order_at_a_coin_toss()
+    {
+        var ranking = BradleyTerry.Aggregate(3, []);
+
+        Assert.That((ranking.Order, ranking.Confidence), Is.EqualTo((new[] { 0, 1, 2 }, 0.5)));
+    }
+
+    [TestCase(new[] { 0, 3 })]
+    [TestCase(new[] { 1, 1, 0 })]
+    [TestCase(new[] { -1, 0 })]
+    public void A_ranking_that_names_a_missing_response_or_one_twice_is_refused(int[] ranking) =>
+        Assert.That(() => BradleyTerry.Aggregate(3, [ranking]), Throws.ArgumentException);
+
+    [Test]
+    public void Bradley_Terry_recovers_known_strengths_from_noisy_rankings_and_is_surer_where_it_is_right()
+    {
+        var rng = new Random(424242);
+        const int items = 500;
+        int recoveredOrder = 0, recoveredTop = 0;
+        var confidenceRight = new List<double>();
+        var confidenceWrong = new List<double>();
+        for (var item = 0; item < items; item++)
+        {
+            // Four responses whose true log-strengths are 0, 1.5, 3 and 4.5 in a random arrangement: a worker puts the
+            // better of two neighbours first 82% of the time.
+            var logStrength = new[] { 0.0, 1.5, 3.0, 4.5 }.OrderBy(_ => rng.Next()).ToArray();
+            var rankings = Enumerable.Range(0, 5).Select(_ => PlackettLuce(rng, logStrength)).ToList();
+            var truth = Enumerable.Range(0, 4).OrderByDescending(r => logStrength[r]).ToArray();
+
+            var ranking = BradleyTerry.Aggregate(4, rankings);
+            if (ranking.Order.SequenceEqual(truth)) recoveredOrder++;
+            if (ranking.Order[0] == truth[0]) recoveredTop++;
+            (ranking.Order[0] == truth[0] ? confidenceRight : confidenceWrong).Add(ranking.Confidence);
+        }
+        TestContext.Out.WriteLine($"true order recovered on {recoveredOrder} of {items} items, true best on {recoveredTop}; "
+            + $"mean confidence {confidenceRight.Average():F2} where the best is right, {confidenceWrong.Average():F2} where it is wrong");
+
+        Assert.That(recoveredOrder, Is.GreaterThan(items * 0.75));
+        Assert.That(recoveredTop, Is.GreaterThan(items * 0.9));
+        Assert.That(confidenceRight.Average(), Is.GreaterThan(confidenceWrong.Average() + 0.05));
+    }
+
+    /// <summary>A worker's ranking under the Plackett-Luce model: each place goes to a remaining response with odds proportional to its strength.</summary>
+    private static int[] PlackettLuce(Random rng, double[] logStrength)
+    {
+        var left = Enumerable.Range(0, logStrength.Length).ToList();
+        var ranking = new List<int>();
+        while (left.Count > 0)
+        {
+            var draw = rng.NextDouble() * left.Sum(r => Math.Exp(logStrength[r]));
+            var pick = left[^1];
+            foreach (var r in left)
+                if ((draw -= Math.Exp(logStrength[r])) < 0) { pick = r; break; }
+            ranking.Add(pick);
+            left.Remove(pick);
+        }
+        return [.. ranking];
+    }
+
+    // ---- Dynamic overlap ----
+
+    [TestCase(3, 0.6, 0.8, 5, true, 2, TestName = "Below the bar with room under the cap: one more, at most two")]
+    [TestCase(3, 0.85, 0.8, 5, false, 0, TestName = "Above the bar: no more")]
+    [TestCase(3, 0.8, 0.8, 5, false, 0, TestName = "Exactly at the bar: no more")]
+    [TestCase(5, 0.6, 0.8, 5, false, 0, TestName = "At the cap: no more however doubtful")]
+    [TestCase(6, 0.6, 0.8, 5, false, 0, TestName = "Past a lowered cap: no more")]
+    [TestCase(0, 1.0, 0.8, 3, true, 3, TestName = "No answers yet: needs one whatever the confidence says")]
+    [TestCase(1, 0.5, 0.9, 9, true, 8, TestName = "One doubtful answer under the largest cap: up to eight more")]
+    public void Dynamic_overlap_asks_for_one_more_answer_below_the_bar_until_the_cap(
+        int answers, double confidence, double bar, int cap, bool needsMore, int mostMore) =>
+        Assert.That(DynamicOverlap.Decide(answers, confidence, bar, cap), Is.EqualTo(new OverlapDecision(needsMore, mostMore)));
+
+    [TestCase(-1, 0.5, 0.8, 3)]
+    [TestCase(1, 1.5, 0.8, 3)]
+    [TestCase(1, double.NaN, 0.8, 3)]
+    [TestCase(1, 0.5, 1.2, 3)]
+    [TestCase(1, 0.5, 0.8, 0)]
+    public void Dynamic_overlap_refuses_impossible_inputs(int answers, double confidence, double bar, int cap) =>
+        Assert.That(() => DynamicOverlap.Decide(answers, confidence, bar, cap), Throws.InstanceOf<ArgumentOutOfRangeException>());
+
+    [Test]
+    public void Dynamic_overlap_spends_extra_answers_on_doubtful_items_and_raises_accuracy()
+    {
+        const double bar = 0.95;
+        const int cap = 7;
+        var crowd = SimulatedCrowd.Create(seed: 77, workers: 50);
+        var answers = crowd.Answer(items: 1_000, minOverlap: 3, maxOverlap: 3).ToList();
+        var before = crowd.Accuracy(DawidSkene.Aggregate(answers, SimulatedCrowd.Labels).Items);
+
+        var rounds = 0;
+        IReadOnlyList<ItemLabel> labels;
+        while (true)
+        {
+            labels = DawidSkene.Aggregate(answers, SimulatedCrowd.Labels).Items;
+            var doubtful = labels.Where(i => DynamicOverlap.Decide(i.Answers, i.Confidence, bar, cap).NeedsMore).ToList();
+            if (doubtful.Count == 0) break;
+            foreach (var item in doubtful) answers.Add(crowd.OneMoreAnswer(item.ItemId, answers));
+            rounds++;
+        }
+        var after = crowd.Accuracy(labels);
+        TestContext.Out.WriteLine($"accuracy {before:P1} with 3 answers each, {after:P1} after {rounds} rounds; {answers.Count / 1000.0:F2} answers per item");
+
+        Assert.That(after, Is.GreaterThan(before + 0.02));
+        Assert.That(labels.All(i => i.Confidence >= bar || i.Answers == cap), Is.True);
+        Assert.That(labels.Max(i => i.Answers), Is.EqualTo(cap));
+        Assert.That(answers.Count, Is.LessThan(1_000 * 5), "most items settle well before the cap");
+    }
+
+    /// <summary>
+    /// A crowd answering a four-label task whose true labels are skewed (50/25/15/10%). 30% of the workers answer at
+    /// random; the rest are right 70 to 95% of the time and otherwise pick a wrong label at random.
+    /// </summary>
+    private sealed class SimulatedCrowd
+    {
+        public static readonly string[] Labels = ["spam", "news", "ad", "other"];
+        private static readonly double[] Priors = [0.5, 0.25, 0.15, 0.10];
+
+        private readonly Random _rng;
+        private readonly Guid[] _workers;
+        private readonly double[] _accuracy;
+
+        private SimulatedCrowd(Random rng, Guid[] workers, double[] accuracy) => (_rng, _workers, _accuracy) = (rng, workers, accuracy);
+
+        public Dictionary<string, string> Truth { get; } = new();
+        public IEnumerable<Guid> RandomAnswerers => _workers.Where((_, w) => _accuracy[w] < 0);
+        public IEnumerable<Guid> GoodWorkers => _workers.Where((_, w) => _accuracy[w] >= 0);
+
+        public static SimulatedCrowd Create(int seed, int workers)
+        {
+            var rng = new Random(seed);
+            var ids = new Guid[workers];
+            var accuracy = new double[workers];
+            for (var w = 0; w < workers; w++)
+            {
+                var bytes = new byte[16];
+                rng.NextBytes(bytes);
+                ids[w] = new Guid(bytes);
+                accuracy[w] = w < workers * 3 / 10 ? -1 : 0.70 + 0.25 * rng.NextDouble();
+            }
+            return new SimulatedCrowd(rng, ids, accuracy);
+        }
+
+        public List<CategoricalAnswer> Answer(int items, int minOverlap, int maxOverlap)
+        {
+            var answers = new List<CategoricalAnswer>();
+            for (var i = 0; i < items; i++)
+            {
+                var id = $"item-{Truth.Count}";
+                var draw = _rng.NextDouble();
+                var truth = 0;
+                while (truth < Labels.Length - 1 && (draw -= Priors[truth]) >= 0) truth++;
+                Truth[id] = Labels[truth];
+                var overlap = _rng.Next(minOverlap, maxOverlap + 1);
+                foreach (var w in Enumerable.Range(0, _workers.Length).OrderBy(_ => _rng.Next()).Take(overlap))
+                    answers.Add(new CategoricalAnswer(id, _workers[w], Choose(w, truth)));
+            }
+            return answers;
+        }
+
+        public CategoricalAnswer OneMoreAnswer(string itemId, IEnumerable<CategoricalAnswer> existing)
+        {
+            var done = existing.Where(a => a.ItemId == itemId).Select(a => a.WorkerId).ToHashSet();
+            int w;
+            do w = _rng.Next(_workers.Length); while (done.Contains(_workers[w]));
+            return new CategoricalAnswer(itemId, _workers[w], Choose(w, Array.IndexOf(Labels, Truth[itemId])));
+        }
+
+        public double Accuracy(IReadOnlyList<ItemLabel> items) => items.Count(i => Truth[i.ItemId] == i.Label) / (double)items.Count;
+
+        private string Choose(int worker, int truth)
+        {
+            if (_accuracy[worker] < 0) return Labels[_rng.Next(Labels.Length)];
+            if (_rng.NextDouble() < _accuracy[worker]) return Labels[truth];
+            var wrong = _rng.Next(Labels.Length - 1);
+            return Labels[wrong >= truth ? wrong + 1 : wrong];
+        }
+    }
+}
