@@ -24,4 +24,11 @@ public record OrderReadyForWork(
     int SuiteSize = 1,
     int? LeaseSeconds = null,
     string? ItemsKey = null,
-    int ItemCount = 0);
+    int ItemCount = 0,
+    string Industry = "other",
+    bool PersonalInformation = false,
+    IReadOnlyList<string>? RequiredQualifications = null,
+    decimal? RequiredAccuracy = null,
+    decimal GoldShare = 0,
+    decimal? ConfidenceBar = null,
+    int? OverlapCap = null);

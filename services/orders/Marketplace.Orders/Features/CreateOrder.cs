@@ -25,7 +25,7 @@ public static class CreateOrder
         string? DataGrade = null, bool? PersonalInformation = null, string? Industry = null,
         string[]? RequiredQualifications = null, decimal? RequiredAccuracy = null, decimal? GoldShare = null,
         int? SampleSize = null, decimal? PassThreshold = null, decimal? SampleRate = null,
-        int? SuiteSize = null, int? LeaseSeconds = null)
+        int? SuiteSize = null, int? LeaseSeconds = null, decimal? ConfidenceBar = null, int? OverlapCap = null)
     {
         public TaskTemplate Template() => new(TaskType ?? "", Labels ?? [], MultiLabel ?? false,
             (Criteria ?? []).Select(c => new RubricCriterion(c?.Name ?? "", c?.Min ?? 0, c?.Max ?? 0)).ToList());
@@ -89,6 +89,9 @@ public static class CreateOrder
             RuleFor(r => r.SampleSize).GreaterThan(0).Must((r, n) => r.Items is not { Length: > 0 } || n <= r.Items.Length)
                 .WithMessage("'Sample Size' must be between 1 and the number of items.").When(r => r.SampleSize is not null);
             RuleFor(r => r.SuiteSize).InclusiveBetween(1, 50).When(r => r.SuiteSize is not null);
+            RuleFor(r => r.ConfidenceBar).InclusiveBetween(0.5m, 1m).When(r => r.ConfidenceBar is not null);
+            RuleFor(r => r.OverlapCap).InclusiveBetween(1, 15).Must((r, cap) => cap >= (r.Overlap ?? 1))
+                .WithMessage("'Overlap Cap' must be at least the overlap.").When(r => r.OverlapCap is not null);
             RuleFor(r => r.LeaseSeconds).InclusiveBetween(5, 86_400).When(r => r.LeaseSeconds is not null);
             RuleFor(r => r.SampleRate).GreaterThan(0m).LessThanOrEqualTo(1m).When(r => r.SampleRate is not null);
             RuleFor(r => r.SampleRate).Null().When(r => r.SampleSize is not null)
@@ -116,11 +119,11 @@ public static class CreateOrder
             INSERT INTO orders (id, enterprise_org_id, created_by, title, instructions, task_type, labels, overlap, unit_price,
                                 worker_reward, platform_fee, currency, item_count, budget, deadline, status, mode,
                                 multi_label, criteria, data_grade, personal_information, industry, required_qualifications,
-                                required_accuracy, gold_share, sample_size, sample_rate, pass_threshold, suite_size, lease_seconds)
+                                required_accuracy, gold_share, sample_size, sample_rate, pass_threshold, suite_size, lease_seconds, confidence_bar, overlap_cap)
             VALUES (@id, @OrgId, @UserId, @Title, @instructions, @TaskType, @labels, @overlap, @UnitPrice,
                     @reward, @fee, @Currency, @itemCount, @budget, @Deadline, 'draft', @mode,
                     @multiLabel, @criteria::jsonb, @dataGrade, @personalInformation, @industry, @requiredQualifications,
-                    @RequiredAccuracy, @goldShare, @SampleSize, @SampleRate, @passThreshold, @suiteSize, @LeaseSeconds);
+                    @RequiredAccuracy, @goldShare, @SampleSize, @SampleRate, @passThreshold, @suiteSize, @LeaseSeconds, @ConfidenceBar, @OverlapCap);
             INSERT INTO order_transitions (order_id, to_status) VALUES (@id, 'draft');
             """;
         await connection.ExecuteAsync(insertOrder, new
@@ -130,7 +133,7 @@ public static class CreateOrder
             criteria = System.Text.Json.JsonSerializer.Serialize(request.Template().Criteria, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)),
             dataGrade = request.DataGrade ?? "general", personalInformation = request.PersonalInformation ?? false,
             industry = request.Industry ?? "other", requiredQualifications = request.RequiredQualifications ?? [],
-            request.RequiredAccuracy, goldShare = request.GoldShare ?? 0m, request.SampleSize, request.SampleRate, suiteSize = request.SuiteSize ?? 1, request.LeaseSeconds, passThreshold = request.PassThreshold ?? 0.95m, request.UnitPrice, reward, fee, request.Currency,
+            request.RequiredAccuracy, goldShare = request.GoldShare ?? 0m, request.SampleSize, request.SampleRate, suiteSize = request.SuiteSize ?? 1, request.LeaseSeconds, request.ConfidenceBar, request.OverlapCap, passThreshold = request.PassThreshold ?? 0.95m, request.UnitPrice, reward, fee, request.Currency,
             itemCount = items.Length, budget = request.UnitPrice * items.Length * overlap,
             Deadline = request.Deadline.ToUniversalTime(),
         }, tx);

@@ -51,6 +51,9 @@ public sealed class OrderView
     public int SuiteSize { get; init; }
     /// <summary>How long a worker holds claimed work before it returns to the pool (null: the platform's default).</summary>
     public int? LeaseSeconds { get; init; }
+    /// <summary>Items whose aggregated label is less certain than this get more answers, up to OverlapCap (dynamic overlap).</summary>
+    public decimal? ConfidenceBar { get; init; }
+    public int? OverlapCap { get; init; }
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
@@ -59,7 +62,8 @@ public sealed class OrderView
         currency, item_count, budget, deadline, status, funding_failure_reason, created_at, updated_at,
         multi_label, criteria::text AS criteria_json, data_grade, personal_information, industry, required_qualifications,
         required_accuracy, gold_share, sample_size, pass_threshold, funded_at, cancelled_at, refunded_amount, dataset_bytes,
-        sample_rate, approved_assignments, released_amount, rework_funding, rework_funding_failure_reason, suite_size, lease_seconds
+        sample_rate, approved_assignments, released_amount, rework_funding, rework_funding_failure_reason, suite_size, lease_seconds,
+        confidence_bar, overlap_cap
         """;
 
     /// <summary>An order as its owner (or an operator) sees it; another organisation's order does not exist for them.</summary>

@@ -59,7 +59,8 @@ public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox
         await outbox.AddAsync(tx, new OrderReadyForWork(order.Id, order.EnterpriseOrgId, order.TaskType, order.Labels,
             [], order.Overlap, order.UnitPrice, order.WorkerReward, order.PlatformFee, order.Currency,
             order.Deadline, clock.GetUtcNow(), order.MultiLabel, order.Criteria, order.DataGrade, order.SuiteSize, order.LeaseSeconds,
-            key, count));
+            key, count, order.Industry, order.PersonalInformation, order.RequiredQualifications, order.RequiredAccuracy,
+            order.GoldShare, order.ConfidenceBar, order.OverlapCap));
         await tx.CommitAsync(ct);
     }
 }

@@ -31,15 +31,20 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
             var itemCount = order.ItemsKey is null ? order.Items.Count : order.ItemCount;
             var inserted = await connection.ExecuteAsync("""
                 INSERT INTO task_orders (order_id, enterprise_org_id, task_type, labels, worker_reward, platform_fee, currency, deadline,
-                                         total_assignments, multi_label, criteria, data_grade, suite_size, lease_seconds)
+                                         total_assignments, multi_label, criteria, data_grade, suite_size, lease_seconds,
+                                         industry, personal_information, required_qualifications, required_accuracy, gold_share,
+                                         confidence_bar, overlap_cap)
                 VALUES (@OrderId, @EnterpriseOrgId, @TaskType, @labels, @WorkerReward, @PlatformFee, @Currency, @deadline,
-                        @total, @MultiLabel, @criteria::jsonb, @DataGrade, @SuiteSize, @LeaseSeconds)
+                        @total, @MultiLabel, @criteria::jsonb, @DataGrade, @SuiteSize, @LeaseSeconds,
+                        @Industry, @PersonalInformation, @qualifications, @RequiredAccuracy, @GoldShare, @ConfidenceBar, @OverlapCap)
                 ON CONFLICT (order_id) DO NOTHING
                 """, new
             {
                 order.OrderId, order.EnterpriseOrgId, order.TaskType, labels = order.Labels.ToArray(), order.WorkerReward,
                 order.PlatformFee, order.Currency, deadline = order.Deadline.ToUniversalTime(), total = itemCount * order.Overlap,
                 order.MultiLabel, order.DataGrade, order.SuiteSize, order.LeaseSeconds,
+                order.Industry, order.PersonalInformation, qualifications = (order.RequiredQualifications ?? []).ToArray(),
+                order.RequiredAccuracy, order.GoldShare, order.ConfidenceBar, order.OverlapCap,
                 criteria = JsonSerializer.Serialize(order.Criteria ?? [], Json),
             }, tx);
             if (inserted == 0) return;
