@@ -112,7 +112,7 @@ public sealed class ImportDataset(NpgsqlDataSource db, IContentStore store, ILog
             await importer.CompleteAsync(ct);
         }
         await connection.ExecuteAsync("""
-            UPDATE orders SET item_count = @position, dataset_bytes = @ReceivedBytes, budget = unit_price * @position * overlap, updated_at = now()
+            UPDATE orders SET item_count = @position, dataset_bytes = @ReceivedBytes, budget = unit_price * @position * coalesce(overlap_cap, overlap), updated_at = now()
             WHERE id = @OrderId;
             UPDATE dataset_uploads SET status = 'imported', rows_imported = @position, completed_at = now(), updated_at = now() WHERE id = @uploadId;
             """, new { position, target.ReceivedBytes, target.OrderId, uploadId }, tx);

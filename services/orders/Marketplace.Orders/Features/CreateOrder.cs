@@ -134,7 +134,7 @@ public static class CreateOrder
             dataGrade = request.DataGrade ?? "general", personalInformation = request.PersonalInformation ?? false,
             industry = request.Industry ?? "other", requiredQualifications = request.RequiredQualifications ?? [],
             request.RequiredAccuracy, goldShare = request.GoldShare ?? 0m, request.SampleSize, request.SampleRate, suiteSize = request.SuiteSize ?? 1, request.LeaseSeconds, request.ConfidenceBar, request.OverlapCap, passThreshold = request.PassThreshold ?? 0.95m, request.UnitPrice, reward, fee, request.Currency,
-            itemCount = items.Length, budget = request.UnitPrice * items.Length * overlap,
+            itemCount = items.Length, budget = request.UnitPrice * items.Length * (request.OverlapCap ?? overlap),
             Deadline = request.Deadline.ToUniversalTime(),
         }, tx);
         await connection.ExecuteAsync(
