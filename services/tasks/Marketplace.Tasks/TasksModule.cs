@@ -37,6 +37,7 @@ public static class TasksModule
             .MapApproveAssignment()
             .MapLeases()
             .MapGetAssignment();
+        app.MapGroup("/quality").WithTags("Quality").MapMyQuality();
         app.MapGroup("/orders").WithTags("Orders").MapListOrderAssignments().MapOrderProgress();
         return app;
     }

@@ -3,7 +3,8 @@ namespace Marketplace.Contracts.Orders;
 /// <summary>
 /// A funded order whose items can now be split into micro-tasks. Small orders may carry their Items inline; orders
 /// send the items as a claim check: ItemsKey names a JSONL file in the shared content store (one {"id","content"} per
-/// line, ItemCount lines) and Items is empty.
+/// line; first the GoldItemCount gold items, each with its known answer as "gold", then the ItemCount regular items)
+/// and Items is empty. GoldSlots gold slots are to be mixed into the regular ones.
 /// </summary>
 public record OrderReadyForWork(
     Guid OrderId,
@@ -31,4 +32,6 @@ public record OrderReadyForWork(
     decimal? RequiredAccuracy = null,
     decimal GoldShare = 0,
     decimal? ConfidenceBar = null,
-    int? OverlapCap = null);
+    int? OverlapCap = null,
+    int GoldItemCount = 0,
+    int GoldSlots = 0);

@@ -5,7 +5,7 @@ namespace Marketplace.Orders.Datasets;
 /// <summary>RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks; a row's line is where it starts.</summary>
 internal static class Csv
 {
-    private static readonly string[] Known = ["id", "content", "content_uri", "metadata", "predictions"];
+    private static readonly string[] Known = ["id", "content", "content_uri", "metadata", "predictions", "gold"];
 
     public static async IAsyncEnumerable<object> ReadAsync(TextReader reader, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
@@ -26,7 +26,7 @@ internal static class Csv
                 var unknown = columns.Keys.FirstOrDefault(k => !Known.Contains(k));
                 if (!columns.ContainsKey("id") || unknown is not null)
                 {
-                    yield return new ManifestError(start, $"the header must name id and content or content_uri, with optional metadata and predictions{(unknown is null ? "" : $" ('{unknown}' is not one of them)")}");
+                    yield return new ManifestError(start, $"the header must name id and content or content_uri, with optional metadata, predictions and gold{(unknown is null ? "" : $" ('{unknown}' is not one of them)")}");
                     yield break;
                 }
                 continue;
@@ -37,7 +37,7 @@ internal static class Csv
                 continue;
             }
             string? Field(string name) => columns.TryGetValue(name, out var i) && fields[i].Length > 0 ? fields[i] : null;
-            yield return new ManifestRow(start, Field("id"), Field("content"), Field("content_uri"), Field("metadata"), Field("predictions"));
+            yield return new ManifestRow(start, Field("id"), Field("content"), Field("content_uri"), Field("metadata"), Field("predictions"), Field("gold"));
         }
     }
 

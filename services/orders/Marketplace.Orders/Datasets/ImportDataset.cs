@@ -5,6 +5,7 @@ using Marketplace.Labeling;
 using Marketplace.ServiceDefaults.Jobs;
 using Npgsql;
 using NpgsqlTypes;
+using Marketplace.Orders.Domain;
 
 namespace Marketplace.Orders.Datasets;
 
@@ -93,9 +94,9 @@ public sealed class ImportDataset(NpgsqlDataSource db, IContentStore store, ILog
         }
         // A new upload replaces the order's items.
         await connection.ExecuteAsync("DELETE FROM order_items WHERE order_id = @OrderId", new { target.OrderId }, tx);
-        long position = 0;
+        long position = 0, gold = 0;
         await using (var importer = await connection.BeginBinaryImportAsync(
-            "COPY order_items (order_id, item_id, position, content, metadata, predictions) FROM STDIN (FORMAT BINARY)", ct))
+            "COPY order_items (order_id, item_id, position, content, metadata, predictions, gold) FROM STDIN (FORMAT BINARY)", ct))
         await using (var stream = store.OpenRead(key))
         {
             await foreach (var item in ManifestReader.ReadAsync(stream, target.Format, ct))
@@ -108,12 +109,14 @@ public sealed class ImportDataset(NpgsqlDataSource db, IContentStore store, ILog
                 await importer.WriteAsync(row.StoredContent, NpgsqlDbType.Text, ct);
                 if (row.MetadataJson is null) await importer.WriteNullAsync(ct); else await importer.WriteAsync(row.MetadataJson, NpgsqlDbType.Jsonb, ct);
                 if (row.PredictionsJson is null) await importer.WriteNullAsync(ct); else await importer.WriteAsync(row.PredictionsJson, NpgsqlDbType.Jsonb, ct);
+                if (row.GoldJson is null) await importer.WriteNullAsync(ct); else { await importer.WriteAsync(row.GoldJson, NpgsqlDbType.Jsonb, ct); gold++; }
             }
             await importer.CompleteAsync(ct);
         }
+        // Gold items are not part of the delivery: the order counts its regular items, and pays for the gold slots mixed in.
+        await Budget.RecountAsync(tx, target.OrderId, position - gold, gold);
         await connection.ExecuteAsync("""
-            UPDATE orders SET item_count = @position, dataset_bytes = @ReceivedBytes, budget = unit_price * @position * coalesce(overlap_cap, overlap), updated_at = now()
-            WHERE id = @OrderId;
+            UPDATE orders SET dataset_bytes = @ReceivedBytes, updated_at = now() WHERE id = @OrderId;
             UPDATE dataset_uploads SET status = 'imported', rows_imported = @position, completed_at = now(), updated_at = now() WHERE id = @uploadId;
             """, new { position, target.ReceivedBytes, target.OrderId, uploadId }, tx);
         await tx.CommitAsync(ct);

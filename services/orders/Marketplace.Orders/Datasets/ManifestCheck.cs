@@ -33,6 +33,13 @@ public sealed class ManifestCheck(TaskTemplate template)
             catch (JsonException) { return "'predictions' is not valid JSON"; }
             if (AnswerRules.Check(template, row.StoredContent, predictions) is { } wrong) return $"'predictions' does not fit the task template: {wrong}";
         }
+        if (row.GoldJson is not null)
+        {
+            JsonElement gold;
+            try { gold = JsonDocument.Parse(row.GoldJson).RootElement; }
+            catch (JsonException) { return "'gold' is not valid JSON"; }
+            if (AnswerRules.Check(template, row.StoredContent, gold) is { } wrong) return $"'gold' does not fit the task template: {wrong}";
+        }
         return null;
     }
 

@@ -3,8 +3,12 @@ using System.Text.Json;
 
 namespace Marketplace.Orders.Datasets;
 
-/// <summary>One item of a manifest: an id, its content (inline text) or a content URI, optional metadata and model predictions.</summary>
-public sealed record ManifestRow(long Line, string? Id, string? Content, string? ContentUri, string? MetadataJson, string? PredictionsJson)
+/// <summary>
+/// One item of a manifest: an id, its content (inline text) or a content URI, optional metadata and model predictions,
+/// and for a gold item its known answer ("gold").
+/// </summary>
+public sealed record ManifestRow(long Line, string? Id, string? Content, string? ContentUri, string? MetadataJson, string? PredictionsJson,
+    string? GoldJson = null)
 {
     public string StoredContent => Content ?? ContentUri ?? "";
 }
@@ -14,8 +18,8 @@ public sealed record ManifestError(long Line, string Message);
 
 /// <summary>
 /// Streams the rows of a JSONL or CSV manifest with their line numbers, never holding the file in memory.
-/// JSONL: one object per line {"id", "content" | "contentUri", "metadata"?, "predictions"?}.
-/// CSV: a header naming id, content, content_uri, metadata, predictions (metadata and predictions as JSON text).
+/// JSONL: one object per line {"id", "content" | "contentUri", "metadata"?, "predictions"?, "gold"?}.
+/// CSV: a header naming id, content, content_uri, metadata, predictions, gold (the last three as JSON text).
 /// </summary>
 public static class ManifestReader
 {
@@ -64,7 +68,7 @@ public static class ManifestReader
             var uri = Text("contentUri", out var uriProblem);
             if (uriProblem is not null) return new ManifestError(line, uriProblem);
             string? Raw(string name) => root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v.GetRawText() : null;
-            return new ManifestRow(line, id, content, uri, Raw("metadata"), Raw("predictions"));
+            return new ManifestRow(line, id, content, uri, Raw("metadata"), Raw("predictions"), Raw("gold"));
         }
         catch (JsonException e)
         {

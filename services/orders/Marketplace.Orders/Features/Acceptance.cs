@@ -83,7 +83,7 @@ public static class Acceptance
         await connection.ExecuteAsync("""
             INSERT INTO acceptance_rounds (order_id, round, sample_size, pass_threshold) VALUES (@orderId, @round, @size, @PassThreshold);
             INSERT INTO acceptance_samples (order_id, round, item_id)
-            SELECT order_id, @round, item_id FROM order_items WHERE order_id = @orderId ORDER BY random() LIMIT @size;
+            SELECT order_id, @round, item_id FROM order_items WHERE order_id = @orderId AND gold IS NULL ORDER BY random() LIMIT @size;
             """, new { orderId, round, size, order.PassThreshold }, tx);
     }
 

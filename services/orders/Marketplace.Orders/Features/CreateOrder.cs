@@ -14,7 +14,8 @@ public static class CreateOrder
 {
     public const int MaxInlineItems = 1000;
 
-    public sealed record Item(string Id, string Content);
+    /// <summary>An item; a gold item also carries its known answer (Gold), in the task type's answer shape.</summary>
+    public sealed record Item(string Id, string Content, System.Text.Json.JsonElement? Gold = null);
 
     public sealed record Criterion(string Name, int Min, int Max);
 
@@ -67,6 +68,12 @@ public static class CreateOrder
                         context.AddFailure($"items[{i}].content", $"Item '{request.Items[i].Id}': {problem}.");
                         shown++;
                     }
+                    else if (request.Items[i].Gold is { ValueKind: not System.Text.Json.JsonValueKind.Null } gold
+                             && AnswerRules.Check(request.Template(), content, gold) is { } wrong)
+                    {
+                        context.AddFailure($"items[{i}].gold", $"Item '{request.Items[i].Id}': {wrong}");
+                        shown++;
+                    }
                 }
             });
             RuleFor(r => r.UnitPrice).GreaterThan(0).LessThanOrEqualTo(100_000)
@@ -85,6 +92,9 @@ public static class CreateOrder
                 .WithMessage("'Required Qualifications' lists at most 20 names of 1 to 100 characters.");
             RuleFor(r => r.RequiredAccuracy).InclusiveBetween(0m, 1m).When(r => r.RequiredAccuracy is not null);
             RuleFor(r => r.GoldShare).InclusiveBetween(0m, 0.5m).When(r => r.GoldShare is not null);
+            RuleFor(r => r.Items).Must(i => i!.Any(x => x?.Gold is { ValueKind: not System.Text.Json.JsonValueKind.Null }))
+                .WithMessage("A gold share needs gold items: give some items a 'gold' answer.")
+                .When(r => r.GoldShare > 0 && r.Items is { Length: > 0 });
             RuleFor(r => r.PassThreshold).InclusiveBetween(0m, 1m).When(r => r.PassThreshold is not null);
             RuleFor(r => r.SampleSize).GreaterThan(0).Must((r, n) => r.Items is not { Length: > 0 } || n <= r.Items.Length)
                 .WithMessage("'Sample Size' must be between 1 and the number of items.").When(r => r.SampleSize is not null);
@@ -111,6 +121,8 @@ public static class CreateOrder
         var (reward, fee) = PlatformFee.Split(request.UnitPrice, fees.Value.PlatformFeePercent);
         var overlap = request.Overlap ?? 1;
         var items = request.Items ?? [];
+        var regular = items.Count(i => i.Gold is not { ValueKind: not System.Text.Json.JsonValueKind.Null });
+        var (goldSlots, budget) = Budget.Of(request.UnitPrice, regular, overlap, request.OverlapCap, request.GoldShare ?? 0m);
         var id = Guid.CreateVersion7();
 
         await using var connection = await db.OpenConnectionAsync();
@@ -119,11 +131,13 @@ public static class CreateOrder
             INSERT INTO orders (id, enterprise_org_id, created_by, title, instructions, task_type, labels, overlap, unit_price,
                                 worker_reward, platform_fee, currency, item_count, budget, deadline, status, mode,
                                 multi_label, criteria, data_grade, personal_information, industry, required_qualifications,
-                                required_accuracy, gold_share, sample_size, sample_rate, pass_threshold, suite_size, lease_seconds, confidence_bar, overlap_cap)
+                                required_accuracy, gold_share, sample_size, sample_rate, pass_threshold, suite_size, lease_seconds, confidence_bar, overlap_cap,
+                                gold_item_count, gold_slots)
             VALUES (@id, @OrgId, @UserId, @Title, @instructions, @TaskType, @labels, @overlap, @UnitPrice,
                     @reward, @fee, @Currency, @itemCount, @budget, @Deadline, 'draft', @mode,
                     @multiLabel, @criteria::jsonb, @dataGrade, @personalInformation, @industry, @requiredQualifications,
-                    @RequiredAccuracy, @goldShare, @SampleSize, @SampleRate, @passThreshold, @suiteSize, @LeaseSeconds, @ConfidenceBar, @OverlapCap);
+                    @RequiredAccuracy, @goldShare, @SampleSize, @SampleRate, @passThreshold, @suiteSize, @LeaseSeconds, @ConfidenceBar, @OverlapCap,
+                    @goldItems, @goldSlots);
             INSERT INTO order_transitions (order_id, to_status) VALUES (@id, 'draft');
             """;
         await connection.ExecuteAsync(insertOrder, new
@@ -134,12 +148,16 @@ public static class CreateOrder
             dataGrade = request.DataGrade ?? "general", personalInformation = request.PersonalInformation ?? false,
             industry = request.Industry ?? "other", requiredQualifications = request.RequiredQualifications ?? [],
             request.RequiredAccuracy, goldShare = request.GoldShare ?? 0m, request.SampleSize, request.SampleRate, suiteSize = request.SuiteSize ?? 1, request.LeaseSeconds, request.ConfidenceBar, request.OverlapCap, passThreshold = request.PassThreshold ?? 0.95m, request.UnitPrice, reward, fee, request.Currency,
-            itemCount = items.Length, budget = request.UnitPrice * items.Length * (request.OverlapCap ?? overlap),
+            itemCount = regular, budget, goldItems = items.Length - regular, goldSlots,
             Deadline = request.Deadline.ToUniversalTime(),
         }, tx);
         await connection.ExecuteAsync(
-            "INSERT INTO order_items (order_id, item_id, position, content) VALUES (@id, @itemId, @position, @Content)",
-            items.Select((item, position) => new { id, itemId = item.Id, position, item.Content }), tx);
+            "INSERT INTO order_items (order_id, item_id, position, content, gold) VALUES (@id, @itemId, @position, @Content, @gold::jsonb)",
+            items.Select((item, position) => new
+            {
+                id, itemId = item.Id, position, item.Content,
+                gold = item.Gold is { ValueKind: not System.Text.Json.JsonValueKind.Null } g ? g.GetRawText() : null,
+            }), tx);
         var order = await OrderView.FindAsync(connection, id, null, tx);
         await tx.CommitAsync();
         return TypedResults.Created($"/orders/{id}", order!);

@@ -32,6 +32,8 @@ public static class PublishOrder
         var order = (await OrderView.FindAsync(connection, id, null, tx))!;
         if (order.ItemCount == 0)
             return Problems.Conflict($"Order {id} has no items yet: add them inline or upload a dataset first.", status);
+        if (order.GoldShare > 0 && order.GoldItemCount == 0)
+            return Problems.Conflict($"Order {id} mixes in gold at {order.GoldShare:P0} but has no gold items: give some items a 'gold' answer.", status);
         await OrderTransitions.MoveAsync(tx, id, status, OrderStatus.Published);
         order = (await OrderView.FindAsync(connection, id, null, tx))!;
         await outbox.AddAsync(tx, new OrderPublished(order.Id, order.EnterpriseOrgId, order.Title, order.Mode, order.TaskType,

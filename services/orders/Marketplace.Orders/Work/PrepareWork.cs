@@ -28,7 +28,7 @@ public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox
     {
         var orderId = job.PayloadAs<Payload>().OrderId;
         var key = ItemsKey(orderId);
-        var count = 0;
+        int regular = 0, gold = 0;
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
             await store.WriteAsync(key, async file =>
@@ -36,18 +36,28 @@ public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox
                 await using var writer = new Utf8JsonWriter(file, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
                 var newline = "\n"u8.ToArray();
                 await using var reader = await new NpgsqlCommand(
-                    "SELECT item_id, content FROM order_items WHERE order_id = @orderId ORDER BY position", connection)
+                    // Gold first: tasks holds the (few) gold items in memory and mixes their slots into the stream of regular ones.
+                    "SELECT item_id, content, gold::text FROM order_items WHERE order_id = @orderId ORDER BY gold IS NULL, position", connection)
                     { Parameters = { new("orderId", orderId) }, CommandTimeout = 0 }.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
                     writer.WriteStartObject();
                     writer.WriteString("id", reader.GetString(0));
                     writer.WriteString("content", reader.GetString(1));
+                    if (!reader.IsDBNull(2))
+                    {
+                        writer.WritePropertyName("gold");
+                        writer.WriteRawValue(reader.GetString(2));
+                        gold++;
+                    }
+                    else
+                    {
+                        regular++;
+                    }
                     writer.WriteEndObject();
                     await writer.FlushAsync(ct);
                     writer.Reset();
                     await file.WriteAsync(newline, ct);
-                    count++;
                 }
             }, ct);
         }
@@ -59,8 +69,8 @@ public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox
         await outbox.AddAsync(tx, new OrderReadyForWork(order.Id, order.EnterpriseOrgId, order.TaskType, order.Labels,
             [], order.Overlap, order.UnitPrice, order.WorkerReward, order.PlatformFee, order.Currency,
             order.Deadline, clock.GetUtcNow(), order.MultiLabel, order.Criteria, order.DataGrade, order.SuiteSize, order.LeaseSeconds,
-            key, count, order.Industry, order.PersonalInformation, order.RequiredQualifications, order.RequiredAccuracy,
-            order.GoldShare, order.ConfidenceBar, order.OverlapCap));
+            key, regular, order.Industry, order.PersonalInformation, order.RequiredQualifications, order.RequiredAccuracy,
+            order.GoldShare, order.ConfidenceBar, order.OverlapCap, gold, order.GoldSlots));
         await tx.CommitAsync(ct);
     }
 }

@@ -20,7 +20,7 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private sealed record WorkItem(string Id, string Content);
+    private sealed record WorkItem(string Id, string Content, JsonElement? Gold = null);
 
     public Task Consume(ConsumeContext<OrderReadyForWork> context)
     {
@@ -33,18 +33,18 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
                 INSERT INTO task_orders (order_id, enterprise_org_id, task_type, labels, worker_reward, platform_fee, currency, deadline,
                                          total_assignments, multi_label, criteria, data_grade, suite_size, lease_seconds,
                                          industry, personal_information, required_qualifications, required_accuracy, gold_share,
-                                         confidence_bar, overlap_cap)
+                                         confidence_bar, overlap_cap, gold_slots)
                 VALUES (@OrderId, @EnterpriseOrgId, @TaskType, @labels, @WorkerReward, @PlatformFee, @Currency, @deadline,
                         @total, @MultiLabel, @criteria::jsonb, @DataGrade, @SuiteSize, @LeaseSeconds,
-                        @Industry, @PersonalInformation, @qualifications, @RequiredAccuracy, @GoldShare, @ConfidenceBar, @OverlapCap)
+                        @Industry, @PersonalInformation, @qualifications, @RequiredAccuracy, @GoldShare, @ConfidenceBar, @OverlapCap, @GoldSlots)
                 ON CONFLICT (order_id) DO NOTHING
                 """, new
             {
                 order.OrderId, order.EnterpriseOrgId, order.TaskType, labels = order.Labels.ToArray(), order.WorkerReward,
-                order.PlatformFee, order.Currency, deadline = order.Deadline.ToUniversalTime(), total = itemCount * order.Overlap,
+                order.PlatformFee, order.Currency, deadline = order.Deadline.ToUniversalTime(), total = itemCount * order.Overlap + order.GoldSlots,
                 order.MultiLabel, order.DataGrade, order.SuiteSize, order.LeaseSeconds,
                 order.Industry, order.PersonalInformation, qualifications = (order.RequiredQualifications ?? []).ToArray(),
-                order.RequiredAccuracy, order.GoldShare, order.ConfidenceBar, order.OverlapCap,
+                order.RequiredAccuracy, order.GoldShare, order.ConfidenceBar, order.OverlapCap, order.GoldSlots,
                 criteria = JsonSerializer.Serialize(order.Criteria ?? [], Json),
             }, tx);
             if (inserted == 0) return;
@@ -53,9 +53,9 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
             var items = order.ItemsKey is null
                 ? order.Items.Select(i => new WorkItem(i.ItemId, i.Content)).ToAsyncEnumerable()
                 : ReadItemsAsync(order.ItemsKey, context.CancellationToken);
-            var written = await CopySlotsAsync(connection, order.OrderId, order.Overlap, items, context.CancellationToken);
-            if (written != itemCount * order.Overlap)
-                throw new InvalidOperationException($"Order {order.OrderId}: expected {itemCount} items x {order.Overlap}, split {written} slots");
+            var written = await CopySlotsAsync(connection, order, itemCount, items, context.CancellationToken);
+            if (written != itemCount * order.Overlap + order.GoldSlots)
+                throw new InvalidOperationException($"Order {order.OrderId}: expected {itemCount} items x {order.Overlap} + {order.GoldSlots} gold, split {written} slots");
             logger.LogInformation("Split order {OrderId}: {Slots} slots in {Seconds:F1} s", order.OrderId, written,
                 System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         });
@@ -71,28 +71,62 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
         }
     }
 
+    /// <summary>
+    /// Writes every regular slot and mixes the gold slots in evenly: gold slot j follows regular slot
+    /// ceil((j + 1) × R / (G + 1)), cycling through the gold items (each gold item's slots numbered apart, so a worker
+    /// meets each gold item at most once). Gold items come first in the stream and are held in memory.
+    /// </summary>
     /// <returns>How many slots were written.</returns>
-    private static async Task<long> CopySlotsAsync(NpgsqlConnection connection, Guid orderId, int overlap, IAsyncEnumerable<WorkItem> items,
-        CancellationToken ct)
+    private static async Task<long> CopySlotsAsync(NpgsqlConnection connection, OrderReadyForWork order, long itemCount,
+        IAsyncEnumerable<WorkItem> items, CancellationToken ct)
     {
         await using var importer = await connection.BeginBinaryImportAsync(
-            "COPY assignments (id, order_id, item_id, slot, content) FROM STDIN (FORMAT BINARY)", ct);
+            "COPY assignments (id, order_id, item_id, slot, content, is_gold, gold_answer) FROM STDIN (FORMAT BINARY)", ct);
         importer.Timeout = TimeSpan.FromMinutes(30);
-        long slots = 0;
-        await foreach (var item in items.WithCancellation(ct))
+        var gold = new List<WorkItem>();
+        long regularSlots = itemCount * order.Overlap, written = 0, regularWritten = 0, goldWritten = 0;
+
+        async Task Row(string itemId, int slot, string content, JsonElement? goldAnswer)
         {
-            for (var slot = 0; slot < overlap; slot++)
+            await importer.StartRowAsync(ct);
+            await importer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
+            await importer.WriteAsync(order.OrderId, NpgsqlDbType.Uuid, ct);
+            await importer.WriteAsync(itemId, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(slot, NpgsqlDbType.Integer, ct);
+            await importer.WriteAsync(content, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(goldAnswer is not null, NpgsqlDbType.Boolean, ct);
+            if (goldAnswer is { } answer) await importer.WriteAsync(answer.GetRawText(), NpgsqlDbType.Jsonb, ct);
+            else await importer.WriteNullAsync(ct);
+            written++;
+        }
+
+        async Task GoldDueAsync()
+        {
+            while (goldWritten < order.GoldSlots && gold.Count > 0
+                   && regularWritten * (order.GoldSlots + 1) >= (goldWritten + 1) * regularSlots)
             {
-                await importer.StartRowAsync(ct);
-                await importer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
-                await importer.WriteAsync(orderId, NpgsqlDbType.Uuid, ct);
-                await importer.WriteAsync(item.Id, NpgsqlDbType.Text, ct);
-                await importer.WriteAsync(slot, NpgsqlDbType.Integer, ct);
-                await importer.WriteAsync(item.Content, NpgsqlDbType.Text, ct);
-                slots++;
+                var item = gold[(int)(goldWritten % gold.Count)];
+                await Row(item.Id, (int)(goldWritten / gold.Count), item.Content, item.Gold);
+                goldWritten++;
             }
         }
+
+        await foreach (var item in items.WithCancellation(ct))
+        {
+            if (item.Gold is { ValueKind: not JsonValueKind.Null })
+            {
+                gold.Add(item);
+                continue;
+            }
+            for (var slot = 0; slot < order.Overlap; slot++)
+            {
+                await Row(item.Id, slot, item.Content, null);
+                regularWritten++;
+                await GoldDueAsync();
+            }
+        }
+        await GoldDueAsync();
         await importer.CompleteAsync(ct);
-        return slots;
+        return written;
     }
 }

@@ -10,6 +10,18 @@ public sealed class TasksOptions
     /// <summary>Assignments one worker may hold under live leases at once (a suite counts each of its assignments).</summary>
     public int MaxActiveLeasesPerWorker { get; set; } = 20;
 
+    /// <summary>A worker is judged on gold only after this many gold answers in an order.</summary>
+    public int GoldMinimumAnswers { get; set; } = 3;
+
+    /// <summary>How long a worker below an order's required accuracy is kept from that order's work.</summary>
+    public TimeSpan SuspensionDuration { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Required accuracy on gold when the order states none but mixes gold in.</summary>
+    public decimal DefaultRequiredAccuracy { get; set; } = 0.7m;
+
+    /// <summary>A submission sooner than this after the claim is flagged as too fast for the reviewer.</summary>
+    public TimeSpan TooFastUnder { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How soon after a lease lapses its work is back in the pool.</summary>
     public TimeSpan LeaseSweepInterval { get; set; } = TimeSpan.FromSeconds(2);
 

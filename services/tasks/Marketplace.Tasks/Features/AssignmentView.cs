@@ -26,25 +26,36 @@ public sealed class AssignmentView
     public string Currency { get; init; } = "";
     public bool MultiLabel { get; init; }
     public string? ReworkFinding { get; init; }
+    /// <summary>Gold and its result, and the too-fast flag: for the enterprise and operators, never shown to workers.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public bool? IsGold { get; set; }
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public bool? GoldCorrect { get; set; }
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public bool? TooFast { get; set; }
     [System.Text.Json.Serialization.JsonIgnore] public string CriteriaJson { get; init; } = "[]";
     public System.Text.Json.JsonElement Criteria => System.Text.Json.JsonDocument.Parse(CriteriaJson).RootElement.Clone();
 
     private const string Select = """
         SELECT a.id, a.order_id, a.item_id, a.slot, a.content, a.status, a.worker_id, a.lease_expires_at, a.answer::text AS answer_json,
                a.submitted_at, a.approved_at, a.auto_approved, o.task_type, o.labels, o.worker_reward, o.currency,
-               o.multi_label, o.criteria::text AS criteria_json, a.rework_finding
+               o.multi_label, o.criteria::text AS criteria_json, a.rework_finding, a.is_gold, a.gold_correct, a.too_fast
         FROM assignments a JOIN task_orders o ON o.order_id = a.order_id
         """;
 
     /// <summary>What a caller may see: a worker their own assignments, an enterprise its orders', an operator all.</summary>
-    public static Task<AssignmentView?> FindAsync(NpgsqlConnection connection, Guid id, Caller caller, NpgsqlTransaction? tx = null) =>
-        connection.QuerySingleOrDefaultAsync<AssignmentView>($"""
+    public static async Task<AssignmentView?> FindAsync(NpgsqlConnection connection, Guid id, Caller caller, NpgsqlTransaction? tx = null)
+    {
+        var view = await connection.QuerySingleOrDefaultAsync<AssignmentView>($"""
             {Select}
             WHERE a.id = @id
               AND (@role = 'operator'
                    OR (@role = 'worker' AND a.worker_id = @UserId)
                    OR (@role = 'enterprise' AND o.enterprise_org_id = @OrgId))
             """, new { id, role = caller.Role, caller.UserId, caller.OrgId }, tx);
+        if (view is not null && caller.Role == Roles.Worker) view.IsGold = view.GoldCorrect = view.TooFast = null;
+        return view;
+    }
 
     public static Task<IEnumerable<AssignmentView>> ForOrderAsync(NpgsqlConnection connection, Guid orderId, string[]? itemIds = null) =>
         connection.QueryAsync<AssignmentView>(

@@ -82,6 +82,8 @@ public static class ClaimAssignment
             await counted.ReadAsync();
             active = await counted.ReadSingleAsync<int>();
         }
+        if (orderId is not null && await Quality.SuspensionAsync(connection, caller.UserId, orderId.Value, tx) is { } suspended)
+            return ([], TypedResults.Problem(title: "Suspended from this order", detail: suspended, statusCode: StatusCodes.Status403Forbidden));
         if (active >= limit)
             return ([], Problems.Conflict($"You already hold {active} assignments (the limit is {limit}); submit or release some first."));
         size = Math.Min(size, limit - active);
@@ -100,6 +102,8 @@ public static class ClaimAssignment
                   {(orderId is null ? "" : "AND a.order_id = @orderId")}
                   AND NOT EXISTS (SELECT 1 FROM worker_items w
                                   WHERE w.worker_id = @UserId AND w.order_id = a.order_id AND w.item_id = a.item_id)
+                  AND NOT EXISTS (SELECT 1 FROM worker_order_quality q
+                                  WHERE q.worker_id = @UserId AND q.order_id = a.order_id AND q.suspended_until > now())
                 ORDER BY {(orderId is null ? "" : "a.order_id, ")}a.created_at, a.id
                 LIMIT @scan
                 FOR UPDATE OF a SKIP LOCKED),

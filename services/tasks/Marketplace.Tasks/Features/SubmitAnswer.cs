@@ -53,10 +53,19 @@ public static class SubmitAnswer
         if (AnswerRules.Check(template.Template(), template.Content, request.Answer) is { } problem)
             return Problems.BadRequest("answer", problem);
 
+        // Gold is checked here and counts towards the worker's accuracy; the worker's answer looks the same either way.
+        var slot = await connection.QuerySingleAsync<(bool IsGold, string? GoldAnswer, Guid OrderId, bool TooFast)>(
+            "SELECT is_gold, gold_answer::text, order_id, coalesce(leased_at > now() - @tooFastUnder, false) FROM assignments WHERE id = @id",
+            new { id, tooFastUnder = options.Value.TooFastUnder }, tx);
+        bool? correct = slot.GoldAnswer is null ? null
+            : GoldMix.Matches(template.Template(), request.Answer, JsonDocument.Parse(slot.GoldAnswer).RootElement);
         await connection.ExecuteAsync("""
-            UPDATE assignments SET status = 'submitted', answer = @answer::jsonb, submitted_at = now(), lease_expires_at = NULL
+            UPDATE assignments SET status = 'submitted', answer = @answer::jsonb, submitted_at = now(), lease_expires_at = NULL,
+                                   gold_correct = @correct, too_fast = @TooFast
             WHERE id = @id
-            """, new { id, answer = request.Answer.GetRawText() }, tx);
+            """, new { id, answer = request.Answer.GetRawText(), correct, slot.TooFast }, tx);
+        if (slot.IsGold || slot.TooFast)
+            await Quality.RecordAsync(tx, caller.UserId, slot.OrderId, slot.IsGold, correct == true, slot.TooFast, options.Value, clock.GetUtcNow());
         var autoApproveAt = clock.GetUtcNow() + options.Value.AutoApproveAfter;
         await JobScheduler.ScheduleAsync(tx, AutoApproveAssignment.Name, new AutoApproveAssignment.Payload(id), autoApproveAt,
             uniqueKey: $"auto-approve:{id}");
