@@ -4,6 +4,7 @@ using Marketplace.Orders.Datasets;
 using Marketplace.Orders.Features;
 using Marketplace.ServiceDefaults.Jobs;
 using Marketplace.Orders.Features.Supermarket;
+using Marketplace.ServiceDefaults.Content;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Messaging;
 
@@ -26,6 +27,7 @@ public static class OrdersModule
         builder.Services.AddValidator<DatasetUploads.StartRequest, DatasetUploads.StartValidator>();
         builder.Services.Configure<ContentOptions>(builder.Configuration.GetSection("Content"));
         builder.Services.AddSingleton<IContentStore, FileContentStore>();
+        builder.AddContentLinks();
         builder.Services.AddJob<ImportDataset>();
         builder.Services.AddValidator<Certifications.Request, Certifications.Validator>();
         builder.Services.AddValidator<Certifications.Review, Certifications.ReviewValidator>();
@@ -41,7 +43,9 @@ public static class OrdersModule
             .MapPublishOrder()
             .MapCancelOrder()
             .MapOpenOrders()
-            .MapDatasetUploads();
+            .MapDatasetUploads()
+            .MapContentFiles();
+        app.MapGroup("/content").WithTags("Content").MapServeContent();
         app.MapGroup("/listings").WithTags("Supermarket").MapListings();
         app.MapGroup("/certifications").WithTags("Supermarket").MapCertifications();
         return app;

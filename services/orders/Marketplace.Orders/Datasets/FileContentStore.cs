@@ -31,6 +31,31 @@ public sealed class FileContentStore(IOptions<ContentOptions> options) : IConten
         return file.Length;
     }
 
+    public async Task<long> PutAsync(string key, Stream data, CancellationToken ct)
+    {
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // Written beside its final name and renamed: a reader never sees half a file, a failed upload leaves nothing.
+        var partial = $"{path}.{Guid.NewGuid():N}.part";
+        try
+        {
+            long length;
+            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                await data.CopyToAsync(file, 1 << 16, ct);
+                await file.FlushAsync(ct);
+                file.Flush(flushToDisk: true);
+                length = file.Length;
+            }
+            File.Move(partial, path, overwrite: true);
+            return length;
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+    }
+
     public Stream OpenRead(string key) => new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);
 
     public Task DeleteAsync(string key, CancellationToken ct)

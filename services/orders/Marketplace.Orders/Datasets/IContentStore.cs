@@ -11,6 +11,10 @@ public interface IContentStore
     /// <summary>Appends at exactly <paramref name="offset"/>; returns the new length, or null when the offset is not the end.</summary>
     Task<long?> AppendAsync(string key, long offset, Stream data, CancellationToken ct);
 
+    /// <summary>Stores the whole stream under <paramref name="key"/> (replacing what was there), all or nothing; returns its length.</summary>
+    Task<long> PutAsync(string key, Stream data, CancellationToken ct);
+
+    /// <summary>A seekable stream (range requests need one); throws FileNotFoundException when the key holds nothing.</summary>
     Stream OpenRead(string key);
 
     Task DeleteAsync(string key, CancellationToken ct);
@@ -20,4 +24,7 @@ public sealed class ContentOptions
 {
     /// <summary>The content store's root directory, shared by every instance of the service on this machine.</summary>
     public string Root { get; set; } = Path.Combine(AppContext.BaseDirectory, "content");
+
+    /// <summary>The largest media file an enterprise may upload for an order (50 MB).</summary>
+    public long MaxFileBytes { get; set; } = 50L * 1024 * 1024;
 }
