@@ -1,3 +1,4 @@
+using Marketplace.ServiceDefaults.Content;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Jobs;
 using Marketplace.ServiceDefaults.Messaging;
@@ -22,6 +23,7 @@ public static class TasksModule
         builder.Services.AddJob<AutoApproveAssignment>();
         builder.Services.AddRecurringJob<PublishApprovals>(PublishApprovals.Name, options.ApprovalPublishInterval);
         builder.Services.AddValidator<SubmitAnswer.Request, SubmitAnswer.Validator>();
+        builder.AddContentLinks();
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Dapper;
 using Marketplace.ServiceDefaults.Auth;
+using Marketplace.ServiceDefaults.Content;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.Tasks.Domain;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,8 @@ public static class ClaimAssignment
         public Guid OrderId { get; init; }
         public string ItemId { get; init; } = "";
         public string Content { get; init; } = "";
+        /// <summary>For a content:// item, a short-lived signed link the browser can load without a token; else null.</summary>
+        public string? ContentUrl { get; set; }
         public string TaskType { get; init; } = "";
         public string[] Labels { get; init; } = [];
         public decimal Reward { get; init; }
@@ -35,7 +38,8 @@ public static class ClaimAssignment
         return group;
     }
 
-    private static async Task<IResult> Handle(Guid? orderId, HttpContext http, NpgsqlDataSource db, IOptions<TasksOptions> options)
+    private static async Task<IResult> Handle(Guid? orderId, HttpContext http, NpgsqlDataSource db, IOptions<TasksOptions> options,
+        ContentLinks links, TimeProvider clock)
     {
         var caller = Caller.From(http.User);
         var limit = options.Value.MaxActiveLeasesPerWorker;
@@ -79,6 +83,7 @@ public static class ClaimAssignment
             "INSERT INTO worker_items (worker_id, order_id, item_id) VALUES (@UserId, @OrderId, @ItemId) ON CONFLICT DO NOTHING",
             new { caller.UserId, claimed.OrderId, claimed.ItemId }, tx);
         await tx.CommitAsync();
+        claimed.ContentUrl = links.LinkForContent(claimed.Content, clock.GetUtcNow());
         return TypedResults.Ok(claimed);
     }
 }
