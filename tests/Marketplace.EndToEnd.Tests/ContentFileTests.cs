@@ -57,9 +57,9 @@ public class ContentFileTests
     private static Task<HttpResponseMessage> PutFile(Actor actor, Guid orderId, string name, byte[] bytes) =>
         PutFile(actor, orderId, name, new ByteArrayContent(bytes));
 
-    private static Task<HttpResponseMessage> PutFile(Actor actor, Guid orderId, string name, HttpContent content)
+    private static Task<HttpResponseMessage> PutFile(Actor actor, Guid orderId, string name, HttpContent content, string contentType = "application/octet-stream")
     {
-        content.Headers.ContentType = new("application/octet-stream");
+        content.Headers.ContentType = new(contentType);
         return actor.Http.SendAsync(new HttpRequestMessage(HttpMethod.Put, $"/api/orders/orders/{orderId}/files/{name}") { Content = content });
     }
 
@@ -106,7 +106,8 @@ public class ContentFileTests
         Assert.That(stored.GetProperty("mediaType").GetString(), Is.EqualTo(mediaType));
         Assert.That(stored.GetProperty("bytes").GetInt64(), Is.EqualTo(bytes.Length));
         Assert.That(stored.GetProperty("sha256").GetString(), Is.EqualTo(Convert.ToHexStringLower(SHA256.HashData(bytes))));
-        var again = await Api.ReadAsync(await PutFile(enterprise, orderId, name, bytes), HttpStatusCode.OK);
+        var asTyped = new ByteArrayContent(bytes);
+        var again = await Api.ReadAsync(await PutFile(enterprise, orderId, name, asTyped, mediaType), HttpStatusCode.OK);
         Assert.That(again.GetProperty("updatedAt").GetDateTime(), Is.EqualTo(stored.GetProperty("updatedAt").GetDateTime()), "the same bytes again change nothing");
         var listed = await enterprise.GetAsync($"/api/orders/orders/{orderId}/files?pageSize=10");
         Assert.That(listed.GetProperty("total").GetInt64(), Is.EqualTo(1));

@@ -37,8 +37,8 @@ public static class ContentFiles
 
     public static RouteGroupBuilder MapContentFiles(this RouteGroupBuilder group)
     {
-        group.MapPut("/{orderId:guid}/files/{**name}", Upload).RequireAuthorization(Roles.Enterprise)
-            .Accepts<Stream>("application/octet-stream");
+        // Any Content-Type is taken (the bytes decide the type), so no Accepts(): routing would answer 415 to the others.
+        group.MapPut("/{orderId:guid}/files/{**name}", Upload).RequireAuthorization(Roles.Enterprise);
         group.MapGet("/{orderId:guid}/files", List).RequireAuthorization("enterprise-or-operator");
         return group;
     }
