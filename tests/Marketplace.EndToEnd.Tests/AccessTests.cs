@@ -80,6 +80,8 @@ public class AccessTests
         ("PUT", "/api/orders/orders/{draft}/uploads/{random}", "worker"),
         ("GET", "/api/orders/orders/{draft}/uploads/{random}", "vendor"),
         ("POST", "/api/orders/orders/{draft}/uploads/{random}/complete", "worker"),
+        ("PUT", "/api/orders/orders/{draft}/files/boats/1.png", "worker"),
+        ("GET", "/api/orders/orders/{draft}/files", "worker"),
         ("GET", "/api/auth/me", "none"),
         ("POST", "/api/tasks/assignments/claim-suite", "enterprise"),
         ("GET", "/api/tasks/assignments/mine", "vendor"),

@@ -20,16 +20,21 @@ public sealed class Cluster
     public static string OperatorPassword { get; } = "op-" + Guid.NewGuid().ToString("N")[..16];
     public static string RunId { get; } = Guid.NewGuid().ToString("N")[..8];
 
+    /// <summary>The token key every service gets; content links are signed with a key derived from it.</summary>
+    public static string SigningKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+
+    /// <summary>Media uploads are capped lower than the 50 MB default so the limit can be tested cheaply.</summary>
+    public const long MaxFileBytes = 1024 * 1024;
+
     public static string PostgresServer => Environment.GetEnvironmentVariable("Postgres__ConnectionString")
         ?? "Host=127.0.0.1;Port=56432;Username=marketplace;Password=test";
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        var signingKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
         var common = new Dictionary<string, string>
         {
-            ["Auth__SigningKey"] = signingKey,
+            ["Auth__SigningKey"] = SigningKey,
             ["Postgres__ConnectionString"] = PostgresServer,
             ["Tasks__AutoApproveAfter"] = "00:00:03",
             ["Tasks__ApprovalPublishInterval"] = "00:00:01",
@@ -39,6 +44,7 @@ public sealed class Cluster
             ["Jobs__PollInterval"] = "00:00:00.200",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Content__Root"] = Path.Combine(Root, ".data/test/content"),
+            ["Content__MaxFileBytes"] = MaxFileBytes.ToString(),
         };
         var urls = new Dictionary<string, List<string>>();
         foreach (var (service, instances) in new[] { ("orders", 1), ("bidding", 1), ("settlement", 1), ("tasks", 2), ("payouts", 2) })

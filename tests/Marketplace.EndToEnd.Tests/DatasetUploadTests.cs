@@ -9,7 +9,7 @@ namespace Marketplace.EndToEnd.Tests;
 [TestFixture]
 public class DatasetUploadTests
 {
-    private static async Task<Guid> DraftWithoutItems(Actor enterprise, object? extra = null)
+    internal static async Task<Guid> DraftWithoutItems(Actor enterprise, object? extra = null)
     {
         var body = JsonNode.Parse(JsonSerializer.Serialize(Scenario.OrderBody(items: 1, unitPrice: 0.10m), new JsonSerializerOptions(JsonSerializerDefaults.Web)))!.AsObject();
         body.Remove("items");
@@ -32,7 +32,7 @@ public class DatasetUploadTests
         return await enterprise.Http.SendAsync(request);
     }
 
-    private static async Task<JsonElement> UploadAsync(Actor enterprise, Guid orderId, string format, string text, int chunks = 1)
+    internal static async Task<JsonElement> UploadAsync(Actor enterprise, Guid orderId, string format, string text, int chunks = 1)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         var upload = await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/uploads", new { format, expectedBytes = bytes.Length }),

@@ -30,6 +30,7 @@ public static class OrdersModule
         builder.Services.AddValidator<Listings.Request, Listings.Validator>();
         builder.Services.AddValidator<DatasetUploads.StartRequest, DatasetUploads.StartValidator>();
         builder.Services.AddContentStore(builder.Configuration);
+        builder.AddContentLinks();
         builder.Services.AddJob<ImportDataset>();
         builder.Services.AddJob<PrepareWork>();
         builder.Services.AddValidator<Certifications.Request, Certifications.Validator>();
@@ -48,7 +49,9 @@ public static class OrdersModule
             .MapCancelOrder()
             .MapAcceptance()
             .MapOpenOrders()
-            .MapDatasetUploads();
+            .MapDatasetUploads()
+            .MapContentFiles();
+        app.MapGroup("/content").WithTags("Content").MapServeContent();
         app.MapGroup("/listings").WithTags("Supermarket").MapListings();
         app.MapGroup("/certifications").WithTags("Supermarket").MapCertifications();
         return app;

@@ -26,6 +26,7 @@ public static class TasksModule
         builder.Services.AddRecurringJob<PublishApprovals>(PublishApprovals.Name, options.ApprovalPublishInterval);
         builder.Services.AddRecurringJob<SweepLapsedLeases>(SweepLapsedLeases.Name, options.LeaseSweepInterval);
         builder.Services.AddValidator<SubmitAnswer.Request, SubmitAnswer.Validator>();
+        builder.AddContentLinks();
         return builder;
     }
 

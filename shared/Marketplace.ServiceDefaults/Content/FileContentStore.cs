@@ -35,21 +35,33 @@ public sealed class FileContentStore(IOptions<ContentOptions> options) : IConten
     {
         var path = PathOf(key);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = $"{path}.{Guid.NewGuid():N}.partial";
+        // Written beside its final name and renamed: a reader never sees half a file, a failure leaves nothing.
+        var partial = $"{path}.{Guid.NewGuid():N}.part";
         try
         {
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
                 await write(file);
                 await file.FlushAsync(ct);
                 file.Flush(flushToDisk: true);
             }
-            File.Move(temporary, path, overwrite: true);
+            File.Move(partial, path, overwrite: true);
         }
         finally
         {
-            if (File.Exists(temporary)) File.Delete(temporary);
+            File.Delete(partial);
         }
+    }
+
+    public async Task<long> PutAsync(string key, Stream data, CancellationToken ct)
+    {
+        long length = 0;
+        await WriteAsync(key, async file =>
+        {
+            await data.CopyToAsync(file, 1 << 16, ct);
+            length = file.Length;
+        }, ct);
+        return length;
     }
 
     public Stream OpenRead(string key) => new FileStream(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: false);

@@ -19,6 +19,10 @@ public interface IContentStore
     /// <summary>Writes a whole object: readers see the old one or the new one, never a part.</summary>
     Task WriteAsync(string key, Func<Stream, Task> write, CancellationToken ct);
 
+    /// <summary>Stores the whole stream under <paramref name="key"/> (replacing what was there), all or nothing; returns its length.</summary>
+    Task<long> PutAsync(string key, Stream data, CancellationToken ct);
+
+    /// <summary>A seekable stream (range requests need one); throws FileNotFoundException when the key holds nothing.</summary>
     Stream OpenRead(string key);
 
     Task DeleteAsync(string key, CancellationToken ct);
@@ -28,6 +32,9 @@ public sealed class ContentOptions
 {
     /// <summary>The content store's root directory, shared by every service on this machine.</summary>
     public string Root { get; set; } = Path.Combine(AppContext.BaseDirectory, "content");
+
+    /// <summary>The largest media file an enterprise may upload for an order (50 MB).</summary>
+    public long MaxFileBytes { get; set; } = 50L * 1024 * 1024;
 }
 
 public static class ContentStoreExtensions

@@ -32,6 +32,9 @@ public static class ServiceRoutes
                 // YARP's name for "no authorization here"; without it the fallback policy would demand a token at the gateway.
                 AuthorizationPolicy = "anonymous",
                 Match = new RouteMatch { Path = $"/api/{service}/{{**rest}}" },
+                // No size limit here: each service enforces its own (Kestrel's 30 MB, or an endpoint's: orders takes
+                // 64 MB dataset chunks and 50 MB media files) and answers with a ProblemDetails naming the problem.
+                MaxRequestBodySize = -1,
                 Transforms = [new Dictionary<string, string> { ["PathRemovePrefix"] = $"/api/{service}" }],
             });
             clusters.Add(new ClusterConfig

@@ -12,7 +12,8 @@ namespace Marketplace.Orders.Datasets;
 /// <summary>
 /// Validates a completed upload row by row (progress visible on the upload), then imports every row with binary COPY in
 /// one transaction: all or nothing. A file with any bad row is rejected whole, with its first bad rows and line numbers.
-/// Memory stays flat: rows stream from the store; only the set of ids (for duplicates) grows with the file.
+/// Memory stays flat: rows stream from the store; only the digests of ids (for duplicates) and of the order's uploaded
+/// file names (for content:// links, loaded once) grow with the dataset.
 /// </summary>
 public sealed class ImportDataset(NpgsqlDataSource db, IContentStore store, ILogger<ImportDataset> logger) : IJobHandler
 {
@@ -46,7 +47,8 @@ public sealed class ImportDataset(NpgsqlDataSource db, IContentStore store, ILog
         var criteria = JsonSerializer.Deserialize<List<RubricCriterion>>(target.CriteriaJson, new JsonSerializerOptions(JsonSerializerDefaults.Web)) ?? [];
         var key = DatasetUploads.Key(uploadId, target.Format);
 
-        var check = new ManifestCheck(new TaskTemplate(target.TaskType, target.Labels, target.MultiLabel, criteria));
+        var files = await OrderFiles.LoadAsync(connection, target.OrderId, ct);
+        var check = new ManifestCheck(new TaskTemplate(target.TaskType, target.Labels, target.MultiLabel, criteria), files);
         var errors = new List<object>();
         long rows = 0;
         await using (var stream = store.OpenRead(key))

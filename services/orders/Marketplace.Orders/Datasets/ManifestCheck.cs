@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Marketplace.Labeling;
+using Marketplace.ServiceDefaults.Content;
 
 namespace Marketplace.Orders.Datasets;
 
 /// <summary>The rules every manifest row must meet for its order's task template.</summary>
-public sealed class ManifestCheck(TaskTemplate template)
+public sealed class ManifestCheck(TaskTemplate template, OrderFiles files)
 {
     public const int MaxRows = 5_000_000;
     // Ids are remembered by a 64-bit digest, not as strings: a million ids cost ~20 MB instead of ~100 MB. Equal ids
@@ -25,6 +26,8 @@ public sealed class ManifestCheck(TaskTemplate template)
         if (row.Content is not null && row.ContentUri is not null) return "give 'content' or 'contentUri', not both";
         if (row.ContentUri is not null && !ItemRules.IsMediaReference(row.ContentUri)) return "'contentUri' must be an http://, https:// or content:// link";
         if (ItemRules.Check(template.TaskType, row.StoredContent) is { } problem) return problem;
+        if (ContentUri.IsContentReference(row.StoredContent) && files.Check(template.TaskType, row.StoredContent) is { } missing)
+            return $"'{(row.ContentUri is null ? "content" : "contentUri")}': {missing}";
         if (row.MetadataJson is not null && !IsJsonObject(row.MetadataJson)) return "'metadata' must be a JSON object";
         if (row.PredictionsJson is not null)
         {

@@ -3,6 +3,7 @@ using FluentValidation;
 using Marketplace.Labeling;
 using Marketplace.Orders.Domain;
 using Marketplace.ServiceDefaults.Auth;
+using Marketplace.ServiceDefaults.Content;
 using Marketplace.ServiceDefaults.Http;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -63,7 +64,12 @@ public static class CreateOrder
                 for (var i = 0; i < request.Items.Length && shown < 20; i++)
                 {
                     if (request.Items[i]?.Content is not { Length: > 0 } content) continue;
-                    if (ItemRules.Check(request.TaskType, content) is { } problem)
+                    // The order does not exist yet, so no file can have been uploaded to it: content:// belongs in a manifest.
+                    var problem = ContentUri.IsContentReference(content)
+                        ? "content:// links name files uploaded to an order, and this order does not exist yet: create it without items, " +
+                          "upload the files (PUT /orders/{id}/files/{name}), then upload a manifest that points at them"
+                        : ItemRules.Check(request.TaskType, content);
+                    if (problem is not null)
                     {
                         context.AddFailure($"items[{i}].content", $"Item '{request.Items[i].Id}': {problem}.");
                         shown++;

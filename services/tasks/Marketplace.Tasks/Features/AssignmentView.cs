@@ -1,5 +1,6 @@
 using Dapper;
 using Marketplace.ServiceDefaults.Auth;
+using Marketplace.ServiceDefaults.Content;
 using Npgsql;
 
 namespace Marketplace.Tasks.Features;
@@ -12,6 +13,8 @@ public sealed class AssignmentView
     public string ItemId { get; init; } = "";
     public int Slot { get; init; }
     public string Content { get; init; } = "";
+    /// <summary>For a content:// item, a short-lived signed link the browser can load without a token; else null.</summary>
+    public string? ContentUrl { get; private set; }
     public string Status { get; init; } = "";
     public Guid? WorkerId { get; init; }
     public DateTime? LeaseExpiresAt { get; init; }
@@ -35,6 +38,12 @@ public sealed class AssignmentView
     public bool? TooFast { get; set; }
     [System.Text.Json.Serialization.JsonIgnore] public string CriteriaJson { get; init; } = "[]";
     public System.Text.Json.JsonElement Criteria => System.Text.Json.JsonDocument.Parse(CriteriaJson).RootElement.Clone();
+
+    public AssignmentView WithContentUrl(ContentLinks links, DateTimeOffset now)
+    {
+        ContentUrl = links.LinkForContent(Content, now);
+        return this;
+    }
 
     private const string Select = """
         SELECT a.id, a.order_id, a.item_id, a.slot, a.content, a.status, a.worker_id, a.lease_expires_at, a.answer::text AS answer_json,

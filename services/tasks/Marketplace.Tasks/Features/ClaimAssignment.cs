@@ -1,5 +1,6 @@
 using Dapper;
 using Marketplace.ServiceDefaults.Auth;
+using Marketplace.ServiceDefaults.Content;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.Tasks.Domain;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,8 @@ public static class ClaimAssignment
         public Guid OrderId { get; init; }
         public string ItemId { get; init; } = "";
         public string Content { get; init; } = "";
+        /// <summary>For a content:// item, a short-lived signed link the browser can load without a token; else null.</summary>
+        public string? ContentUrl { get; set; }
         public string TaskType { get; init; } = "";
         public string[] Labels { get; init; } = [];
         public decimal Reward { get; init; }
@@ -44,15 +47,17 @@ public static class ClaimAssignment
         return group;
     }
 
-    private static async Task<IResult> ClaimOne(Guid? orderId, HttpContext http, NpgsqlDataSource db, IOptions<TasksOptions> options)
+    private static async Task<IResult> ClaimOne(Guid? orderId, HttpContext http, NpgsqlDataSource db, IOptions<TasksOptions> options,
+        ContentLinks links, TimeProvider clock)
     {
-        var (claimed, problem) = await ClaimAsync(Caller.From(http.User), orderId, 1, db, options.Value);
+        var (claimed, problem) = await ClaimAsync(Caller.From(http.User), orderId, 1, db, options.Value, links, clock);
         if (problem is not null) return problem;
         return claimed.Count == 0 ? TypedResults.NoContent() : TypedResults.Ok(claimed[0]);
     }
 
     /// <summary>Up to <paramref name="size"/> assignments (default: the order's suite size) under one lease.</summary>
-    private static async Task<IResult> ClaimSuite(Guid? orderId, int? size, HttpContext http, NpgsqlDataSource db, IOptions<TasksOptions> options)
+    private static async Task<IResult> ClaimSuite(Guid? orderId, int? size, HttpContext http, NpgsqlDataSource db, IOptions<TasksOptions> options,
+        ContentLinks links, TimeProvider clock)
     {
         if (size is < 1 or > MaxSuiteSize) return Problems.BadRequest("size", $"'size' must be between 1 and {MaxSuiteSize}.");
         if (size is null && orderId is not null)
@@ -60,13 +65,13 @@ public static class ClaimAssignment
             await using var connection = await db.OpenConnectionAsync();
             size = await connection.ExecuteScalarAsync<int?>("SELECT suite_size FROM task_orders WHERE order_id = @orderId", new { orderId });
         }
-        var (claimed, problem) = await ClaimAsync(Caller.From(http.User), orderId, size ?? 1, db, options.Value);
+        var (claimed, problem) = await ClaimAsync(Caller.From(http.User), orderId, size ?? 1, db, options.Value, links, clock);
         if (problem is not null) return problem;
         return claimed.Count == 0 ? TypedResults.NoContent() : TypedResults.Ok(new Suite(claimed.Min(c => c.LeaseExpiresAt), claimed));
     }
 
     private static async Task<(List<Response> Claimed, IResult? Problem)> ClaimAsync(
-        Caller caller, Guid? orderId, int size, NpgsqlDataSource db, TasksOptions options)
+        Caller caller, Guid? orderId, int size, NpgsqlDataSource db, TasksOptions options, ContentLinks links, TimeProvider clock)
     {
         var limit = options.MaxActiveLeasesPerWorker;
         await using var connection = await db.OpenConnectionAsync();
@@ -130,6 +135,7 @@ public static class ClaimAssignment
             new { caller.UserId, orderId, size, scan = size * 10, lease = options.LeaseDuration }, tx))
             .OrderBy(c => c.LeaseExpiresAt).ThenBy(c => c.AssignmentId).ToList();
         await tx.CommitAsync();
+        foreach (var c in claimed) c.ContentUrl = links.LinkForContent(c.Content, clock.GetUtcNow());
         return (claimed, null);
     }
 }

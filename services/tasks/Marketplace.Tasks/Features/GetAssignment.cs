@@ -1,4 +1,5 @@
 using Marketplace.ServiceDefaults.Auth;
+using Marketplace.ServiceDefaults.Content;
 using Marketplace.ServiceDefaults.Http;
 using Npgsql;
 
@@ -12,11 +13,11 @@ public static class GetAssignment
         return group;
     }
 
-    private static async Task<IResult> Handle(Guid id, HttpContext http, NpgsqlDataSource db)
+    private static async Task<IResult> Handle(Guid id, HttpContext http, NpgsqlDataSource db, ContentLinks links, TimeProvider clock)
     {
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
         var assignment = await AssignmentView.FindAsync(connection, id, caller);
-        return assignment is null ? Problems.NotFound($"Assignment {id}") : TypedResults.Ok(assignment);
+        return assignment is null ? Problems.NotFound($"Assignment {id}") : TypedResults.Ok(assignment.WithContentUrl(links, clock.GetUtcNow()));
     }
 }

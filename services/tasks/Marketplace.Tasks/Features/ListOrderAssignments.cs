@@ -1,5 +1,6 @@
 using Dapper;
 using Marketplace.ServiceDefaults.Auth;
+using Marketplace.ServiceDefaults.Content;
 using Marketplace.ServiceDefaults.Http;
 using Npgsql;
 
@@ -14,13 +15,16 @@ public static class ListOrderAssignments
         return group;
     }
 
-    private static async Task<IResult> Handle(Guid orderId, string[]? itemId, HttpContext http, NpgsqlDataSource db)
+    private static async Task<IResult> Handle(Guid orderId, string[]? itemId, HttpContext http, NpgsqlDataSource db, ContentLinks links,
+        TimeProvider clock)
     {
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
         var owner = await connection.ExecuteScalarAsync<Guid?>(
             "SELECT enterprise_org_id FROM task_orders WHERE order_id = @orderId", new { orderId });
         if (owner is null || (!caller.IsOperator && owner != caller.OrgId)) return Problems.NotFound($"Order {orderId}");
-        return TypedResults.Ok(await AssignmentView.ForOrderAsync(connection, orderId, itemId is { Length: > 0 } ? itemId : null));
+        var now = clock.GetUtcNow();
+        return TypedResults.Ok((await AssignmentView.ForOrderAsync(connection, orderId, itemId is { Length: > 0 } ? itemId : null))
+            .Select(a => a.WithContentUrl(links, now)));
     }
 }
