@@ -37,6 +37,7 @@ public sealed class Cluster
             ["Auth__SigningKey"] = SigningKey,
             ["Postgres__ConnectionString"] = PostgresServer,
             ["Tasks__AutoApproveAfter"] = "00:00:03",
+            ["Tasks__AppealWindow"] = "00:00:06",
             ["Tasks__ApprovalPublishInterval"] = "00:00:01",
             ["Payouts__MinimumPayout"] = "0.01",
             ["Payouts__BatchInterval"] = "01:00:00",

@@ -23,6 +23,10 @@ public static class TasksModule
         });
         builder.Services.AddContentStore(builder.Configuration);
         builder.Services.AddJob<AutoApproveAssignment>();
+        builder.Services.AddJob<ReplaceRejected>();
+        builder.Services.AddValidator<Review.RejectRequest, Review.RejectValidator>();
+        builder.Services.AddValidator<Review.AppealRequest, Review.AppealValidator>();
+        builder.Services.AddValidator<Review.ResolveRequest, Review.ResolveValidator>();
         builder.Services.AddRecurringJob<PublishApprovals>(PublishApprovals.Name, options.ApprovalPublishInterval);
         builder.Services.AddRecurringJob<SweepLapsedLeases>(SweepLapsedLeases.Name, options.LeaseSweepInterval);
         builder.Services.AddValidator<SubmitAnswer.Request, SubmitAnswer.Validator>();
@@ -37,6 +41,7 @@ public static class TasksModule
             .MapSubmitAnswer()
             .MapApproveAssignment()
             .MapLeases()
+            .MapReview()
             .MapGetAssignment();
         app.MapGroup("/quality").WithTags("Quality").MapMyQuality();
         app.MapGroup("/orders").WithTags("Orders").MapListOrderAssignments().MapOrderProgress();

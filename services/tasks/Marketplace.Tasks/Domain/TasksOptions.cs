@@ -22,6 +22,9 @@ public sealed class TasksOptions
     /// <summary>A submission sooner than this after the claim is flagged as too fast for the reviewer.</summary>
     public TimeSpan TooFastUnder { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long a worker has to appeal a rejection; the rejected slot is replaced only after it.</summary>
+    public TimeSpan AppealWindow { get; set; } = TimeSpan.FromHours(72);
+
     /// <summary>How soon after a lease lapses its work is back in the pool.</summary>
     public TimeSpan LeaseSweepInterval { get; set; } = TimeSpan.FromSeconds(2);
 

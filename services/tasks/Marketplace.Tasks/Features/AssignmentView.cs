@@ -29,6 +29,12 @@ public sealed class AssignmentView
     public string Currency { get; init; } = "";
     public bool MultiLabel { get; init; }
     public string? ReworkFinding { get; init; }
+    public string? RejectReasonCode { get; init; }
+    public string? RejectComment { get; init; }
+    public DateTime? AppealableUntil { get; init; }
+    public string? AppealStatus { get; init; }
+    public string? AppealMessage { get; init; }
+    public string? AppealNote { get; init; }
     /// <summary>Gold and its result, and the too-fast flag: for the enterprise and operators, never shown to workers.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public bool? IsGold { get; set; }
@@ -48,7 +54,8 @@ public sealed class AssignmentView
     private const string Select = """
         SELECT a.id, a.order_id, a.item_id, a.slot, a.content, a.status, a.worker_id, a.lease_expires_at, a.answer::text AS answer_json,
                a.submitted_at, a.approved_at, a.auto_approved, o.task_type, o.labels, o.worker_reward, o.currency,
-               o.multi_label, o.criteria::text AS criteria_json, a.rework_finding, a.is_gold, a.gold_correct, a.too_fast
+               o.multi_label, o.criteria::text AS criteria_json, a.rework_finding, a.is_gold, a.gold_correct, a.too_fast,
+               a.reject_reason_code, a.reject_comment, a.appealable_until, a.appeal_status, a.appeal_message, a.appeal_note
         FROM assignments a JOIN task_orders o ON o.order_id = a.order_id
         """;
 

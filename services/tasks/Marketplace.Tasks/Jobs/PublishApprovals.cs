@@ -35,7 +35,9 @@ public sealed class PublishApprovals(NpgsqlDataSource db, Outbox outbox, TimePro
             UPDATE task_orders o SET completed_at = now()
             WHERE o.completed_at IS NULL AND o.approved_assignments = o.total_assignments
               AND NOT EXISTS (SELECT 1 FROM assignments a
-                              WHERE a.order_id = o.order_id AND (a.status <> 'approved' OR a.approval_batch_id IS NULL))
+                              WHERE a.order_id = o.order_id
+                                AND NOT (a.status = 'rejected' AND a.replaced_by IS NOT NULL) -- its replacement counts instead
+                                AND (a.status <> 'approved' OR a.approval_batch_id IS NULL))
             RETURNING o.order_id, o.approved_assignments
             """;
         foreach (var (orderId, approved) in await connection.QueryAsync<(Guid OrderId, int Approved)>(complete, transaction: tx))
