@@ -10,9 +10,9 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/lib.sh"
 # The one definition of the test node; infra/test.sh starts and stops it through this script.
 DIR="$ROOT/.data/test/rabbitmq"
 OFFSET="${MARKETPLACE_TEST_PORT_OFFSET:-0}"   # as in infra/test.sh
-AMQP_PORT=$((56672 + OFFSET))
-DIST_PORT=$((56682 + OFFSET))
-EPMD_PORT=$((56369 + OFFSET))
+AMQP_PORT=$((61672 + OFFSET))
+DIST_PORT=$((61682 + OFFSET))
+EPMD_PORT=$((61369 + OFFSET))
 NODE="marketplace-test$([ "$OFFSET" = 0 ] || echo "-$OFFSET")@localhost"
 
 case "${1:-}" in

@@ -8,9 +8,10 @@ INFRA="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 source "$INFRA/lib.sh"
 
 TEST="$ROOT/.data/test"
-# MARKETPLACE_TEST_PORT_OFFSET (default 0) moves every test port, so two clones can run their tests at once.
+# MARKETPLACE_TEST_PORT_OFFSET (default 0) moves every test port, so two clones can run their tests at once. The ports
+# sit above Linux's ephemeral range (32768-60999), so an outgoing connection can never be holding one when we bind it.
 OFFSET="${MARKETPLACE_TEST_PORT_OFFSET:-0}"
-PG_PORT=$((56432 + OFFSET))   # the RabbitMQ node's settings are in infra/test-rabbitmq.sh, which the tests use too
+PG_PORT=$((61432 + OFFSET))   # the RabbitMQ node's settings are in infra/test-rabbitmq.sh, which the tests use too
 
 stop_servers() {
   "$INFRA/test-rabbitmq.sh" stop || true
@@ -70,7 +71,7 @@ pg_start "$TEST/pg" "$PG_PORT" test
 "$INFRA/test-rabbitmq.sh" start
 
 export Postgres__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=marketplace;Password=test"
-export RabbitMq__Host=127.0.0.1 RabbitMq__Port=$((56672 + OFFSET)) RabbitMq__Username=test RabbitMq__Password=test
+export RabbitMq__Host=127.0.0.1 RabbitMq__Port=$((61672 + OFFSET)) RabbitMq__Username=test RabbitMq__Password=test
 export MARKETPLACE_ROOT="$ROOT" MARKETPLACE_TEST_RABBITMQ_CTL="$INFRA/test-rabbitmq.sh"
 
 shopt -s nullglob

@@ -27,7 +27,7 @@ public sealed class Cluster
     public const long MaxFileBytes = 1024 * 1024;
 
     public static string PostgresServer => Environment.GetEnvironmentVariable("Postgres__ConnectionString")
-        ?? "Host=127.0.0.1;Port=56432;Username=marketplace;Password=test";
+        ?? "Host=127.0.0.1;Port=61432;Username=marketplace;Password=test";
 
     [OneTimeSetUp]
     public async Task StartAsync()

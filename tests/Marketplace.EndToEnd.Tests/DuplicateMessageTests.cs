@@ -22,7 +22,7 @@ public class DuplicateMessageTests
         _bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             cfg.Host(Environment.GetEnvironmentVariable("RabbitMq__Host") ?? "127.0.0.1",
-                ushort.Parse(Environment.GetEnvironmentVariable("RabbitMq__Port") ?? "56672"), "/", h =>
+                ushort.Parse(Environment.GetEnvironmentVariable("RabbitMq__Port") ?? "61672"), "/", h =>
                 {
                     h.Username(Environment.GetEnvironmentVariable("RabbitMq__Username") ?? "test");
                     h.Password(Environment.GetEnvironmentVariable("RabbitMq__Password") ?? "test");

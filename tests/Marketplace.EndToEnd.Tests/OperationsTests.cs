@@ -90,7 +90,7 @@ public class OperationsTests
         var op = await Api.OperatorAsync();
         var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(
             Environment.GetEnvironmentVariable("RabbitMq__Host") ?? "127.0.0.1",
-            ushort.Parse(Environment.GetEnvironmentVariable("RabbitMq__Port") ?? "56672"), "/", h =>
+            ushort.Parse(Environment.GetEnvironmentVariable("RabbitMq__Port") ?? "61672"), "/", h =>
             {
                 h.Username(Environment.GetEnvironmentVariable("RabbitMq__Username") ?? "test");
                 h.Password(Environment.GetEnvironmentVariable("RabbitMq__Password") ?? "test");

@@ -9,7 +9,7 @@ public static class TestDatabase
 {
     public static string ServerConnectionString =>
         Environment.GetEnvironmentVariable("Postgres__ConnectionString")
-        ?? "Host=127.0.0.1;Port=56432;Username=marketplace;Password=test";
+        ?? "Host=127.0.0.1;Port=61432;Username=marketplace;Password=test";
 
     public static async Task<NpgsqlDataSource> CreateAsync(string purpose)
     {
