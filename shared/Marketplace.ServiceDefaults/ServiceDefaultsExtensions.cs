@@ -39,6 +39,10 @@ public static class ServiceDefaultsExtensions
         var connection = new NpgsqlConnectionStringBuilder(postgres.ConnectionString)
         {
             Database = postgres.Database ?? $"marketplace_{serviceName}",
+            // Statements a service runs again and again (claims, the outbox relay, the job runner) are prepared on the
+            // server after their second use, so PostgreSQL plans them once per connection instead of on every call.
+            MaxAutoPrepare = 64,
+            AutoPrepareMinUsages = 2,
         };
         builder.Services.Configure<PostgresOptions>(builder.Configuration.GetSection("Postgres"));
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connection.ConnectionString));
