@@ -1,5 +1,6 @@
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
+using Marketplace.Tasks.Domain;
 using Npgsql;
 
 namespace Marketplace.Tasks.Features;
@@ -17,6 +18,8 @@ public static class GetAssignment
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
         var assignment = await AssignmentView.FindAsync(connection, id, caller);
-        return assignment is null ? Problems.NotFound($"Assignment {id}") : TypedResults.Ok(assignment);
+        if (assignment is null) return Problems.NotFound($"Assignment {id}");
+        await ContentViews.RecordAsync(connection, caller, ContentViews.How(caller), [(assignment.Id, assignment.OrderId, assignment.ItemId)]);
+        return TypedResults.Ok(assignment);
     }
 }

@@ -1,6 +1,7 @@
 using Dapper;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
+using Marketplace.Tasks.Domain;
 using Npgsql;
 
 namespace Marketplace.Tasks.Features;
@@ -21,6 +22,8 @@ public static class ListOrderAssignments
         var owner = await connection.ExecuteScalarAsync<Guid?>(
             "SELECT enterprise_org_id FROM task_orders WHERE order_id = @orderId", new { orderId });
         if (owner is null || (!caller.IsOperator && owner != caller.OrgId)) return Problems.NotFound($"Order {orderId}");
-        return TypedResults.Ok(await AssignmentView.ForOrderAsync(connection, orderId, itemId is { Length: > 0 } ? itemId : null));
+        var assignments = (await AssignmentView.ForOrderAsync(connection, orderId, itemId is { Length: > 0 } ? itemId : null)).ToList();
+        await ContentViews.RecordAsync(connection, caller, ContentViews.How(caller), assignments.Select(a => (a.Id, a.OrderId, a.ItemId)).ToList());
+        return TypedResults.Ok(assignments);
     }
 }
