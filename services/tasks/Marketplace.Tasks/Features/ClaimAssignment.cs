@@ -133,8 +133,10 @@ public static class ClaimAssignment
         // ...)": each must walk its own partial index in order.
         // Who may take what is decided per order, not per slot: `eligible` lists the open orders whose data grade the
         // worker's clearance covers and whose required qualifications the worker holds (a few rows, computed once);
-        // the walk over open slots only probes it. A worker cleared for nothing scans nothing (the EXISTS is a
-        // one-time filter). Every slot handed out is recorded as a view of its content (`audited`).
+        // the walk over open slots only probes it: "IS TRUE" keeps the IN from being turned into a join, so PostgreSQL
+        // hashes the eligible orders once (a hashed SubPlan) instead of rescanning them for every slot. A worker cleared
+        // for nothing scans nothing (the EXISTS is a one-time filter). Every slot handed out is recorded as a view of
+        // its content (`audited`).
         var claim = $"""
             WITH me AS MATERIALIZED (
                 SELECT clearance_rank(worker_clearance(@UserId)) AS clearance,
@@ -150,7 +152,7 @@ public static class ClaimAssignment
                 WHERE a.status = 'open'
                   AND EXISTS (SELECT 1 FROM eligible)
                   {(orderId is null ? "" : "AND a.order_id = @orderId")}
-                  AND a.order_id IN (SELECT order_id FROM eligible)
+                  AND (a.order_id IN (SELECT order_id FROM eligible)) IS TRUE
                   AND NOT EXISTS (SELECT 1 FROM worker_items w
                                   WHERE w.worker_id = @UserId AND w.order_id = a.order_id AND w.item_id = a.item_id)
                 ORDER BY {(orderId is null ? "" : "a.order_id, ")}a.created_at, a.id
