@@ -142,8 +142,28 @@ try
 
     // --- (b) claims through HTTP, beside a bare single-row update loop ---
     var issuer = new TokenIssuer(Options.Create(new AuthOptions { SigningKey = secrets["AUTH_SIGNING_KEY"], TokenLifetime = TimeSpan.FromHours(2) }), TimeProvider.System);
+    var workerIds = Enumerable.Range(0, Workers).Select(_ => Guid.NewGuid()).ToArray();
     var tokens = Enumerable.Range(0, Workers)
-        .Select(i => issuer.Issue(new Caller(Guid.NewGuid(), Guid.NewGuid(), Roles.Worker, $"Bench worker {i}")).Token).ToArray();
+        .Select(i => issuer.Issue(new Caller(workerIds[i], Guid.NewGuid(), Roles.Worker, $"Bench worker {i}")).Token).ToArray();
+    // Crowd work needs a verified identity: each bench worker submits one and a bench operator verifies it.
+    var operatorToken = issuer.Issue(new Caller(Guid.NewGuid(), Guid.NewGuid(), Roles.Operator, "Bench operator")).Token;
+    for (var w = 0; w < Workers; w++)
+    {
+        int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        var first17 = $"{Random.Shared.Next(110_000, 660_000)}1990{1 + w % 12:00}{1 + w % 28:00}{Random.Shared.Next(0, 1000):000}";
+        var idNumber = first17 + "10X98765432"[first17.Select((c, i) => (c - '0') * weights[i]).Sum() % 11];
+        foreach (var (path, token, body) in new[]
+                 {
+                     ("/workers/me/identity", tokens[w], (object)new { legalName = $"Bench worker {w}", idNumber }),
+                     ($"/workers/{workerIds[w]}/identity/review", operatorToken, new { decision = "verify" }),
+                 })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = System.Net.Http.Json.JsonContent.Create(body) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await http.SendAsync(request);
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+    }
 
     async Task<(double PerSecond, double AssignmentsPerSecond, double P50, double P99, long Requests)> ClaimPhase(int suite)
     {

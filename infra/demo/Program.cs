@@ -18,9 +18,16 @@ var autodrive = await Demo.Account(gateway, "enterprise", "zhao.lei@cd-autodrive
 await Demo.Account(gateway, "vendor", "wang.fang@gy-datalabel.example", "Wang Fang", "Guiyang DataLabel Services");
 await Demo.Account(gateway, "vendor", "chen.jie@hf-annotation.example", "Chen Jie", "Hefei Annotation Works");
 var workers = new List<HttpClient>();
-foreach (var (email, name) in new[] { ("liu.yang@workers.example", "Liu Yang"), ("zhang.min@workers.example", "Zhang Min"),
-                                      ("huang.tao@workers.example", "Huang Tao"), ("zhou.xin@workers.example", "Zhou Xin") })
-    workers.Add(await Demo.Account(gateway, "worker", email, name, null));
+foreach (var (email, name, idNumber) in new[]
+         {
+             ("liu.yang@workers.example", "Liu Yang", "110105199003071234"), ("zhang.min@workers.example", "Zhang Min", "310104199208155678"),
+             ("huang.tao@workers.example", "Huang Tao", "440106198811230012"), ("zhou.xin@workers.example", "Zhou Xin", "510107199502284321"),
+         })
+{
+    var worker = await Demo.Account(gateway, "worker", email, name, null);
+    await Demo.Verify(op, worker, name, idNumber);
+    workers.Add(worker);
+}
 
 // The last order seeded is Chengdu AutoDrive's: if it exists, an earlier run finished (a run cut short seeds again).
 var existing = await autodrive.GetFromJsonAsync<JsonArray>("/api/orders/orders");
@@ -124,6 +131,22 @@ static class Demo
         });
         if (response.StatusCode != HttpStatusCode.Conflict) await Ok(response);
         return await SignIn(gateway, email, "demo-password-2026");
+    }
+
+    /// <summary>Every crowd order needs a verified identity: the worker submits theirs and the operator verifies it
+    /// (once; a verified worker is left as is). The check character is computed, so the numbers stay well formed.</summary>
+    public static async Task Verify(HttpClient op, HttpClient worker, string legalName, string idNumber)
+    {
+        var profile = (await worker.GetFromJsonAsync<JsonObject>("/api/tasks/workers/me"))!;
+        if (profile["clearance"]!.GetValue<string>() != "none") return;
+        int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        var first17 = idNumber[..17];
+        var number = first17 + "10X98765432"[first17.Select((c, i) => (c - '0') * weights[i]).Sum() % 11];
+        var submitted = (await Ok(await worker.PostAsJsonAsync("/api/tasks/workers/me/identity", new { legalName, idNumber = number })))!;
+        var me = (await worker.GetFromJsonAsync<JsonObject>("/api/auth/me"))!;
+        var workerId = me["userId"]!.GetValue<string>();
+        if (submitted["status"]!.GetValue<string>() == "pending")
+            await Ok(await op.PostAsJsonAsync($"/api/tasks/workers/{workerId}/identity/review", new { decision = "verify" }));
     }
 
     public static Task<HttpResponseMessage> PostMoney(HttpClient client, string path, object body)

@@ -13,7 +13,9 @@ public static class Api
 {
     public static HttpClient Anonymous() => new() { BaseAddress = Cluster.Gateway, Timeout = TimeSpan.FromSeconds(60) };
 
-    public static async Task<Actor> SignUpAsync(string role, string? organisation = null)
+    /// <summary>A new account. A worker's identity is verified through the real operator endpoint (general-grade
+    /// clearance, which every crowd order needs) unless <paramref name="verified"/> is false.</summary>
+    public static async Task<Actor> SignUpAsync(string role, string? organisation = null, bool verified = true)
     {
         var email = $"{role}-{Guid.NewGuid():N}@e2e.test";
         using var anonymous = Anonymous();
@@ -23,10 +25,32 @@ public static class Api
             organisationName = organisation ?? $"E2E {role} organisation {Guid.NewGuid():N}"[..40],
         });
         await ReadAsync(registered, HttpStatusCode.Created);
-        return await SignInAsync(email, "e2e-password-1");
+        var actor = await SignInAsync(email, "e2e-password-1");
+        if (role == "worker" && verified) await VerifyIdentityAsync(actor);
+        return actor;
     }
 
     public static Task<Actor> OperatorAsync() => SignInAsync(Cluster.OperatorEmail, Cluster.OperatorPassword);
+
+    private static readonly Lazy<Task<Actor>> Reviewer = new(OperatorAsync);
+
+    /// <summary>The worker submits identity details and an operator verifies them.</summary>
+    public static async Task VerifyIdentityAsync(Actor worker)
+    {
+        await ReadAsync(await worker.PostAsync("/api/tasks/workers/me/identity", new { legalName = "E2E Worker", idNumber = IdNumber() }), HttpStatusCode.OK);
+        var reviewer = await Reviewer.Value;
+        await ReadAsync(await reviewer.PostAsync($"/api/tasks/workers/{worker.UserId}/identity/review", new { decision = "verify" }), HttpStatusCode.OK);
+    }
+
+    /// <summary>A random, well-formed resident ID number (GB 11643): region, birth date, sequence, check character.</summary>
+    public static string IdNumber()
+    {
+        var born = new DateOnly(1960, 1, 1).AddDays(Random.Shared.Next(0, 16_000));
+        var first17 = $"{Random.Shared.Next(110_000, 660_000)}{born:yyyyMMdd}{Random.Shared.Next(0, 1000):000}";
+        int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        var sum = first17.Select((c, i) => (c - '0') * weights[i]).Sum();
+        return first17 + "10X98765432"[sum % 11];
+    }
 
     public static async Task<Actor> SignInAsync(string email, string password)
     {
@@ -143,10 +167,11 @@ public static class Scenario
         }, $"order {orderId} is {status} (last seen {last})", timeout);
     }
 
+    /// <summary>How many slots the order has (the progress summary: polling it shows no content, so it audits nothing).</summary>
     public static async Task<int> AssignmentCountAsync(Actor enterprise, Guid orderId)
     {
-        var response = await enterprise.Http.GetAsync($"/api/tasks/orders/{orderId}/assignments");
+        var response = await enterprise.Http.GetAsync($"/api/tasks/orders/{orderId}/progress");
         if (response.StatusCode == HttpStatusCode.NotFound) return 0;
-        return (await Api.ReadAsync(response, HttpStatusCode.OK)).GetArrayLength();
+        return (int)(await Api.ReadAsync(response, HttpStatusCode.OK)).GetProperty("totalAssignments").GetInt64();
     }
 }

@@ -125,6 +125,14 @@ public class BadInputTests
         ("POST", "/api/tasks/assignments/{assignment}/submit", "worker", """{"answer": "positive"}""", "answer", "\"sarcastic\"", "answer"),
         ("PUT", "/api/payouts/fake-bank/mode", "operator", """{"mode": "succeed"}""", "mode", "3", "mode"),
         ("POST", "/api/orders/orders/{random}/uploads", "enterprise", """{"format": "jsonl", "expectedBytes": 10}""", "expectedBytes", "\"ten\"", "format"),
+        ("POST", "/api/tasks/workers/me/identity", "worker", $$"""{"legalName": "Li Wei", "idNumber": "{{Api.IdNumber()}}"}""", "idNumber", "12345", "legalName"),
+        ("POST", "/api/tasks/workers/{random}/identity/review", "operator", """{"decision": "verify"}""", "decision", "true", "decision"),
+        ("POST", "/api/tasks/workers/me/agreement", "worker", """{"version": 1}""", "version", "\"one\"", "version"),
+        ("POST", "/api/tasks/agreements", "operator", """{"title": "Agreement", "body": "Text"}""", "title", "[1]", "body"),
+        ("POST", "/api/tasks/workers/{random}/vetting", "operator", """{"decision": "vet", "note": "ok"}""", "decision", "5", "decision"),
+        ("POST", "/api/tasks/exams", "operator", """{"qualification": "q", "name": "Exam", "taskType": "text-classification", "labels": ["a", "b"], "passMark": 0.5, "timeLimitSeconds": 60, "trainingItems": [{"id": "t", "content": "x", "knownAnswer": "a", "explanation": "e"}], "testItems": [{"id": "q", "content": "y", "knownAnswer": "b"}]}""", "passMark", "\"high\"", "testItems"),
+        ("POST", "/api/tasks/exam-attempts/{random}/training/t", "worker", """{"answer": "a"}""", "answer", "null", "answer"),
+        ("POST", "/api/tasks/exam-attempts/{random}/test/q", "worker", """{"answer": "a"}""", "answer", "null", "answer"),
     ];
 
     private Actor? As(string role) => role switch

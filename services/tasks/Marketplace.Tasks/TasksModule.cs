@@ -31,6 +31,7 @@ public static class TasksModule
         builder.Services.AddRecurringJob<SweepLapsedLeases>(SweepLapsedLeases.Name, options.LeaseSweepInterval);
         builder.Services.AddValidator<SubmitAnswer.Request, SubmitAnswer.Validator>();
         builder.AddContentLinks();
+        builder.AddQualifications();
         return builder;
     }
 
@@ -45,6 +46,30 @@ public static class TasksModule
             .MapGetAssignment();
         app.MapGroup("/quality").WithTags("Quality").MapMyQuality();
         app.MapGroup("/orders").WithTags("Orders").MapListOrderAssignments().MapOrderProgress();
+        app.MapQualifications();
         return app;
+    }
+
+    /// <summary>Who may claim: clearance, exams and qualifications, the worker profile, and the audit of content views.</summary>
+    private static void AddQualifications(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(IdentityNumberKey.From(builder.Configuration));
+        builder.Services.AddValidator<IdentityVerification.Request, IdentityVerification.Validator>();
+        builder.Services.AddValidator<IdentityVerification.Review, IdentityVerification.ReviewValidator>();
+        builder.Services.AddValidator<Agreements.Publish, Agreements.PublishValidator>();
+        builder.Services.AddValidator<Agreements.Sign, Agreements.SignValidator>();
+        builder.Services.AddValidator<Vetting.Request, Vetting.Validator>();
+        builder.Services.AddValidator<Exams.Request, Exams.Validator>();
+        builder.Services.AddJob<FinishExamAttempt>();
+    }
+
+    private static void MapQualifications(this WebApplication app)
+    {
+        app.MapGroup("/workers").WithTags("Workers")
+            .MapIdentityVerification().MapAgreementSigning().MapVetting().MapWorkerProfile();
+        app.MapGroup("/agreements").WithTags("Workers").MapAgreements();
+        app.MapGroup("/exams").WithTags("Exams").MapExams().MapExamStart();
+        app.MapGroup("/exam-attempts").WithTags("Exams").MapExamAttempts();
+        app.MapGroup("/orders").WithTags("Orders").MapContentViewTrail();
     }
 }

@@ -38,6 +38,42 @@ public static class ClaimAssignment
         public System.Text.Json.JsonElement Criteria => System.Text.Json.JsonDocument.Parse(CriteriaJson).RootElement.Clone();
     }
 
+    /// <summary>What a claim on one order checks first; a worker who may not take the order is told what they lack.</summary>
+    private const string EligibilitySql = """
+        SELECT o.data_grade, o.personal_information, worker_clearance(@UserId) AS clearance,
+               ARRAY(SELECT q FROM unnest(o.required_qualifications) q
+                     WHERE q NOT IN (SELECT qualification FROM worker_qualifications WHERE worker_id = @UserId)) AS missing_qualifications
+        FROM task_orders o WHERE o.order_id = @orderId;
+        """;
+
+    private sealed class Eligibility
+    {
+        public string DataGrade { get; init; } = "";
+        public bool PersonalInformation { get; init; }
+        public string Clearance { get; init; } = "";
+        public string[] MissingQualifications { get; init; } = [];
+
+        public IResult? Refusal()
+        {
+            var needed = Domain.Clearance.Required(DataGrade, PersonalInformation);
+            if (needed > 2)
+                return Refusals.Forbidden("Core-grade data is never given to the crowd.", new Dictionary<string, object?> { ["dataGrade"] = DataGrade });
+            var lacking = new List<string>();
+            if (Domain.Clearance.Rank(Clearance) < needed)
+                lacking.Add(needed == 2
+                    ? $"important-grade clearance (identity verified, the current confidentiality agreement signed, vetted){(DataGrade == "important" ? "" : " because the data holds personal information")}"
+                    : "general-grade clearance (a verified identity)");
+            if (MissingQualifications.Length > 0) lacking.Add($"the qualifications {string.Join(", ", MissingQualifications)}");
+            if (lacking.Count == 0) return null;
+            return Refusals.Forbidden($"You may not take this order's work yet: it needs {string.Join(" and ", lacking)}.", new Dictionary<string, object?>
+            {
+                ["clearance"] = Clearance,
+                ["requiredClearance"] = needed == 2 ? Domain.Clearance.Important : Domain.Clearance.General,
+                ["missingQualifications"] = MissingQualifications,
+            });
+        }
+    }
+
     public sealed record Suite(DateTime LeaseExpiresAt, IReadOnlyList<Response> Assignments);
 
     public static RouteGroupBuilder MapClaimAssignment(this RouteGroupBuilder group)
@@ -77,16 +113,21 @@ public static class ClaimAssignment
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         // Serialise one worker's own claims so the per-worker limit holds under concurrent requests. One round trip:
-        // the lock is taken before the count is read.
+        // the lock is taken before the count is read; a claim on one order also reads whether the worker may take it.
         int active;
-        await using (var counted = await connection.QueryMultipleAsync("""
+        Eligibility? eligibility = null;
+        await using (var counted = await connection.QueryMultipleAsync($"""
             SELECT pg_advisory_xact_lock(hashtextextended(@worker, 0));
             SELECT count(*)::int FROM assignments WHERE worker_id = @UserId AND status = 'leased' AND lease_expires_at > now();
-            """, new { worker = caller.UserId.ToString(), caller.UserId }, tx))
+            {(orderId is null ? "" : EligibilitySql)}
+            """, new { worker = caller.UserId.ToString(), caller.UserId, orderId }, tx))
         {
             await counted.ReadAsync();
             active = await counted.ReadSingleAsync<int>();
+            if (orderId is not null) eligibility = await counted.ReadSingleOrDefaultAsync<Eligibility>();
         }
+        if (eligibility?.Refusal() is { } refusal) return ([], refusal);
+        // Suspended for accuracy on gold: told why (the eligible orders below leave it out as well).
         if (orderId is not null && await Quality.SuspensionAsync(connection, caller.UserId, orderId.Value, tx) is { } suspended)
             return ([], TypedResults.Problem(title: "Suspended from this order", detail: suspended, statusCode: StatusCodes.Status403Forbidden));
         if (active >= limit)
@@ -98,17 +139,32 @@ public static class ClaimAssignment
         // the items handed out (the worker never gets them again), all in one statement. The locked slots not chosen
         // are free again when the transaction ends. There are two forms rather than one with "(@orderId IS NULL OR
         // ...)": each must walk its own partial index in order.
+        // Who may take what is decided per order, not per slot: `eligible` lists the open orders whose data grade the
+        // worker's clearance covers and whose required qualifications the worker holds (a few rows, computed once);
+        // the walk over open slots only probes it: "IS TRUE" keeps the IN from being turned into a join, so PostgreSQL
+        // hashes the eligible orders once (a hashed SubPlan) instead of rescanning them for every slot. A worker cleared
+        // for nothing scans nothing (the EXISTS is a one-time filter). Every slot handed out is recorded as a view of
+        // its content (`audited`).
         var claim = $"""
-            WITH locked AS (
+            WITH me AS MATERIALIZED (
+                SELECT clearance_rank(worker_clearance(@UserId)) AS clearance,
+                       ARRAY(SELECT qualification FROM worker_qualifications WHERE worker_id = @UserId) AS qualifications),
+            eligible AS MATERIALIZED (
+                SELECT o.order_id FROM task_orders o, me
+                WHERE o.completed_at IS NULL
+                  {(orderId is null ? "" : "AND o.order_id = @orderId")}
+                  AND required_clearance_rank(o.data_grade, o.personal_information) <= me.clearance
+                  AND o.required_qualifications <@ me.qualifications
+                  AND NOT EXISTS (SELECT 1 FROM worker_order_quality q
+                                  WHERE q.worker_id = @UserId AND q.order_id = o.order_id AND q.suspended_until > now())),
+            locked AS (
                 SELECT a.id, a.order_id, a.item_id, a.created_at FROM assignments a
-                JOIN task_orders o ON o.order_id = a.order_id
                 WHERE a.status = 'open'
-                  AND o.completed_at IS NULL
+                  AND EXISTS (SELECT 1 FROM eligible)
                   {(orderId is null ? "" : "AND a.order_id = @orderId")}
+                  AND (a.order_id IN (SELECT order_id FROM eligible)) IS TRUE
                   AND NOT EXISTS (SELECT 1 FROM worker_items w
                                   WHERE w.worker_id = @UserId AND w.order_id = a.order_id AND w.item_id = a.item_id)
-                  AND NOT EXISTS (SELECT 1 FROM worker_order_quality q
-                                  WHERE q.worker_id = @UserId AND q.order_id = a.order_id AND q.suspended_until > now())
                 ORDER BY {(orderId is null ? "" : "a.order_id, ")}a.created_at, a.id
                 LIMIT @scan
                 FOR UPDATE OF a SKIP LOCKED),
@@ -128,11 +184,14 @@ public static class ClaimAssignment
             remembered AS (
                 INSERT INTO worker_items (worker_id, order_id, item_id)
                 SELECT @UserId, order_id, item_id FROM claimed
-                ON CONFLICT DO NOTHING)
+                ON CONFLICT DO NOTHING),
+            audited AS (
+                INSERT INTO content_views (order_id, item_id, assignment_id, viewer_id, viewer_org_id, viewer_role, how)
+                SELECT order_id, item_id, assignment_id, @UserId, @OrgId, 'worker', 'worker_claim' FROM claimed)
             SELECT * FROM claimed
             """;
         var claimed = (await connection.QueryAsync<Response>(claim,
-            new { caller.UserId, orderId, size, scan = size * 10, lease = options.LeaseDuration }, tx))
+            new { caller.UserId, caller.OrgId, orderId, size, scan = size * 10, lease = options.LeaseDuration }, tx))
             .OrderBy(c => c.LeaseExpiresAt).ThenBy(c => c.AssignmentId).ToList();
         await tx.CommitAsync();
         foreach (var c in claimed) c.ContentUrl = links.LinkForContent(c.Content, clock.GetUtcNow());

@@ -1,6 +1,7 @@
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Content;
 using Marketplace.ServiceDefaults.Http;
+using Marketplace.Tasks.Domain;
 using Npgsql;
 
 namespace Marketplace.Tasks.Features;
@@ -18,6 +19,8 @@ public static class GetAssignment
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
         var assignment = await AssignmentView.FindAsync(connection, id, caller);
-        return assignment is null ? Problems.NotFound($"Assignment {id}") : TypedResults.Ok(assignment.WithContentUrl(links, clock.GetUtcNow()));
+        if (assignment is null) return Problems.NotFound($"Assignment {id}");
+        await ContentViews.RecordAsync(connection, caller, ContentViews.How(caller), [(assignment.Id, assignment.OrderId, assignment.ItemId)]);
+        return TypedResults.Ok(assignment.WithContentUrl(links, clock.GetUtcNow()));
     }
 }

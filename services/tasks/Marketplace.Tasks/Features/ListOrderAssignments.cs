@@ -2,6 +2,7 @@ using Dapper;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Content;
 using Marketplace.ServiceDefaults.Http;
+using Marketplace.Tasks.Domain;
 using Npgsql;
 
 namespace Marketplace.Tasks.Features;
@@ -24,7 +25,9 @@ public static class ListOrderAssignments
             "SELECT enterprise_org_id FROM task_orders WHERE order_id = @orderId", new { orderId });
         if (owner is null || (!caller.IsOperator && owner != caller.OrgId)) return Problems.NotFound($"Order {orderId}");
         var now = clock.GetUtcNow();
-        return TypedResults.Ok((await AssignmentView.ForOrderAsync(connection, orderId, itemId is { Length: > 0 } ? itemId : null))
-            .Select(a => a.WithContentUrl(links, now)));
+        var assignments = (await AssignmentView.ForOrderAsync(connection, orderId, itemId is { Length: > 0 } ? itemId : null))
+            .Select(a => a.WithContentUrl(links, now)).ToList();
+        await ContentViews.RecordAsync(connection, caller, ContentViews.How(caller), assignments.Select(a => (a.Id, a.OrderId, a.ItemId)).ToList());
+        return TypedResults.Ok(assignments);
     }
 }

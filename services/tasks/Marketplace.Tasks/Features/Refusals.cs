@@ -1,0 +1,40 @@
+using Marketplace.ServiceDefaults.Http;
+
+namespace Marketplace.Tasks.Features;
+
+/// <summary>ProblemDetails this service needs beyond the shared <see cref="Problems"/>: a 403 saying what is lacking, and
+/// a 409 carrying more than the current state.</summary>
+public static class Refusals
+{
+    public static ProblemHttpResult Forbidden(string detail, IDictionary<string, object?> extensions) =>
+        TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = StatusCodes.Status403Forbidden,
+            Title = "Not eligible",
+            Detail = detail,
+            Extensions = extensions,
+        });
+
+    public static ProblemHttpResult Conflict(string detail, string currentState, IDictionary<string, object?> more)
+    {
+        var extensions = new Dictionary<string, object?>(more) { ["currentState"] = currentState };
+        return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = StatusCodes.Status409Conflict,
+            Title = "Conflict with the current state",
+            Detail = detail,
+            Extensions = extensions,
+        });
+    }
+
+    /// <summary>Validates ?page=&amp;pageSize= (1-based; at most 100 a page).</summary>
+    public static ProblemHttpResult? Paging(int? page, int? pageSize)
+    {
+        if (page is < 1) return Problems.BadRequest("page", "'page' must be 1 or more.");
+        if (pageSize is < 1 or > 100) return Problems.BadRequest("pageSize", "'pageSize' must be between 1 and 100.");
+        return null;
+    }
+}
+
+/// <summary>One page of a list: {items, total, page, pageSize}.</summary>
+public sealed record Paged<T>(IReadOnlyList<T> Items, long Total, int Page, int PageSize);
