@@ -1,3 +1,4 @@
+using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Content;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Jobs;
@@ -23,10 +24,17 @@ public static class TasksModule
         });
         builder.Services.AddContentStore(builder.Configuration);
         builder.Services.AddJob<AutoApproveAssignment>();
+        builder.Services.AddJob<AggregateLabels>();
+        builder.Services.AddJob<ExportLabels>();
         builder.Services.AddRecurringJob<PublishApprovals>(PublishApprovals.Name, options.ApprovalPublishInterval);
         builder.Services.AddRecurringJob<SweepLapsedLeases>(SweepLapsedLeases.Name, options.LeaseSweepInterval);
         builder.Services.AddValidator<SubmitAnswer.Request, SubmitAnswer.Validator>();
+        builder.Services.AddValidator<LabelExports.Request, LabelExports.Validator>();
         builder.AddContentLinks();
+        builder.Services.AddSingleton(new ExportLinks(ContentLinks.ForPurpose(
+            builder.Configuration.GetSection("Content").Get<ContentLinkOptions>() ?? new ContentLinkOptions(),
+            builder.Configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions(),
+            "export", "/api/tasks/exports", options.ExportLinkLifetime)));
         return builder;
     }
 
@@ -39,7 +47,8 @@ public static class TasksModule
             .MapLeases()
             .MapGetAssignment();
         app.MapGroup("/quality").WithTags("Quality").MapMyQuality();
-        app.MapGroup("/orders").WithTags("Orders").MapListOrderAssignments().MapOrderProgress();
+        app.MapGroup("/orders").WithTags("Orders").MapListOrderAssignments().MapOrderProgress().MapOrderLabels().MapLabelExports();
+        app.MapGroup("/exports").WithTags("Exports").MapDownloadExport();
         return app;
     }
 }
