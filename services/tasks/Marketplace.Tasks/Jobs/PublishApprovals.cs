@@ -8,7 +8,8 @@ namespace Marketplace.Tasks.Jobs;
 
 /// <summary>
 /// Gathers approvals not yet announced into AssignmentsApproved batches (up to 500 each), and hands orders whose every
-/// assignment is approved to aggregation (which announces OrderWorkCompleted when no item needs more answers). Rows are claimed with SKIP LOCKED, so instances running this at once split the work.
+/// assignment is approved to aggregation (which announces OrderWorkCompleted when no item needs more answers). Rows are
+/// claimed with SKIP LOCKED, so instances running this at once split the work.
 /// </summary>
 public sealed class PublishApprovals(NpgsqlDataSource db, Outbox outbox, TimeProvider clock) : IJobHandler
 {
