@@ -54,7 +54,7 @@ public sealed class ExportLabels(NpgsqlDataSource db, IContentStore store, ILogg
         {
             export = await connection.QuerySingleOrDefaultAsync<LabelExports.ExportRow>(
                 $"SELECT {LabelExports.Columns} FROM label_exports WHERE id = @exportId", new { exportId });
-            if (export is null || export.Status is "ready" or "failed") return;
+            if (export is null || export.Status == "ready") return; // a failed export runs again when an operator retries its job
             await connection.ExecuteAsync("""
                 UPDATE label_exports SET status = 'running', started_at = coalesce(started_at, now()), rows_written = 0, error = NULL WHERE id = @exportId
                 """, new { exportId });
