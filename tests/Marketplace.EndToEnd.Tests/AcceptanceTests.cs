@@ -137,6 +137,16 @@ public class AcceptanceTests
         Assert.That(reworked.Select(c => c.GetProperty("reworkFinding").GetString()), Has.All.Contains("the label should be negative"));
 
         await Scenario.WaitForStatusAsync(enterprise, orderId, "delivered");
+        var labels = await Delivery.LabelsAsync(enterprise, orderId);
+        Assert.That(labels.GetProperty("aggregationRounds").GetInt32(), Is.EqualTo(2), "the second delivery was aggregated again");
+        foreach (var itemId in wrong)
+        {
+            var label = Delivery.LabelOf(labels, itemId);
+            Assert.That(label.GetProperty("method").GetString(), Is.EqualTo("rework"), "the answer given after the finding decides");
+            Assert.That(label.GetProperty("answerCount").GetInt32(), Is.EqualTo(2));
+            Assert.That(label.GetProperty("confidence").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        }
+        Assert.That(Delivery.LabelOf(labels, "review-1").GetProperty("method").GetString(), Is.EqualTo("majority-vote"));
         var second = await OpenRoundAsync(enterprise, orderId);
         Assert.That(second.GetProperty("round").GetInt32(), Is.EqualTo(2));
         await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/acceptance", Verdicts(second, _ => true)), HttpStatusCode.OK);

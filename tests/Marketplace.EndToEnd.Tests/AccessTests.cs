@@ -115,6 +115,11 @@ public class AccessTests
         ("POST", "/api/tasks/exam-attempts/{random}/test/item-1", "vendor"),
         ("POST", "/api/tasks/exam-attempts/{random}/finish", "operator"),
         ("GET", "/api/tasks/orders/{order}/content-views", "worker"),
+        ("GET", "/api/tasks/orders/{order}/progress", "vendor"),
+        ("GET", "/api/tasks/orders/{order}/labels", "worker"),
+        ("POST", "/api/tasks/orders/{order}/exports", "vendor"),
+        ("GET", "/api/tasks/orders/{order}/exports", "worker"),
+        ("GET", "/api/tasks/orders/{order}/exports/{random}", "worker"),
         .. new[] { "orders", "bidding", "tasks", "payouts", "settlement" }.SelectMany(service => new[]
         {
             ("GET", $"/api/{service}/ops/jobs", "enterprise"),
@@ -171,6 +176,7 @@ public class AccessTests
         _ when path.EndsWith("/submit") => new { answer = "positive" },
         _ when path.EndsWith("/fake-bank/mode") => new { mode = "decline" },
         _ when path.EndsWith("/operators") => new { email = $"sneaky-{Guid.NewGuid():N}@e2e.test", password = "sneaky-password-1", displayName = "Sneaky" },
+        _ when path.EndsWith("/exports") => new { format = "jsonl" },
         _ when path.EndsWith("/review") => new { decision = "approve", note = "looks fine" },
         _ when path.EndsWith("/uploads") => new { format = "jsonl", expectedBytes = 10 },
         _ when path.Contains("/listings") => new
@@ -210,6 +216,10 @@ public class AccessTests
         Assert.That((await _otherEnterprise.PostAsync($"/api/orders/orders/{_orderId}/acceptance",
             new { round = 1, verdicts = new[] { new { itemId = "review-1", ok = true } } })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await _otherEnterprise.PostAsync($"/api/orders/orders/{_orderId}/rework/fund")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await _otherEnterprise.Http.GetAsync($"/api/tasks/orders/{_orderId}/labels")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await _otherEnterprise.PostAsync($"/api/tasks/orders/{_orderId}/exports", new { format = "jsonl" })).StatusCode,
+            Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await _otherEnterprise.Http.GetAsync($"/api/tasks/orders/{_orderId}/exports")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         var theirs = await _otherEnterprise.GetAsync("/api/orders/orders");
         Assert.That(theirs.GetArrayLength(), Is.Zero, "the list shows only the caller's organisation");
 

@@ -133,6 +133,7 @@ public class BadInputTests
         ("POST", "/api/tasks/exams", "operator", """{"qualification": "q", "name": "Exam", "taskType": "text-classification", "labels": ["a", "b"], "passMark": 0.5, "timeLimitSeconds": 60, "trainingItems": [{"id": "t", "content": "x", "knownAnswer": "a", "explanation": "e"}], "testItems": [{"id": "q", "content": "y", "knownAnswer": "b"}]}""", "passMark", "\"high\"", "testItems"),
         ("POST", "/api/tasks/exam-attempts/{random}/training/t", "worker", """{"answer": "a"}""", "answer", "null", "answer"),
         ("POST", "/api/tasks/exam-attempts/{random}/test/q", "worker", """{"answer": "a"}""", "answer", "null", "answer"),
+        ("POST", "/api/tasks/orders/{random}/exports", "enterprise", """{"format": "jsonl"}""", "format", "\"xml\"", "format"),
     ];
 
     private Actor? As(string role) => role switch
@@ -249,6 +250,29 @@ public class BadInputTests
         await Problem(await _operator.PostAsync("/api/payouts/payout-batches"), HttpStatusCode.BadRequest, "Idempotency-Key");
         await Problem(await _operator.PostAsync("/api/auth/operators", new { email = "x", password = "p", displayName = "" }),
             HttpStatusCode.BadRequest, "email");
+    }
+
+    [Test]
+    public async Task Exports_and_labels_refuse_bad_parameters_and_wait_for_the_labels()
+    {
+        var early = await Problem(await _enterprise.PostAsync($"/api/tasks/orders/{_orderId}/exports", new { format = "jsonl" }), HttpStatusCode.Conflict, null);
+        Assert.That(early.GetProperty("currentState").GetString(), Is.EqualTo("not_aggregated"));
+        await Problem(await _enterprise.PostAsync($"/api/tasks/orders/{_orderId}/exports", new { format = "coco" }), HttpStatusCode.BadRequest, "format");
+        await Problem(await _enterprise.PostAsync($"/api/tasks/orders/{_orderId}/exports", new { format = "csv" }), HttpStatusCode.BadRequest, "format");
+        await Problem(await _enterprise.PostAsync($"/api/tasks/orders/{_orderId}/exports", "{\"format\": 3}"), HttpStatusCode.BadRequest, null);
+        await Problem(await _enterprise.Http.GetAsync($"/api/tasks/orders/{_orderId}/labels?pageSize=0"), HttpStatusCode.BadRequest, "pageSize");
+        await Problem(await _enterprise.Http.GetAsync($"/api/tasks/orders/{_orderId}/labels?pageSize=101"), HttpStatusCode.BadRequest, "pageSize");
+        await Problem(await _enterprise.Http.GetAsync($"/api/tasks/orders/{_orderId}/labels?page=0"), HttpStatusCode.BadRequest, "page");
+        await Problem(await _enterprise.Http.GetAsync($"/api/tasks/orders/{_orderId}/labels?page=first"), HttpStatusCode.BadRequest, null);
+        await Problem(await _enterprise.Http.GetAsync($"/api/tasks/orders/{_orderId}/exports/{Guid.NewGuid()}"), HttpStatusCode.NotFound, null);
+        await Problem(await _enterprise.Http.GetAsync($"/api/tasks/orders/{Guid.NewGuid()}/labels"), HttpStatusCode.NotFound, null);
+        using var browser = Api.Anonymous();
+        await Problem(await browser.GetAsync($"/api/tasks/exports/{_orderId}/nothing.jsonl"), HttpStatusCode.Forbidden, null);
+        await Problem(await browser.GetAsync($"/api/tasks/exports/{_orderId}/nothing.jsonl?expires=soon&sig=abc"), HttpStatusCode.Forbidden, null);
+        Assert.That((await _enterprise.GetAsync($"/api/tasks/orders/{_orderId}/exports")).GetArrayLength(), Is.Zero, "nothing was queued");
+        var labels = await _enterprise.GetAsync($"/api/tasks/orders/{_orderId}/labels");
+        Assert.That(labels.GetProperty("total").GetInt64(), Is.Zero);
+        Assert.That(labels.GetProperty("labelsAggregatedAt").ValueKind, Is.EqualTo(JsonValueKind.Null));
     }
 
     [Test]

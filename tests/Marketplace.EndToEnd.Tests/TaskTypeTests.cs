@@ -64,6 +64,7 @@ public class TaskTypeTests
         await Scenario.WaitForStatusAsync(enterprise, orderId, "in_progress");
         await Api.EventuallyAsync(async () => await Scenario.AssignmentCountAsync(enterprise, orderId) == c.Contents.Length, "the order is split");
 
+        var submitted = new Dictionary<string, string>();
         for (var i = 0; i < c.Contents.Length; i++)
         {
             var claim = await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}"), HttpStatusCode.OK);
@@ -77,6 +78,7 @@ public class TaskTypeTests
                 Assert.That(problem.GetProperty("errors").TryGetProperty("answer", out _), Is.True, problem.ToString());
             }
             var answer = c.GoodAnswers[Math.Max(index, 0)];
+            submitted[claim.GetProperty("itemId").GetString()!] = answer;
             await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{id}/submit", $"{{\"answer\": {answer}}}"), HttpStatusCode.OK);
             await Api.ReadAsync(await enterprise.PostAsync($"/api/tasks/assignments/{id}/approve"), HttpStatusCode.OK);
             var stored = await enterprise.GetAsync($"/api/tasks/assignments/{id}");
@@ -85,7 +87,41 @@ public class TaskTypeTests
         }
         await Scenario.WaitForStatusAsync(enterprise, orderId, "delivered");
         await Api.EventuallyAsync(async () => (await worker.GetAsync("/api/payouts/earnings")).Money("totalEarned") == 2 * 1.35m, "the worker earned both rewards");
+
+        // One answer per item: the aggregated label is that answer (LLM fine-tuning keeps its answers and has no single label).
+        var labels = await Delivery.LabelsAsync(enterprise, orderId);
+        Assert.That(labels.GetProperty("total").GetInt64(), Is.EqualTo(c.Contents.Length));
+        foreach (var (itemId, answer) in submitted)
+        {
+            var label = Delivery.LabelOf(labels, itemId);
+            Assert.That(label.GetProperty("answerCount").GetInt32(), Is.EqualTo(1));
+            if (c.TaskType == "llm-sft")
+            {
+                Assert.That(label.GetProperty("label").ValueKind, Is.EqualTo(JsonValueKind.Null));
+                Assert.That(label.GetProperty("method").GetString(), Is.EqualTo("all-answers"));
+                continue;
+            }
+            var combined = JsonNode.Parse(label.GetProperty("label").GetRawText())!;
+            if (combined is JsonArray boxes) foreach (var box in boxes.OfType<JsonObject>()) box.Remove("support");
+            Assert.That(JsonNode.DeepEquals(combined, JsonNode.Parse(answer)), Is.True, $"{itemId}: {combined.ToJsonString()} vs {answer}");
+        }
+
+        var lines = (await Delivery.DownloadAsync(await Delivery.ExportAsync(enterprise, orderId, "jsonl"))).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()), Is.EquivalentTo(submitted.Keys));
+        var tasks = JsonDocument.Parse(await Delivery.DownloadAsync(await Delivery.ExportAsync(enterprise, orderId, "label-studio"))).RootElement;
+        Assert.That(tasks.GetArrayLength(), Is.EqualTo(c.Contents.Length));
+        var types = tasks.EnumerateArray().SelectMany(t => t.GetProperty("annotations").EnumerateArray())
+            .SelectMany(a => a.GetProperty("result").EnumerateArray()).Select(r => r.GetProperty("type").GetString()).Distinct();
+        Assert.That(types, Is.EqualTo(new[] { StudioResultTypes[c.TaskType] }));
+        Assert.That(tasks.EnumerateArray().Select(t => t.GetProperty("predictions").GetArrayLength()), Has.All.EqualTo(c.TaskType == "llm-sft" ? 0 : 1));
     }
+
+    private static readonly Dictionary<string, string> StudioResultTypes = new()
+    {
+        ["text-classification"] = "choices", ["image-classification"] = "choices", ["audio-classification"] = "choices",
+        ["bounding-boxes"] = "rectanglelabels", ["text-spans"] = "labels", ["transcription"] = "textarea", ["llm-sft"] = "textarea",
+        ["reward-ranking"] = "ranker", ["rubric-evaluation"] = "number",
+    };
 
     [Test]
     public async Task Items_that_do_not_suit_the_task_type_are_refused_with_their_position()

@@ -1,3 +1,4 @@
+using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Content;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Jobs;
@@ -27,11 +28,18 @@ public static class TasksModule
         builder.Services.AddValidator<Review.RejectRequest, Review.RejectValidator>();
         builder.Services.AddValidator<Review.AppealRequest, Review.AppealValidator>();
         builder.Services.AddValidator<Review.ResolveRequest, Review.ResolveValidator>();
+        builder.Services.AddJob<AggregateLabels>();
+        builder.Services.AddJob<ExportLabels>();
         builder.Services.AddRecurringJob<PublishApprovals>(PublishApprovals.Name, options.ApprovalPublishInterval);
         builder.Services.AddRecurringJob<SweepLapsedLeases>(SweepLapsedLeases.Name, options.LeaseSweepInterval);
         builder.Services.AddValidator<SubmitAnswer.Request, SubmitAnswer.Validator>();
+        builder.Services.AddValidator<LabelExports.Request, LabelExports.Validator>();
         builder.AddContentLinks();
         builder.AddQualifications();
+        builder.Services.AddSingleton(new ExportLinks(ContentLinks.ForPurpose(
+            builder.Configuration.GetSection("Content").Get<ContentLinkOptions>() ?? new ContentLinkOptions(),
+            builder.Configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions(),
+            "export", "/api/tasks/exports", options.ExportLinkLifetime)));
         return builder;
     }
 
@@ -45,7 +53,8 @@ public static class TasksModule
             .MapReview()
             .MapGetAssignment();
         app.MapGroup("/quality").WithTags("Quality").MapMyQuality();
-        app.MapGroup("/orders").WithTags("Orders").MapListOrderAssignments().MapOrderProgress();
+        app.MapGroup("/orders").WithTags("Orders").MapListOrderAssignments().MapOrderProgress().MapOrderLabels().MapLabelExports();
+        app.MapGroup("/exports").WithTags("Exports").MapDownloadExport();
         app.MapQualifications();
         return app;
     }

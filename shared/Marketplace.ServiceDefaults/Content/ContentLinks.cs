@@ -45,6 +45,18 @@ public sealed class ContentLinks
     public static ContentLinks From(ContentLinkOptions options, AuthOptions auth) =>
         new(string.IsNullOrWhiteSpace(options.SigningKey) ? DeriveKey(auth.KeyBytes()) : KeyOf(options.SigningKey), options.LinkLifetime, options.LinkBasePath);
 
+    /// <summary>
+    /// Links for another purpose (delivery exports) on another path, with a key of their own: HKDF-SHA256 of the same
+    /// material (Content:SigningKey, else Auth:SigningKey) with info "marketplace/{purpose}-links/v1", so a content link's
+    /// signature never opens an export of the same name, and no new secret needs distributing.
+    /// </summary>
+    public static ContentLinks ForPurpose(ContentLinkOptions options, AuthOptions auth, string purpose, string basePath, TimeSpan lifetime)
+    {
+        var material = string.IsNullOrWhiteSpace(options.SigningKey) ? auth.KeyBytes() : KeyOf(options.SigningKey);
+        var key = HKDF.DeriveKey(HashAlgorithmName.SHA256, material, 32, salt: [], info: Encoding.UTF8.GetBytes($"marketplace/{purpose}-links/v1"));
+        return new ContentLinks(key, lifetime, basePath);
+    }
+
     private static byte[] KeyOf(string base64)
     {
         var bytes = Convert.FromBase64String(base64);

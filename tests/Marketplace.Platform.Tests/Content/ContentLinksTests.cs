@@ -121,4 +121,21 @@ public class ContentLinksTests
         Assert.That(_links.LinkForContent("https://example.test/x.png", Now), Is.Null);
         Assert.That(_links.LinkForContent($"content://{Order}/x.png", Now), Does.StartWith($"/api/orders/content/{Order}/x.png?expires="));
     }
+
+    [Test]
+    public void Export_links_have_a_key_and_path_of_their_own()
+    {
+        var auth = new AuthOptions { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)) };
+        var content = ContentLinks.From(new ContentLinkOptions(), auth);
+        var exports = ContentLinks.ForPurpose(new ContentLinkOptions(), auth, "export", "/api/tasks/exports", TimeSpan.FromHours(1));
+        var link = exports.LinkFor(Order, "a.jsonl", Now);
+        Assert.That(link, Does.StartWith($"/api/tasks/exports/{Order}/a.jsonl?expires="));
+        var expires = exports.ExpiryFor(Now).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var sig = exports.Signature(Order, "a.jsonl", long.Parse(expires, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.That(exports.Verify(Order, "a.jsonl", expires, sig, Now), Is.EqualTo(LinkCheck.Valid));
+        Assert.That(content.Verify(Order, "a.jsonl", expires, sig, Now), Is.EqualTo(LinkCheck.BadSignature), "an export signature opens no content");
+        var contentSig = content.Signature(Order, "a.jsonl", long.Parse(expires, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.That(exports.Verify(Order, "a.jsonl", expires, contentSig, Now), Is.EqualTo(LinkCheck.BadSignature), "nor the other way round");
+        Assert.That(exports.ExpiryFor(Now), Is.GreaterThanOrEqualTo(Now.AddHours(1)));
+    }
 }

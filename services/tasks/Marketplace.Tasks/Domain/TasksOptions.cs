@@ -28,6 +28,16 @@ public sealed class TasksOptions
     /// <summary>How soon after a lease lapses its work is back in the pool.</summary>
     public TimeSpan LeaseSweepInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// A single-label classification order is aggregated with Dawid-Skene from this many approved answers (gold included,
+    /// and at least three per worker on average); below that there is too little to learn each worker's skill from, and
+    /// majority vote decides.
+    /// </summary>
+    public int DawidSkeneMinimumAnswers { get; set; } = 100;
+
+    /// <summary>How long an export's signed download link is valid (rounded up to the minute).</summary>
+    public TimeSpan ExportLinkLifetime { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How often approvals are gathered into one AssignmentsApproved message.</summary>
     public TimeSpan ApprovalPublishInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -7,8 +7,9 @@ using Npgsql;
 namespace Marketplace.Tasks.Jobs;
 
 /// <summary>
-/// Gathers approvals not yet announced into AssignmentsApproved batches (up to 500 each), and announces orders whose
-/// every assignment is approved. Rows are claimed with SKIP LOCKED, so instances running this at once split the work.
+/// Gathers approvals not yet announced into AssignmentsApproved batches (up to 500 each), and hands orders whose every
+/// assignment is approved to aggregation (which announces OrderWorkCompleted when no item needs more answers). Rows are
+/// claimed with SKIP LOCKED, so instances running this at once split the work.
 /// </summary>
 public sealed class PublishApprovals(NpgsqlDataSource db, Outbox outbox, TimeProvider clock) : IJobHandler
 {
@@ -25,25 +26,23 @@ public sealed class PublishApprovals(NpgsqlDataSource db, Outbox outbox, TimePro
 
     /// <summary>
     /// Separate from batching so that two instances batching parts of one order cannot each miss the other's part.
-    /// The UPDATE re-checks completed_at under the row lock, so an order is announced once.
+    /// An order whose every slot is approved and announced goes to aggregation (once per slot count: the job's unique key);
+    /// the aggregate-labels job decides whether items need more answers or the work is complete.
     /// </summary>
     private async Task AnnounceCompletedOrdersAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        const string complete = """
-            UPDATE task_orders o SET completed_at = now()
-            WHERE o.completed_at IS NULL AND o.approved_assignments = o.total_assignments
+        const string ready = """
+            SELECT o.order_id, o.total_assignments FROM task_orders o
+            WHERE o.completed_at IS NULL AND o.cancelled_at IS NULL AND o.approved_assignments = o.total_assignments
               AND NOT EXISTS (SELECT 1 FROM assignments a
                               WHERE a.order_id = o.order_id
                                 AND NOT (a.status = 'rejected' AND a.replaced_by IS NOT NULL) -- its replacement counts instead
                                 AND (a.status <> 'approved' OR a.approval_batch_id IS NULL))
-            RETURNING o.order_id, o.approved_assignments
             """;
-        foreach (var (orderId, approved) in await connection.QueryAsync<(Guid OrderId, int Approved)>(complete, transaction: tx))
-        {
-            await outbox.AddAsync(tx, new OrderWorkCompleted(orderId, approved, clock.GetUtcNow()));
-        }
+        foreach (var (orderId, total) in await connection.QueryAsync<(Guid OrderId, int Total)>(ready, transaction: tx))
+            await AggregateLabels.ScheduleAsync(tx, orderId, total, clock.GetUtcNow());
         await tx.CommitAsync(ct);
     }
 

@@ -1,0 +1,249 @@
+using System.Buffers;
+using System.Text.Json;
+using Dapper;
+using Marketplace.Contracts.Tasks;
+using Marketplace.Labeling;
+using Marketplace.Labeling.Aggregation;
+using Marketplace.ServiceDefaults.Jobs;
+using Marketplace.ServiceDefaults.Messaging;
+using Marketplace.Tasks.Domain;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Marketplace.Tasks.Jobs;
+
+/// <summary>
+/// Runs when every slot of an order is approved (scheduled by publish-approvals, once per slot count): combines each
+/// regular item's answers into one label with a confidence (gold items are not delivered, but their known answers anchor
+/// Dawid-Skene), stores them in item_labels, then either gives every item below the order's confidence bar one more
+/// slot (dynamic overlap, up to the overlap cap) or, when none needs more, marks the work complete and announces
+/// OrderWorkCompleted. All under the order's row lock, re-checked, so a second run or a second instance changes nothing.
+/// </summary>
+public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProvider clock, IOptions<TasksOptions> options,
+    ILogger<AggregateLabels> logger) : IJobHandler
+{
+    public const string Name = "aggregate-labels";
+
+    /// <summary>Dawid-Skene needs each worker seen on several items to estimate their skill; below this, majority vote.</summary>
+    public const double DawidSkeneMinimumAnswersPerWorker = 3;
+
+    public sealed record Payload(Guid OrderId, int TotalAssignments);
+
+    string IJobHandler.Name => Name;
+
+    /// <summary>Keyed by the slot count, so the next round (after dynamic overlap or rework added slots) is a new job.</summary>
+    public static Task<long?> ScheduleAsync(NpgsqlTransaction tx, Guid orderId, int totalAssignments, DateTimeOffset now) =>
+        JobScheduler.ScheduleAsync(tx, Name, new Payload(orderId, totalAssignments), now, uniqueKey: $"{Name}:{orderId:N}:{totalAssignments}");
+
+    private sealed record Answer(Guid AssignmentId, Guid WorkerId, string Json, int? ReworkRound);
+
+    private sealed record ItemAnswers(string ItemId, string Content, List<Answer> Answers, string? GoldJson);
+
+    private sealed record Decision(string? Label, double? Confidence, string Method, IReadOnlyDictionary<Guid, double>? Skill = null);
+
+    public async Task RunAsync(JobContext job, CancellationToken ct)
+    {
+        var payload = job.PayloadAs<Payload>();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var order = await OrderTerms.FindAsync(connection, payload.OrderId, tx, forUpdate: true);
+        if (order is null || order.CompletedAt is not null || order.CancelledAt is not null || order.TotalAssignments != payload.TotalAssignments)
+            return; // stale: another run finished this round, or slots were added since
+        var unfinished = await connection.ExecuteScalarAsync<bool>("""
+            SELECT EXISTS (SELECT 1 FROM assignments WHERE order_id = @OrderId AND NOT (status = 'rejected' AND replaced_by IS NOT NULL) AND (status <> 'approved' OR approval_batch_id IS NULL))
+            """, payload, tx);
+        if (unfinished) return;
+
+        var template = order.Template();
+        var round = order.AggregationRounds + 1;
+        await connection.ExecuteAsync("DELETE FROM item_labels WHERE order_id = @OrderId", payload, tx);
+
+        // The answers are read on a second connection while the labels stream into COPY on this one. Nothing can change them
+        // meanwhile: every slot is approved and new slots wait for the order row this transaction holds.
+        await using var source = await db.OpenConnectionAsync(ct);
+        var needMore = new List<(string ItemId, string Content)>();
+        long items = 0;
+        await using (var importer = await connection.BeginBinaryImportAsync(
+            "COPY item_labels (order_id, item_id, content, label, confidence, method, answer_count, provenance, round) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            importer.Timeout = TimeSpan.FromMinutes(30);
+            async Task WriteAsync(ItemAnswers item, Decision decision)
+            {
+                var chosen = Rework(item) ?? decision;
+                var (label, confidence, method) = (chosen.Label, chosen.Confidence, chosen.Method);
+                var stored = confidence is { } c ? Math.Round((decimal)c, 5) : (decimal?)null;
+                await importer.StartRowAsync(ct);
+                await importer.WriteAsync(order.OrderId, NpgsqlDbType.Uuid, ct);
+                await importer.WriteAsync(item.ItemId, NpgsqlDbType.Text, ct);
+                await importer.WriteAsync(item.Content, NpgsqlDbType.Text, ct);
+                if (label is null) await importer.WriteNullAsync(ct); else await importer.WriteAsync(label, NpgsqlDbType.Jsonb, ct);
+                if (stored is null) await importer.WriteNullAsync(ct); else await importer.WriteAsync(stored.Value, NpgsqlDbType.Numeric, ct);
+                await importer.WriteAsync(method, NpgsqlDbType.Text, ct);
+                await importer.WriteAsync(item.Answers.Count, NpgsqlDbType.Integer, ct);
+                await importer.WriteAsync(Provenance(item, decision.Skill), NpgsqlDbType.Jsonb, ct);
+                await importer.WriteAsync(round, NpgsqlDbType.Integer, ct);
+                items++;
+                if (order.ConfidenceBar is { } bar && order.OverlapCap is { } cap && stored is { } sure && method != AggregationMethods.Rework
+                    && DynamicOverlap.Decide(item.Answers.Count, (double)sure, (double)bar, cap).NeedsMore)
+                    needMore.Add((item.ItemId, item.Content));
+            }
+
+            if (TaskTypes.IsClassification(template.TaskType))
+            {
+                var all = await ReadAsync(source, order.OrderId, includeGold: true, ct).ToListAsync(ct);
+                var regular = all.Where(i => i.GoldJson is null).ToList();
+                var decisions = Classify(template, all);
+                foreach (var item in regular) await WriteAsync(item, decisions[item.ItemId]);
+            }
+            else
+            {
+                await foreach (var item in ReadAsync(source, order.OrderId, includeGold: false, ct))
+                {
+                    using var parsed = new DisposableAnswers(item.Answers.Select(a => JsonDocument.Parse(a.Json)).ToList());
+                    var result = ItemConsensus.Aggregate(template, item.Content, parsed.Elements);
+                    await WriteAsync(item, new Decision(result.Label, result.Confidence, result.Method));
+                }
+            }
+            await importer.CompleteAsync(ct);
+        }
+
+        if (needMore.Count > 0)
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO assignments (id, order_id, item_id, slot, content)
+                SELECT v.id, @orderId, v.item_id,
+                       1 + (SELECT max(a.slot) FROM assignments a WHERE a.order_id = @orderId AND a.item_id = v.item_id),
+                       v.content
+                FROM unnest(@ids, @itemIds, @contents) AS v(id, item_id, content)
+                """, new
+            {
+                orderId = order.OrderId,
+                ids = needMore.Select(_ => Guid.CreateVersion7()).ToArray(),
+                itemIds = needMore.Select(i => i.ItemId).ToArray(),
+                contents = needMore.Select(i => i.Content).ToArray(),
+            }, tx);
+            await connection.ExecuteAsync("""
+                UPDATE task_orders SET total_assignments = total_assignments + @count, dynamic_slots = dynamic_slots + @count,
+                                       labels_aggregated_at = now(), aggregation_rounds = @round
+                WHERE order_id = @orderId
+                """, new { orderId = order.OrderId, count = needMore.Count, round }, tx);
+        }
+        else
+        {
+            await connection.ExecuteAsync("""
+                UPDATE task_orders SET completed_at = now(), labels_aggregated_at = now(), aggregation_rounds = @round WHERE order_id = @orderId
+                """, new { orderId = order.OrderId, round }, tx);
+            await outbox.AddAsync(tx, new OrderWorkCompleted(order.OrderId, order.ApprovedAssignments, clock.GetUtcNow()));
+        }
+        await tx.CommitAsync(ct);
+        logger.LogInformation("Aggregated order {OrderId} (round {Round}): {Items} items, {More} below the bar get one more answer",
+            order.OrderId, round, items, needMore.Count);
+    }
+
+    /// <summary>
+    /// An item sent back after a failed acceptance sample takes its newest rework answer: that worker saw the enterprise's
+    /// finding, which outweighs any vote among the answers the enterprise rejected. No confidence is claimed for it.
+    /// </summary>
+    private static Decision? Rework(ItemAnswers item)
+    {
+        var rework = item.Answers.Where(a => a.ReworkRound is not null).MaxBy(a => a.ReworkRound);
+        return rework is null ? null : new Decision(rework.Json, null, AggregationMethods.Rework);
+    }
+
+    /// <summary>
+    /// Single-label: Dawid-Skene when there are enough answers to learn each worker's skill (at least
+    /// Tasks:DawidSkeneMinimumAnswers, gold included, and on average three per worker), else majority vote.
+    /// Multi-label: one Dawid-Skene yes/no question per label. Gold items anchor both.
+    /// </summary>
+    private Dictionary<string, Decision> Classify(TaskTemplate template, List<ItemAnswers> items)
+    {
+        var result = new Dictionary<string, Decision>(StringComparer.Ordinal);
+        var answerCount = items.Sum(i => i.Answers.Count);
+        if (template.MultiLabel)
+        {
+            var answers = items.SelectMany(i => i.Answers.Select(a => new MultiLabelAnswer(i.ItemId, a.WorkerId, Strings(a.Json)))).ToList();
+            var gold = items.Where(i => i.GoldJson is not null)
+                .ToDictionary(i => i.ItemId, i => (IReadOnlyList<string>)Strings(i.GoldJson!), StringComparer.Ordinal);
+            foreach (var item in MultiLabel.Aggregate(answers, template.Labels, gold))
+                result[item.ItemId] = new Decision(JsonSerializer.Serialize(item.Labels), item.Confidence, AggregationMethods.MultiLabel);
+            return result;
+        }
+
+        var single = items.SelectMany(i => i.Answers.Select(a => new CategoricalAnswer(i.ItemId, a.WorkerId, JsonSerializer.Deserialize<string>(a.Json)!))).ToList();
+        var workers = single.Select(a => a.WorkerId).Distinct().Count();
+        if (answerCount >= options.Value.DawidSkeneMinimumAnswers && answerCount >= DawidSkeneMinimumAnswersPerWorker * workers)
+        {
+            var gold = items.Where(i => i.GoldJson is not null)
+                .ToDictionary(i => i.ItemId, i => JsonSerializer.Deserialize<string>(i.GoldJson!)!, StringComparer.Ordinal);
+            var fitted = DawidSkene.Aggregate(single, template.Labels, gold);
+            var skill = fitted.Workers.ToDictionary(w => w.WorkerId, w => w.Accuracy);
+            foreach (var item in fitted.Items)
+                result[item.ItemId] = new Decision(JsonSerializer.Serialize(item.Label), item.Confidence, AggregationMethods.DawidSkene, skill);
+            return result;
+        }
+        foreach (var item in MajorityVote.Aggregate(single, template.Labels))
+            result[item.ItemId] = new Decision(JsonSerializer.Serialize(item.Label), item.Confidence, AggregationMethods.MajorityVote);
+        return result;
+    }
+
+    private static List<string> Strings(string json) => JsonSerializer.Deserialize<List<string>>(json) ?? [];
+
+    private static string Provenance(ItemAnswers item, IReadOnlyDictionary<Guid, double>? skill)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            foreach (var answer in item.Answers)
+            {
+                w.WriteStartObject();
+                w.WriteString("assignmentId", answer.AssignmentId);
+                w.WriteString("workerId", answer.WorkerId);
+                w.WritePropertyName("answer");
+                w.WriteRawValue(answer.Json, skipInputValidation: true);
+                if (skill is not null && skill.TryGetValue(answer.WorkerId, out var accuracy)) w.WriteNumber("workerAccuracy", Math.Round(accuracy, 4));
+                if (answer.ReworkRound is { } r) w.WriteNumber("reworkRound", r);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The order's approved answers, grouped by item (gold items first when included), streamed.</summary>
+    private static async IAsyncEnumerable<ItemAnswers> ReadAsync(NpgsqlConnection connection, Guid orderId, bool includeGold,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand($"""
+            SELECT item_id, content, id, worker_id, answer::text, rework_round, gold_answer::text
+            FROM assignments
+            WHERE order_id = @orderId AND status = 'approved'{(includeGold ? "" : " AND NOT is_gold")}
+            ORDER BY is_gold DESC, item_id, slot
+            """, connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("orderId", orderId);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        ItemAnswers? current = null;
+        while (await reader.ReadAsync(ct))
+        {
+            var itemId = reader.GetString(0);
+            if (current is null || current.ItemId != itemId)
+            {
+                if (current is not null) yield return current;
+                current = new ItemAnswers(itemId, reader.GetString(1), [], reader.IsDBNull(6) ? null : reader.GetString(6));
+            }
+            current.Answers.Add(new Answer(reader.GetGuid(2), reader.GetGuid(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5)));
+        }
+        if (current is not null) yield return current;
+    }
+
+    private sealed class DisposableAnswers(List<JsonDocument> documents) : IDisposable
+    {
+        public IReadOnlyList<JsonElement> Elements { get; } = documents.Select(d => d.RootElement).ToList();
+
+        public void Dispose()
+        {
+            foreach (var document in documents) document.Dispose();
+        }
+    }
+}
