@@ -56,7 +56,15 @@ var start = new ProcessStartInfo("dotnet", tasksDll)
     },
 };
 using var tasks = Process.Start(start)!;
-tasks.OutputDataReceived += (_, e) => { if (e.Data?.Contains("Split order") == true) Console.WriteLine($"  tasks: {e.Data.Trim()}"); };
+// The service's own time per claim request (from its request log line), to tell server time from client and queueing.
+var serverMs = new System.Collections.Concurrent.ConcurrentBag<double>();
+tasks.OutputDataReceived += (_, e) =>
+{
+    if (e.Data is null) return;
+    if (e.Data.Contains("Split order")) Console.WriteLine($"  tasks: {e.Data.Trim()}");
+    else if (e.Data.Contains("/assignments/claim") && System.Text.RegularExpressions.Regex.Match(e.Data, "\"ElapsedMs\":([0-9.]+)") is { Success: true } m)
+        serverMs.Add(double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+};
 tasks.BeginOutputReadLine();
 tasks.BeginErrorReadLine();
 try
@@ -215,11 +223,14 @@ try
     }
 
     var bare = await BareUpdates();
+    serverMs.Clear();
     var single = await ClaimPhase(1);
+    var inService = serverMs.Order().ToArray();
     var suites = await ClaimPhase(10);
     Say($"claims      {Workers} concurrent workers through HTTP, {phase.TotalSeconds:F0} s each");
     Say($"  bare single-row UPDATE loop (autocommit, {Workers} connections): {bare:N0} commits/s");
     Say($"  claim, suite of 1:  {single.PerSecond:N0} claims/s, p50 {single.P50:F1} ms, p99 {single.P99:F1} ms ({single.Requests:N0} requests); {single.PerSecond / bare:P0} of the bare rate (aim: 80%)");
+    if (inService.Length > 0) Say($"  (inside the tasks service, suite of 1: p50 {inService[inService.Length / 2]:F1} ms, p99 {inService[(int)(inService.Length * 0.99)]:F1} ms)");
     Say($"  claim, suite of 10: {suites.PerSecond:N0} claims/s = {suites.AssignmentsPerSecond:N0} assignments/s, p50 {suites.P50:F1} ms, p99 {suites.P99:F1} ms; {suites.AssignmentsPerSecond / single.PerSecond:F1}x the single-claim rate (aim: 5x)");
     var memory = File.ReadAllLines($"/proc/{tasks.Id}/status").First(l => l.StartsWith("VmHWM")).Split(':')[1].Trim();
     Say($"tasks peak memory: {memory} (VmHWM)");
