@@ -1,4 +1,3 @@
-using Dapper;
 using MassTransit;
 using Marketplace.Contracts.Orders;
 using Marketplace.Contracts.Settlement;
@@ -16,30 +15,19 @@ public sealed class OrderPublishedConsumer(NpgsqlDataSource db, Outbox outbox, T
         var order = context.Message;
         return db.ApplyOnceAsync(context, nameof(OrderPublishedConsumer), async tx =>
         {
-            await Ledger.LockBalanceAsync(tx, AccountRef.Escrow(order.OrderId, order.Currency));
-            var cancelled = await tx.Connection!.ExecuteScalarAsync<bool>(
-                "SELECT EXISTS (SELECT 1 FROM order_closures WHERE order_id = @OrderId)", new { order.OrderId }, tx);
-            if (cancelled) return; // cancelled before its budget was escrowed: nothing to hold
-
-            var wallet = AccountRef.Wallet(order.EnterpriseOrgId, order.Currency);
-            var available = -await Ledger.LockBalanceAsync(tx, wallet);
             var now = clock.GetUtcNow();
-            if (available < order.Budget)
+            // Publishing again after a failed funding uses a new message, but the escrow key is per order and attempt-proof.
+            var funding = await EscrowFunding.FundAsync(tx, $"escrow:{order.OrderId}", order.OrderId, order.EnterpriseOrgId,
+                order.Budget, order.Currency, now);
+            if (funding.Outcome == EscrowFunding.Outcome.WalletShort)
             {
                 await outbox.AddAsync(tx, new OrderFundingFailed(order.OrderId, order.EnterpriseOrgId,
-                    $"The wallet holds {available:0.00} {order.Currency}; the order's budget is {order.Budget:0.00##} {order.Currency}.",
-                    order.Budget, available, order.Currency, now));
+                    $"The wallet holds {funding.Available:0.00} {order.Currency}; the order's budget is {order.Budget:0.00##} {order.Currency}.",
+                    order.Budget, funding.Available, order.Currency, now));
             }
-            else
+            else if (funding.Outcome == EscrowFunding.Outcome.Funded)
             {
-                // Publishing again after a failed funding uses a new message, but the escrow key is per order and attempt-proof.
-                var transactionId = await Ledger.BookAsync(tx, new LedgerEntry(
-                    $"escrow:{order.OrderId}", "escrow", order.OrderId, now,
-                    LedgerEntry.Transfer(wallet, AccountRef.Escrow(order.OrderId, order.Currency), order.Budget)));
-                if (transactionId is not null)
-                {
-                    await outbox.AddAsync(tx, new OrderFunded(order.OrderId, order.EnterpriseOrgId, order.Budget, order.Currency, transactionId.Value, now));
-                }
+                await outbox.AddAsync(tx, new OrderFunded(order.OrderId, order.EnterpriseOrgId, order.Budget, order.Currency, funding.TransactionId!.Value, now));
             }
         });
     }

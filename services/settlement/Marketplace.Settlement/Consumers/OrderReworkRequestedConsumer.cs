@@ -1,4 +1,3 @@
-using Dapper;
 using MassTransit;
 using Marketplace.Contracts.Orders;
 using Marketplace.Contracts.Settlement;
@@ -16,31 +15,22 @@ public sealed class OrderReworkRequestedConsumer(NpgsqlDataSource db, Outbox out
         var rework = context.Message;
         return db.ApplyOnceAsync(context, nameof(OrderReworkRequestedConsumer), async tx =>
         {
-            var escrow = AccountRef.Escrow(rework.OrderId, rework.Currency);
-            await Ledger.LockBalanceAsync(tx, escrow);
-            var closed = await tx.Connection!.ExecuteScalarAsync<bool>(
-                "SELECT EXISTS (SELECT 1 FROM order_closures WHERE order_id = @OrderId)", new { rework.OrderId }, tx);
-            if (closed) return; // cancelled meanwhile: nothing more goes into its escrow
-
             var now = clock.GetUtcNow();
-            var businessKey = $"rework:{rework.OrderId}:{rework.Round}";
-            var alreadyFunded = await tx.Connection!.ExecuteScalarAsync<bool>(
-                "SELECT EXISTS (SELECT 1 FROM ledger_transactions WHERE business_key = @businessKey)", new { businessKey }, tx);
-            var wallet = AccountRef.Wallet(rework.EnterpriseOrgId, rework.Currency);
-            var available = -await Ledger.LockBalanceAsync(tx, wallet);
-            if (!alreadyFunded && available < rework.Amount)
+            var funding = await EscrowFunding.FundAsync(tx, $"rework:{rework.OrderId}:{rework.Round}", rework.OrderId, rework.EnterpriseOrgId,
+                rework.Amount, rework.Currency, now);
+            switch (funding.Outcome)
             {
-                await outbox.AddAsync(tx, new OrderReworkFundingFailed(rework.OrderId, rework.Round,
-                    $"The wallet holds {available:0.00} {rework.Currency}; reworking {rework.Items} items costs {rework.Amount:0.00##} {rework.Currency}.",
-                    rework.Amount, available, rework.Currency, now));
-                return;
+                case EscrowFunding.Outcome.OrderClosed:
+                    return; // cancelled meanwhile: nothing more goes into its escrow
+                case EscrowFunding.Outcome.WalletShort:
+                    await outbox.AddAsync(tx, new OrderReworkFundingFailed(rework.OrderId, rework.Round,
+                        $"The wallet holds {funding.Available:0.00} {rework.Currency}; reworking {rework.Items} items costs {rework.Amount:0.00##} {rework.Currency}.",
+                        rework.Amount, funding.Available, rework.Currency, now));
+                    return;
+                default: // funded now, or by an earlier request for this round
+                    await outbox.AddAsync(tx, new OrderReworkFunded(rework.OrderId, rework.Round, rework.Amount, rework.Currency, now));
+                    return;
             }
-            if (!alreadyFunded)
-            {
-                await Ledger.BookAsync(tx, new LedgerEntry(businessKey, "escrow", rework.OrderId, now,
-                    LedgerEntry.Transfer(wallet, escrow, rework.Amount)));
-            }
-            await outbox.AddAsync(tx, new OrderReworkFunded(rework.OrderId, rework.Round, rework.Amount, rework.Currency, now));
         });
     }
 }
