@@ -11,21 +11,9 @@ namespace Marketplace.EndToEnd.Tests;
 [TestFixture]
 public class AcceptanceTests
 {
-    private static async Task<Guid> PublishAsync(Actor enterprise, int items, decimal unitPrice, int? sampleSize = null,
-        decimal? passThreshold = null, decimal? sampleRate = null)
-    {
-        var body = JsonNode.Parse(JsonSerializer.Serialize(Scenario.OrderBody(items, unitPrice),
-            new JsonSerializerOptions(JsonSerializerDefaults.Web)))!.AsObject();
-        if (sampleSize is not null) body["sampleSize"] = sampleSize;
-        if (sampleRate is not null) body["sampleRate"] = sampleRate;
-        if (passThreshold is not null) body["passThreshold"] = passThreshold;
-        var id = (await Api.ReadAsync(await enterprise.PostAsync("/api/orders/orders", body.ToJsonString()), HttpStatusCode.Created))
-            .GetProperty("id").GetGuid();
-        await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{id}/publish"), HttpStatusCode.Accepted);
-        await Scenario.WaitForStatusAsync(enterprise, id, "in_progress");
-        await Api.EventuallyAsync(async () => await Scenario.AssignmentCountAsync(enterprise, id) == items, $"tasks split order {id}");
-        return id;
-    }
+    private static Task<Guid> PublishAsync(Actor enterprise, int items, decimal unitPrice, int? sampleSize = null,
+        decimal? passThreshold = null, decimal? sampleRate = null) =>
+        Scenario.PublishedOrderWithAsync(enterprise, new { sampleSize, sampleRate, passThreshold }, items, unitPrice);
 
     /// <summary>The worker takes every assignment it can get, answers, and the enterprise approves each.</summary>
     private static async Task<List<JsonElement>> WorkAsync(Actor worker, Actor enterprise, Guid orderId)

@@ -141,13 +141,20 @@ public static class Scenario
         return id;
     }
 
-    /// <summary>A published, split order whose body has <paramref name="settings"/> (e.g. new { suiteSize = 4 }) merged in.</summary>
-    public static async Task<Guid> PublishedOrderWithAsync(Actor enterprise, object settings, int items = 3, decimal unitPrice = 1.20m)
+    /// <summary>The standard order body with <paramref name="settings"/> (e.g. new { suiteSize = 4 }) merged over it.</summary>
+    public static System.Text.Json.Nodes.JsonObject OrderBodyWith(object settings, int items = 3, decimal unitPrice = 1.20m)
     {
         var web = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         var body = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(OrderBody(items, unitPrice), web))!.AsObject();
         foreach (var (name, value) in System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(settings, web))!.AsObject())
             body[name] = value?.DeepClone();
+        return body;
+    }
+
+    /// <summary>A published, split order whose body has <paramref name="settings"/> merged in (see <see cref="OrderBodyWith"/>).</summary>
+    public static async Task<Guid> PublishedOrderWithAsync(Actor enterprise, object settings, int items = 3, decimal unitPrice = 1.20m)
+    {
+        var body = OrderBodyWith(settings, items, unitPrice);
         var id = (await Api.ReadAsync(await enterprise.PostAsync("/api/orders/orders", body.ToJsonString()), HttpStatusCode.Created))
             .GetProperty("id").GetGuid();
         await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{id}/publish"), HttpStatusCode.Accepted);

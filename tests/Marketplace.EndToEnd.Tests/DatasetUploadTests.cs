@@ -11,11 +11,8 @@ public class DatasetUploadTests
 {
     internal static async Task<Guid> DraftWithoutItems(Actor enterprise, object? extra = null)
     {
-        var body = JsonNode.Parse(JsonSerializer.Serialize(Scenario.OrderBody(items: 1, unitPrice: 0.10m), new JsonSerializerOptions(JsonSerializerDefaults.Web)))!.AsObject();
+        var body = Scenario.OrderBodyWith(extra ?? new { }, items: 1, unitPrice: 0.10m);
         body.Remove("items");
-        if (extra is not null)
-            foreach (var (k, v) in JsonNode.Parse(JsonSerializer.Serialize(extra, new JsonSerializerOptions(JsonSerializerDefaults.Web)))!.AsObject())
-                body[k] = v?.DeepClone();
         var order = await Api.ReadAsync(await enterprise.PostAsync("/api/orders/orders", body.ToJsonString()), HttpStatusCode.Created);
         Assert.That(order.GetProperty("itemCount").GetInt32(), Is.Zero);
         return order.GetProperty("id").GetGuid();

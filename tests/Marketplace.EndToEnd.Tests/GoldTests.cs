@@ -133,12 +133,5 @@ public class GoldTests
         Assert.That(problem.GetProperty("errors").TryGetProperty("items[1].gold", out _), Is.True, problem.ToString());
     }
 
-    private static string MergedBody(object settings)
-    {
-        var web = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        var body = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(Scenario.OrderBody(items: 2), web))!.AsObject();
-        foreach (var (name, value) in System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(settings, web))!.AsObject())
-            body[name] = value?.DeepClone();
-        return body.ToJsonString();
-    }
+    private static string MergedBody(object settings) => Scenario.OrderBodyWith(settings, items: 2).ToJsonString();
 }
