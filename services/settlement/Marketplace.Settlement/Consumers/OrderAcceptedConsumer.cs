@@ -1,4 +1,3 @@
-using Dapper;
 using MassTransit;
 using Marketplace.Contracts.Orders;
 using Marketplace.ServiceDefaults.Messaging;
@@ -15,12 +14,8 @@ public sealed class OrderAcceptedConsumer(NpgsqlDataSource db, Outbox outbox, Ti
         var order = context.Message;
         return db.ApplyOnceAsync(context, nameof(OrderAcceptedConsumer), async tx =>
         {
-            await tx.Connection!.ExecuteAsync("""
-                INSERT INTO order_closures (order_id, enterprise_org_id, currency, work_started, expected_approvals, reason, closed_at)
-                VALUES (@OrderId, @EnterpriseOrgId, @Currency, true, @ApprovedAssignments, 'accepted', @closedAt)
-                ON CONFLICT (order_id) DO NOTHING
-                """, new { order.OrderId, order.EnterpriseOrgId, order.Currency, order.ApprovedAssignments, closedAt = order.OccurredAt.ToUniversalTime() }, tx);
-            await Refunds.TryRefundAsync(tx, outbox, order.OrderId, clock.GetUtcNow());
+            await Refunds.CloseAsync(tx, outbox, order.OrderId, order.EnterpriseOrgId, order.Currency, "accepted",
+                workStarted: true, order.ApprovedAssignments, order.OccurredAt, clock.GetUtcNow());
         });
     }
 }

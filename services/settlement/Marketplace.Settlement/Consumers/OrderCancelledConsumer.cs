@@ -1,4 +1,3 @@
-using Dapper;
 using MassTransit;
 using Marketplace.Contracts.Orders;
 using Marketplace.ServiceDefaults.Messaging;
@@ -14,15 +13,8 @@ public sealed class OrderCancelledConsumer(NpgsqlDataSource db, Outbox outbox, T
         var order = context.Message;
         return db.ApplyOnceAsync(context, nameof(OrderCancelledConsumer), async tx =>
         {
-            // Lock the escrow first: an OrderPublished being applied at the same moment either escrowed before us
-            // (and we refund it) or sees the closure after us (and escrows nothing).
-            await Ledger.LockBalanceAsync(tx, AccountRef.Escrow(order.OrderId, order.Currency));
-            await tx.Connection!.ExecuteAsync("""
-                INSERT INTO order_closures (order_id, enterprise_org_id, currency, work_started, closed_at)
-                VALUES (@OrderId, @EnterpriseOrgId, @Currency, @WorkStarted, @cancelledAt)
-                ON CONFLICT (order_id) DO NOTHING
-                """, new { order.OrderId, order.EnterpriseOrgId, order.Currency, order.WorkStarted, cancelledAt = order.OccurredAt.ToUniversalTime() }, tx);
-            await Refunds.TryRefundAsync(tx, outbox, order.OrderId, clock.GetUtcNow());
+            await Refunds.CloseAsync(tx, outbox, order.OrderId, order.EnterpriseOrgId, order.Currency, "cancelled",
+                order.WorkStarted, expectedApprovals: null, order.OccurredAt, clock.GetUtcNow());
         });
     }
 }

@@ -13,6 +13,23 @@ namespace Marketplace.Settlement.Domain;
 /// </summary>
 public static class Refunds
 {
+    /// <summary>
+    /// Records that the order is closed (cancelled or accepted; the first closure wins) and returns its escrow if nothing
+    /// more can be paid from it. The escrow is locked first: an escrowing step applied at the same moment either moved
+    /// its money before (and it is returned) or sees the closure after (and moves nothing).
+    /// </summary>
+    public static async Task CloseAsync(NpgsqlTransaction tx, Outbox outbox, Guid orderId, Guid enterpriseOrgId, string currency,
+        string reason, bool workStarted, int? expectedApprovals, DateTimeOffset closedAt, DateTimeOffset now)
+    {
+        await Ledger.LockBalanceAsync(tx, AccountRef.Escrow(orderId, currency));
+        await tx.Connection!.ExecuteAsync("""
+            INSERT INTO order_closures (order_id, enterprise_org_id, currency, work_started, expected_approvals, reason, closed_at)
+            VALUES (@orderId, @enterpriseOrgId, @currency, @workStarted, @expectedApprovals, @reason, @closedAt)
+            ON CONFLICT (order_id) DO NOTHING
+            """, new { orderId, enterpriseOrgId, currency, workStarted, expectedApprovals, reason, closedAt = closedAt.ToUniversalTime() }, tx);
+        await TryRefundAsync(tx, outbox, orderId, now);
+    }
+
     public static async Task TryRefundAsync(NpgsqlTransaction tx, Outbox outbox, Guid orderId, DateTimeOffset now)
     {
         var connection = tx.Connection!;
