@@ -41,11 +41,4 @@ public static class Quality
             WHERE worker_id = @workerId AND order_id = @orderId AND status = 'leased';
             """, new { workerId, orderId, back = back.UtcDateTime, reason }, tx);
     }
-
-    /// <summary>Why the worker may not take the order's work now, or null.</summary>
-    public static Task<string?> SuspensionAsync(NpgsqlConnection connection, Guid workerId, Guid orderId, NpgsqlTransaction? tx = null) =>
-        connection.ExecuteScalarAsync<string?>("""
-            SELECT suspension_reason FROM worker_order_quality
-            WHERE worker_id = @workerId AND order_id = @orderId AND suspended_until > now()
-            """, new { workerId, orderId }, tx);
 }

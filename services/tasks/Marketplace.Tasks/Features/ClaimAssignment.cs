@@ -42,7 +42,9 @@ public static class ClaimAssignment
     private const string EligibilitySql = """
         SELECT o.data_grade, o.personal_information, worker_clearance(@UserId) AS clearance,
                ARRAY(SELECT q FROM unnest(o.required_qualifications) q
-                     WHERE q NOT IN (SELECT qualification FROM worker_qualifications WHERE worker_id = @UserId)) AS missing_qualifications
+                     WHERE q NOT IN (SELECT qualification FROM worker_qualifications WHERE worker_id = @UserId)) AS missing_qualifications,
+               (SELECT suspension_reason FROM worker_order_quality
+                WHERE worker_id = @UserId AND order_id = o.order_id AND suspended_until > now()) AS suspension_reason
         FROM task_orders o WHERE o.order_id = @orderId;
         """;
 
@@ -52,6 +54,8 @@ public static class ClaimAssignment
         public bool PersonalInformation { get; init; }
         public string Clearance { get; init; } = "";
         public string[] MissingQualifications { get; init; } = [];
+        /// <summary>Set while the worker is suspended from the order for accuracy on gold: why, and until when.</summary>
+        public string? SuspensionReason { get; init; }
 
         public IResult? Refusal()
         {
@@ -128,7 +132,7 @@ public static class ClaimAssignment
         }
         if (eligibility?.Refusal() is { } refusal) return ([], refusal);
         // Suspended for accuracy on gold: told why (the eligible orders below leave it out as well).
-        if (orderId is not null && await Quality.SuspensionAsync(connection, caller.UserId, orderId.Value, tx) is { } suspended)
+        if (eligibility?.SuspensionReason is { } suspended)
             return ([], TypedResults.Problem(title: "Suspended from this order", detail: suspended, statusCode: StatusCodes.Status403Forbidden));
         if (active >= limit)
             return ([], Problems.Conflict($"You already hold {active} assignments (the limit is {limit}); submit or release some first."));
