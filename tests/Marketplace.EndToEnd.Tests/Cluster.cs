@@ -95,8 +95,9 @@ public sealed class Cluster
             {
                 if (process.HasExited)
                 {
-                    // A port picked as free can be taken before the service binds it: start again on another.
-                    if (LogTail(name, port).Contains("address already in use", StringComparison.OrdinalIgnoreCase) && restarts++ < 3)
+                    // A port picked as free can be taken before the service binds it: start again on another. The whole log is
+                    // searched: the bind error comes before a stack trace longer than the tail shown in failures.
+                    if (LogText(name).Contains("address already in use", StringComparison.OrdinalIgnoreCase) && restarts++ < 3)
                     {
                         var (info, _) = Launches[name];
                         port = FreePort();
@@ -182,6 +183,12 @@ public sealed class Cluster
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         return new StreamReader(stream).ReadToEnd();
+    }
+
+    private static string LogText(string name)
+    {
+        var path = Path.Combine(Root, ".data/test/logs", name + ".log");
+        return File.Exists(path) ? ReadShared(path) : "";
     }
 
     private static string LogTail(string name, int port)
