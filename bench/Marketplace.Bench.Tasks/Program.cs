@@ -22,6 +22,7 @@ var items = args.Length > 0 ? int.Parse(args[0]) : 1_000_000;
 var overlap = args.Length > 1 ? int.Parse(args[1]) : 3;
 var phase = TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2]) : 15);
 const int Workers = 64;
+const int PeoplePerWorker = 12;
 
 var root = FindRoot();
 var secrets = File.ReadAllLines(Path.Combine(root, ".data/secrets.env"))
@@ -50,8 +51,7 @@ var start = new ProcessStartInfo("dotnet", tasksDll)
         ["RabbitMq__Host"] = "127.0.0.1", ["RabbitMq__Port"] = "55672", ["RabbitMq__VirtualHost"] = "bench",
         ["RabbitMq__Username"] = "marketplace", ["RabbitMq__Password"] = secrets["RABBITMQ_PASSWORD"],
         ["Auth__SigningKey"] = secrets["AUTH_SIGNING_KEY"], ["Content__Root"] = Path.Combine(root, ".data/content"),
-        // Workers here only claim (nothing is submitted), so the per-worker limit must not stop them.
-        ["Tasks__MaxActiveLeasesPerWorker"] = "100000000", ["Tasks__LeaseDuration"] = "02:00:00",
+        ["Tasks__LeaseDuration"] = "02:00:00",
         ["Logging__LogLevel__Default"] = "Warning", ["Logging__LogLevel__Marketplace"] = "Information",
     },
 };
@@ -150,53 +150,73 @@ try
 
     // --- (b) claims through HTTP, beside a bare single-row update loop ---
     var issuer = new TokenIssuer(Options.Create(new AuthOptions { SigningKey = secrets["AUTH_SIGNING_KEY"], TokenLifetime = TimeSpan.FromHours(2) }), TimeProvider.System);
-    var workerIds = Enumerable.Range(0, Workers).Select(_ => Guid.NewGuid()).ToArray();
-    var tokens = Enumerable.Range(0, Workers)
-        .Select(i => issuer.Issue(new Caller(workerIds[i], Guid.NewGuid(), Roles.Worker, $"Bench worker {i}")).Token).ToArray();
-    // Crowd work needs a verified identity: each bench worker submits one and a bench operator verifies it.
+    // Each simulated worker is a client that claims without pause, as fast as the service answers. A real worker
+    // holds at most Tasks:MaxActiveLeasesPerWorker (20) leases and submits before claiming more; these clients never
+    // submit, so each works through a queue of worker identities (people), the next one when the service answers
+    // 409 (limit reached). Crowd work needs a verified identity: each person submits one and a bench operator verifies it.
     var operatorToken = issuer.Issue(new Caller(Guid.NewGuid(), Guid.NewGuid(), Roles.Operator, "Bench operator")).Token;
-    for (var w = 0; w < Workers; w++)
+    var person = 0;
+    async Task<string> NewPersonAsync()
     {
+        var n = Interlocked.Increment(ref person);
+        var workerId = Guid.NewGuid();
+        var token = issuer.Issue(new Caller(workerId, Guid.NewGuid(), Roles.Worker, $"Bench worker {n}")).Token;
         int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        var first17 = $"{Random.Shared.Next(110_000, 660_000)}1990{1 + w % 12:00}{1 + w % 28:00}{Random.Shared.Next(0, 1000):000}";
+        var first17 = $"{Random.Shared.Next(110_000, 660_000)}1990{1 + n % 12:00}{1 + n % 28:00}{Random.Shared.Next(0, 1000):000}";
         var idNumber = first17 + "10X98765432"[first17.Select((c, i) => (c - '0') * weights[i]).Sum() % 11];
-        foreach (var (path, token, body) in new[]
+        foreach (var (path, bearer, body) in new[]
                  {
-                     ("/workers/me/identity", tokens[w], (object)new { legalName = $"Bench worker {w}", idNumber }),
-                     ($"/workers/{workerIds[w]}/identity/review", operatorToken, new { decision = "verify" }),
+                     ("/workers/me/identity", token, (object)new { legalName = $"Bench worker {n}", idNumber }),
+                     ($"/workers/{workerId}/identity/review", operatorToken, new { decision = "verify" }),
                  })
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = System.Net.Http.Json.JsonContent.Create(body) };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
             using var response = await http.SendAsync(request);
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
+        return token;
     }
+    var people = new System.Collections.Concurrent.ConcurrentQueue<string>();
+    await Parallel.ForEachAsync(Enumerable.Range(0, Workers * PeoplePerWorker), new ParallelOptions { MaxDegreeOfParallelism = 8 },
+        async (_, _) => people.Enqueue(await NewPersonAsync()));
+    async Task<string> NextPersonAsync() => people.TryDequeue(out var token) ? token : await NewPersonAsync();
+    Say($"people      {Workers * PeoplePerWorker:N0} verified worker identities ready; more are made if the clients use them up");
 
-    async Task<(double PerSecond, double AssignmentsPerSecond, double P50, double P99, long Requests)> ClaimPhase(int suite)
+    // Claims granted per second and their latencies; the 409 answers (a person at the lease limit) are counted apart.
+    async Task<(double PerSecond, double AssignmentsPerSecond, double P50, double P99, long Requests, long Limited)> ClaimPhase(int suite)
     {
         var latencies = new List<double>[Workers];
-        long assignments = 0;
+        long assignments = 0, granted = 0, limited = 0;
         var until = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Workers).Select(async w =>
         {
             latencies[w] = [];
+            var token = await NextPersonAsync();
             while (until.Elapsed < phase)
             {
                 var request = new HttpRequestMessage(HttpMethod.Post, suite == 1
                     ? $"/assignments/claim?orderId={orderId}" : $"/assignments/claim-suite?orderId={orderId}&size={suite}");
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[w]);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 var sent = Stopwatch.GetTimestamp();
                 using var response = await http.SendAsync(request);
                 var body = await response.Content.ReadAsStringAsync();
-                latencies[w].Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                var elapsed = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+                if (response.StatusCode == HttpStatusCode.Conflict) // this person holds the limit: the next one takes over
+                {
+                    Interlocked.Increment(ref limited);
+                    token = await NextPersonAsync();
+                    continue;
+                }
                 if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"claim answered {(int)response.StatusCode}: {body}");
+                latencies[w].Add(elapsed);
+                Interlocked.Increment(ref granted);
                 Interlocked.Add(ref assignments, suite == 1 ? 1 : JsonDocument.Parse(body).RootElement.GetProperty("assignments").GetArrayLength());
             }
         }));
         var seconds = until.Elapsed.TotalSeconds;
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return (all.Length / seconds, assignments / seconds, all[all.Length / 2], all[(int)(all.Length * 0.99)], all.Length);
+        return (all.Length / seconds, assignments / seconds, all[all.Length / 2], all[(int)(all.Length * 0.99)], granted + limited, limited);
     }
 
     async Task<double> BareUpdates()
@@ -224,14 +244,20 @@ try
 
     var bare = await BareUpdates();
     serverMs.Clear();
+    var cpuBefore = Cpu.Read(tasks.Id, root);
     var single = await ClaimPhase(1);
+    var singleCpu = Cpu.Read(tasks.Id, root) - cpuBefore;
     var inService = serverMs.Order().ToArray();
+    cpuBefore = Cpu.Read(tasks.Id, root);
     var suites = await ClaimPhase(10);
+    var suitesCpu = Cpu.Read(tasks.Id, root) - cpuBefore;
     Say($"claims      {Workers} concurrent workers through HTTP, {phase.TotalSeconds:F0} s each");
     Say($"  bare single-row UPDATE loop (autocommit, {Workers} connections): {bare:N0} commits/s");
-    Say($"  claim, suite of 1:  {single.PerSecond:N0} claims/s, p50 {single.P50:F1} ms, p99 {single.P99:F1} ms ({single.Requests:N0} requests); {single.PerSecond / bare:P0} of the bare rate (aim: 80%)");
+    Say($"  claim, suite of 1:  {single.PerSecond:N0} claims/s, p50 {single.P50:F1} ms, p99 {single.P99:F1} ms ({single.Requests:N0} requests, {single.Limited:N0} of them 409 at the lease limit); {single.PerSecond / bare:P0} of the bare rate (aim: 80%)");
     if (inService.Length > 0) Say($"  (inside the tasks service, suite of 1: p50 {inService[inService.Length / 2]:F1} ms, p99 {inService[(int)(inService.Length * 0.99)]:F1} ms)");
     Say($"  claim, suite of 10: {suites.PerSecond:N0} claims/s = {suites.AssignmentsPerSecond:N0} assignments/s, p50 {suites.P50:F1} ms, p99 {suites.P99:F1} ms; {suites.AssignmentsPerSecond / single.PerSecond:F1}x the single-claim rate (aim: 5x)");
+    Say($"  CPU per claim request, suite of 1:  tasks service {singleCpu.Service * 1000 / single.Requests:F2} ms, PostgreSQL {singleCpu.Postgres * 1000 / single.Requests:F2} ms, benchmark client {singleCpu.Client * 1000 / single.Requests:F2} ms");
+    Say($"  CPU per claim request, suite of 10: tasks service {suitesCpu.Service * 1000 / suites.Requests:F2} ms, PostgreSQL {suitesCpu.Postgres * 1000 / suites.Requests:F2} ms, benchmark client {suitesCpu.Client * 1000 / suites.Requests:F2} ms");
     var memory = File.ReadAllLines($"/proc/{tasks.Id}/status").First(l => l.StartsWith("VmHWM")).Split(':')[1].Trim();
     Say($"tasks peak memory: {memory} (VmHWM)");
     var results = Path.Combine(root, "bench/results/tasks.txt");
@@ -279,4 +305,43 @@ static string FindRoot()
     for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         if (File.Exists(Path.Combine(dir.FullName, "Marketplace.sln"))) return dir.FullName;
     throw new InvalidOperationException("Marketplace.sln not found above the benchmark");
+}
+
+/// <summary>
+/// CPU seconds used so far by the tasks service, by the PostgreSQL server of infra/up.sh (its postmaster and every
+/// child, found through .data/pg/postmaster.pid) and by this benchmark: where a claim's time goes, whatever else the
+/// machine is doing.
+/// </summary>
+internal sealed record Cpu(double Service, double Postgres, double Client)
+{
+    private static readonly double Tick = 100.0; // USER_HZ on Linux
+
+    public static Cpu operator -(Cpu a, Cpu b) => new(a.Service - b.Service, a.Postgres - b.Postgres, a.Client - b.Client);
+
+    public static Cpu Read(int servicePid, string root)
+    {
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(root, ".data/pg/postmaster.pid")).First().Trim());
+        var postgres = Seconds(postmaster);
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == postmaster) continue;
+            if (Stat(pid) is { } stat && stat.ParentPid == postmaster) postgres += stat.Seconds;
+        }
+        return new Cpu(Seconds(servicePid), postgres, Seconds(Environment.ProcessId));
+    }
+
+    private static double Seconds(int pid) => Stat(pid)?.Seconds ?? 0;
+
+    /// <summary>utime + stime (fields 14 and 15 of /proc/pid/stat, counted after the command name's closing paren).</summary>
+    private static (int ParentPid, double Seconds)? Stat(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            return (int.Parse(fields[1]), (long.Parse(fields[11]) + long.Parse(fields[12])) / Tick);
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
 }

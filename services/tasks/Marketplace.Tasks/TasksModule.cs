@@ -36,6 +36,7 @@ public static class TasksModule
         builder.Services.AddValidator<LabelExports.Request, LabelExports.Validator>();
         builder.AddContentLinks();
         builder.AddQualifications();
+        builder.Services.AddSingleton<ClaimQueueHead>();
         builder.Services.AddSingleton(new ExportLinks(ContentLinks.ForPurpose(
             builder.Configuration.GetSection("Content").Get<ContentLinkOptions>() ?? new ContentLinkOptions(),
             builder.Configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions(),

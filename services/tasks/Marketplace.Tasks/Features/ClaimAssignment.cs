@@ -34,6 +34,8 @@ public static class ClaimAssignment
         public bool MultiLabel { get; init; }
         /// <summary>Set when this item came back from the enterprise's acceptance check: what was found wrong.</summary>
         public string? ReworkFinding { get; init; }
+        /// <summary>The slot's place in the queue (see <see cref="ClaimQueueHead"/>).</summary>
+        [System.Text.Json.Serialization.JsonIgnore] public DateTime CreatedAt { get; init; }
         [System.Text.Json.Serialization.JsonIgnore] public string CriteriaJson { get; init; } = "[]";
         public System.Text.Json.JsonElement Criteria => System.Text.Json.JsonDocument.Parse(CriteriaJson).RootElement.Clone();
     }
@@ -87,17 +89,17 @@ public static class ClaimAssignment
         return group;
     }
 
-    private static async Task<IResult> ClaimOne(Guid? orderId, HttpContext http, NpgsqlDataSource db, IOptions<TasksOptions> options,
-        ContentLinks links, TimeProvider clock)
+    private static async Task<IResult> ClaimOne(Guid? orderId, HttpContext http, NpgsqlDataSource db, ClaimQueueHead head,
+        IOptions<TasksOptions> options, ContentLinks links, TimeProvider clock)
     {
-        var (claimed, problem) = await ClaimAsync(Caller.From(http.User), orderId, 1, db, options.Value, links, clock);
+        var (claimed, problem) = await ClaimAsync(Caller.From(http.User), orderId, 1, db, head, options.Value, links, clock);
         if (problem is not null) return problem;
         return claimed.Count == 0 ? TypedResults.NoContent() : TypedResults.Ok(claimed[0]);
     }
 
     /// <summary>Up to <paramref name="size"/> assignments (default: the order's suite size) under one lease.</summary>
-    private static async Task<IResult> ClaimSuite(Guid? orderId, int? size, HttpContext http, NpgsqlDataSource db, IOptions<TasksOptions> options,
-        ContentLinks links, TimeProvider clock)
+    private static async Task<IResult> ClaimSuite(Guid? orderId, int? size, HttpContext http, NpgsqlDataSource db, ClaimQueueHead head,
+        IOptions<TasksOptions> options, ContentLinks links, TimeProvider clock)
     {
         if (size is < 1 or > MaxSuiteSize) return Problems.BadRequest("size", $"'size' must be between 1 and {MaxSuiteSize}.");
         if (size is null && orderId is not null)
@@ -105,24 +107,35 @@ public static class ClaimAssignment
             await using var connection = await db.OpenConnectionAsync();
             size = await connection.ExecuteScalarAsync<int?>("SELECT suite_size FROM task_orders WHERE order_id = @orderId", new { orderId });
         }
-        var (claimed, problem) = await ClaimAsync(Caller.From(http.User), orderId, size ?? 1, db, options.Value, links, clock);
+        var (claimed, problem) = await ClaimAsync(Caller.From(http.User), orderId, size ?? 1, db, head, options.Value, links, clock);
         if (problem is not null) return problem;
         return claimed.Count == 0 ? TypedResults.NoContent() : TypedResults.Ok(new Suite(claimed.Min(c => c.LeaseExpiresAt), claimed));
     }
 
+    /// <summary>
+    /// How many open slots a claim locks to lease <paramref name="size"/> of them. One slot for one claim: the worker's
+    /// items are left out before locking, so the first slot not locked by someone else will do. A suite needs distinct
+    /// items, and an item's slots lie side by side (up to the overlap limit of 9), so it locks ten per assignment. Every
+    /// extra lock is a row the other claimers at the head of the queue must skip.
+    /// </summary>
+    public static int ScanFor(int size) => size == 1 ? 1 : size * 10;
+
     private static async Task<(List<Response> Claimed, IResult? Problem)> ClaimAsync(
-        Caller caller, Guid? orderId, int size, NpgsqlDataSource db, TasksOptions options, ContentLinks links, TimeProvider clock)
+        Caller caller, Guid? orderId, int size, NpgsqlDataSource db, ClaimQueueHead head, TasksOptions options, ContentLinks links, TimeProvider clock)
     {
         var limit = options.MaxActiveLeasesPerWorker;
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         // Serialise one worker's own claims so the per-worker limit holds under concurrent requests. One round trip:
         // the lock is taken before the count is read; a claim on one order also reads whether the worker may take it.
+        // The count walks the worker's own slots: "IS TRUE" keeps PostgreSQL from walking every live lease by expiry
+        // instead (assignments_lapsed), which it chose after a big split, when its statistics saw no leases yet.
         int active;
         Eligibility? eligibility = null;
         await using (var counted = await connection.QueryMultipleAsync($"""
             SELECT pg_advisory_xact_lock(hashtextextended(@worker, 0));
-            SELECT count(*)::int FROM assignments WHERE worker_id = @UserId AND status = 'leased' AND lease_expires_at > now();
+            SELECT count(*)::int FROM assignments
+            WHERE worker_id = @UserId AND status = 'leased' AND (lease_expires_at > now()) IS TRUE;
             {(orderId is null ? "" : EligibilitySql)}
             """, new { worker = caller.UserId.ToString(), caller.UserId, orderId }, tx))
         {
@@ -138,67 +151,107 @@ public static class ClaimAssignment
             return ([], Problems.Conflict($"You already hold {active} assignments (the limit is {limit}); submit or release some first."));
         size = Math.Min(size, limit - active);
 
-        // Locks a few more open slots than needed (SKIP LOCKED: others' claims are passed over, never waited for), keeps
-        // one slot per item (overlap puts several slots of an item side by side), leases the first `size` and remembers
-        // the items handed out (the worker never gets them again), all in one statement. The locked slots not chosen
-        // are free again when the transaction ends. There are two forms rather than one with "(@orderId IS NULL OR
-        // ...)": each must walk its own partial index in order.
-        // Who may take what is decided per order, not per slot: `eligible` lists the open orders whose data grade the
-        // worker's clearance covers and whose required qualifications the worker holds (a few rows, computed once);
-        // the walk over open slots only probes it: "IS TRUE" keeps the IN from being turned into a join, so PostgreSQL
-        // hashes the eligible orders once (a hashed SubPlan) instead of rescanning them for every slot. A worker cleared
-        // for nothing scans nothing (the EXISTS is a one-time filter). Every slot handed out is recorded as a view of
-        // its content (`audited`).
-        var claim = $"""
-            WITH me AS MATERIALIZED (
-                SELECT clearance_rank(worker_clearance(@UserId)) AS clearance,
-                       ARRAY(SELECT qualification FROM worker_qualifications WHERE worker_id = @UserId) AS qualifications),
-            eligible AS MATERIALIZED (
-                SELECT o.order_id FROM task_orders o, me
-                WHERE o.completed_at IS NULL
-                  {(orderId is null ? "" : "AND o.order_id = @orderId")}
-                  AND required_clearance_rank(o.data_grade, o.personal_information) <= me.clearance
-                  AND o.required_qualifications <@ me.qualifications
-                  AND NOT EXISTS (SELECT 1 FROM worker_order_quality q
-                                  WHERE q.worker_id = @UserId AND q.order_id = o.order_id AND q.suspended_until > now())),
-            locked AS (
-                SELECT a.id, a.order_id, a.item_id, a.created_at FROM assignments a
-                WHERE a.status = 'open'
-                  AND EXISTS (SELECT 1 FROM eligible)
-                  {(orderId is null ? "" : "AND a.order_id = @orderId")}
-                  AND (a.order_id IN (SELECT order_id FROM eligible)) IS TRUE
-                  AND NOT EXISTS (SELECT 1 FROM worker_items w
-                                  WHERE w.worker_id = @UserId AND w.order_id = a.order_id AND w.item_id = a.item_id)
-                ORDER BY {(orderId is null ? "" : "a.order_id, ")}a.created_at, a.id
-                LIMIT @scan
-                FOR UPDATE OF a SKIP LOCKED),
-            one_per_item AS (
-                SELECT DISTINCT ON (order_id, item_id) id, created_at FROM locked ORDER BY order_id, item_id, created_at, id),
-            chosen AS (
-                SELECT id FROM one_per_item ORDER BY created_at, id LIMIT @size),
-            claimed AS (
-                UPDATE assignments a
-                SET status = 'leased', worker_id = @UserId, leased_at = now(),
-                    lease_expires_at = now() + coalesce(make_interval(secs => o.lease_seconds), @lease)
-                FROM chosen, task_orders o
-                WHERE a.id = chosen.id AND o.order_id = a.order_id
-                RETURNING a.id AS assignment_id, a.order_id, a.item_id, a.content, o.task_type, o.labels,
-                          o.worker_reward AS reward, o.currency, a.lease_expires_at,
-                          o.multi_label, o.criteria::text AS criteria_json, a.rework_finding),
-            remembered AS (
-                INSERT INTO worker_items (worker_id, order_id, item_id)
-                SELECT @UserId, order_id, item_id FROM claimed
-                ON CONFLICT DO NOTHING),
-            audited AS (
-                INSERT INTO content_views (order_id, item_id, assignment_id, viewer_id, viewer_org_id, viewer_role, how)
-                SELECT order_id, item_id, assignment_id, @UserId, @OrgId, 'worker', 'worker_claim' FROM claimed)
-            SELECT * FROM claimed
-            """;
-        var claimed = (await connection.QueryAsync<Response>(claim,
-            new { caller.UserId, caller.OrgId, orderId, size, scan = size * 10, lease = options.LeaseDuration }, tx))
-            .OrderBy(c => c.LeaseExpiresAt).ThenBy(c => c.AssignmentId).ToList();
+        // The order asked for, or else the open orders the worker may take that still have open slots, oldest first.
+        IReadOnlyList<Guid> orders = orderId is { } asked ? [asked]
+            : (await connection.QueryAsync<Guid>(OrdersWithWorkSql, new { caller.UserId }, tx)).AsList();
+        var claimed = new List<Response>();
+        foreach (var order in orders)
+        {
+            // From where this instance last found the order's open slots; from the front when that finds nothing.
+            var start = head.StartFor(order);
+            claimed = await ClaimInOrderAsync(connection, tx, caller, order, size, start, options);
+            if (claimed.Count == 0 && start != ClaimQueueHead.Front)
+                claimed = await ClaimInOrderAsync(connection, tx, caller, order, size, ClaimQueueHead.Front, options);
+            if (claimed.Count > 0)
+            {
+                head.Claimed(order, claimed.Select(c => new ClaimQueueHead.Position(c.CreatedAt, c.AssignmentId)).Min()!);
+                break;
+            }
+        }
         await tx.CommitAsync();
+        claimed = claimed.OrderBy(c => c.LeaseExpiresAt).ThenBy(c => c.AssignmentId).ToList();
         foreach (var c in claimed) c.ContentUrl = links.LinkForContent(c.Content, clock.GetUtcNow());
         return (claimed, null);
     }
+
+    /// <summary>
+    /// A claim without an order looks at the oldest open orders the worker may take (clearance, qualifications, not
+    /// suspended) that have an open slot, and claims from the first that has one for them. At most 20 are tried.
+    /// </summary>
+    private const string OrdersWithWorkSql = """
+        WITH me AS MATERIALIZED (
+            SELECT clearance_rank(worker_clearance(@UserId)) AS clearance,
+                   ARRAY(SELECT qualification FROM worker_qualifications WHERE worker_id = @UserId) AS qualifications)
+        SELECT o.order_id FROM task_orders o, me
+        WHERE o.completed_at IS NULL
+          AND required_clearance_rank(o.data_grade, o.personal_information) <= me.clearance
+          AND o.required_qualifications <@ me.qualifications
+          AND NOT EXISTS (SELECT 1 FROM worker_order_quality q
+                          WHERE q.worker_id = @UserId AND q.order_id = o.order_id AND q.suspended_until > now())
+          AND EXISTS (SELECT 1 FROM assignments a WHERE a.order_id = o.order_id AND a.status = 'open')
+        ORDER BY o.created_at, o.order_id
+        LIMIT 20
+        """;
+
+    /// <summary>
+    /// Claims up to <c>size</c> slots of one order in one statement. It walks the order's open slots in the partial
+    /// index from <c>from</c> (see <see cref="ClaimQueueHead"/>), skipping the worker's items and the slots others have
+    /// locked (SKIP LOCKED: never waited for), locks <see cref="ScanFor"/> of them, keeps one slot per item (overlap puts
+    /// an item's slots side by side), leases the first `size`, remembers the items handed out (the worker never gets
+    /// them again) and records each as a view of its content. The locked slots not chosen are free again at commit.
+    /// Whether the worker may take the order at all (clearance, qualifications, suspension) is computed once
+    /// (`eligible`, a one-time filter: a worker cleared for nothing scans nothing).
+    /// </summary>
+    private const string ClaimInOrderSql = """
+        WITH me AS MATERIALIZED (
+            SELECT clearance_rank(worker_clearance(@UserId)) AS clearance,
+                   ARRAY(SELECT qualification FROM worker_qualifications WHERE worker_id = @UserId) AS qualifications),
+        eligible AS MATERIALIZED (
+            SELECT o.order_id FROM task_orders o, me
+            WHERE o.order_id = @orderId AND o.completed_at IS NULL
+              AND required_clearance_rank(o.data_grade, o.personal_information) <= me.clearance
+              AND o.required_qualifications <@ me.qualifications
+              AND NOT EXISTS (SELECT 1 FROM worker_order_quality q
+                              WHERE q.worker_id = @UserId AND q.order_id = o.order_id AND q.suspended_until > now())),
+        locked AS (
+            SELECT a.id, a.order_id, a.item_id, a.created_at FROM assignments a
+            WHERE a.order_id = @orderId AND a.status = 'open'
+              AND (a.order_id, a.created_at, a.id) >= (@orderId, @fromCreatedAt, @fromId)
+              AND EXISTS (SELECT 1 FROM eligible)
+              AND NOT EXISTS (SELECT 1 FROM worker_items w
+                              WHERE w.worker_id = @UserId AND w.order_id = a.order_id AND w.item_id = a.item_id
+                              OFFSET 0) -- a probe per slot, never a join over everything the worker has done
+            ORDER BY a.order_id, a.created_at, a.id
+            LIMIT @scan
+            FOR UPDATE OF a SKIP LOCKED),
+        one_per_item AS (
+            SELECT DISTINCT ON (item_id) id, created_at FROM locked ORDER BY item_id, created_at, id),
+        chosen AS (
+            SELECT id FROM one_per_item ORDER BY created_at, id LIMIT @size),
+        claimed AS (
+            UPDATE assignments a
+            SET status = 'leased', worker_id = @UserId, leased_at = now(),
+                lease_expires_at = now() + coalesce(make_interval(secs => o.lease_seconds), @lease)
+            FROM chosen, task_orders o
+            WHERE a.id = chosen.id AND o.order_id = a.order_id
+            RETURNING a.id AS assignment_id, a.order_id, a.item_id, a.content, o.task_type, o.labels,
+                      o.worker_reward AS reward, o.currency, a.lease_expires_at,
+                      o.multi_label, o.criteria::text AS criteria_json, a.rework_finding, a.created_at),
+        remembered AS (
+            INSERT INTO worker_items (worker_id, order_id, item_id)
+            SELECT @UserId, order_id, item_id FROM claimed
+            ON CONFLICT DO NOTHING),
+        audited AS (
+            INSERT INTO content_views (order_id, item_id, assignment_id, viewer_id, viewer_org_id, viewer_role, how)
+            SELECT order_id, item_id, assignment_id, @UserId, @OrgId, 'worker', 'worker_claim' FROM claimed)
+        SELECT * FROM claimed
+        """;
+
+    private static async Task<List<Response>> ClaimInOrderAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Caller caller,
+        Guid orderId, int size, ClaimQueueHead.Position from, TasksOptions options) =>
+        (await connection.QueryAsync<Response>(ClaimInOrderSql, new
+        {
+            caller.UserId, caller.OrgId, orderId, size, scan = ScanFor(size), lease = options.LeaseDuration,
+            fromCreatedAt = from.CreatedAt, fromId = from.Id,
+        }, tx)).AsList();
 }

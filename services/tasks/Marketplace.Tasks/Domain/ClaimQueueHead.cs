@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+
+namespace Marketplace.Tasks.Domain;
+
+/// <summary>
+/// Where an order's open slots begin, as this instance last saw it, so a claim can start its walk there instead of at
+/// the front of the claimable index. Every claimed slot leaves a dead entry at the front of that index until vacuum
+/// removes it, and every claim walking from the front reads them all: measured with bench/tasks.sh, over 1,500 buffer
+/// reads per claim after a few thousand claims, most of PostgreSQL's time. The head is only a hint: a slot behind it
+/// that opens again (a released or lapsed lease) is found when the walk from the head finds nothing, and the head is
+/// forgotten every <see cref="Refresh"/>, so such a slot waits at most that long plus the slots in front of it.
+/// Claims stay correct whatever the hint says (FOR UPDATE SKIP LOCKED and the status decide).
+/// </summary>
+public sealed class ClaimQueueHead(TimeProvider clock)
+{
+    public static readonly TimeSpan Refresh = TimeSpan.FromSeconds(1);
+
+    /// <summary>The front of the queue: before every slot.</summary>
+    public static readonly Position Front = new(DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc), Guid.Empty);
+
+    public sealed record Position(DateTime CreatedAt, Guid Id) : IComparable<Position>
+    {
+        /// <summary>PostgreSQL's order: created_at, then the uuid's bytes as written (not .NET's Guid order).</summary>
+        public int CompareTo(Position? other)
+        {
+            if (other is null) return 1;
+            var byTime = CreatedAt.CompareTo(other.CreatedAt);
+            if (byTime != 0) return byTime;
+            Span<byte> mine = stackalloc byte[16], theirs = stackalloc byte[16];
+            Id.TryWriteBytes(mine, bigEndian: true, out _);
+            other.Id.TryWriteBytes(theirs, bigEndian: true, out _);
+            return mine.SequenceCompareTo(theirs);
+        }
+    }
+
+    private sealed record Head(Position Position, long SinceTimestamp);
+
+    private readonly ConcurrentDictionary<Guid, Head> _heads = new();
+
+    /// <summary>Where a claim on <paramref name="orderId"/> (null: any order) should start.</summary>
+    public Position StartFor(Guid? orderId) =>
+        _heads.TryGetValue(orderId ?? Guid.Empty, out var head) && clock.GetElapsedTime(head.SinceTimestamp) < Refresh
+            ? head.Position : Front;
+
+    /// <summary>A claim took the slot at <paramref name="first"/> (the first it took): nothing open is expected before it.</summary>
+    public void Claimed(Guid? orderId, Position first)
+    {
+        var now = clock.GetTimestamp();
+        _heads.AddOrUpdate(orderId ?? Guid.Empty, _ => new Head(first, now), (_, head) =>
+            clock.GetElapsedTime(head.SinceTimestamp, now) >= Refresh ? new Head(first, now)
+            : first.CompareTo(head.Position) > 0 ? head with { Position = first } : head);
+    }
+}

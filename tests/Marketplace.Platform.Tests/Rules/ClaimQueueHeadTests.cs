@@ -1,0 +1,71 @@
+using Dapper;
+using Marketplace.Tasks.Domain;
+using Npgsql;
+
+namespace Marketplace.Platform.Tests.Rules;
+
+public class ClaimQueueHeadTests
+{
+    private sealed class ManualClock : TimeProvider
+    {
+        public long Ticks { get; set; }
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => Ticks;
+        public void Advance(TimeSpan by) => Ticks += by.Ticks;
+    }
+
+    private static readonly DateTime Split = new(2026, 11, 23, 10, 0, 0, DateTimeKind.Utc);
+
+    [Test]
+    public async Task Positions_sort_as_PostgreSQL_sorts_the_claimable_index()
+    {
+        // The head is compared in C# and handed to PostgreSQL as a row comparison: both must agree on the order,
+        // including uuids, which .NET and PostgreSQL order differently.
+        var ids = Enumerable.Range(0, 500).Select(i => i % 2 == 0 ? Guid.NewGuid() : Guid.CreateVersion7()).ToArray();
+        var times = ids.Select((_, i) => Split.AddTicks(i % 3 * 10)).ToArray();
+        await using var connection = new NpgsqlConnection(TestDatabase.ServerConnectionString + ";Database=postgres");
+        var byPostgres = (await connection.QueryAsync<Guid>("""
+            SELECT id FROM unnest(@times, @ids) AS t(created_at, id) ORDER BY created_at, id
+            """, new { times, ids })).ToList();
+        var byHead = ids.Select((id, i) => new ClaimQueueHead.Position(times[i], id)).Order().Select(p => p.Id).ToList();
+        Assert.That(byHead, Is.EqualTo(byPostgres));
+    }
+
+    [Test]
+    public void A_claim_starts_where_the_last_one_found_work_and_only_moves_forward()
+    {
+        var clock = new ManualClock();
+        var head = new ClaimQueueHead(clock);
+        var order = Guid.NewGuid();
+        Assert.That(head.StartFor(order), Is.EqualTo(ClaimQueueHead.Front), "nothing seen yet: from the front");
+
+        var first = new ClaimQueueHead.Position(Split, Guid.CreateVersion7());
+        var later = new ClaimQueueHead.Position(Split, Guid.CreateVersion7());
+        head.Claimed(order, later);
+        head.Claimed(order, first); // a claim that started earlier and committed later does not move the head back
+        Assert.That(head.StartFor(order), Is.EqualTo(later));
+        Assert.That(head.StartFor(Guid.NewGuid()), Is.EqualTo(ClaimQueueHead.Front), "each order has its own head");
+    }
+
+    [Test]
+    public void The_head_is_forgotten_after_the_refresh_interval_so_reopened_slots_are_found()
+    {
+        var clock = new ManualClock();
+        var head = new ClaimQueueHead(clock);
+        var order = Guid.NewGuid();
+        var position = new ClaimQueueHead.Position(Split, Guid.CreateVersion7());
+        head.Claimed(order, position);
+        clock.Advance(ClaimQueueHead.Refresh - TimeSpan.FromMilliseconds(1));
+        Assert.That(head.StartFor(order), Is.EqualTo(position));
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.That(head.StartFor(order), Is.EqualTo(ClaimQueueHead.Front));
+
+        // Advancing within an interval keeps its start: the head is forgotten every interval even under steady claims.
+        var next = new ClaimQueueHead.Position(Split.AddSeconds(1), Guid.CreateVersion7());
+        head.Claimed(order, next);
+        clock.Advance(ClaimQueueHead.Refresh / 2);
+        head.Claimed(order, new ClaimQueueHead.Position(Split.AddSeconds(2), Guid.CreateVersion7()));
+        clock.Advance(ClaimQueueHead.Refresh / 2);
+        Assert.That(head.StartFor(order), Is.EqualTo(ClaimQueueHead.Front));
+    }
+}
