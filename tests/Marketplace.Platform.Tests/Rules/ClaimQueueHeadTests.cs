@@ -39,8 +39,9 @@ public class ClaimQueueHeadTests
         var order = Guid.NewGuid();
         Assert.That(head.StartFor(order), Is.EqualTo(ClaimQueueHead.Front), "nothing seen yet: from the front");
 
-        var first = new ClaimQueueHead.Position(Split, Guid.CreateVersion7());
-        var later = new ClaimQueueHead.Position(Split, Guid.CreateVersion7());
+        // Two version-7 ids made in the same millisecond are not ordered, so the ids here are written out.
+        var first = new ClaimQueueHead.Position(Split, Guid.Parse("01a20847-ba32-736d-9347-000000000001"));
+        var later = new ClaimQueueHead.Position(Split, Guid.Parse("01a20847-ba32-736d-9347-000000000002"));
         head.Claimed(order, later);
         head.Claimed(order, first); // a claim that started earlier and committed later does not move the head back
         Assert.That(head.StartFor(order), Is.EqualTo(later));

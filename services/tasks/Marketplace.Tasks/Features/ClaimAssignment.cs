@@ -112,14 +112,6 @@ public static class ClaimAssignment
         return claimed.Count == 0 ? TypedResults.NoContent() : TypedResults.Ok(new Suite(claimed.Min(c => c.LeaseExpiresAt), claimed));
     }
 
-    /// <summary>
-    /// How many open slots a claim locks to lease <paramref name="size"/> of them. One slot for one claim: the worker's
-    /// items are left out before locking, so the first slot not locked by someone else will do. A suite needs distinct
-    /// items, and an item's slots lie side by side (up to the overlap limit of 9), so it locks ten per assignment. Every
-    /// extra lock is a row the other claimers at the head of the queue must skip.
-    /// </summary>
-    public static int ScanFor(int size) => size == 1 ? 1 : size * 10;
-
     private static async Task<(List<Response> Claimed, IResult? Problem)> ClaimAsync(
         Caller caller, Guid? orderId, int size, NpgsqlDataSource db, ClaimQueueHead head, TasksOptions options, ContentLinks links, TimeProvider clock)
     {
@@ -128,14 +120,15 @@ public static class ClaimAssignment
         await using var tx = await connection.BeginTransactionAsync();
         // Serialise one worker's own claims so the per-worker limit holds under concurrent requests. One round trip:
         // the lock is taken before the count is read; a claim on one order also reads whether the worker may take it.
-        // The count walks the worker's own slots: "IS TRUE" keeps PostgreSQL from walking every live lease by expiry
-        // instead (assignments_lapsed), which it chose after a big split, when its statistics saw no leases yet.
+        // The count walks the worker's own leases (assignments_worker). Written as a range, the status does not match
+        // the predicate of assignments_lapsed, which PostgreSQL otherwise walked whole (every live lease) after a big
+        // split, when its statistics saw no leases yet: 1,700 buffers per claim instead of 5.
         int active;
         Eligibility? eligibility = null;
         await using (var counted = await connection.QueryMultipleAsync($"""
             SELECT pg_advisory_xact_lock(hashtextextended(@worker, 0));
             SELECT count(*)::int FROM assignments
-            WHERE worker_id = @UserId AND status = 'leased' AND (lease_expires_at > now()) IS TRUE;
+            WHERE worker_id = @UserId AND status >= 'leased' AND status <= 'leased' AND lease_expires_at > now();
             {(orderId is null ? "" : EligibilitySql)}
             """, new { worker = caller.UserId.ToString(), caller.UserId, orderId }, tx))
         {
@@ -196,9 +189,9 @@ public static class ClaimAssignment
     /// <summary>
     /// Claims up to <c>size</c> slots of one order in one statement. It walks the order's open slots in the partial
     /// index from <c>from</c> (see <see cref="ClaimQueueHead"/>), skipping the worker's items and the slots others have
-    /// locked (SKIP LOCKED: never waited for), locks <see cref="ScanFor"/> of them, keeps one slot per item (overlap puts
-    /// an item's slots side by side), leases the first `size`, remembers the items handed out (the worker never gets
-    /// them again) and records each as a view of its content. The locked slots not chosen are free again at commit.
+    /// locked (SKIP LOCKED: never waited for), locks `size` of them, one per item, leases them, remembers the items
+    /// handed out (the worker never gets them again) and records each as a view of its content. Every slot locked is
+    /// one the other claimers at the head of the queue must skip, so a claim locks no more than it takes.
     /// Whether the worker may take the order at all (clearance, qualifications, suspension) is computed once
     /// (`eligible`, a one-time filter: a worker cleared for nothing scans nothing).
     /// </summary>
@@ -221,8 +214,13 @@ public static class ClaimAssignment
               AND NOT EXISTS (SELECT 1 FROM worker_items w
                               WHERE w.worker_id = @UserId AND w.order_id = a.order_id AND w.item_id = a.item_id
                               OFFSET 0) -- a probe per slot, never a join over everything the worker has done
+              -- A suite needs distinct items: only an item's first open slot is a candidate, so locking N slots gives
+              -- N items (a single claim skips the probe).
+              AND (@size = 1 OR NOT EXISTS (SELECT 1 FROM assignments b
+                                            WHERE b.order_id = a.order_id AND b.item_id = a.item_id
+                                              AND b.slot < a.slot AND b.status = 'open'))
             ORDER BY a.order_id, a.created_at, a.id
-            LIMIT @scan
+            LIMIT @size
             FOR UPDATE OF a SKIP LOCKED),
         one_per_item AS (
             SELECT DISTINCT ON (item_id) id, created_at FROM locked ORDER BY item_id, created_at, id),
@@ -251,7 +249,7 @@ public static class ClaimAssignment
         Guid orderId, int size, ClaimQueueHead.Position from, TasksOptions options) =>
         (await connection.QueryAsync<Response>(ClaimInOrderSql, new
         {
-            caller.UserId, caller.OrgId, orderId, size, scan = ScanFor(size), lease = options.LeaseDuration,
+            caller.UserId, caller.OrgId, orderId, size, lease = options.LeaseDuration,
             fromCreatedAt = from.CreatedAt, fromId = from.Id,
         }, tx)).AsList();
 }
