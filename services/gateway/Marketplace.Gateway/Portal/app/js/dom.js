@@ -3,8 +3,9 @@
 
 /** h("button.primary", {onclick}, "Save") */
 export function h(spec, props = {}, ...children) {
-  const [tag, ...classes] = spec.split(".");
-  const [name, id] = tag.split("#");
+  // "tag.class.other#id": the id may follow any class.
+  const [head, id] = spec.split("#");
+  const [name, ...classes] = head.split(".");
   const el = document.createElement(name || "div");
   if (id) el.id = id;
   if (classes.length) el.className = classes.join(" ");
@@ -59,3 +60,8 @@ export function card(title, ...children) {
 }
 
 export function newKey() { return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`; }
+
+/** Replaces el's children, skipping null/false (replaceChildren would show them as text). */
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter(c => c !== null && c !== undefined && c !== false));
+}

@@ -1,7 +1,7 @@
 // The enterprise's pages: wallet, orders, a new order, and an order's page (progress chart, review, acceptance
 // sampling, exports).
 import { api, upload, toast, showProblem, clearProblem } from "./api.js";
-import { h, field, card, table, money, when, badge, newKey } from "./dom.js";
+import { h, field, card, table, money, when, badge, newKey, fill } from "./dom.js";
 import { barChart } from "./chart.js";
 import { typeName } from "./worker.js";
 
@@ -26,7 +26,7 @@ export async function wallet(view) {
       await wallet(view);
     } catch (err) { showProblem(form, err); button.disabled = false; }
   });
-  view.replaceChildren(h("h1", {}, "Wallet"),
+  fill(view, h("h1", {}, "Wallet"),
     h("div.stats", {}, h("div.stat", {}, h("span.stat-label", {}, "Available"), h("strong.stat-value#available", {}, money(w.available, w.currency))),
       h("div.stat", {}, h("span.stat-label", {}, "In escrow"), h("strong.stat-value#escrow", {}, money(w.inEscrow, w.currency)))),
     card("Deposit", h("p.muted", {}, "Funds are held in escrow when you publish an order and paid to workers as their work is approved."), form));
@@ -37,7 +37,7 @@ export function statusBadge(status) { return badge(status.replace("_", " "), STA
 
 export async function orders(view) {
   const list = await api("/api/orders/orders");
-  view.replaceChildren(h("div.page-head", {}, h("h1", {}, "Orders"), h("a.button.primary", { href: "#/orders/new" }, "New order")),
+  fill(view, h("div.page-head", {}, h("h1", {}, "Orders"), h("a.button.primary", { href: "#/orders/new" }, "New order")),
     card(null, table(["Order", "Type", "Items", "Budget", "Status", "Deadline"],
       list.map(o => [h("a", { href: `#/orders/${o.id}` }, o.title), typeName(o.taskType), o.itemCount, money(o.budget, o.currency), statusBadge(o.status), when(o.deadline)]),
       "No orders yet: create your first one.")));
@@ -109,7 +109,7 @@ export async function newOrder(view) {
       location.hash = `#/orders/${order.id}`;
     } catch (err) { showProblem(form, err); }
   });
-  view.replaceChildren(h("h1", {}, "New order"), card(null, form));
+  fill(view, h("h1", {}, "New order"), card(null, form));
 }
 
 const PROGRESS_BARS = [
@@ -169,7 +169,7 @@ export async function orderPage(view, params, id) {
       h("p", {}, `${typeName(order.taskType)} · labels: ${order.labels.join(", ") || "—"} · ${order.overlap} answer(s) per item · grade ${order.dataGrade}`),
       filesCard(order)));
   }
-  view.replaceChildren(...sections.filter(Boolean));
+  fill(view, ...sections.filter(Boolean));
   if (order.status !== "draft") {
     await loadProgress();
     timers.push(setInterval(loadProgress, 3000));

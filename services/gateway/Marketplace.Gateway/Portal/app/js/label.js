@@ -201,7 +201,7 @@ function freeText(a, content, label, hint) {
     el: h("div.editor", {}, content, h("div.field", {}, h("label", { htmlFor: id }, label), area, h("p.hint", {}, "Ctrl+Enter submits."))),
     answer() { const v = area.value.trim(); if (!v) throw new Error("Write your answer first."); return area.value; },
     onKey() { return false; },
-    focus() { area.focus(); },
+    focusTarget: area,
   };
 }
 

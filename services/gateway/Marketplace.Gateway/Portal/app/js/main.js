@@ -1,7 +1,7 @@
 // The router: #/path?query -> a page function. Each page renders into <main id="view">; a page may return a cleanup
 // function (timers, key handlers) that runs when the user leaves it.
 import { api, session, showProblem, clearProblem, toast } from "./api.js";
-import { h, field, card } from "./dom.js";
+import { h, field, card, fill } from "./dom.js";
 import * as worker from "./worker.js";
 import * as enterprise from "./enterprise.js";
 import * as operator from "./operator.js";
@@ -34,10 +34,14 @@ const routes = [
 ];
 
 let cleanup = null;
+let navigation = 0;
+
+function runCleanup(fn) { if (typeof fn === "function") { try { fn(); } catch { /* ignore */ } } }
 
 async function route() {
-  if (typeof cleanup === "function") { try { cleanup(); } catch { /* ignore */ } }
+  runCleanup(cleanup);
   cleanup = null;
+  const current = ++navigation;
   const raw = location.hash.replace(/^#/, "") || "/";
   const [path, query = ""] = raw.split("?");
   const params = new URLSearchParams(query);
@@ -46,18 +50,26 @@ async function route() {
   const view = document.getElementById("view");
   if (path === "/" || path === "") { location.replace(user ? HOME[user.role] : "#/signin"); return; }
   const match = routes.find(([re]) => re.test(path));
-  if (!match) { view.replaceChildren(notFound("This page does not exist.")); return; }
+  if (!match) { fill(view, notFound("This page does not exist.")); return; }
   const [re, page, roles] = match;
   if (roles && !user) { location.replace("#/signin?next=" + encodeURIComponent("#" + raw)); return; }
-  if (roles && !roles.split(" ").includes(user.role)) { view.replaceChildren(notFound(`This page is for ${roles.replace(" ", " and ")} accounts.`)); return; }
+  if (roles && !roles.split(" ").includes(user.role)) { fill(view, notFound(`This page is for ${roles.replace(" ", " and ")} accounts.`)); return; }
   const args = path.match(re).slice(1);
-  view.replaceChildren(h("p.muted", {}, "Loading…"));
+  fill(view, h("p.muted", {}, "Loading…"));
+  // The page renders into its own box, shown only if the user has not gone elsewhere meanwhile: a slow page must not
+  // overwrite the one that replaced it.
+  const box = h("div.page");
+  let done;
   try {
-    cleanup = await page(view, params, ...args);
+    done = await page(box, params, ...args);
   } catch (e) {
-    view.replaceChildren(e.status === 404 ? notFound(e.message) : card("Something went wrong", h("p.error", { role: "alert" }, e.message)));
+    fill(box, e.status === 404 ? notFound(e.message) : card("Something went wrong", h("p.error", { role: "alert" }, e.message)));
   }
-  document.title = (view.querySelector("h1")?.textContent || "Marketplace") + " — Marketplace";
+  if (current !== navigation) { runCleanup(done); return; }
+  cleanup = done;
+  fill(view, box);
+  document.title = (box.querySelector("h1")?.textContent || "Marketplace") + " — Marketplace";
+  box.querySelector("[autofocus], [data-autofocus]")?.focus();
 }
 
 export function notFound(text) {
@@ -79,7 +91,7 @@ function signOut() { session.clear(); location.hash = "#/signin"; }
 async function signIn(view, params) {
   const form = h("form.stack", { novalidate: true },
     h("p.form-error", { role: "alert", hidden: true, tabIndex: -1 }),
-    field("E-mail", h("input", { name: "email", type: "email", autocomplete: "username", required: true })),
+    field("E-mail", h("input", { name: "email", type: "email", autocomplete: "username", required: true, autofocus: true })),
     field("Password", h("input", { name: "password", type: "password", autocomplete: "current-password", required: true })),
     h("button.primary", { type: "submit" }, "Sign in"));
   form.addEventListener("submit", async e => {
@@ -95,12 +107,11 @@ async function signIn(view, params) {
       location.hash = next && next.startsWith("#/") ? next : HOME[token.role];
     } catch (err) { showProblem(form, err); }
   });
-  view.replaceChildren(h("div.narrow", {},
+  fill(view, h("div.narrow", {},
     h("h1", {}, "Sign in"),
     params.get("expired") ? h("p.notice", {}, "Your session has ended; sign in again.") : null,
     card(null, form),
     h("p", {}, "New here? ", h("a", { href: "#/register" }, "Create an account"), " — as a worker to label data, or as an enterprise to order labels.")));
-  form.querySelector("input").focus();
 }
 
 async function register(view) {
@@ -127,12 +138,12 @@ async function register(view) {
       location.hash = token.role === "worker" ? "#/profile" : HOME[token.role];
     } catch (err) { showProblem(form, err); }
   });
-  view.replaceChildren(h("div.narrow", {}, h("h1", {}, "Create an account"), card(null, form),
+  fill(view, h("div.narrow", {}, h("h1", {}, "Create an account"), card(null, form),
     h("p", {}, "Already registered? ", h("a", { href: "#/signin" }, "Sign in"))));
 }
 
 async function vendorHome(view) {
-  view.replaceChildren(h("h1", {}, "Vendor"), card("Coming next",
+  fill(view, h("h1", {}, "Vendor"), card("Coming next",
     h("p", {}, "Bidding and the vendor catalogue are available through the API (see /api/orders/openapi/v1.json); their pages come next.")));
 }
 

@@ -1,7 +1,7 @@
 // The operator's pages: the period report (with a chart), worker identity review and vetting, users, jobs and
 // failed messages of every service.
 import { api, toast, showProblem, clearProblem } from "./api.js";
-import { h, field, card, table, money, when, badge } from "./dom.js";
+import { h, field, card, table, money, when, badge, fill } from "./dom.js";
 import { barChart } from "./chart.js";
 
 function isoDay(d) { return d.toISOString().slice(0, 10); }
@@ -25,7 +25,7 @@ export async function report(view, params) {
         { title: "Period report", format: v => money(v, r.currency) }), h("p.muted", {}, `${r.transactions} ledger transactions.`)),
     ];
   } catch (e) { body = [h("p.error", { role: "alert" }, e.message)]; }
-  view.replaceChildren(h("h1", {}, "Period report"), card(null, form), ...body);
+  fill(view, h("h1", {}, "Period report"), card(null, form), ...body);
 }
 
 export async function workers(view, params) {
@@ -47,7 +47,7 @@ export async function workers(view, params) {
     }
     return [i.legalName, i.idNumber, badge(i.status, i.status === "verified" ? "ok" : i.status === "rejected" ? "bad" : "warn"), when(i.submittedAt), cell];
   });
-  view.replaceChildren(h("h1", {}, "Worker vetting"),
+  fill(view, h("h1", {}, "Worker vetting"),
     h("nav.tabs", { "aria-label": "Status" }, ["pending", "verified", "rejected"].map(s => h("a", { href: `#/ops/workers?status=${s}`, "aria-current": s === status ? "page" : null }, s))),
     card(`${queue.total} ${status}`, table(["Legal name", "ID number", "Status", "Submitted", ""], rows, "Nobody waiting.")));
 }
@@ -64,7 +64,7 @@ export async function users(view) {
     try { await api("/api/auth/operators", { method: "POST", body: Object.fromEntries(new FormData(form)) }); toast("Operator added."); users(view); }
     catch (err) { showProblem(form, err); }
   });
-  view.replaceChildren(h("h1", {}, "Users"),
+  fill(view, h("h1", {}, "Users"),
     card(`${list.length} accounts`, table(["Name", "E-mail", "Role", "Organisation", "Since"],
       list.map(u => [u.displayName, u.email, badge(u.role), u.organisationName, when(u.createdAt)]))),
     card("New operator", form));
@@ -90,5 +90,5 @@ export async function jobs(view) {
       failed.error ? h("p.error", {}, failed.error) : table(["Failed job", "Attempts", "Error", ""], jobRows, "No failed jobs."),
       dead.error ? h("p.error", {}, dead.error) : table(["Queue", "Message", "Error", ""], deadRows, "No failed messages."));
   }));
-  view.replaceChildren(h("h1", {}, "Jobs and failed messages"), ...sections);
+  fill(view, h("h1", {}, "Jobs and failed messages"), ...sections);
 }

@@ -1,7 +1,7 @@
 // The worker's pages: available work, the labeling screen (lease countdown, heartbeat, release, submit, next),
 // submissions with their review and appeals, profile (clearance, agreement, qualifications, accuracy), earnings.
 import { api, session, toast, showProblem, clearProblem, ApiError } from "./api.js";
-import { h, field, card, table, money, when, badge } from "./dom.js";
+import { h, field, card, table, money, when, badge, fill } from "./dom.js";
 import { createEditor } from "./label.js";
 
 const TYPE_NAMES = {
@@ -95,7 +95,7 @@ export async function availableWork(view) {
       blocked ? h("p.blocked", { id: `why-${o.id}` }, blocked) : h("span", { id: `why-${o.id}` }),
       start, out);
   });
-  view.replaceChildren(
+  fill(view, 
     h("div.page-head", {}, h("h1", {}, "Available work"),
       leases.length ? h("a.button.primary", { href: "#/label" }, `Continue labeling (${leases.length} held)`) : null),
     profile.clearance === "none" ? h("p.notice", {}, "Verify your identity on your ", h("a", { href: "#/profile" }, "profile"), " to claim work.") : null,
@@ -106,7 +106,7 @@ export async function availableWork(view) {
 export async function labeling(view, params) {
   let leases = await api("/api/tasks/assignments/mine");
   if (!leases.length) {
-    view.replaceChildren(h("h1", {}, "Labeling"), card(null, h("p.empty", {}, "You hold no work. "), h("a.button.primary", { href: "#/work" }, "Find work")));
+    fill(view, h("h1", {}, "Labeling"), card(null, h("p.empty", {}, "You hold no work. "), h("a.button.primary", { href: "#/work" }, "Find work")));
     return;
   }
   const wanted = params.get("a");
@@ -173,7 +173,7 @@ export async function labeling(view, params) {
         if (more.length) { location.hash = `#/label?a=${more[0].assignmentId}`; return; }
       } catch (e) { toast(e.message, true); }
     }
-    view.replaceChildren(h("h1", {}, "All done"), card(null, h("p", {}, "There is no more work in this order for you right now. Thank you!"),
+    fill(view, h("h1", {}, "All done"), card(null, h("p", {}, "There is no more work in this order for you right now. Thank you!"),
       h("a.button.primary", { href: "#/work" }, "Find more work"), " ", h("a.button.secondary", { href: "#/history" }, "See my submissions")));
   }
 
@@ -227,7 +227,7 @@ export async function labeling(view, params) {
   document.addEventListener("keydown", onKey);
 
   const position = leases.findIndex(l => l.assignmentId === a.assignmentId) + 1;
-  view.replaceChildren(
+  fill(view, 
     h("div.page-head", {}, h("h1", {}, order?.title || "Labeling"),
       h("span.muted", {}, `${typeName(a.taskType)} · item ${a.itemId} · ${position} of ${leases.length} held · ${money(a.reward ?? order?.workerReward, a.currency || order?.currency)}`)),
     h("div.label-layout", {},
@@ -238,7 +238,8 @@ export async function labeling(view, params) {
       h("aside.card.label-side", {}, leaseBox,
         h("details", { open: true }, h("summary", {}, "Instructions"), h("p.instructions", { lang: "zh-CN" }, order?.instructions || "—")),
         h("p.hint", {}, "Keys: numbers pick a label, Enter submits (Ctrl+Enter in a text box)."))));
-  (editor.focus ? editor.focus() : view.querySelector(".choice, .box-stage, .span-text"))?.focus?.();
+  // The router focuses it once the page is shown.
+  (editor.focusTarget || view.querySelector(".choice, .box-stage, .span-text"))?.setAttribute("data-autofocus", "");
   return () => { clearInterval(ticker); clearInterval(beater); document.removeEventListener("keydown", onKey); };
 }
 
@@ -279,7 +280,7 @@ export async function history(view) {
     return box;
   });
   const suspensions = quality.filter(q => q.suspendedUntil);
-  view.replaceChildren(h("h1", {}, "My submissions"),
+  fill(view, h("h1", {}, "My submissions"),
     suspensions.length ? card("Suspensions", ...suspensions.map(q => h("p.notice.bad", {},
       `Order ${q.orderId}: ${new Date(q.suspendedUntil) > new Date() ? "suspended until" : "was suspended until"} ${when(q.suspendedUntil)} — ${q.suspensionReason}`))) : null,
     card("Recent work (this browser)", items.length ? h("ul.subs", {}, items) : h("p.empty", {}, "Nothing submitted from this browser yet.")));
@@ -319,7 +320,7 @@ export async function profile(view) {
         catch (err) { toast(err.message, true); ev.target.disabled = false; }
       } }, `I have read it and sign version ${agreement.version}`)) : null;
   const level = me.level || {};
-  view.replaceChildren(h("h1", {}, "Profile"),
+  fill(view, h("h1", {}, "Profile"),
     h("div.stats", {},
       stat("Clearance", me.clearance), stat("Level", level.current ?? "—"), stat("Submitted", me.work?.submitted ?? 0), stat("Approved", me.work?.approved ?? 0)),
     level.next ? h("p.muted", {}, `Next level ${level.next}: ${level.approvedForNext ?? "?"} more approved`,
@@ -341,7 +342,7 @@ function stat(label, value) { return h("div.stat", {}, h("span.stat-label", {}, 
 
 export async function earnings(view) {
   const [earned, payouts] = await Promise.all([api("/api/payouts/earnings"), api("/api/payouts/payouts")]);
-  view.replaceChildren(h("h1", {}, "Earnings"),
+  fill(view, h("h1", {}, "Earnings"),
     h("div.stats", {}, stat("Available", money(earned.available, earned.currency)), stat("Approved items", earned.earnings.length),
       stat("Paid out", money(payouts.filter(p => p.status === "sent").reduce((s, p) => s + Number(p.amount), 0), earned.currency))),
     card("Approved work", table(["Approved", "Order", "Assignment", "Amount"],
