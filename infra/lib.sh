@@ -42,7 +42,7 @@ ensure_packages() {
   # fallback driver, and a CJK font makes Chinese text readable in screenshots.
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
-  fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk' || missing+=(fonts-wqy-zenhei)
+  [ -n "$(fc-list :lang=zh family 2>/dev/null)" ] || missing+=(fonts-wqy-zenhei)
   if [ ${#missing[@]} -gt 0 ]; then
     info "installing ${missing[*]} with apt-get..."
     # Their postinst scripts may try to start the system services; that fails harmlessly (no systemd,

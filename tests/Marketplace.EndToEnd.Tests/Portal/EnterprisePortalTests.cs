@@ -38,7 +38,7 @@ public class EnterprisePortalTests : PortalTest
         await Page.GotoAsync("/#/orders/new");
         await Page.GetByLabel("Title").FillAsync("外卖评论情感 sentiment");
         await Page.GetByLabel("Task type").SelectOptionAsync("text-classification");
-        await Page.GetByLabel("Labels").FillAsync("正面, 负面");
+        await Page.GetByLabel("Labels", new() { Exact = true }).FillAsync("正面, 负面");
         await Page.GetByLabel("Instructions").FillAsync("判断评论的情感。Choose the sentiment.");
         await Page.GetByLabel("Items").FillAsync("送餐很快，味道不错。\n汤洒了一半，差评。\n包装很好，下次还点。");
         await Page.GetByLabel("Price per item (CNY)").FillAsync("2.00");
@@ -148,7 +148,7 @@ public class EnterprisePortalTests : PortalTest
         await Page.GetByLabel("Items").FillAsync("one\ntwo");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Create draft" }).ClickAsync();
         await Expect(Page.Locator(".field:has(input[name=labels]) .field-error")).ToBeVisibleAsync();
-        await Expect(Page.GetByLabel("Labels")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(Page.GetByLabel("Labels", new() { Exact = true })).ToHaveAttributeAsync("aria-invalid", "true");
         Assert.That((await enterprise.GetAsync("/api/orders/orders")).GetArrayLength(), Is.Zero, "nothing was created");
     }
 }

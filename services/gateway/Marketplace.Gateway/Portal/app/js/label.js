@@ -221,8 +221,8 @@ function ranking(a) {
     listEl.replaceChildren(...order.map((r, pos) => h("li.rank", { dataset: { response: r } },
       h("div.rank-head", {}, h("strong", {}, `Response ${letter(r)}`),
         h("span.rank-actions", {},
-          h("button.small", { type: "button", disabled: pos === 0, "aria-label": `Move response ${letter(r)} up`, onclick: () => move(pos, -1) }, "▲ Better"),
-          h("button.small", { type: "button", disabled: pos === order.length - 1, "aria-label": `Move response ${letter(r)} down`, onclick: () => move(pos, 1) }, "▼ Worse"))),
+          h("button.small.secondary", { type: "button", disabled: pos === 0, "aria-label": `Move response ${letter(r)} up`, onclick: () => move(pos, -1) }, "▲ Better"),
+          h("button.small.secondary", { type: "button", disabled: pos === order.length - 1, "aria-label": `Move response ${letter(r)} down`, onclick: () => move(pos, 1) }, "▼ Worse"))),
       h("div.item-text", { lang: "zh-CN" }, item.responses[r]))));
     if (focusIndex !== undefined) listEl.querySelector(`[data-response="${focusIndex}"] button:not([disabled])`)?.focus();
   }

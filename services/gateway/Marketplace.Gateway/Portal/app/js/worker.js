@@ -217,7 +217,8 @@ export async function labeling(view, params) {
     const t = e.target;
     const typing = t instanceof HTMLTextAreaElement || (t instanceof HTMLInputElement && !["radio", "checkbox", "button"].includes(t.type));
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey || !typing)) {
-      if (t instanceof HTMLButtonElement && t !== submit && !t.classList.contains("choice")) return; // Enter on another button presses it
+      // Inside the item Enter always submits (Space presses a focused button); elsewhere Enter presses the button.
+      if (t instanceof HTMLButtonElement && t !== submit && !t.closest(".editor")) return;
       e.preventDefault();
       doSubmit();
       return;
@@ -309,7 +310,8 @@ export async function profile(view) {
   const identityCard = card("Identity",
     identity ? h("p", {}, `${identity.legalName} · ${identity.idNumber} · `, badge(identity.status, identity.status === "verified" ? "ok" : identity.status === "rejected" ? "bad" : ""),
       identity.rejectionReason ? h("span.error", {}, ` ${identity.rejectionReason}`) : null) : h("p", {}, "Not submitted yet."),
-    !identity || identity.status === "rejected" || identity.status === "pending" ? idForm : null);
+    !identity || identity.status === "rejected" ? idForm
+      : identity.status === "pending" ? h("details", {}, h("summary", {}, "Correct your details while they wait for review"), idForm) : null);
   const signed = me.agreement?.signedCurrent;
   const agreementCard = agreement ? card("Confidentiality agreement",
     h("details", {}, h("summary", {}, `${agreement.title} (version ${agreement.version})`), h("div.agreement", { lang: "zh-CN" }, agreement.body)),
