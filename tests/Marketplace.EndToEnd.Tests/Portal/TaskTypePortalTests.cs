@@ -148,4 +148,44 @@ public class TaskTypePortalTests : PortalTest
         var answers = (await AssignmentsAsync(enterprise, orderId)).Select(a => a.GetProperty("answer").GetString()).ToList();
         Assert.That(answers, Is.EquivalentTo(new[] { "positive", "negative", "positive" }));
     }
+
+    [Test]
+    public async Task A_worker_trains_takes_the_test_and_earns_the_qualification_in_the_browser()
+    {
+        var op = await Api.OperatorAsync();
+        var worker = await Api.SignUpAsync("worker");
+        var qualification = $"sentiment-{Guid.NewGuid():N}"[..20];
+        await Api.ReadAsync(await op.PostAsync("/api/tasks/exams", new
+        {
+            qualification, name = "评论情感考试 Sentiment exam", instructions = "判断评论的情感。", taskType = "text-classification",
+            labels = new[] { "positive", "negative" }, passMark = 0.5m, timeLimitSeconds = 600,
+            trainingItems = new[] { new { id = "t1", content = "质量很好，非常满意。", knownAnswer = (object)"positive", explanation = "满意 is praise." } },
+            testItems = new[]
+            {
+                new { id = "q1", content = "用了两天就坏了。", knownAnswer = (object)"negative" },
+                new { id = "q2", content = "物超所值，还会再买。", knownAnswer = (object)"positive" },
+            },
+        }), HttpStatusCode.Created);
+
+        await SignInAsync(worker);
+        await Page.GotoAsync("/#/profile");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Take the exam 评论情感考试 Sentiment exam" }).ClickAsync();
+        await Expect(Page.Locator(".label-main")).ToContainTextAsync("Training item 1 of 1");
+        await Page.Keyboard.PressAsync("2"); // wrong on purpose: training explains
+        await Page.Keyboard.PressAsync("Enter");
+        await Expect(Page.Locator(".feedback")).ToContainTextAsync("Not right.");
+        await Expect(Page.Locator(".feedback")).ToContainTextAsync("满意 is praise.");
+        await Page.Keyboard.PressAsync("Enter");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Start the test" }).ClickAsync();
+        await Expect(Page.Locator("#exam-clock")).ToHaveTextAsync(new Regex(@"^(10:00|9:\d\d)$"));
+        foreach (var key in new[] { "2", "1" })
+        {
+            await Expect(Page.Locator(".label-main")).ToContainTextAsync("Test item");
+            await Page.Keyboard.PressAsync(key);
+            await Page.Keyboard.PressAsync("Enter");
+        }
+        await Expect(Page.Locator(".exam-result")).ToContainTextAsync("passed");
+        var profile = await worker.GetAsync("/api/tasks/workers/me");
+        Assert.That(profile.GetProperty("qualifications").EnumerateArray().Select(q => q.GetProperty("name").GetString()), Does.Contain(qualification));
+    }
 }

@@ -5,6 +5,7 @@ import { h, field, card, fill } from "./dom.js";
 import * as worker from "./worker.js";
 import * as enterprise from "./enterprise.js";
 import * as operator from "./operator.js";
+import { examPage } from "./exam.js";
 
 const NAV = {
   worker: [["#/work", "Available work"], ["#/label", "Labeling"], ["#/history", "My submissions"], ["#/profile", "Profile"], ["#/earnings", "Earnings"]],
@@ -22,6 +23,7 @@ const routes = [
   [/^\/history$/, worker.history, "worker"],
   [/^\/profile$/, worker.profile, "worker"],
   [/^\/earnings$/, worker.earnings, "worker"],
+  [/^\/exam\/([0-9a-f-]{36})$/i, examPage, "worker"],
   [/^\/orders$/, enterprise.orders, "enterprise"],
   [/^\/orders\/new$/, enterprise.newOrder, "enterprise"],
   [/^\/orders\/([0-9a-f-]{36})$/i, enterprise.orderPage, "enterprise operator"],

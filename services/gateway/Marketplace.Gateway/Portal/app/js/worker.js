@@ -3,6 +3,7 @@
 import { api, session, toast, showProblem, clearProblem, ApiError } from "./api.js";
 import { h, field, card, table, money, when, badge, fill } from "./dom.js";
 import { createEditor } from "./label.js";
+import { startExam } from "./exam.js";
 
 const TYPE_NAMES = {
   "text-classification": "Text classification", "image-classification": "Image classification", "audio-classification": "Audio classification",
@@ -334,9 +335,15 @@ export async function profile(view) {
     card("Accuracy on gold items", table(["Order", "Gold answered", "Correct", "Accuracy", "Status"],
       quality.map(q => [q.orderId.slice(0, 8), q.goldAnswered, q.goldCorrect, q.accuracy == null ? "—" : `${Math.round(q.accuracy * 100)}%`,
         q.suspendedUntil && new Date(q.suspendedUntil) > new Date() ? badge("suspended", "bad") : badge("ok", "ok")]), "No gold items answered yet.")),
-    card("Exams", table(["Exam", "Qualification", "Task type", "Pass mark", "Attempts"],
-      exams.map(x => [x.name, x.qualification, typeName(x.taskType), `${Math.round(x.passMark * 100)}%`,
-        me.examAttempts.filter(t => t.examId === x.id).map(t => `${t.status}${t.score != null ? " " + Math.round(t.score * 100) + "%" : ""}`).join(", ") || "—"]),
+    card("Exams", table(["Exam", "Qualification", "Task type", "Pass mark", "Attempts", ""],
+      exams.map(x => {
+        const attempts = me.examAttempts.filter(t => t.examId === x.id);
+        const passed = attempts.some(t => t.status === "passed");
+        return [x.name, x.qualification, typeName(x.taskType), `${Math.round(x.passMark * 100)}%`,
+          attempts.map(t => `${t.status}${t.score != null ? " " + Math.round(t.score * 100) + "%" : ""}`).join(", ") || "—",
+          passed ? badge("passed", "ok") : h("button.small.primary", { type: "button", "aria-label": `Take the exam ${x.name}`, onclick: () => startExam(x.id) },
+            attempts.some(t => t.status === "training" || t.status === "testing") ? "Continue" : "Take the exam")];
+      }),
       "No exams published yet.")));
 }
 
