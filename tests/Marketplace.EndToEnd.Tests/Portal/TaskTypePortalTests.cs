@@ -178,9 +178,9 @@ public class TaskTypePortalTests : PortalTest
         await Page.Keyboard.PressAsync("Enter");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Start the test" }).ClickAsync();
         await Expect(Page.Locator("#exam-clock")).ToHaveTextAsync(new Regex(@"^(10:00|9:\d\d)$"));
-        foreach (var key in new[] { "2", "1" })
+        foreach (var (key, number) in new[] { ("2", 1), ("1", 2) })
         {
-            await Expect(Page.Locator(".label-main")).ToContainTextAsync("Test item");
+            await Expect(Page.Locator(".label-main")).ToContainTextAsync($"Test item {number} of 2");
             await Page.Keyboard.PressAsync(key);
             await Page.Keyboard.PressAsync("Enter");
         }

@@ -49,8 +49,10 @@ export async function examPage(view, params, attemptId) {
   const position = list.indexOf(item) + 1;
   let answered = false;
   let timer = null;
+  let busy = false;
   async function send() {
-    if (answered) { reload(); return; }
+    if (busy) return;
+    if (answered) { busy = true; reload(); return; }
     error.hidden = true;
     let answer;
     try { answer = editor.answer(); } catch (e) { error.textContent = e.message; error.hidden = false; return; }
@@ -61,10 +63,11 @@ export async function examPage(view, params, attemptId) {
         fill(feedback, h(`p.notice${r.correct ? "" : ".bad"}`, {}, h("strong", {}, r.correct ? "Right. " : "Not right. "), r.detail || "", " ", r.explanation || ""));
         fill(submit, "Next ", h("kbd", {}, "Enter"));
       } else {
+        busy = true; // one answer per test item: the page is replaced by the next one
         await api(`/api/tasks/exam-attempts/${attemptId}/test/${encodeURIComponent(item.itemId)}`, { method: "POST", body: { answer } });
         reload();
       }
-    } catch (e) { error.textContent = e.message; error.hidden = false; if (e.status === 409) setTimeout(reload, 1500); }
+    } catch (e) { busy = false; error.textContent = e.message; error.hidden = false; if (e.status === 409) setTimeout(reload, 1500); }
   }
   submit.addEventListener("click", send);
   function onKey(e) {

@@ -82,7 +82,7 @@ export async function jobs(view) {
       h("button.small.secondary", { type: "button", onclick: async () => {
         try { await api(`/api/${service}/ops/jobs/${j.id}/retry`, { method: "POST" }); toast("Scheduled again."); jobs(view); } catch (e) { toast(e.message, true); }
       } }, "Retry")]) : [];
-    const deadRows = Array.isArray(dead) ? dead.map(d => [d.queue, d.messageType || d.type || "—", d.error || d.reason || "—",
+    const deadRows = Array.isArray(dead) ? dead.map(d => [d.queue, d.messageType || "—", [d.exceptionType, d.reason].filter(Boolean).join(": ") || "—",
       h("button.small.secondary", { type: "button", onclick: async () => {
         try { await api(`/api/${service}/ops/dead-letters/${encodeURIComponent(d.queue)}/${d.messageId}/replay`, { method: "POST" }); toast("Replayed."); jobs(view); } catch (e) { toast(e.message, true); }
       } }, "Replay")]) : [];
