@@ -38,6 +38,11 @@ ensure_packages() {
   [ -n "$(pg_bindir)" ] || missing+=(postgresql)
   [ -x "$RMQ_BIN/rabbitmq-server" ] || missing+=(rabbitmq-server)
   command -v curl >/dev/null || missing+=(curl)
+  # The portal's browser tests drive Debian's Chromium (Playwright never downloads a browser here); chromedriver is the
+  # fallback driver, and a CJK font makes Chinese text readable in screenshots.
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  [ -n "$(fc-list :lang=zh family 2>/dev/null)" ] || missing+=(fonts-wqy-zenhei)
   if [ ${#missing[@]} -gt 0 ]; then
     info "installing ${missing[*]} with apt-get..."
     # Their postinst scripts may try to start the system services; that fails harmlessly (no systemd,

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Identity;
 namespace Marketplace.Gateway;
 
 /// <summary>
-/// The gateway owns accounts and sign-in, serves the portal page, and forwards /api/&lt;service&gt;/... to the services.
+/// The gateway owns accounts and sign-in, serves the portal (static files) and the workers' list of available work, and forwards /api/&lt;service&gt;/... to the services.
 /// It publishes no messages, so it has no bus.
 /// </summary>
 public static class GatewayModule
@@ -22,6 +22,7 @@ public static class GatewayModule
         // Registered after AddServiceDefaults' migration service, so it starts on a migrated database.
         builder.Services.AddHostedService<OperatorBootstrap>();
         builder.AddServiceRoutes();
+        builder.AddAvailableWork();
         return builder;
     }
 
@@ -34,6 +35,7 @@ public static class GatewayModule
             .MapListUsers()
             .MapCreateOperator();
         app.MapPortal();
+        app.MapAvailableWork();
         app.MapServiceRoutes();
         return app;
     }

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Marketplace.EndToEnd.Tests.Portal;
+
+/// <summary>The enterprise in a real browser: wallet, a new order, its progress chart, acceptance sampling, access.</summary>
+[TestFixture]
+public class EnterprisePortalTests : PortalTest
+{
+    private static readonly string[] ProgressKeys = ["open", "leased", "submitted", "approved", "withdrawn"];
+
+    /// <summary>The chart's bars as drawn: key -> (value, height in SVG units).</summary>
+    private async Task<Dictionary<string, (long Value, double Height)>> ChartAsync()
+    {
+        var bars = await Page.Locator("#progress svg rect[data-key]").EvaluateAllAsync<JsonElement>(
+            "rects => rects.map(r => ({ key: r.dataset.key, value: r.dataset.value, height: r.getAttribute('height') }))");
+        return bars.EnumerateArray().ToDictionary(b => b.GetProperty("key").GetString()!,
+            b => (long.Parse(b.GetProperty("value").GetString()!), double.Parse(b.GetProperty("height").GetString()!, CultureInfo.InvariantCulture)));
+    }
+
+    [Test]
+    public async Task An_enterprise_deposits_creates_and_publishes_an_order_and_sees_its_progress_as_a_chart()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        await SignInAsync(enterprise);
+        await Page.GotoAsync("/#/wallet");
+        await Page.GetByLabel("Amount (CNY)").FillAsync("100.00");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Deposit" }).ClickAsync();
+        await Expect(Page.Locator("#available")).ToHaveTextAsync("¥100.00");
+        var wallet = await enterprise.GetAsync("/api/settlement/wallet");
+        Assert.That(wallet.Money("available"), Is.EqualTo(100.00m), "one click, one deposit");
+        await SnapAsync("enterprise-wallet");
+
+        await Page.GotoAsync("/#/orders/new");
+        await Page.GetByLabel("Title").FillAsync("外卖评论情感 sentiment");
+        await Page.GetByLabel("Task type").SelectOptionAsync("text-classification");
+        await Page.GetByLabel("Labels", new() { Exact = true }).FillAsync("正面, 负面");
+        await Page.GetByLabel("Instructions").FillAsync("判断评论的情感。Choose the sentiment.");
+        await Page.GetByLabel("Items").FillAsync("送餐很快，味道不错。\n汤洒了一半，差评。\n包装很好，下次还点。");
+        await Page.GetByLabel("Price per item (CNY)").FillAsync("2.00");
+        await SnapAsync("enterprise-new-order");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Create draft" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "外卖评论情感 sentiment" })).ToBeVisibleAsync();
+        var orderId = Guid.Parse(Regex.Match(Page.Url, "#/orders/([0-9a-f-]{36})").Groups[1].Value);
+        var draft = await enterprise.GetAsync($"/api/orders/orders/{orderId}");
+        Assert.That(draft.GetProperty("status").GetString(), Is.EqualTo("draft"));
+        Assert.That(draft.GetProperty("itemCount").GetInt32(), Is.EqualTo(3));
+        Assert.That(draft.GetProperty("labels").EnumerateArray().Select(l => l.GetString()), Is.EqualTo(new[] { "正面", "负面" }));
+
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Publish" }).ClickAsync();
+        await Expect(Page.Locator("#progress svg rect[data-key]")).ToHaveCountAsync(5, new() { Timeout = 45_000 });
+        var chart = await ChartAsync();
+        Assert.That(chart["open"].Value, Is.EqualTo(3), "three open assignments before anyone works");
+
+        // A worker takes one item and submits it: the chart follows the API's numbers.
+        var worker = await Api.SignUpAsync("worker");
+        var claim = await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}"), HttpStatusCode.OK);
+        await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{claim.GetProperty("assignmentId")}/submit", new { answer = "正面" }), HttpStatusCode.OK);
+        await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}"); // a second one held, not submitted
+        JsonElement progress = default;
+        await Api.EventuallyAsync(async () =>
+        {
+            progress = await enterprise.GetAsync($"/api/tasks/orders/{orderId}/progress");
+            chart = await ChartAsync();
+            return ProgressKeys.All(k => chart[k].Value == progress.GetProperty(k).GetInt64()) && chart["open"].Value == 1;
+        }, "the chart shows the API's progress");
+        var tallest = chart.Values.Max(b => b.Value);
+        foreach (var key in ProgressKeys)
+        {
+            var expected = chart[key].Value == 0 ? 0 : chart.Values.Max(b => b.Height) * chart[key].Value / tallest;
+            Assert.That(chart[key].Height, Is.EqualTo(expected).Within(0.2), $"the {key} bar's height is proportional to its number");
+        }
+        await Expect(Page.Locator("#progress svg text.value")).ToHaveCountAsync(5);
+        await SnapAsync("enterprise-order-progress");
+    }
+
+    [Test]
+    public async Task The_enterprise_judges_the_acceptance_sample_in_the_browser()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var worker = await Api.SignUpAsync("worker");
+        var orderId = await InlineOrderAsync(enterprise, new { sampleSize = 2, passThreshold = 1m }, items: 2);
+        while (true)
+        {
+            var response = await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}");
+            if (response.StatusCode == HttpStatusCode.NoContent) break;
+            var claim = await Api.ReadAsync(response, HttpStatusCode.OK);
+            var id = claim.GetProperty("assignmentId").GetGuid();
+            await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{id}/submit", new { answer = "positive" }), HttpStatusCode.OK);
+            await Api.ReadAsync(await enterprise.PostAsync($"/api/tasks/assignments/{id}/approve"), HttpStatusCode.OK);
+        }
+        await Scenario.WaitForStatusAsync(enterprise, orderId, "delivered");
+
+        await SignInAsync(enterprise);
+        await Page.GotoAsync($"/#/orders/{orderId}");
+        var sample = Page.Locator("form.acceptance fieldset.verdict");
+        await Expect(sample).ToHaveCountAsync(2);
+        var wrongItem = await sample.Nth(1).GetAttributeAsync("data-item-id");
+        await sample.Nth(0).GetByLabel("Correct", new() { Exact = true }).CheckAsync();
+        await sample.Nth(1).GetByLabel("Not correct").CheckAsync();
+        await sample.Nth(1).GetByLabel("What is wrong").FillAsync("评论是抱怨，应为 negative.");
+        await SnapAsync("enterprise-acceptance");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Submit verdicts" }).ClickAsync();
+        await Expect(Page.Locator(".page-head .badge")).ToHaveTextAsync("rework");
+
+        var rounds = await enterprise.GetAsync($"/api/orders/orders/{orderId}/acceptance");
+        var round = rounds[0];
+        Assert.That(round.GetProperty("status").GetString(), Is.EqualTo("failed"));
+        var judged = round.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("itemId").GetString()!);
+        Assert.That(judged[wrongItem!].GetProperty("ok").GetBoolean(), Is.False);
+        Assert.That(judged[wrongItem!].GetProperty("finding").GetString(), Is.EqualTo("评论是抱怨，应为 negative."));
+        Assert.That(judged.Values.Count(i => i.GetProperty("ok").GetBoolean()), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Another_organisations_order_in_the_address_bar_shows_not_found_and_none_of_its_data()
+    {
+        var owner = await Api.SignUpAsync("enterprise");
+        await Scenario.DepositAsync(owner, 10.00m);
+        var orderId = await Scenario.CreateOrderAsync(owner);
+        var stranger = await Api.SignUpAsync("enterprise");
+
+        await SignInAsync(stranger);
+        await Page.GotoAsync($"/#/orders/{orderId}");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Not found" })).ToBeVisibleAsync();
+        var text = await Page.Locator("main").InnerTextAsync();
+        Assert.That(text, Does.Not.Contain("Product review sentiment"));
+        Assert.That(text, Does.Not.Contain("Publish"));
+
+        // The owner sees it: the page works, so the message above is about access.
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await SignInAsync(owner);
+        await Page.GotoAsync($"/#/orders/{orderId}");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Product review sentiment" })).ToBeVisibleAsync();
+    }
+
+    [Test]
+    public async Task A_bad_order_shows_each_error_next_to_its_field()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        await SignInAsync(enterprise);
+        await Page.GotoAsync("/#/orders/new");
+        await Page.GetByLabel("Title").FillAsync("Missing labels");
+        await Page.GetByLabel("Items").FillAsync("one\ntwo");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Create draft" }).ClickAsync();
+        await Expect(Page.Locator(".field:has(input[name=labels]) .field-error")).ToBeVisibleAsync();
+        await Expect(Page.GetByLabel("Labels", new() { Exact = true })).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.That((await enterprise.GetAsync("/api/orders/orders")).GetArrayLength(), Is.Zero, "nothing was created");
+    }
+}
