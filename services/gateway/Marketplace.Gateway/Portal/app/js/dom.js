@@ -65,3 +65,6 @@ export function newKey() { return crypto.randomUUID ? crypto.randomUUID() : `${D
 export function fill(el, ...children) {
   el.replaceChildren(...children.flat(Infinity).filter(c => c !== null && c !== undefined && c !== false));
 }
+
+/** Renders the current page again through the router, so the old render's timers and key handlers are cleaned up. */
+export function rerender() { window.dispatchEvent(new HashChangeEvent("hashchange")); }

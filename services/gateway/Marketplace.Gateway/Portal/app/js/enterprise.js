@@ -1,7 +1,7 @@
 // The enterprise's pages: wallet, orders, a new order, and an order's page (progress chart, review, acceptance
 // sampling, exports).
 import { api, upload, toast, showProblem, clearProblem } from "./api.js";
-import { h, field, card, table, money, when, badge, newKey, fill } from "./dom.js";
+import { h, field, card, table, money, when, badge, newKey, fill, rerender } from "./dom.js";
 import { barChart } from "./chart.js";
 import { typeName } from "./worker.js";
 
@@ -140,7 +140,7 @@ export async function orderPage(view, params, id) {
     const publish = h("button.primary", { type: "button", id: "publish" }, "Publish");
     publish.addEventListener("click", async () => {
       publish.disabled = true;
-      try { await api(`/api/orders/orders/${id}/publish`, { method: "POST" }); toast("Published: the budget goes into escrow."); orderPage(view, params, id); }
+      try { await api(`/api/orders/orders/${id}/publish`, { method: "POST" }); toast("Published: the budget goes into escrow."); rerender(); }
       catch (e) { toast(e.message, true); publish.disabled = false; }
     });
     actions.append(publish);
@@ -148,7 +148,7 @@ export async function orderPage(view, params, id) {
   if (["draft", "published", "in_progress", "funding_failed", "rework"].includes(order.status)) {
     actions.append(h("button.secondary", { type: "button", onclick: async () => {
       if (!confirm("Cancel this order? Unspent escrow is refunded.")) return;
-      try { await api(`/api/orders/orders/${id}/cancel`, { method: "POST" }); orderPage(view, params, id); } catch (e) { toast(e.message, true); }
+      try { await api(`/api/orders/orders/${id}/cancel`, { method: "POST" }); rerender(); } catch (e) { toast(e.message, true); }
     } }, "Cancel order"));
   }
   const sections = [
@@ -161,7 +161,7 @@ export async function orderPage(view, params, id) {
     card("Progress", progressBox),
   ];
   if (order.status !== "draft") {
-    if (order.status === "delivered" || order.status === "accepted" || order.status === "closed" || order.status === "rework") sections.push(await acceptance(order, () => orderPage(view, params, id)));
+    if (order.status === "delivered" || order.status === "accepted" || order.status === "closed" || order.status === "rework") sections.push(await acceptance(order, rerender));
     sections.push(await review(order));
     sections.push(await exportsCard(order, timers));
   } else {

@@ -1,7 +1,7 @@
 // Exams, the workers' training path: training items with feedback, then a timed, scored test. The items use the same
 // editors as real work.
 import { api, toast } from "./api.js";
-import { h, card, fill, when, badge } from "./dom.js";
+import { h, card, fill, when, badge, rerender } from "./dom.js";
 import { createEditor } from "./label.js";
 
 /** Starts (or resumes) an attempt of an exam and opens it. */
@@ -32,7 +32,7 @@ export async function examPage(view, params, attemptId) {
   const item = a.status === "training" ? a.trainingItems.find(i => !i.answered) : a.testItems.find(i => !i.answered);
   if (!item && a.status === "training") {
     const start = h("button.primary", { type: "button", onclick: async () => {
-      try { await api(`/api/tasks/exam-attempts/${attemptId}/test`, { method: "POST" }); reload(); } catch (e) { toast(e.message, true); }
+      try { await api(`/api/tasks/exam-attempts/${attemptId}/test`, { method: "POST" }); rerender(); } catch (e) { toast(e.message, true); }
     } }, "Start the test");
     fill(view, head, card("Training done", h("p", {}, `You answered all ${a.trainingItems.length} training items. The test has ${a.timeLimitSeconds} seconds; answers are not shown until it ends.`), start), instructions);
     return;
@@ -52,7 +52,7 @@ export async function examPage(view, params, attemptId) {
   let busy = false;
   async function send() {
     if (busy) return;
-    if (answered) { busy = true; reload(); return; }
+    if (answered) { busy = true; rerender(); return; }
     error.hidden = true;
     let answer;
     try { answer = editor.answer(); } catch (e) { error.textContent = e.message; error.hidden = false; return; }
@@ -65,9 +65,9 @@ export async function examPage(view, params, attemptId) {
       } else {
         busy = true; // one answer per test item: the page is replaced by the next one
         await api(`/api/tasks/exam-attempts/${attemptId}/test/${encodeURIComponent(item.itemId)}`, { method: "POST", body: { answer } });
-        reload();
+        rerender();
       }
-    } catch (e) { busy = false; error.textContent = e.message; error.hidden = false; if (e.status === 409) setTimeout(reload, 1500); }
+    } catch (e) { busy = false; error.textContent = e.message; error.hidden = false; if (e.status === 409) setTimeout(rerender, 1500); }
   }
   submit.addEventListener("click", send);
   function onKey(e) {
@@ -82,7 +82,7 @@ export async function examPage(view, params, attemptId) {
     const tick = () => {
       const left = Math.max(0, Math.round((new Date(a.testDeadline) - Date.now()) / 1000));
       clock.textContent = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
-      if (left === 0) { clearInterval(timer); reload(); }
+      if (left === 0) { clearInterval(timer); rerender(); }
     };
     timer = setInterval(tick, 1000);
     tick();
