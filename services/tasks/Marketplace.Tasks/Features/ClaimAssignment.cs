@@ -192,25 +192,16 @@ public static class ClaimAssignment
     /// locked (SKIP LOCKED: never waited for), locks `size` of them, one per item, leases them, remembers the items
     /// handed out (the worker never gets them again) and records each as a view of its content. Every slot locked is
     /// one the other claimers at the head of the queue must skip, so a claim locks no more than it takes.
-    /// Whether the worker may take the order at all (clearance, qualifications, suspension) is computed once
-    /// (`eligible`, a one-time filter: a worker cleared for nothing scans nothing).
+    /// Whether the worker may take the order at all (clearance, qualifications, suspension) was read just before, in
+    /// the same transaction (<see cref="EligibilitySql"/>, or <see cref="OrdersWithWorkSql"/> for a claim without an
+    /// order): PostgreSQL plans this statement at every call, and each CTE and function here was planning time.
     /// </summary>
     private const string ClaimInOrderSql = """
-        WITH me AS MATERIALIZED (
-            SELECT clearance_rank(worker_clearance(@UserId)) AS clearance,
-                   ARRAY(SELECT qualification FROM worker_qualifications WHERE worker_id = @UserId) AS qualifications),
-        eligible AS MATERIALIZED (
-            SELECT o.order_id FROM task_orders o, me
-            WHERE o.order_id = @orderId AND o.completed_at IS NULL
-              AND required_clearance_rank(o.data_grade, o.personal_information) <= me.clearance
-              AND o.required_qualifications <@ me.qualifications
-              AND NOT EXISTS (SELECT 1 FROM worker_order_quality q
-                              WHERE q.worker_id = @UserId AND q.order_id = o.order_id AND q.suspended_until > now())),
+        WITH
         locked AS (
             SELECT a.id, a.order_id, a.item_id, a.created_at FROM assignments a
             WHERE a.order_id = @orderId AND a.status = 'open'
               AND (a.order_id, a.created_at, a.id) >= (@orderId, @fromCreatedAt, @fromId)
-              AND EXISTS (SELECT 1 FROM eligible)
               AND NOT EXISTS (SELECT 1 FROM worker_items w
                               WHERE w.worker_id = @UserId AND w.order_id = a.order_id AND w.item_id = a.item_id
                               OFFSET 0) -- a probe per slot, never a join over everything the worker has done
