@@ -26,6 +26,9 @@ public sealed class Cluster
     /// <summary>Media uploads are capped lower than the 50 MB default so the limit can be tested cheaply.</summary>
     public const long MaxFileBytes = 1024 * 1024;
 
+    /// <summary>Short, so a reserved budget's expiry can be watched; long enough for a bid-mode test to finish first.</summary>
+    public static TimeSpan PendingEscrowTimeout { get; } = TimeSpan.FromSeconds(25);
+
     public static string PostgresServer => Environment.GetEnvironmentVariable("Postgres__ConnectionString")
         ?? "Host=127.0.0.1;Port=61432;Username=marketplace;Password=test";
 
@@ -43,6 +46,8 @@ public sealed class Cluster
             ["Payouts__BatchInterval"] = "01:00:00",
             ["Payouts__RetryPendingAfter"] = "00:00:01",
             ["Jobs__PollInterval"] = "00:00:00.200",
+            ["Settlement__PendingEscrowTimeout"] = PendingEscrowTimeout.ToString(),
+            ["Settlement__PendingEscrowSweepInterval"] = "00:00:01",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Content__Root"] = Path.Combine(Root, ".data/test/content"),
             ["Content__MaxFileBytes"] = MaxFileBytes.ToString(),

@@ -24,6 +24,7 @@ public static class OrdersModule
             x.AddConsumer<OrderReworkFundedConsumer>();
             x.AddConsumer<OrderReworkFundingFailedConsumer>();
             x.AddConsumer<OrderEscrowReleasedConsumer>();
+            x.AddConsumer<OrderEscrowExpiredConsumer>();
         });
         builder.Services.Configure<FeeOptions>(builder.Configuration.GetSection("Orders"));
         builder.Services.AddValidator<CreateOrder.Request, CreateOrder.Validator>();
