@@ -29,6 +29,9 @@ public sealed class Cluster
     /// <summary>Short, so a reserved budget's expiry can be watched; long enough for a bid-mode test to finish first.</summary>
     public static TimeSpan PendingEscrowTimeout { get; } = TimeSpan.FromSeconds(25);
 
+    /// <summary>Short, so tests see an earning held, then available; long enough to reverse one while it is held.</summary>
+    public static TimeSpan EarningsHold { get; } = TimeSpan.FromSeconds(8);
+
     public static string PostgresServer => Environment.GetEnvironmentVariable("Postgres__ConnectionString")
         ?? "Host=127.0.0.1;Port=61432;Username=marketplace;Password=test";
 
@@ -45,6 +48,8 @@ public sealed class Cluster
             ["Payouts__MinimumPayout"] = "0.01",
             ["Payouts__BatchInterval"] = "01:00:00",
             ["Payouts__RetryPendingAfter"] = "00:00:01",
+            ["Payouts__EarningsHold"] = EarningsHold.ToString(),
+            ["Payouts__HoldReleaseInterval"] = "00:00:01",
             ["Jobs__PollInterval"] = "00:00:00.200",
             ["Settlement__PendingEscrowTimeout"] = PendingEscrowTimeout.ToString(),
             ["Settlement__PendingEscrowSweepInterval"] = "00:00:01",

@@ -56,14 +56,14 @@ public class OrderToPayoutTests
         Assert.That((await enterprise.GetAsync($"/api/tasks/assignments/{unreviewed}")).GetProperty("autoApproved").GetBoolean(), Is.True);
         await Scenario.WaitForStatusAsync(enterprise, orderId, "delivered");
 
-        // Payouts credits each worker with exactly the rewards of their approved assignments.
+        // Payouts credits each worker with exactly the rewards of their approved assignments, available after the hold.
         var expected = workers.ToDictionary(w => w.UserId, w => claimed.Count(c => c.Worker == w) * reward);
         Assert.That(expected.Values.Sum(), Is.EqualTo(3 * reward));
         foreach (var worker in workers)
         {
             await Api.EventuallyAsync(async () =>
-                (await worker.GetAsync("/api/payouts/earnings")).Money("totalEarned") == expected[worker.UserId],
-                $"worker {worker.UserId} has earned {expected[worker.UserId]}");
+                (await worker.GetAsync("/api/payouts/earnings")).Money("available") == expected[worker.UserId],
+                $"worker {worker.UserId} has {expected[worker.UserId]} available");
         }
 
         // Two batches and a replayed request: each worker is still paid exactly once.
