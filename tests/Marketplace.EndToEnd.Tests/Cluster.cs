@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace Marketplace.EndToEnd.Tests;
 
 /// <summary>
-/// The real services as separate processes on loopback: orders, bidding, settlement, two instances each of tasks and
+/// The real services as separate processes on loopback: orders, bidding, two instances each of settlement, tasks and
 /// payouts, and the gateway in front. Each run gets its own databases on the test PostgreSQL and shares the test RabbitMQ.
 /// </summary>
 [SetUpFixture]
@@ -58,7 +58,7 @@ public sealed class Cluster
             ["Content__MaxFileBytes"] = MaxFileBytes.ToString(),
         };
         var urls = new Dictionary<string, List<string>>();
-        foreach (var (service, instances) in new[] { ("orders", 1), ("bidding", 1), ("settlement", 1), ("tasks", 2), ("payouts", 2) })
+        foreach (var (service, instances) in new[] { ("orders", 1), ("bidding", 1), ("settlement", 2), ("tasks", 2), ("payouts", 2) })
         {
             for (var i = 0; i < instances; i++)
             {

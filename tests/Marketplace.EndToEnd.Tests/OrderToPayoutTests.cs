@@ -12,6 +12,7 @@ public class OrderToPayoutTests
         var op = await Api.OperatorAsync();
         var enterprise = await Api.SignUpAsync("enterprise");
         var workers = new[] { await Api.SignUpAsync("worker"), await Api.SignUpAsync("worker") };
+        foreach (var worker in workers) await Scenario.PayoutMethodAsync(worker);
 
         await Scenario.DepositAsync(enterprise, 100.00m);
         var orderId = await Scenario.PublishedOrderAsync(enterprise, items: 3, unitPrice: 1.20m);
@@ -20,9 +21,11 @@ public class OrderToPayoutTests
         var fee = order.Money("platformFee");
         Assert.That(reward + fee, Is.EqualTo(1.20m));
 
+        // Work started: the reserved budget moves into escrow (settlement hears of it shortly after tasks).
+        await Api.EventuallyAsync(async () => (await enterprise.GetAsync("/api/settlement/wallet")).Money("inEscrow") == 3.60m, "the budget is in escrow");
         var wallet = await enterprise.GetAsync("/api/settlement/wallet");
         Assert.That(wallet.Money("available"), Is.EqualTo(100.00m - 3.60m));
-        Assert.That(wallet.Money("inEscrow"), Is.EqualTo(3.60m));
+        Assert.That(wallet.Money("reserved"), Is.Zero);
 
         // Two workers take turns claiming until the order has no more work for them.
         var claimed = new List<(Actor Worker, Guid AssignmentId, string ItemId)>();
