@@ -26,6 +26,10 @@ public sealed class Cluster
     /// <summary>Media uploads are capped lower than the 50 MB default so the limit can be tested cheaply.</summary>
     public const long MaxFileBytes = 1024 * 1024;
 
+    /// <summary>Ten processes start at once (two instances each of settlement, tasks and payouts); on a loaded 2-core machine
+    /// that takes minutes, not seconds.</summary>
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(300);
+
     /// <summary>Short, so a reserved budget's expiry can be watched; long enough for a bid-mode test to finish first.</summary>
     public static TimeSpan PendingEscrowTimeout { get; } = TimeSpan.FromSeconds(25);
 
@@ -65,7 +69,7 @@ public sealed class Cluster
                 Start(service, i, FreePort(), common, new() { ["Postgres__Database"] = $"e2e_{service}_{RunId}" });
             }
         }
-        await WaitHealthyAsync(TimeSpan.FromSeconds(120));
+        await WaitHealthyAsync(StartupTimeout);
         foreach (var (name, _, port) in Processes)
         {
             var service = name[..name.LastIndexOf('-')];
@@ -79,7 +83,7 @@ public sealed class Cluster
         };
         foreach (var (service, list) in urls) gatewayEnv[$"Gateway__Services__{service}"] = string.Join(',', list);
         Start("gateway", 0, FreePort(), common, gatewayEnv);
-        await WaitHealthyAsync(TimeSpan.FromSeconds(120));
+        await WaitHealthyAsync(StartupTimeout);
         Gateway = new Uri($"http://127.0.0.1:{Processes.Single(p => p.Name == "gateway-0").Port}");
     }
 
