@@ -38,7 +38,27 @@ public static class GrantBonus
         return group;
     }
 
+    /// <summary>
+    /// The bonus locks the wallet, then the worker's payable; an approval batch that also refunds a cancelled order holds a
+    /// payable and then wants the wallet. PostgreSQL breaks such a deadlock by failing one side: the bonus tries again
+    /// (its transaction, idempotency key included, was rolled back, so nothing moved).
+    /// </summary>
     private static async Task<IResult> Handle(Request request, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await GrantAsync(request, http, db, outbox, clock);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 4)
+            {
+                await Task.Delay(Random.Shared.Next(10, 50) * attempt);
+            }
+        }
+    }
+
+    private static async Task<IResult> GrantAsync(Request request, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
     {
         var key = Idempotency.KeyOf(http.Request);
         if (key is null) return Idempotency.MissingKey();
