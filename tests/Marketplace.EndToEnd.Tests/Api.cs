@@ -114,6 +114,11 @@ public static class Scenario
         await Api.ReadAsync(await enterprise.PostAsync("/api/settlement/wallet/deposits", new { amount, currency = "CNY" },
             Guid.NewGuid().ToString()), HttpStatusCode.Created);
 
+    /// <summary>The worker gives a bank card to be paid to (a test number that passes the Luhn check).</summary>
+    public static async Task<JsonElement> PayoutMethodAsync(Actor worker, string account = "4111 1111 1111 1111") =>
+        await Api.ReadAsync(await Api.Send(worker.Http, HttpMethod.Put, "/api/payouts/method",
+            new { method = "bank_card", account, holderName = "E2E Worker" }), HttpStatusCode.OK);
+
     public static object OrderBody(int items = 3, decimal unitPrice = 1.20m, string title = "Product review sentiment") => new
     {
         title,

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace Marketplace.EndToEnd.Tests;
 
 /// <summary>
-/// The real services as separate processes on loopback: orders, bidding, settlement, two instances each of tasks and
+/// The real services as separate processes on loopback: orders, bidding, two instances each of settlement, tasks and
 /// payouts, and the gateway in front. Each run gets its own databases on the test PostgreSQL and shares the test RabbitMQ.
 /// </summary>
 [SetUpFixture]
@@ -26,6 +26,16 @@ public sealed class Cluster
     /// <summary>Media uploads are capped lower than the 50 MB default so the limit can be tested cheaply.</summary>
     public const long MaxFileBytes = 1024 * 1024;
 
+    /// <summary>Ten processes start at once (two instances each of settlement, tasks and payouts); on a loaded 2-core machine
+    /// that takes minutes, not seconds.</summary>
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(300);
+
+    /// <summary>Short, so a reserved budget's expiry can be watched; long enough for a bid-mode test to finish first.</summary>
+    public static TimeSpan PendingEscrowTimeout { get; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>Short, so tests see an earning held, then available; long enough to reverse one while it is held.</summary>
+    public static TimeSpan EarningsHold { get; } = TimeSpan.FromSeconds(8);
+
     public static string PostgresServer => Environment.GetEnvironmentVariable("Postgres__ConnectionString")
         ?? "Host=127.0.0.1;Port=61432;Username=marketplace;Password=test";
 
@@ -42,20 +52,24 @@ public sealed class Cluster
             ["Payouts__MinimumPayout"] = "0.01",
             ["Payouts__BatchInterval"] = "01:00:00",
             ["Payouts__RetryPendingAfter"] = "00:00:01",
+            ["Payouts__EarningsHold"] = EarningsHold.ToString(),
+            ["Payouts__HoldReleaseInterval"] = "00:00:01",
             ["Jobs__PollInterval"] = "00:00:00.200",
+            ["Settlement__PendingEscrowTimeout"] = PendingEscrowTimeout.ToString(),
+            ["Settlement__PendingEscrowSweepInterval"] = "00:00:01",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Content__Root"] = Path.Combine(Root, ".data/test/content"),
             ["Content__MaxFileBytes"] = MaxFileBytes.ToString(),
         };
         var urls = new Dictionary<string, List<string>>();
-        foreach (var (service, instances) in new[] { ("orders", 1), ("bidding", 1), ("settlement", 1), ("tasks", 2), ("payouts", 2) })
+        foreach (var (service, instances) in new[] { ("orders", 1), ("bidding", 1), ("settlement", 2), ("tasks", 2), ("payouts", 2) })
         {
             for (var i = 0; i < instances; i++)
             {
                 Start(service, i, FreePort(), common, new() { ["Postgres__Database"] = $"e2e_{service}_{RunId}" });
             }
         }
-        await WaitHealthyAsync(TimeSpan.FromSeconds(120));
+        await WaitHealthyAsync(StartupTimeout);
         foreach (var (name, _, port) in Processes)
         {
             var service = name[..name.LastIndexOf('-')];
@@ -69,7 +83,7 @@ public sealed class Cluster
         };
         foreach (var (service, list) in urls) gatewayEnv[$"Gateway__Services__{service}"] = string.Join(',', list);
         Start("gateway", 0, FreePort(), common, gatewayEnv);
-        await WaitHealthyAsync(TimeSpan.FromSeconds(120));
+        await WaitHealthyAsync(StartupTimeout);
         Gateway = new Uri($"http://127.0.0.1:{Processes.Single(p => p.Name == "gateway-0").Port}");
     }
 

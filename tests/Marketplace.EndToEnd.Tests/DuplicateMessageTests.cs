@@ -49,11 +49,12 @@ public class DuplicateMessageTests
         await Twice(new OrderPublished(orderId, enterprise.OrgId, "Duplicate", "crowd", "text-classification", 2.00m, "CNY",
             DateTimeOffset.UtcNow.AddDays(1), DateTimeOffset.UtcNow));
 
-        await Api.EventuallyAsync(async () => (await enterprise.GetAsync("/api/settlement/wallet")).Money("inEscrow") == 2.00m, "escrow holds 2.00");
+        // A draft never reaches the crowd: the budget stays reserved (pending escrow), once.
+        await Api.EventuallyAsync(async () => (await enterprise.GetAsync("/api/settlement/wallet")).Money("reserved") == 2.00m, "2.00 is reserved");
         await Task.Delay(1500);
         var wallet = await enterprise.GetAsync("/api/settlement/wallet");
         Assert.That(wallet.Money("available"), Is.EqualTo(8.00m));
-        Assert.That(wallet.Money("inEscrow"), Is.EqualTo(2.00m));
+        Assert.That(wallet.Money("reserved"), Is.EqualTo(2.00m));
         var vendor = await Api.SignUpAsync("vendor");
         var feed = await vendor.GetAsync("/api/bidding/open-orders?limit=500");
         Assert.That(feed.EnumerateArray().Count(o => o.GetProperty("orderId").GetGuid() == orderId), Is.EqualTo(1), "bidding lists it once");

@@ -26,6 +26,7 @@ public class FakeBankTests
     {
         var enterprise = await Api.SignUpAsync("enterprise");
         var worker = await Api.SignUpAsync("worker");
+        await Scenario.PayoutMethodAsync(worker);
         await Scenario.DepositAsync(enterprise, 5.00m);
         var orderId = await Scenario.PublishedOrderAsync(enterprise, items: 1, unitPrice: 1.00m);
         var claim = await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}"), HttpStatusCode.OK);
@@ -85,5 +86,52 @@ public class FakeBankTests
         var transfers = await _operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={worker.UserId}");
         Assert.That(transfers.GetArrayLength(), Is.EqualTo(1), "the bank took the money once");
         Assert.That(transfers[0].Money("amount"), Is.EqualTo(0.90m));
+    }
+
+    [Test]
+    public async Task A_bank_that_confirms_twice_by_callback_pays_once_and_the_second_confirmation_changes_nothing()
+    {
+        var worker = await WorkerWithEarningsAsync();
+        await SetMode("duplicate-callback");
+        await RunBatch();
+
+        var sent = await PayoutOf(worker, p => p.GetProperty("status").GetString() == "sent", "the callback confirms the payout");
+        JsonElement transfers = default;
+        await Api.EventuallyAsync(async () =>
+        {
+            transfers = await _operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={worker.UserId}");
+            return transfers.GetArrayLength() == 1 && transfers[0].GetProperty("callbacks").GetInt32() == 2;
+        }, "the bank called back twice");
+        Assert.That(transfers[0].Money("amount"), Is.EqualTo(0.90m));
+        Assert.That((await worker.GetAsync("/api/payouts/payouts")).GetArrayLength(), Is.EqualTo(1));
+        var earnings = await worker.GetAsync("/api/payouts/earnings");
+        Assert.That(earnings.Money("available"), Is.Zero);
+        Assert.That(earnings.Money("paidOut"), Is.EqualTo(0.90m));
+        Assert.That(earnings.Money("inFlight"), Is.Zero);
+
+        // The callback endpoint itself: a forged confirmation is refused, a genuine repeat changes nothing.
+        var reference = transfers[0].GetProperty("reference").GetString()!;
+        using var bank = Api.Anonymous();
+        var forged = await Api.Send(bank, HttpMethod.Post, "/api/payouts/rail/callbacks", new { reference, status = "paid" });
+        Assert.That(forged.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        var signature = Convert.ToHexString(System.Security.Cryptography.HMACSHA256.HashData(Convert.FromBase64String(Cluster.SigningKey),
+            System.Text.Encoding.UTF8.GetBytes($"rail-callback\n{reference}\npaid"))).ToLowerInvariant();
+        var repeat = new HttpRequestMessage(HttpMethod.Post, "/api/payouts/rail/callbacks")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { reference, status = "paid" }),
+        };
+        repeat.Headers.Add("X-Rail-Signature", signature);
+        var answer = await Api.ReadAsync(await bank.SendAsync(repeat), HttpStatusCode.OK);
+        Assert.That(answer.GetProperty("changed").GetBoolean(), Is.False);
+
+        var op = _operator;
+        await Api.EventuallyAsync(async () =>
+        {
+            var payable = await op.GetAsync($"/api/settlement/accounts?kind=worker_payable&ownerId={worker.UserId}");
+            return payable.GetArrayLength() == 1 && payable[0].Money("balance") == 0m;
+        }, "settlement booked the payout once");
+        await Task.Delay(1000);
+        Assert.That((await op.GetAsync($"/api/settlement/accounts?kind=worker_payable&ownerId={worker.UserId}"))[0].Money("balance"), Is.Zero);
+        Assert.That(sent.GetProperty("destination").GetString(), Is.EqualTo("**** **** **** 1111"));
     }
 }

@@ -12,6 +12,7 @@ public class OrderToPayoutTests
         var op = await Api.OperatorAsync();
         var enterprise = await Api.SignUpAsync("enterprise");
         var workers = new[] { await Api.SignUpAsync("worker"), await Api.SignUpAsync("worker") };
+        foreach (var worker in workers) await Scenario.PayoutMethodAsync(worker);
 
         await Scenario.DepositAsync(enterprise, 100.00m);
         var orderId = await Scenario.PublishedOrderAsync(enterprise, items: 3, unitPrice: 1.20m);
@@ -20,9 +21,11 @@ public class OrderToPayoutTests
         var fee = order.Money("platformFee");
         Assert.That(reward + fee, Is.EqualTo(1.20m));
 
+        // Work started: the reserved budget moves into escrow (settlement hears of it shortly after tasks).
+        await Api.EventuallyAsync(async () => (await enterprise.GetAsync("/api/settlement/wallet")).Money("inEscrow") == 3.60m, "the budget is in escrow");
         var wallet = await enterprise.GetAsync("/api/settlement/wallet");
         Assert.That(wallet.Money("available"), Is.EqualTo(100.00m - 3.60m));
-        Assert.That(wallet.Money("inEscrow"), Is.EqualTo(3.60m));
+        Assert.That(wallet.Money("reserved"), Is.Zero);
 
         // Two workers take turns claiming until the order has no more work for them.
         var claimed = new List<(Actor Worker, Guid AssignmentId, string ItemId)>();
@@ -56,14 +59,14 @@ public class OrderToPayoutTests
         Assert.That((await enterprise.GetAsync($"/api/tasks/assignments/{unreviewed}")).GetProperty("autoApproved").GetBoolean(), Is.True);
         await Scenario.WaitForStatusAsync(enterprise, orderId, "delivered");
 
-        // Payouts credits each worker with exactly the rewards of their approved assignments.
+        // Payouts credits each worker with exactly the rewards of their approved assignments, available after the hold.
         var expected = workers.ToDictionary(w => w.UserId, w => claimed.Count(c => c.Worker == w) * reward);
         Assert.That(expected.Values.Sum(), Is.EqualTo(3 * reward));
         foreach (var worker in workers)
         {
             await Api.EventuallyAsync(async () =>
-                (await worker.GetAsync("/api/payouts/earnings")).Money("totalEarned") == expected[worker.UserId],
-                $"worker {worker.UserId} has earned {expected[worker.UserId]}");
+                (await worker.GetAsync("/api/payouts/earnings")).Money("available") == expected[worker.UserId],
+                $"worker {worker.UserId} has {expected[worker.UserId]} available");
         }
 
         // Two batches and a replayed request: each worker is still paid exactly once.

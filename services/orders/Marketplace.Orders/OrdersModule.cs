@@ -24,6 +24,7 @@ public static class OrdersModule
             x.AddConsumer<OrderReworkFundedConsumer>();
             x.AddConsumer<OrderReworkFundingFailedConsumer>();
             x.AddConsumer<OrderEscrowReleasedConsumer>();
+            x.AddConsumer<OrderEscrowExpiredConsumer>();
         });
         builder.Services.Configure<FeeOptions>(builder.Configuration.GetSection("Orders"));
         builder.Services.AddValidator<CreateOrder.Request, CreateOrder.Validator>();
@@ -36,6 +37,7 @@ public static class OrdersModule
         builder.Services.AddValidator<Certifications.Request, Certifications.Validator>();
         builder.Services.AddValidator<Certifications.Review, Certifications.ReviewValidator>();
         builder.Services.AddValidator<Acceptance.Decision, Acceptance.DecisionValidator>();
+        builder.Services.AddValidator<FeeSchedule.Request, FeeSchedule.Validator>();
         return builder;
     }
 
@@ -52,6 +54,7 @@ public static class OrdersModule
             .MapDatasetUploads()
             .MapContentFiles();
         app.MapGroup("/content").WithTags("Content").MapServeContent();
+        app.MapGroup("/fees").WithTags("Fees").MapFeeSchedule();
         app.MapGroup("/listings").WithTags("Supermarket").MapListings();
         app.MapGroup("/certifications").WithTags("Supermarket").MapCertifications();
         return app;

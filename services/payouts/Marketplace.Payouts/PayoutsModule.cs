@@ -15,18 +15,28 @@ public static class PayoutsModule
     {
         var options = builder.Configuration.GetSection("Payouts").Get<PayoutOptions>() ?? new PayoutOptions();
         builder.Services.Configure<PayoutOptions>(builder.Configuration.GetSection("Payouts"));
-        builder.AddMessaging(x => x.AddConsumer<AssignmentsApprovedConsumer>());
+        builder.AddMessaging(x =>
+        {
+            x.AddConsumer<AssignmentsApprovedConsumer>();
+            x.AddConsumer<WorkerBonusGrantedConsumer>();
+        });
+        builder.Services.AddJob<FakeBankCallback>();
         // The fake bank stands in for a real provider behind the same interface.
         builder.Services.AddSingleton<IPaymentRail, FakeBank>();
         builder.Services.AddRecurringJob<RunPayoutBatch>(RunPayoutBatch.Name, options.BatchInterval);
+        builder.Services.AddRecurringJob<ReleaseHeldEarnings>(ReleaseHeldEarnings.Name, options.HoldReleaseInterval);
         builder.Services.AddValidator<SetFakeBankMode.Request, SetFakeBankMode.Validator>();
+        builder.Services.AddValidator<ReverseEarning.Request, ReverseEarning.Validator>();
+        builder.Services.AddValidator<SetPayoutMethod.Request, SetPayoutMethod.Validator>();
         return builder;
     }
 
     public static WebApplication MapPayouts(this WebApplication app)
     {
-        app.MapGroup("/earnings").WithTags("Earnings").MapListEarnings();
+        app.MapGroup("/earnings").WithTags("Earnings").MapListEarnings().MapReverseEarning();
         app.MapGroup("/payouts").WithTags("Payouts").MapListPayouts();
+        app.MapGroup("/method").WithTags("Payouts").MapPayoutMethod();
+        app.MapGroup("/rail").WithTags("Payment rail").MapRailCallbacks();
         app.MapGroup("/payout-batches").WithTags("Payouts").MapTriggerPayoutBatch();
         app.MapGroup("/fake-bank").WithTags("Fake bank").MapSetFakeBankMode().MapListFakeBankTransfers();
         return app;

@@ -1,7 +1,10 @@
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Messaging;
 using Marketplace.Settlement.Consumers;
+using Marketplace.Settlement.Domain;
 using Marketplace.Settlement.Features;
+using Marketplace.Settlement.Jobs;
+using Marketplace.ServiceDefaults.Jobs;
 
 namespace Marketplace.Settlement;
 
@@ -18,14 +21,21 @@ public static class SettlementModule
             x.AddConsumer<OrderWorkClosedConsumer>();
             x.AddConsumer<OrderAcceptedConsumer>();
             x.AddConsumer<OrderReworkRequestedConsumer>();
+            x.AddConsumer<OrderReadyForWorkConsumer>();
+            x.AddConsumer<EarningReversedConsumer>();
         });
+        var options = builder.Configuration.GetSection("Settlement").Get<SettlementOptions>() ?? new SettlementOptions();
+        builder.Services.Configure<SettlementOptions>(builder.Configuration.GetSection("Settlement"));
+        builder.Services.AddRecurringJob<ExpirePendingEscrow>(ExpirePendingEscrow.Name, options.PendingEscrowSweepInterval);
         builder.Services.AddValidator<Deposit.Request, Deposit.Validator>();
+        builder.Services.AddValidator<GrantBonus.Request, GrantBonus.Validator>();
         return builder;
     }
 
     public static WebApplication MapSettlement(this WebApplication app)
     {
         app.MapGroup("/wallet").WithTags("Wallet").MapDeposit().MapGetWallet();
+        app.MapGroup("/bonuses").WithTags("Bonuses").MapGrantBonus();
         app.MapGroup("/reports").WithTags("Reports").MapPeriodReport();
         app.MapGroup("/accounts").WithTags("Accounts").MapListAccounts();
         return app;

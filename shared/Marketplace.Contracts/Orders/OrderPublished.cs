@@ -1,6 +1,7 @@
 namespace Marketplace.Contracts.Orders;
 
-/// <summary>An enterprise published an order; its budget must now move from the wallet into escrow.</summary>
+/// <summary>An enterprise published an order; its budget must now move from the wallet into escrow.
+/// FeePercent and MinimumFee are the commission terms the order snapshotted at creation (the minimum is per order).</summary>
 public record OrderPublished(
     Guid OrderId,
     Guid EnterpriseOrgId,
@@ -12,4 +13,6 @@ public record OrderPublished(
     DateTimeOffset Deadline,
     DateTimeOffset OccurredAt,
     string DataGrade = "general",
-    string Industry = "other");
+    string Industry = "other",
+    decimal FeePercent = 10m,
+    decimal MinimumFee = 0m);

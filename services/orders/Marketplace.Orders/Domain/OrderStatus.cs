@@ -22,7 +22,8 @@ public static class OrderStatus
         [Draft] = [Published, Cancelled],
         [Published] = [InProgress, FundingFailed, Awarded, Cancelled],
         [FundingFailed] = [Published, Cancelled],
-        [Awarded] = [InProgress, Cancelled],
+        // A reserved budget that times out before work starts makes the order unfunded again (funding_failed).
+        [Awarded] = [InProgress, Cancelled, FundingFailed],
         [InProgress] = [Delivered, Cancelled],
         [Delivered] = [Accepted, Rework],
         [Rework] = [Delivered, Cancelled],

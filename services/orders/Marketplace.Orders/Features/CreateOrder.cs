@@ -124,26 +124,29 @@ public static class CreateOrder
     private static async Task<Created<OrderView>> Handle(Request request, HttpContext http, NpgsqlDataSource db, IOptions<FeeOptions> fees)
     {
         var caller = Caller.From(http.User);
-        var (reward, fee) = PlatformFee.Split(request.UnitPrice, fees.Value.PlatformFeePercent);
         var overlap = request.Overlap ?? 1;
         var items = request.Items ?? [];
         var regular = items.Count(i => i.Gold is not { ValueKind: not System.Text.Json.JsonValueKind.Null });
-        var (goldSlots, budget) = Budget.Of(request.UnitPrice, regular, overlap, request.OverlapCap, request.GoldShare ?? 0m);
         var id = Guid.CreateVersion7();
 
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
+        // The order snapshots the commission its task type has now; a later change applies to later orders only.
+        var terms = await FeeSchedule.TermsForAsync(connection, request.TaskType, fees.Value, tx);
+        var (reward, fee) = PlatformFee.Split(request.UnitPrice, terms.Percent);
+        var (goldSlots, budget) = Budget.Of(request.UnitPrice, regular, overlap, request.OverlapCap, request.GoldShare ?? 0m, fee, terms.MinimumPerOrder);
+        var reserve = PlatformFee.MinimumFeeReserve(terms.MinimumPerOrder, fee, regular * overlap + goldSlots);
         const string insertOrder = """
             INSERT INTO orders (id, enterprise_org_id, created_by, title, instructions, task_type, labels, overlap, unit_price,
                                 worker_reward, platform_fee, currency, item_count, budget, deadline, status, mode,
                                 multi_label, criteria, data_grade, personal_information, industry, required_qualifications,
                                 required_accuracy, gold_share, sample_size, sample_rate, pass_threshold, suite_size, lease_seconds, confidence_bar, overlap_cap,
-                                gold_item_count, gold_slots)
+                                gold_item_count, gold_slots, fee_percent, minimum_fee, minimum_fee_reserve)
             VALUES (@id, @OrgId, @UserId, @Title, @instructions, @TaskType, @labels, @overlap, @UnitPrice,
                     @reward, @fee, @Currency, @itemCount, @budget, @Deadline, 'draft', @mode,
                     @multiLabel, @criteria::jsonb, @dataGrade, @personalInformation, @industry, @requiredQualifications,
                     @RequiredAccuracy, @goldShare, @SampleSize, @SampleRate, @passThreshold, @suiteSize, @LeaseSeconds, @ConfidenceBar, @OverlapCap,
-                    @goldItems, @goldSlots);
+                    @goldItems, @goldSlots, @feePercent, @minimumFee, @reserve);
             INSERT INTO order_transitions (order_id, to_status) VALUES (@id, 'draft');
             """;
         await connection.ExecuteAsync(insertOrder, new
@@ -155,6 +158,7 @@ public static class CreateOrder
             industry = request.Industry ?? "other", requiredQualifications = request.RequiredQualifications ?? [],
             request.RequiredAccuracy, goldShare = request.GoldShare ?? 0m, request.SampleSize, request.SampleRate, suiteSize = request.SuiteSize ?? 1, request.LeaseSeconds, request.ConfidenceBar, request.OverlapCap, passThreshold = request.PassThreshold ?? 0.95m, request.UnitPrice, reward, fee, request.Currency,
             itemCount = regular, budget, goldItems = items.Length - regular, goldSlots,
+            feePercent = terms.Percent, minimumFee = terms.MinimumPerOrder, reserve,
             Deadline = request.Deadline.ToUniversalTime(),
         }, tx);
         await connection.ExecuteAsync(

@@ -57,6 +57,11 @@ public sealed class OrderView
     /// <summary>Items with a known answer, mixed into the work as gold slots (not part of ItemCount or the delivery).</summary>
     public int GoldItemCount { get; init; }
     public int GoldSlots { get; init; }
+    /// <summary>The commission terms snapshotted at creation: PlatformFee per unit is FeePercent of the unit price; MinimumFee
+    /// per order is topped up from escrow at acceptance; the budget holds MinimumFeeReserve for that top-up.</summary>
+    public decimal FeePercent { get; init; }
+    public decimal MinimumFee { get; init; }
+    public decimal MinimumFeeReserve { get; init; }
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
@@ -66,7 +71,7 @@ public sealed class OrderView
         multi_label, criteria::text AS criteria_json, data_grade, personal_information, industry, required_qualifications,
         required_accuracy, gold_share, sample_size, pass_threshold, funded_at, cancelled_at, refunded_amount, dataset_bytes,
         sample_rate, approved_assignments, released_amount, rework_funding, rework_funding_failure_reason, suite_size, lease_seconds,
-        confidence_bar, overlap_cap, gold_item_count, gold_slots
+        confidence_bar, overlap_cap, gold_item_count, gold_slots, fee_percent, minimum_fee, minimum_fee_reserve
         """;
 
     /// <summary>An order as its owner (or an operator) sees it; another organisation's order does not exist for them.</summary>

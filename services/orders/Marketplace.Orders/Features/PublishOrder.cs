@@ -37,7 +37,7 @@ public static class PublishOrder
         await OrderTransitions.MoveAsync(tx, id, status, OrderStatus.Published);
         order = (await OrderView.FindAsync(connection, id, null, tx))!;
         await outbox.AddAsync(tx, new OrderPublished(order.Id, order.EnterpriseOrgId, order.Title, order.Mode, order.TaskType,
-            order.Budget, order.Currency, order.Deadline, clock.GetUtcNow(), order.DataGrade, order.Industry));
+            order.Budget, order.Currency, order.Deadline, clock.GetUtcNow(), order.DataGrade, order.Industry, order.FeePercent, order.MinimumFee));
         await tx.CommitAsync();
         return TypedResults.Accepted($"/orders/{id}", order);
     }

@@ -3,7 +3,13 @@ namespace Marketplace.Payouts.Domain;
 public sealed class PayoutOptions
 {
     /// <summary>Balances below this are carried to the next batch (bank transfers cost money).</summary>
-    public decimal MinimumPayout { get; set; } = 1.00m;
+    public decimal MinimumPayout { get; set; } = 10.00m;
+
+    /// <summary>An earning is held this long after its approval (reversible by an operator), then available.</summary>
+    public TimeSpan EarningsHold { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often held earnings past their hold are made available.</summary>
+    public TimeSpan HoldReleaseInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     public TimeSpan BatchInterval { get; set; } = TimeSpan.FromHours(1);
 

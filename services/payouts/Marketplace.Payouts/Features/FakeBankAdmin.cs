@@ -13,8 +13,8 @@ public static class SetFakeBankMode
 
     public sealed class Validator : AbstractValidator<Request>
     {
-        public Validator() => RuleFor(r => r.Mode).NotEmpty().Must(m => m is "succeed" or "decline" or "timeout")
-            .WithMessage("'Mode' must be succeed, decline or timeout.");
+        public Validator() => RuleFor(r => r.Mode).NotEmpty().Must(m => m is "succeed" or "decline" or "timeout" or "duplicate-callback")
+            .WithMessage("'Mode' must be succeed, decline, timeout or duplicate-callback.");
     }
 
     public static RouteGroupBuilder MapSetFakeBankMode(this RouteGroupBuilder group)
@@ -28,7 +28,7 @@ public static class SetFakeBankMode
         return group;
     }
 
-    public sealed record Transfer(string Reference, Guid WorkerId, decimal Amount, string Currency, DateTime ReceivedAt);
+    public sealed record Transfer(string Reference, Guid WorkerId, decimal Amount, string Currency, DateTime ReceivedAt, int Callbacks);
 
     public static RouteGroupBuilder MapListFakeBankTransfers(this RouteGroupBuilder group)
     {
@@ -36,7 +36,9 @@ public static class SetFakeBankMode
         {
             await using var connection = await db.OpenConnectionAsync();
             return TypedResults.Ok(await connection.QueryAsync<Transfer>("""
-                SELECT reference, worker_id, amount, currency, received_at FROM fake_bank_transfers
+                SELECT reference, worker_id, amount, currency, received_at,
+                       (SELECT count(*)::int FROM fake_bank_callbacks c WHERE c.reference = t.reference) AS callbacks
+                FROM fake_bank_transfers t
                 WHERE @workerId::uuid IS NULL OR worker_id = @workerId
                 ORDER BY received_at DESC LIMIT 1000
                 """, new { workerId }));

@@ -2,6 +2,7 @@ using Marketplace.Payouts.Jobs;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Jobs;
+using Dapper;
 using Npgsql;
 
 namespace Marketplace.Payouts.Features;
@@ -14,7 +15,36 @@ public static class TriggerPayoutBatch
     public static RouteGroupBuilder MapTriggerPayoutBatch(this RouteGroupBuilder group)
     {
         group.MapPost("/", Handle).RequireAuthorization(Roles.Operator);
+        group.MapPost("/me", PayMeNow).RequireAuthorization(Roles.Worker);
         return group;
+    }
+
+    /// <summary>A worker asks to be paid their available balance now, without waiting for the schedule.</summary>
+    private static async Task<IResult> PayMeNow(HttpContext http, NpgsqlDataSource db, TimeProvider clock,
+        Microsoft.Extensions.Options.IOptions<Domain.PayoutOptions> options)
+    {
+        var key = Idempotency.KeyOf(http.Request);
+        if (key is null) return Idempotency.MissingKey();
+        var caller = Caller.From(http.User);
+        var scope = $"pay-me-now:{caller.UserId}";
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var claim = await Idempotency.ClaimAsync(tx, scope, key, new { });
+        if (claim.Outcome == IdempotencyOutcome.Replay) return Idempotency.ReplayOf(claim);
+        if (claim.Outcome == IdempotencyOutcome.Mismatch) return Idempotency.KeyReused();
+        if (!await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM payout_methods WHERE worker_id = @UserId)", new { caller.UserId }, tx))
+            return Problems.Conflict("Set a payout method first (PUT /api/payouts/method): there is nowhere to send the money.");
+        var available = await connection.ExecuteScalarAsync<decimal?>(
+            "SELECT available FROM worker_balances WHERE worker_id = @UserId AND currency = 'CNY'", new { caller.UserId }, tx) ?? 0m;
+        var payable = Domain.PayoutRounding.Payable(available);
+        if (payable < options.Value.MinimumPayout || payable <= 0)
+            return Problems.Conflict($"{available:0.00##} CNY is available; the minimum payout is {options.Value.MinimumPayout:0.00} CNY.",
+                new { available, minimumPayout = options.Value.MinimumPayout });
+        var jobId = await JobScheduler.ScheduleAsync(tx, RunPayoutBatch.Name, new RunPayoutBatch.Payload(false, caller.UserId), clock.GetUtcNow(), maxAttempts: 3);
+        var response = new Response(jobId!.Value, "scheduled");
+        await Idempotency.CompleteAsync(tx, scope, key, StatusCodes.Status202Accepted, response);
+        await tx.CommitAsync();
+        return TypedResults.Accepted("/payouts", response);
     }
 
     private static async Task<IResult> Handle(HttpContext http, NpgsqlDataSource db, TimeProvider clock)

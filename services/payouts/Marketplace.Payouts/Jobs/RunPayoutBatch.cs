@@ -21,42 +21,45 @@ public sealed class RunPayoutBatch(NpgsqlDataSource db, IPaymentRail rail, Outbo
 {
     public const string Name = "payout-batch";
 
-    /// <summary>Payload of a follow-up run that only asks the rail again about payouts it did not answer.</summary>
-    public sealed record Payload(bool RecheckOnly);
+    /// <summary>RecheckOnly: a follow-up run that only asks the rail again about payouts it did not answer.
+    /// WorkerId: a worker's own "pay me now", which takes only that worker's balance.</summary>
+    public sealed record Payload(bool RecheckOnly, Guid? WorkerId = null);
 
     string IJobHandler.Name => Name;
 
     public async Task RunAsync(JobContext job, CancellationToken ct)
     {
-        var recheckOnly = job.Payload.ValueKind == System.Text.Json.JsonValueKind.Object
-            && job.Payload.TryGetProperty("recheckOnly", out var flag) && flag.GetBoolean();
-        if (!recheckOnly) await CreatePayoutsAsync(ct);
+        var payload = job.Payload.ValueKind == System.Text.Json.JsonValueKind.Object ? job.PayloadAs<Payload>() : new Payload(false);
+        if (!payload.RecheckOnly) await CreatePayoutsAsync(payload.WorkerId, ct);
         while (await PayNextAsync(ct)) { }
     }
 
-    private async Task CreatePayoutsAsync(CancellationToken ct)
+    private async Task CreatePayoutsAsync(Guid? onlyWorker, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var balances = (await connection.QueryAsync<(Guid WorkerId, string Currency, decimal Available)>("""
-            SELECT worker_id, currency, available FROM worker_balances
-            WHERE available >= @MinimumPayout
-            ORDER BY worker_id
-            FOR UPDATE SKIP LOCKED
-            """, new { options.Value.MinimumPayout }, tx)).ToList();
+        // Only workers who said where to be paid; the others' balances wait for their payout method.
+        var balances = (await connection.QueryAsync<(Guid WorkerId, string Currency, decimal Available, string Destination)>("""
+            SELECT b.worker_id, b.currency, b.available, m.masked FROM worker_balances b
+            JOIN payout_methods m ON m.worker_id = b.worker_id
+            WHERE b.available >= @MinimumPayout AND (@onlyWorker::uuid IS NULL OR b.worker_id = @onlyWorker)
+            ORDER BY b.worker_id
+            FOR UPDATE OF b SKIP LOCKED
+            """, new { options.Value.MinimumPayout, onlyWorker }, tx)).ToList();
         if (balances.Count == 0) return;
 
         var batchId = Guid.CreateVersion7();
         await connection.ExecuteAsync("INSERT INTO payout_batches (id) VALUES (@batchId)", new { batchId }, tx);
-        foreach (var (workerId, currency, available) in balances)
+        foreach (var (workerId, currency, available, destination) in balances)
         {
             var amount = PayoutRounding.Payable(available);
             if (amount <= 0 || amount < options.Value.MinimumPayout) continue;
             await connection.ExecuteAsync("""
                 UPDATE worker_balances SET available = available - @amount WHERE worker_id = @workerId AND currency = @currency;
-                INSERT INTO payouts (id, batch_id, worker_id, amount, currency) VALUES (@id, @batchId, @workerId, @amount, @currency);
+                INSERT INTO payouts (id, batch_id, worker_id, amount, currency, destination)
+                VALUES (@id, @batchId, @workerId, @amount, @currency, @destination);
                 UPDATE payout_batches SET payouts = payouts + 1, total = total + @amount WHERE id = @batchId;
-                """, new { id = Guid.CreateVersion7(), batchId, workerId, currency, amount }, tx);
+                """, new { id = Guid.CreateVersion7(), batchId, workerId, currency, amount, destination }, tx);
         }
         await tx.CommitAsync(ct);
     }
@@ -81,7 +84,7 @@ public sealed class RunPayoutBatch(NpgsqlDataSource db, IPaymentRail rail, Outbo
             case RailOutcome.Paid:
                 await connection.ExecuteAsync("""
                     UPDATE payouts SET status = 'sent', rail_reference = @RailReference, attempts = attempts + 1,
-                                       last_attempt_at = now(), completed_at = now()
+                                       last_attempt_at = now(), completed_at = now(), failure_reason = NULL
                     WHERE id = @Id
                     """, new { payout.Id, result.RailReference }, tx);
                 await outbox.AddAsync(tx, new PayoutSent(payout.Id, payout.BatchId, payout.WorkerId, payout.Amount, payout.Currency,
@@ -94,6 +97,13 @@ public sealed class RunPayoutBatch(NpgsqlDataSource db, IPaymentRail rail, Outbo
                     WHERE id = @Id;
                     UPDATE worker_balances SET available = available + @Amount WHERE worker_id = @WorkerId AND currency = @Currency;
                     """, new { payout.Id, result.Reason, payout.Amount, payout.WorkerId, payout.Currency }, tx);
+                break;
+            case RailOutcome.Accepted:
+                // Taken: the confirmation comes by callback. Should it never come, the payout is asked about again.
+                await connection.ExecuteAsync(
+                    "UPDATE payouts SET attempts = attempts + 1, last_attempt_at = now() WHERE id = @Id", new { payout.Id }, tx);
+                await JobScheduler.ScheduleAsync(tx, Name, new Payload(RecheckOnly: true),
+                    clock.GetUtcNow() + options.Value.RetryPendingAfter, uniqueKey: $"payout-recheck:{payout.Id}:{payout.Attempts + 1}");
                 break;
             default:
                 logger.LogWarning("Payout {PayoutId} got no answer from the rail ({Reason}); will ask again", payout.Id, result.Reason);

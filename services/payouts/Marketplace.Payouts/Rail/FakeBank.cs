@@ -1,11 +1,12 @@
 using Dapper;
+using Marketplace.ServiceDefaults.Jobs;
 using Npgsql;
 
 namespace Marketplace.Payouts.Rail;
 
 /// <summary>
 /// An in-process stand-in for a bank, keeping its own books in the payouts database so every instance sees the same bank.
-/// Its mode (succeed, decline, timeout) is set by an operator. In timeout mode it takes the money but the answer is lost,
+/// Its mode (succeed, decline, timeout, duplicate-callback) is set by an operator. In timeout mode it takes the money but the answer is lost,
 /// which is the case a real rail makes hardest: only asking again with the same reference tells what happened.
 /// </summary>
 public sealed class FakeBank(NpgsqlDataSource db) : IPaymentRail
@@ -25,6 +26,18 @@ public sealed class FakeBank(NpgsqlDataSource db) : IPaymentRail
             INSERT INTO fake_bank_transfers (reference, worker_id, amount, currency) VALUES (@Reference, @WorkerId, @Amount, @Currency)
             ON CONFLICT (reference) DO NOTHING
             """, instruction);
+        if (mode == "duplicate-callback")
+        {
+            // The bank takes the transfer and confirms it later by calling back, twice.
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            for (var call = 1; call <= 2; call++)
+            {
+                await JobScheduler.ScheduleAsync(tx, FakeBankCallback.Name, new FakeBankCallback.Payload(instruction.Reference), DateTimeOffset.UtcNow,
+                    uniqueKey: $"fake-bank-callback:{instruction.Reference}:{call}");
+            }
+            await tx.CommitAsync(ct);
+            return new RailResult(RailOutcome.Accepted, null, null);
+        }
         if (mode == "timeout")
         {
             await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
@@ -33,5 +46,5 @@ public sealed class FakeBank(NpgsqlDataSource db) : IPaymentRail
         return new RailResult(RailOutcome.Paid, RailReference(instruction.Reference), null);
     }
 
-    private static string RailReference(string reference) => $"FAKEBANK-{reference[^12..].ToUpperInvariant()}";
+    public static string RailReference(string reference) => $"FAKEBANK-{reference[^12..].ToUpperInvariant()}";
 }

@@ -15,6 +15,8 @@ public enum RailOutcome
 {
     Paid,
     Declined,
+    /// <summary>Taken: the rail confirms later through the callback endpoint (perhaps more than once).</summary>
+    Accepted,
     /// <summary>No answer (timeout): the money may or may not have moved; ask again with the same reference.</summary>
     Unknown,
 }

@@ -13,6 +13,9 @@ public sealed class AssignmentsApprovedConsumer(NpgsqlDataSource db, Outbox outb
     {
         return db.ApplyOnceAsync(context, nameof(AssignmentsApprovedConsumer), async tx =>
         {
+            // An approval is work that started: a budget still only reserved moves into escrow first.
+            foreach (var order in context.Message.Approvals.Select(a => (a.OrderId, a.Currency)).Distinct().OrderBy(o => o.OrderId.ToString(), StringComparer.Ordinal))
+                await EscrowFunding.PostAsync(tx, order.OrderId, order.Currency, clock.GetUtcNow());
             foreach (var approval in context.Message.Approvals)
             {
                 var escrow = AccountRef.Escrow(approval.OrderId, approval.Currency);

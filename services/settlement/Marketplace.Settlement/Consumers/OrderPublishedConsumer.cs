@@ -1,4 +1,6 @@
+using Dapper;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Marketplace.Contracts.Orders;
 using Marketplace.Contracts.Settlement;
 using Marketplace.ServiceDefaults.Messaging;
@@ -7,8 +9,9 @@ using Npgsql;
 
 namespace Marketplace.Settlement.Consumers;
 
-/// <summary>Moves a published order's budget from the enterprise wallet into the order's escrow, or says why it cannot.</summary>
-public sealed class OrderPublishedConsumer(NpgsqlDataSource db, Outbox outbox, TimeProvider clock) : IConsumer<OrderPublished>
+/// <summary>Reserves a published order's budget in the enterprise wallet for its escrow, or says why it cannot.</summary>
+public sealed class OrderPublishedConsumer(NpgsqlDataSource db, Outbox outbox, TimeProvider clock, IOptions<SettlementOptions> options)
+    : IConsumer<OrderPublished>
 {
     public Task Consume(ConsumeContext<OrderPublished> context)
     {
@@ -16,9 +19,15 @@ public sealed class OrderPublishedConsumer(NpgsqlDataSource db, Outbox outbox, T
         return db.ApplyOnceAsync(context, nameof(OrderPublishedConsumer), async tx =>
         {
             var now = clock.GetUtcNow();
+            await tx.Connection!.ExecuteAsync("""
+                INSERT INTO order_terms (order_id, enterprise_org_id, fee_percent, minimum_fee, currency, published_at)
+                VALUES (@OrderId, @EnterpriseOrgId, @FeePercent, @MinimumFee, @Currency, @publishedAt)
+                ON CONFLICT (order_id) DO NOTHING
+                """, new { order.OrderId, order.EnterpriseOrgId, order.FeePercent, order.MinimumFee, order.Currency, publishedAt = order.OccurredAt.ToUniversalTime() }, tx);
             // Publishing again after a failed funding uses a new message, but the escrow key is per order and attempt-proof.
+            // The budget is only reserved now; it moves into escrow when work starts.
             var funding = await EscrowFunding.FundAsync(tx, $"escrow:{order.OrderId}", order.OrderId, order.EnterpriseOrgId,
-                order.Budget, order.Currency, now);
+                order.Budget, order.Currency, now, reserveUntil: now + options.Value.PendingEscrowTimeout);
             if (funding.Outcome == EscrowFunding.Outcome.WalletShort)
             {
                 await outbox.AddAsync(tx, new OrderFundingFailed(order.OrderId, order.EnterpriseOrgId,

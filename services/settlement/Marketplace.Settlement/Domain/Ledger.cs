@@ -93,4 +93,12 @@ public static class Ledger
         return await tx.Connection!.ExecuteScalarAsync<decimal>(
             "SELECT balance FROM accounts WHERE id = @id FOR UPDATE", new { id }, tx);
     }
+
+    /// <summary>Locks a credit-normal account (a wallet) and returns what it can spend: its credit less what it has reserved.</summary>
+    public static async Task<decimal> LockAvailableAsync(NpgsqlTransaction tx, AccountRef account)
+    {
+        var id = await EnsureAccountAsync(tx, account);
+        return await tx.Connection!.ExecuteScalarAsync<decimal>(
+            "SELECT -balance - pending FROM accounts WHERE id = @id FOR UPDATE", new { id }, tx);
+    }
 }

@@ -49,6 +49,10 @@ public static class Refunds
 
         var accepted = closure.Reason == "accepted";
         var escrow = AccountRef.Escrow(orderId, closure.Currency);
+        await Ledger.LockBalanceAsync(tx, escrow);
+        // A budget still only reserved (work never started) is let go: it never reached the escrow.
+        var voided = await EscrowFunding.VoidAsync(tx, orderId, "voided", now);
+        if (accepted) await MinimumFee.TopUpAsync(tx, orderId, closure.Currency, now);
         var remaining = -await Ledger.LockBalanceAsync(tx, escrow);
         if (remaining > 0)
         {
@@ -57,8 +61,9 @@ public static class Refunds
                 LedgerEntry.Transfer(escrow, AccountRef.Wallet(closure.EnterpriseOrgId, closure.Currency), remaining)));
         }
         await connection.ExecuteAsync("UPDATE order_closures SET settled_at = now() WHERE order_id = @orderId", new { orderId }, tx);
-        if (accepted) await outbox.AddAsync(tx, new OrderEscrowReleased(orderId, closure.EnterpriseOrgId, remaining, closure.Currency, now));
-        else await outbox.AddAsync(tx, new OrderRefunded(orderId, closure.EnterpriseOrgId, remaining, closure.Currency, now));
+        var returned = remaining + (voided?.Amount ?? 0);
+        if (accepted) await outbox.AddAsync(tx, new OrderEscrowReleased(orderId, closure.EnterpriseOrgId, returned, closure.Currency, now));
+        else await outbox.AddAsync(tx, new OrderRefunded(orderId, closure.EnterpriseOrgId, returned, closure.Currency, now));
     }
 
     private sealed record Closure(Guid OrderId, Guid EnterpriseOrgId, string Currency, bool WorkStarted, int? ExpectedApprovals,

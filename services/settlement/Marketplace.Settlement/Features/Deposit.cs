@@ -48,7 +48,7 @@ public static class Deposit
             $"deposit:{caller.OrgId}:{key}", "deposit", null, clock.GetUtcNow(),
             LedgerEntry.Transfer(AccountRef.Bank(request.Currency), wallet, request.Amount)));
         var available = -await connection.ExecuteScalarAsync<decimal>(
-            "SELECT balance FROM accounts WHERE code = @Code", new { wallet.Code }, tx);
+            "SELECT balance + pending FROM accounts WHERE code = @Code", new { wallet.Code }, tx);
         var response = new Response(transactionId!.Value, request.Amount, request.Currency, available);
         await Idempotency.CompleteAsync(tx, scope, key, StatusCodes.Status201Created, response);
         await tx.CommitAsync();

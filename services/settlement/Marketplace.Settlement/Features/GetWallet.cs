@@ -7,7 +7,10 @@ namespace Marketplace.Settlement.Features;
 
 public static class GetWallet
 {
-    public sealed record Response(Guid OrganisationId, string Currency, decimal Available, decimal InEscrow);
+    /// <param name="Available">What the enterprise can spend: its credit less what is reserved.</param>
+    /// <param name="Reserved">Budgets of published orders whose work has not started yet (pending escrow).</param>
+    /// <param name="InEscrow">Money already in its orders' escrow accounts.</param>
+    public sealed record Response(Guid OrganisationId, string Currency, decimal Available, decimal InEscrow, decimal Reserved);
 
     public static RouteGroupBuilder MapGetWallet(this RouteGroupBuilder group)
     {
@@ -23,18 +26,19 @@ public static class GetWallet
         // Escrow accounts are per order; the orders this organisation funded are the escrow transactions it booked.
         const string sql = """
             SELECT
-              coalesce((SELECT -balance FROM accounts WHERE code = @walletCode), 0) AS available,
+              coalesce((SELECT -balance - pending FROM accounts WHERE code = @walletCode), 0) AS available,
+              coalesce((SELECT pending FROM accounts WHERE code = @walletCode), 0) AS reserved,
               coalesce((SELECT -sum(a.balance) FROM accounts a
                         WHERE a.kind = 'escrow' AND a.currency = @currency AND a.owner_id IN (
                           SELECT t.order_id FROM ledger_transactions t
                           JOIN postings p ON p.transaction_id = t.id
                           WHERE t.kind = 'escrow' AND p.account_id = (SELECT id FROM accounts WHERE code = @walletCode))), 0) AS in_escrow
             """;
-        var row = await connection.QuerySingleAsync<(decimal Available, decimal InEscrow)>(sql, new
+        var row = await connection.QuerySingleAsync<(decimal Available, decimal Reserved, decimal InEscrow)>(sql, new
         {
             walletCode = AccountRef.Wallet(caller.OrgId, currency).Code,
             currency,
         });
-        return TypedResults.Ok(new Response(caller.OrgId, currency, row.Available, row.InEscrow));
+        return TypedResults.Ok(new Response(caller.OrgId, currency, row.Available, row.InEscrow, row.Reserved));
     }
 }

@@ -9,7 +9,7 @@ public static class ListAccounts
 {
     private static readonly string[] Kinds = ["bank", "wallet", "escrow", "worker_payable", "platform_fee"];
 
-    public sealed record AccountView(string Code, string Kind, Guid? OwnerId, string Currency, decimal Balance);
+    public sealed record AccountView(string Code, string Kind, Guid? OwnerId, string Currency, decimal Balance, decimal Pending);
 
     public static RouteGroupBuilder MapListAccounts(this RouteGroupBuilder group)
     {
@@ -23,7 +23,7 @@ public static class ListAccounts
             return Problems.BadRequest("kind", $"'kind' must be one of {string.Join(", ", Kinds)}.");
         await using var connection = await db.OpenConnectionAsync();
         const string sql = """
-            SELECT code, kind, owner_id, currency, balance
+            SELECT code, kind, owner_id, currency, balance, pending
             FROM accounts
             WHERE (@kind::text IS NULL OR kind = @kind) AND (@ownerId::uuid IS NULL OR owner_id = @ownerId)
             ORDER BY code

@@ -1,0 +1,67 @@
+using Dapper;
+using FluentValidation;
+using Marketplace.Payouts.Domain;
+using Marketplace.ServiceDefaults.Auth;
+using Marketplace.ServiceDefaults.Http;
+using Npgsql;
+
+namespace Marketplace.Payouts.Features;
+
+/// <summary>A worker says where to be paid: a bank card or an Alipay account. It is shown back masked.</summary>
+public static class SetPayoutMethod
+{
+    public sealed record Request(string Method, string Account, string HolderName);
+
+    public sealed record Response(string Method, string Account, string HolderName, DateTime UpdatedAt);
+
+    public sealed class Validator : AbstractValidator<Request>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Method).NotEmpty().Must(m => m is PayoutMethod.BankCard or PayoutMethod.Alipay)
+                .WithMessage("'Method' must be bank_card or alipay.");
+            RuleFor(r => r.Account).NotEmpty().MaximumLength(100)
+                .Custom((account, context) =>
+                {
+                    var method = context.InstanceToValidate.Method;
+                    if (method is not (PayoutMethod.BankCard or PayoutMethod.Alipay)) return;
+                    if (PayoutMethod.Problem(method, Normalise(method, account)) is { } problem) context.AddFailure("Account", problem);
+                });
+            RuleFor(r => r.HolderName).NotEmpty().MaximumLength(100);
+        }
+    }
+
+    internal static string Normalise(string method, string account) =>
+        method == PayoutMethod.BankCard ? PayoutMethod.Normalise(account) : account.Trim();
+
+    public static RouteGroupBuilder MapPayoutMethod(this RouteGroupBuilder group)
+    {
+        group.MapPut("/", Set).RequireAuthorization(Roles.Worker).Validate<Request>();
+        group.MapGet("/", Get).RequireAuthorization(Roles.Worker);
+        return group;
+    }
+
+    private static async Task<Ok<Response>> Set(Request request, HttpContext http, NpgsqlDataSource db)
+    {
+        var caller = Caller.From(http.User);
+        var account = Normalise(request.Method, request.Account);
+        var masked = PayoutMethod.Mask(request.Method, account);
+        await using var connection = await db.OpenConnectionAsync();
+        var updatedAt = await connection.ExecuteScalarAsync<DateTime>("""
+            INSERT INTO payout_methods (worker_id, kind, account, masked, holder) VALUES (@UserId, @Method, @account, @masked, @holder)
+            ON CONFLICT (worker_id) DO UPDATE SET kind = EXCLUDED.kind, account = EXCLUDED.account, masked = EXCLUDED.masked,
+                                                  holder = EXCLUDED.holder, updated_at = now()
+            RETURNING updated_at
+            """, new { caller.UserId, request.Method, account, masked, holder = request.HolderName.Trim() });
+        return TypedResults.Ok(new Response(request.Method, masked, request.HolderName.Trim(), updatedAt));
+    }
+
+    private static async Task<IResult> Get(HttpContext http, NpgsqlDataSource db)
+    {
+        var caller = Caller.From(http.User);
+        await using var connection = await db.OpenConnectionAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<Response>(
+            "SELECT kind AS method, masked AS account, holder AS holdername, updated_at AS updatedat FROM payout_methods WHERE worker_id = @UserId", new { caller.UserId });
+        return row is null ? Problems.NotFound("Your payout method") : TypedResults.Ok(row);
+    }
+}
