@@ -18,6 +18,7 @@ public static class SettlementModule
             x.AddConsumer<OrderWorkClosedConsumer>();
             x.AddConsumer<OrderAcceptedConsumer>();
             x.AddConsumer<OrderReworkRequestedConsumer>();
+            x.AddConsumer<OrderFactsConsumer>();
         });
         builder.Services.AddValidator<Deposit.Request, Deposit.Validator>();
         return builder;
@@ -28,6 +29,7 @@ public static class SettlementModule
         app.MapGroup("/wallet").WithTags("Wallet").MapDeposit().MapGetWallet();
         app.MapGroup("/reports").WithTags("Reports").MapPeriodReport();
         app.MapGroup("/accounts").WithTags("Accounts").MapListAccounts();
+        app.MapGroup("/statements").WithTags("Statements").MapStatements();
         return app;
     }
 }

@@ -1,6 +1,9 @@
 namespace Marketplace.Contracts.Orders;
 
-/// <summary>An enterprise published an order; its budget must now move from the wallet into escrow.</summary>
+/// <summary>
+/// An enterprise published an order; its budget must now move from the wallet into escrow. ItemCount and DataBytes (the
+/// order's data: its manifest or inline items plus its media files) feed settlement's marketplace figures.
+/// </summary>
 public record OrderPublished(
     Guid OrderId,
     Guid EnterpriseOrgId,
@@ -12,4 +15,6 @@ public record OrderPublished(
     DateTimeOffset Deadline,
     DateTimeOffset OccurredAt,
     string DataGrade = "general",
-    string Industry = "other");
+    string Industry = "other",
+    int ItemCount = 0,
+    long DataBytes = 0);
