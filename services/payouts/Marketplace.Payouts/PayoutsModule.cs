@@ -15,7 +15,11 @@ public static class PayoutsModule
     {
         var options = builder.Configuration.GetSection("Payouts").Get<PayoutOptions>() ?? new PayoutOptions();
         builder.Services.Configure<PayoutOptions>(builder.Configuration.GetSection("Payouts"));
-        builder.AddMessaging(x => x.AddConsumer<AssignmentsApprovedConsumer>());
+        builder.AddMessaging(x =>
+        {
+            x.AddConsumer<AssignmentsApprovedConsumer>();
+            x.AddConsumer<EarningTotalsResponder>(); // settlement's reconciliation asks for totals
+        });
         // The fake bank stands in for a real provider behind the same interface.
         builder.Services.AddSingleton<IPaymentRail, FakeBank>();
         builder.Services.AddRecurringJob<RunPayoutBatch>(RunPayoutBatch.Name, options.BatchInterval);

@@ -1,7 +1,11 @@
+using Marketplace.Contracts.Payouts;
+using Marketplace.Contracts.Tasks;
 using Marketplace.ServiceDefaults.Http;
+using Marketplace.ServiceDefaults.Jobs;
 using Marketplace.ServiceDefaults.Messaging;
 using Marketplace.Settlement.Consumers;
 using Marketplace.Settlement.Features;
+using Marketplace.Settlement.Reconciliation;
 
 namespace Marketplace.Settlement;
 
@@ -19,7 +23,15 @@ public static class SettlementModule
             x.AddConsumer<OrderAcceptedConsumer>();
             x.AddConsumer<OrderReworkRequestedConsumer>();
             x.AddConsumer<OrderFactsConsumer>();
+            // Reconciliation asks tasks and payouts for their totals (they own that data).
+            x.AddRequestClient<GetApprovalTotals>();
+            x.AddRequestClient<GetEarningTotals>();
         });
+        var reconciliation = builder.Configuration.GetSection("Settlement:Reconciliation");
+        builder.Services.Configure<ReconciliationOptions>(reconciliation);
+        builder.Services.AddSingleton<Reconciler>();
+        builder.Services.AddRecurringJob<ReconcileJob>(ReconcileJob.Name,
+            (reconciliation.Get<ReconciliationOptions>() ?? new ReconciliationOptions()).Interval);
         builder.Services.AddValidator<Deposit.Request, Deposit.Validator>();
         return builder;
     }
@@ -27,9 +39,11 @@ public static class SettlementModule
     public static WebApplication MapSettlement(this WebApplication app)
     {
         app.MapGroup("/wallet").WithTags("Wallet").MapDeposit().MapGetWallet();
-        app.MapGroup("/reports").WithTags("Reports").MapPeriodReport();
+        app.MapGroup("/reports").WithTags("Reports").MapPeriodReport().MapOperatorReports();
+        app.MapGroup("/periods").WithTags("Reports").MapPeriods();
         app.MapGroup("/accounts").WithTags("Accounts").MapListAccounts();
         app.MapGroup("/statements").WithTags("Statements").MapStatements();
+        app.MapGroup("/reconciliation").WithTags("Reconciliation").MapReconciliation();
         return app;
     }
 }
