@@ -133,7 +133,7 @@ public static class OperatorReport
             GROUP BY d.order_id
         )
         SELECT GROUPING(industry, task_type) AS level, industry, task_type,
-               count(*) AS datasets_delivered, coalesce(sum(items), 0) AS items_labeled, coalesce(sum(bytes), 0) AS data_bytes_labeled,
+               count(*) AS datasets_delivered, coalesce(sum(items), 0)::bigint AS items_labeled, coalesce(sum(bytes), 0)::bigint AS data_bytes_labeled,
                coalesce(sum(v.amount), 0) AS output_value
         FROM delivered d LEFT JOIN value v ON v.order_id = d.order_id
         GROUP BY {GroupingSets}
