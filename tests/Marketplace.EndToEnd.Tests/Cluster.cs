@@ -58,7 +58,7 @@ public sealed class Cluster
                 Start(service, i, FreePort(), common, new() { ["Postgres__Database"] = $"e2e_{service}_{RunId}" });
             }
         }
-        await WaitHealthyAsync(TimeSpan.FromSeconds(120));
+        await WaitHealthyAsync(TimeSpan.FromSeconds(300)); // a shared, busy machine can take minutes to start eight processes
         foreach (var (name, _, port) in Processes)
         {
             var service = name[..name.LastIndexOf('-')];
@@ -72,7 +72,7 @@ public sealed class Cluster
         };
         foreach (var (service, list) in urls) gatewayEnv[$"Gateway__Services__{service}"] = string.Join(',', list);
         Start("gateway", 0, FreePort(), common, gatewayEnv);
-        await WaitHealthyAsync(TimeSpan.FromSeconds(120));
+        await WaitHealthyAsync(TimeSpan.FromSeconds(300)); // a shared, busy machine can take minutes to start eight processes
         Gateway = new Uri($"http://127.0.0.1:{Processes.Single(p => p.Name == "gateway-0").Port}");
     }
 
