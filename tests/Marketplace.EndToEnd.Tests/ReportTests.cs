@@ -125,7 +125,8 @@ public class ReportTests
         {
             await Cluster.StartRabbitMqAsync();
         }
-        await Api.EventuallyAsync(async () => await PayableAsync(op, w1.UserId) == earned - paid + reward, "the late approval is booked", TimeSpan.FromSeconds(90));
+        var lateReward = (await enterprise.GetAsync($"/api/orders/orders/{b}")).Money("workerReward");
+        await Api.EventuallyAsync(async () => await PayableAsync(op, w1.UserId) == earned - paid + lateReward, "the late approval is booked", TimeSpan.FromSeconds(120));
 
         // By hand: the closed period holds A's work and payouts and both escrows; the late approval is not in it.
         var bytes = Enumerable.Range(0, 4).Sum(i => (long)Encoding.UTF8.GetByteCount(Scenario.Reviews[i % Scenario.Reviews.Length]));
