@@ -54,7 +54,7 @@ public static class OperatorReports
         if (ReportFormat.WantsCsv(http.Request, format, out var csv) is { } badFormat) return badFormat;
         await using var connection = await db.OpenConnectionAsync();
         const string sql = """
-            SELECT (t.reported_at AT TIME ZONE 'UTC')::date AS date,
+            SELECT date_trunc('day', t.reported_at AT TIME ZONE 'UTC') AS date,
               coalesce(-sum(p.amount) FILTER (WHERE t.order_id IS NOT NULL AND a.kind IN ('worker_payable', 'vendor_receivable', 'platform_fee')), 0) AS gmv,
               coalesce(-sum(p.amount) FILTER (WHERE a.kind = 'platform_fee'), 0) AS fees,
               coalesce(sum(p.amount) FILTER (WHERE a.kind = 'worker_payable' AND p.amount > 0), 0) AS payouts
