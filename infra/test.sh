@@ -96,6 +96,11 @@ for project in "$ROOT"/tests/*/*.csproj; do
     echo "$name: dotnet test exited with $rc but reported no failed test: counted as 1 failed"
     f=1
   fi
+  # A check in a suite's teardown (E2E: reconciliation green at the end) is not a test result: it leaves a marker.
+  if [ -f "$TEST/results/$name.teardown-failed" ]; then
+    echo "$name: the teardown check failed: $(head -c 2000 "$TEST/results/$name.teardown-failed")"
+    f=$((f + 1))
+  fi
   echo "=== $name: $p passed, $f failed"
   passed=$((passed + p))
   failed=$((failed + f))

@@ -60,6 +60,9 @@ public sealed class Cluster
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Content__Root"] = Path.Combine(Root, ".data/test/content"),
             ["Content__MaxFileBytes"] = MaxFileBytes.ToString(),
+            // Reconciliation compares facts older than this; the suite's own messages arrive within it.
+            ["Settlement__Reconciliation__Grace"] = "00:00:05",
+            ["Settlement__Reconciliation__PayoutMargin"] = "00:00:03",
         };
         var urls = new Dictionary<string, List<string>>();
         foreach (var (service, instances) in new[] { ("orders", 1), ("bidding", 1), ("settlement", 2), ("tasks", 2), ("payouts", 2) })
@@ -87,8 +90,24 @@ public sealed class Cluster
         Gateway = new Uri($"http://127.0.0.1:{Processes.Single(p => p.Name == "gateway-0").Port}");
     }
 
+    /// <summary>A connection string to one service's database of this run (for tests that break an invariant on purpose).</summary>
+    public static string Database(string service) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer) { Database = $"e2e_{service}_{RunId}", Pooling = false }.ConnectionString;
+
     [OneTimeTearDown]
-    public void Stop()
+    public async Task StopAsync()
+    {
+        try
+        {
+            if (Gateway is not null) await Reconciliation.AssertGreenAtTheEndAsync();
+        }
+        finally
+        {
+            Stop();
+        }
+    }
+
+    private static void Stop()
     {
         foreach (var (_, process, _) in Processes)
         {

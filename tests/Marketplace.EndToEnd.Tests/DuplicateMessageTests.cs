@@ -152,29 +152,37 @@ public class DuplicateMessageTests
         var worker = await Api.SignUpAsync("worker");
         await Scenario.DepositAsync(enterprise, 10.00m);
         var orderId = await Scenario.PublishedOrderAsync(enterprise, items: 1, unitPrice: 1.00m);
-
-        var approval = new ApprovedAssignment(Guid.NewGuid(), orderId, worker.UserId, 0.90m, 0.10m, "CNY", false, DateTimeOffset.UtcNow);
-        await Twice(new AssignmentsApproved(Guid.NewGuid(), [approval], DateTimeOffset.UtcNow));
-        // The same approval again in another batch (a new message) is still one earning and one booking.
-        await _bus.Publish(new AssignmentsApproved(Guid.NewGuid(), [approval], DateTimeOffset.UtcNow));
-
-        await Api.EventuallyAsync(async () => (await worker.GetAsync("/api/payouts/earnings")).Money("totalEarned") > 0, "the worker earned");
         async Task<decimal> Payable()
         {
             var accounts = await op.GetAsync($"/api/settlement/accounts?kind=worker_payable&ownerId={worker.UserId}");
             return accounts.GetArrayLength() == 0 ? 0m : -accounts[0].Money("balance");
         }
+
+        // A real approval (so reconciliation still finds every earning backed by an approved assignment), then its
+        // AssignmentsApproved delivered again: twice with one MessageId, and once more in another batch.
+        var claim = await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}"), HttpStatusCode.OK);
+        var assignmentId = claim.GetProperty("assignmentId").GetGuid();
+        await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{assignmentId}/submit", new { answer = "positive" }), HttpStatusCode.OK);
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/tasks/assignments/{assignmentId}/approve"), HttpStatusCode.OK);
+        await Api.EventuallyAsync(async () => (await worker.GetAsync("/api/payouts/earnings")).Money("totalEarned") > 0, "the worker earned");
         await Api.EventuallyAsync(async () => await Payable() > 0, "settlement booked the approval");
+        var approval = new ApprovedAssignment(assignmentId, orderId, worker.UserId, 0.90m, 0.10m, "CNY", false, DateTimeOffset.UtcNow);
+        await Twice(new AssignmentsApproved(Guid.NewGuid(), [approval], DateTimeOffset.UtcNow));
+        await _bus.Publish(new AssignmentsApproved(Guid.NewGuid(), [approval], DateTimeOffset.UtcNow));
         await Task.Delay(1500);
         var earnings = await worker.GetAsync("/api/payouts/earnings");
         Assert.That(earnings.Money("totalEarned"), Is.EqualTo(0.90m));
         Assert.That(earnings.GetProperty("earnings").GetArrayLength(), Is.EqualTo(1));
         Assert.That(await Payable(), Is.EqualTo(0.90m));
 
-        await Twice(new PayoutSent(Guid.NewGuid(), Guid.NewGuid(), worker.UserId, 0.50m, "CNY", "FAKEBANK-TEST", DateTimeOffset.UtcNow));
-        await Api.EventuallyAsync(async () => await Payable() < 0.90m, "settlement booked the payout");
+        // A real payout, then its PayoutSent delivered twice more: the payable is settled once.
+        await Api.ReadAsync(await op.PostAsync("/api/payouts/payout-batches", null, Guid.NewGuid().ToString()), HttpStatusCode.Accepted);
+        await Api.EventuallyAsync(async () => await Payable() == 0m, "settlement booked the payout");
+        var payout = (await worker.GetAsync("/api/payouts/payouts")).EnumerateArray().Single(p => p.GetProperty("status").GetString() == "sent");
+        await Twice(new PayoutSent(payout.GetProperty("id").GetGuid(), payout.GetProperty("batchId").GetGuid(), worker.UserId, 0.90m, "CNY",
+            payout.GetProperty("railReference").GetString()!, DateTimeOffset.UtcNow));
         await Task.Delay(1500);
-        Assert.That(await Payable(), Is.EqualTo(0.40m));
+        Assert.That(await Payable(), Is.EqualTo(0m));
     }
 
     [Test]

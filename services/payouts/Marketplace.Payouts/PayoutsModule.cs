@@ -19,6 +19,7 @@ public static class PayoutsModule
         {
             x.AddConsumer<AssignmentsApprovedConsumer>();
             x.AddConsumer<WorkerBonusGrantedConsumer>();
+            x.AddConsumer<EarningTotalsResponder>(); // settlement's reconciliation asks for totals
         });
         builder.Services.AddJob<FakeBankCallback>();
         // The fake bank stands in for a real provider behind the same interface.

@@ -1,10 +1,14 @@
+using Marketplace.Contracts.Payouts;
+using Marketplace.Contracts.Tasks;
 using Marketplace.ServiceDefaults.Http;
+using Marketplace.ServiceDefaults.Jobs;
 using Marketplace.ServiceDefaults.Messaging;
 using Marketplace.Settlement.Consumers;
 using Marketplace.Settlement.Domain;
 using Marketplace.Settlement.Features;
 using Marketplace.Settlement.Jobs;
 using Marketplace.ServiceDefaults.Jobs;
+using Marketplace.Settlement.Reconciliation;
 
 namespace Marketplace.Settlement;
 
@@ -23,10 +27,19 @@ public static class SettlementModule
             x.AddConsumer<OrderReworkRequestedConsumer>();
             x.AddConsumer<OrderReadyForWorkConsumer>();
             x.AddConsumer<EarningReversedConsumer>();
+            x.AddConsumer<OrderFactsConsumer>();
+            // Reconciliation asks tasks and payouts for their totals (they own that data).
+            x.AddRequestClient<GetApprovalTotals>();
+            x.AddRequestClient<GetEarningTotals>();
         });
         var options = builder.Configuration.GetSection("Settlement").Get<SettlementOptions>() ?? new SettlementOptions();
         builder.Services.Configure<SettlementOptions>(builder.Configuration.GetSection("Settlement"));
         builder.Services.AddRecurringJob<ExpirePendingEscrow>(ExpirePendingEscrow.Name, options.PendingEscrowSweepInterval);
+        var reconciliation = builder.Configuration.GetSection("Settlement:Reconciliation");
+        builder.Services.Configure<ReconciliationOptions>(reconciliation);
+        builder.Services.AddSingleton<Reconciler>();
+        builder.Services.AddRecurringJob<ReconcileJob>(ReconcileJob.Name,
+            (reconciliation.Get<ReconciliationOptions>() ?? new ReconciliationOptions()).Interval);
         builder.Services.AddValidator<Deposit.Request, Deposit.Validator>();
         builder.Services.AddValidator<GrantBonus.Request, GrantBonus.Validator>();
         return builder;
@@ -36,8 +49,11 @@ public static class SettlementModule
     {
         app.MapGroup("/wallet").WithTags("Wallet").MapDeposit().MapGetWallet();
         app.MapGroup("/bonuses").WithTags("Bonuses").MapGrantBonus();
-        app.MapGroup("/reports").WithTags("Reports").MapPeriodReport();
+        app.MapGroup("/reports").WithTags("Reports").MapPeriodReport().MapOperatorReports();
+        app.MapGroup("/periods").WithTags("Reports").MapPeriods();
         app.MapGroup("/accounts").WithTags("Accounts").MapListAccounts();
+        app.MapGroup("/statements").WithTags("Statements").MapStatements();
+        app.MapGroup("/reconciliation").WithTags("Reconciliation").MapReconciliation();
         return app;
     }
 }

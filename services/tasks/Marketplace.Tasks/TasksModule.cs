@@ -21,6 +21,7 @@ public static class TasksModule
             x.AddConsumer<OrderReadyForWorkConsumer>();
             x.AddConsumer<OrderCancelledConsumer>();
             x.AddConsumer<OrderReworkReadyConsumer>();
+            x.AddConsumer<ApprovalTotalsResponder>();
         });
         builder.Services.AddContentStore(builder.Configuration);
         builder.Services.AddJob<AutoApproveAssignment>();

@@ -36,8 +36,17 @@ public static class PublishOrder
             return Problems.Conflict($"Order {id} mixes in gold at {order.GoldShare:P0} but has no gold items: give some items a 'gold' answer.", status);
         await OrderTransitions.MoveAsync(tx, id, status, OrderStatus.Published);
         order = (await OrderView.FindAsync(connection, id, null, tx))!;
+        // The order's data: the uploaded manifest's bytes (or the inline items' text) plus its media files.
+        const string dataBytes = """
+            SELECT (CASE WHEN o.dataset_bytes > 0 THEN o.dataset_bytes
+                         ELSE (SELECT coalesce(sum(octet_length(i.content)), 0) FROM order_items i WHERE i.order_id = o.id) END)
+                 + (SELECT coalesce(sum(f.bytes), 0) FROM content_files f WHERE f.order_id = o.id)
+            FROM orders o WHERE o.id = @id
+            """;
+        var bytes = await connection.ExecuteScalarAsync<long>(dataBytes, new { id }, tx);
         await outbox.AddAsync(tx, new OrderPublished(order.Id, order.EnterpriseOrgId, order.Title, order.Mode, order.TaskType,
-            order.Budget, order.Currency, order.Deadline, clock.GetUtcNow(), order.DataGrade, order.Industry, order.FeePercent, order.MinimumFee));
+            order.Budget, order.Currency, order.Deadline, clock.GetUtcNow(), order.DataGrade, order.Industry, order.FeePercent, order.MinimumFee,
+            order.ItemCount, bytes));
         await tx.CommitAsync();
         return TypedResults.Accepted($"/orders/{id}", order);
     }

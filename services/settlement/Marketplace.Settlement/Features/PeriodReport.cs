@@ -32,29 +32,49 @@ public static class PeriodReport
 
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+        var response = await ComputeAsync(connection, tx, from.Value, to.Value, currency);
+        await tx.CommitAsync();
+        return TypedResults.Ok(response);
+    }
+
+    /// <summary>
+    /// Reads only the period's transactions (by reported_at) and the postings after it: balances at the end are today's
+    /// balances less what moved since, so the report does not scan the whole ledger. "Balanced" checks the period's
+    /// transactions and that all balances sum to zero; reconciliation checks every transaction and balance in full.
+    /// </summary>
+    public static async Task<Response> ComputeAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DateTimeOffset from, DateTimeOffset to,
+        string currency, int commandTimeoutSeconds = 600)
+    {
         const string sql = """
-            WITH p AS (
-                SELECT t.kind AS tx_kind, t.occurred_at, a.kind AS account_kind, p.amount
-                FROM postings p
-                JOIN ledger_transactions t ON t.id = p.transaction_id
+            WITH period AS (
+                SELECT t.id AS transaction_id, t.kind AS tx_kind, a.kind AS account_kind, p.amount
+                FROM ledger_transactions t
+                JOIN postings p ON p.transaction_id = t.id
                 JOIN accounts a ON a.id = p.account_id
-                WHERE p.currency = @currency AND t.occurred_at < @to
+                WHERE t.reported_at >= @from AND t.reported_at < @to AND p.currency = @currency
+            ), later AS (
+                SELECT p.account_id, sum(p.amount) AS amount
+                FROM ledger_transactions t JOIN postings p ON p.transaction_id = t.id
+                WHERE t.reported_at >= @to
+                GROUP BY p.account_id
+            ), at_end AS (
+                SELECT a.kind, a.balance - coalesce(l.amount, 0) AS balance
+                FROM accounts a LEFT JOIN later l ON l.account_id = a.id
+                WHERE a.currency = @currency
             )
             SELECT
-              coalesce(sum(amount) FILTER (WHERE tx_kind = 'deposit' AND account_kind = 'bank' AND occurred_at >= @from), 0) AS money_in,
-              coalesce(-sum(amount) FILTER (WHERE account_kind = 'escrow'), 0) AS escrow_held,
-              coalesce(-sum(amount) FILTER (WHERE account_kind = 'platform_fee' AND occurred_at >= @from), 0) AS platform_fees,
-              coalesce(-sum(amount) FILTER (WHERE tx_kind = 'payout' AND account_kind = 'bank' AND occurred_at >= @from), 0) AS paid_to_workers,
-              coalesce(-sum(amount) FILTER (WHERE account_kind = 'worker_payable'), 0) AS worker_payables,
-              (SELECT count(*) FROM ledger_transactions WHERE occurred_at >= @from AND occurred_at < @to) AS transactions,
-              (SELECT count(*) FROM (SELECT transaction_id FROM postings GROUP BY transaction_id HAVING sum(amount) <> 0) u) AS unbalanced,
-              (SELECT coalesce(sum(amount), 0) FROM postings WHERE currency = @currency) AS ledger_total
-            FROM p
+              (SELECT coalesce(sum(amount) FILTER (WHERE tx_kind = 'deposit' AND account_kind = 'bank'), 0) FROM period) AS money_in,
+              (SELECT coalesce(-sum(balance) FILTER (WHERE kind = 'escrow'), 0) FROM at_end) AS escrow_held,
+              (SELECT coalesce(-sum(amount) FILTER (WHERE account_kind = 'platform_fee'), 0) FROM period) AS platform_fees,
+              (SELECT coalesce(-sum(amount) FILTER (WHERE tx_kind = 'payout' AND account_kind = 'bank'), 0) FROM period) AS paid_to_workers,
+              (SELECT coalesce(-sum(balance) FILTER (WHERE kind = 'worker_payable'), 0) FROM at_end) AS worker_payables,
+              (SELECT count(*) FROM ledger_transactions WHERE reported_at >= @from AND reported_at < @to) AS transactions,
+              (SELECT count(*) FROM (SELECT transaction_id FROM period GROUP BY transaction_id HAVING sum(amount) <> 0) u) AS unbalanced,
+              (SELECT coalesce(sum(balance), 0) FROM accounts WHERE currency = @currency) AS ledger_total
             """;
-        var r = await connection.QuerySingleAsync<Row>(sql, new { from = from.Value.ToUniversalTime(), to = to.Value.ToUniversalTime(), currency }, tx);
-        await tx.CommitAsync();
-        return TypedResults.Ok(new Response(from.Value, to.Value, currency, r.MoneyIn, r.EscrowHeld, r.PlatformFees,
-            r.PaidToWorkers, r.WorkerPayables, r.Transactions, r.Unbalanced == 0 && r.LedgerTotal == 0, r.Unbalanced, r.LedgerTotal));
+        var r = await connection.QuerySingleAsync<Row>(sql, new { from = from.UtcDateTime, to = to.UtcDateTime, currency }, tx, commandTimeoutSeconds);
+        return new Response(from, to, currency, r.MoneyIn, r.EscrowHeld, r.PlatformFees,
+            r.PaidToWorkers, r.WorkerPayables, r.Transactions, r.Unbalanced == 0 && r.LedgerTotal == 0, r.Unbalanced, r.LedgerTotal);
     }
 
     private sealed record Row(decimal MoneyIn, decimal EscrowHeld, decimal PlatformFees, decimal PaidToWorkers,

@@ -1,0 +1,48 @@
+using Dapper;
+using MassTransit;
+using Marketplace.Contracts.Payouts;
+using Npgsql;
+
+namespace Marketplace.Payouts.Consumers;
+
+/// <summary>Answers settlement's reconciliation: earnings and sent payouts before the watermark (read-only).</summary>
+public sealed class EarningTotalsResponder(NpgsqlDataSource db) : IConsumer<GetEarningTotals>
+{
+    public async Task Consume(ConsumeContext<GetEarningTotals> context)
+    {
+        var request = context.Message;
+        var watermark = request.Watermark.UtcDateTime;
+        await using var connection = await db.OpenConnectionAsync(context.CancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, context.CancellationToken);
+        const string orders = """
+            SELECT order_id, count(*) AS earnings, sum(amount) AS amount FROM earnings
+            WHERE approved_at < @watermark
+            GROUP BY order_id
+            """;
+        const string workers = """
+            SELECT worker_id, currency, sum(earned) AS earned, sum(paid_out) AS paid_out, bool_or(near) AS paid_near_watermark
+            FROM (
+                SELECT worker_id, currency, amount AS earned, 0 AS paid_out, false AS near
+                FROM earnings WHERE approved_at < @watermark
+                UNION ALL
+                SELECT worker_id, currency, 0, CASE WHEN completed_at < @watermark THEN amount ELSE 0 END,
+                       completed_at >= @watermark - @margin AND completed_at < @watermark + @margin
+                FROM payouts WHERE status = 'sent'
+            ) movements
+            GROUP BY worker_id, currency
+            """;
+        var args = new { watermark, margin = request.Margin };
+        var byOrder = (await connection.QueryAsync<OrderEarningTotal>(orders, args, tx, commandTimeout: 300)).ToList();
+        var byWorker = (await connection.QueryAsync<WorkerEarningTotal>(workers, args, tx, commandTimeout: 300)).ToList();
+        var details = new List<EarningRef>();
+        if (request.DetailOrderIds.Count > 0)
+        {
+            details.AddRange(await connection.QueryAsync<EarningRef>("""
+                SELECT assignment_id, order_id, worker_id, amount FROM earnings
+                WHERE approved_at < @watermark AND order_id = ANY(@ids)
+                """, new { watermark, ids = request.DetailOrderIds.ToArray() }, tx));
+        }
+        await tx.CommitAsync(context.CancellationToken);
+        await context.RespondAsync(new EarningTotals(request.Watermark, byOrder, byWorker, details));
+    }
+}

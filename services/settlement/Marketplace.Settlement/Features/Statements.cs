@@ -1,0 +1,258 @@
+using Dapper;
+using Marketplace.ServiceDefaults.Auth;
+using Marketplace.ServiceDefaults.Http;
+using Marketplace.Settlement.Domain;
+using Marketplace.Settlement.Reports;
+using Npgsql;
+
+namespace Marketplace.Settlement.Features;
+
+/// <summary>
+/// A party's statement for a period: an enterprise's spend by order with its wallet's opening and closing balance, a
+/// worker's earnings and payouts with the payable owed, a vendor's receivables, sub-contract costs and margin. Each role
+/// sees its own (an enterprise and a vendor are organisations, a worker is a person); an operator names any party.
+/// </summary>
+public static class Statements
+{
+    public sealed record OrderSpend(Guid OrderId, string Industry, string TaskType, decimal Escrowed, decimal SpentOnWork, decimal Fees,
+        decimal Refunded, decimal Released, decimal EscrowAtEnd);
+
+    public sealed record SpendTotals(decimal Escrowed, decimal SpentOnWork, decimal Fees, decimal Refunded, decimal Released, decimal EscrowAtEnd);
+
+    public sealed record EnterpriseStatement(string Party, Guid PartyId, DateTimeOffset From, DateTimeOffset To, string Currency,
+        decimal OpeningBalance, decimal ClosingBalance, IReadOnlyList<LedgerReads.KindMovement> WalletMovements,
+        IReadOnlyList<OrderSpend> Orders, SpendTotals Totals);
+
+    public sealed record OrderEarnings(Guid OrderId, string Industry, string TaskType, long Assignments, decimal Amount);
+
+    public sealed record PayoutLine(string PayoutId, decimal Amount, DateTime OccurredAt, DateTime ReportedAt);
+
+    public sealed record WorkerStatement(string Party, Guid PartyId, DateTimeOffset From, DateTimeOffset To, string Currency,
+        decimal OpeningPayable, decimal ClosingPayable, IReadOnlyList<LedgerReads.KindMovement> Movements,
+        IReadOnlyList<OrderEarnings> Earnings, IReadOnlyList<PayoutLine> Payouts, decimal TotalEarned, decimal TotalPaidOut);
+
+    public sealed record OrderMargin(Guid OrderId, string Industry, string TaskType, decimal Receivable, decimal SubcontractCosts, decimal Margin);
+
+    public sealed record MarginTotals(decimal Receivables, decimal SubcontractCosts, decimal Margin);
+
+    public sealed record VendorStatement(string Party, Guid PartyId, DateTimeOffset From, DateTimeOffset To, string Currency,
+        decimal OpeningReceivable, decimal ClosingReceivable, IReadOnlyList<LedgerReads.KindMovement> Movements,
+        IReadOnlyList<OrderMargin> Orders, IReadOnlyList<PayoutLine> Payouts, MarginTotals Totals);
+
+    private static readonly Dictionary<string, string> RoleOfParty = new()
+    {
+        ["enterprise"] = Roles.Enterprise, ["worker"] = Roles.Worker, ["vendor"] = Roles.Vendor,
+    };
+
+    public static RouteGroupBuilder MapStatements(this RouteGroupBuilder group)
+    {
+        group.MapGet("/{party}", Handle).RequireAuthorization();
+        return group;
+    }
+
+    private static async Task<IResult> Handle(string party, string? partyId, string? from, string? to, string? currency, string? format,
+        HttpContext http, NpgsqlDataSource db)
+    {
+        var caller = Caller.From(http.User);
+        if (!RoleOfParty.TryGetValue(party, out var partyRole))
+            return Problems.BadRequest("party", "'party' must be enterprise, worker or vendor.");
+        if (!caller.IsOperator && caller.Role != partyRole)
+            return TypedResults.Problem(title: "Forbidden", detail: $"A {caller.Role} sees only its own statement.", statusCode: StatusCodes.Status403Forbidden);
+        if (ReportPeriod.TryParse(from, to, currency, out var period) is { } badPeriod) return badPeriod;
+        if (ReportFormat.WantsCsv(http.Request, format, out var csv) is { } badFormat) return badFormat;
+
+        var own = party == "worker" ? caller.UserId : caller.OrgId;
+        Guid id;
+        if (caller.IsOperator)
+        {
+            if (partyId is null) return Problems.BadRequest("partyId", "'partyId' is required: which party's statement?");
+            if (!Guid.TryParse(partyId, out id)) return Problems.BadRequest("partyId", "'partyId' must be a UUID.");
+        }
+        else
+        {
+            // Another party's id is answered as not found, like any row outside the caller's reach.
+            if (partyId is not null && (!Guid.TryParse(partyId, out var asked) || asked != own)) return UnknownParty(party);
+            id = own;
+        }
+
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+        var accountKind = party switch { "enterprise" => "wallet", "worker" => "worker_payable", _ => "vendor_receivable" };
+        var account = await LedgerReads.FindAccountAsync(connection, $"{accountKind}:{id}:{period.Currency}", tx);
+        if (account is null && caller.IsOperator) return UnknownParty(party);
+        account ??= new LedgerReads.Account(Guid.Empty, 0);
+
+        IResult result = party switch
+        {
+            "enterprise" => Render(await EnterpriseAsync(connection, tx, id, account, period), csv),
+            "worker" => Render(await WorkerAsync(connection, tx, id, account, period), csv),
+            _ => Render(await VendorAsync(connection, tx, id, account, period), csv),
+        };
+        await tx.CommitAsync();
+        return result;
+    }
+
+    private static ProblemHttpResult UnknownParty(string party) =>
+        TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = StatusCodes.Status404NotFound,
+            Title = "Not found",
+            Detail = $"No {party} with this id has a ledger account.",
+            Extensions = { ["errors"] = new Dictionary<string, string[]> { ["partyId"] = [$"No {party} with this id has a ledger account."] } },
+        });
+
+    public static async Task<EnterpriseStatement> EnterpriseAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid orgId,
+        LedgerReads.Account wallet, ReportPeriod period)
+    {
+        var opening = -await LedgerReads.BalanceAtAsync(connection, wallet, period.From, tx);
+        var closing = -await LedgerReads.BalanceAtAsync(connection, wallet, period.To, tx);
+        var movements = await LedgerReads.MovementsAsync(connection, wallet, period, tx);
+        // The enterprise's orders are those whose money came from (or went back to) its wallet.
+        const string sql = """
+            WITH orders AS (
+                SELECT DISTINCT t.order_id
+                FROM postings p JOIN ledger_transactions t ON t.id = p.transaction_id
+                WHERE p.account_id = @walletId AND t.order_id IS NOT NULL AND t.reported_at < @to
+            ), moves AS (
+                SELECT t.order_id, t.kind AS tx_kind, a.kind AS account_kind, p.amount, t.reported_at >= @from AS in_period
+                FROM orders o
+                JOIN ledger_transactions t ON t.order_id = o.order_id
+                JOIN postings p ON p.transaction_id = t.id
+                JOIN accounts a ON a.id = p.account_id
+                WHERE t.reported_at < @to AND p.currency = @currency
+            )
+            SELECT m.order_id, coalesce(f.industry, 'unknown') AS industry, coalesce(f.task_type, 'unknown') AS task_type,
+              coalesce(-sum(amount) FILTER (WHERE in_period AND account_kind = 'escrow' AND amount < 0), 0) AS escrowed,
+              coalesce(-sum(amount) FILTER (WHERE in_period AND account_kind IN ('worker_payable', 'vendor_receivable')), 0) AS spent_on_work,
+              coalesce(-sum(amount) FILTER (WHERE in_period AND account_kind = 'platform_fee'), 0) AS fees,
+              coalesce(-sum(amount) FILTER (WHERE in_period AND account_kind = 'wallet' AND amount < 0 AND tx_kind = 'refund'), 0) AS refunded,
+              coalesce(-sum(amount) FILTER (WHERE in_period AND account_kind = 'wallet' AND amount < 0 AND tx_kind = 'release'), 0) AS released,
+              coalesce(-sum(amount) FILTER (WHERE account_kind = 'escrow'), 0) AS escrow_at_end
+            FROM moves m LEFT JOIN order_facts f ON f.order_id = m.order_id
+            GROUP BY m.order_id, f.industry, f.task_type
+            HAVING bool_or(in_period) OR coalesce(sum(amount) FILTER (WHERE account_kind = 'escrow'), 0) <> 0
+            ORDER BY m.order_id
+            """;
+        var orders = (await connection.QueryAsync<OrderSpend>(sql, new
+        {
+            walletId = wallet.Id, from = period.From.UtcDateTime, to = period.To.UtcDateTime, currency = period.Currency,
+        }, tx)).ToList();
+        var totals = new SpendTotals(orders.Sum(o => o.Escrowed), orders.Sum(o => o.SpentOnWork), orders.Sum(o => o.Fees),
+            orders.Sum(o => o.Refunded), orders.Sum(o => o.Released), orders.Sum(o => o.EscrowAtEnd));
+        return new EnterpriseStatement("enterprise", orgId, period.From, period.To, period.Currency, opening, closing, movements, orders, totals);
+    }
+
+    public static async Task<WorkerStatement> WorkerAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid workerId,
+        LedgerReads.Account payable, ReportPeriod period)
+    {
+        var opening = -await LedgerReads.BalanceAtAsync(connection, payable, period.From, tx);
+        var closing = -await LedgerReads.BalanceAtAsync(connection, payable, period.To, tx);
+        var movements = await LedgerReads.MovementsAsync(connection, payable, period, tx);
+        var args = new { payable.Id, from = period.From.UtcDateTime, to = period.To.UtcDateTime };
+        const string earningsSql = """
+            SELECT t.order_id, coalesce(f.industry, 'unknown') AS industry, coalesce(f.task_type, 'unknown') AS task_type,
+                   count(*) AS assignments, -sum(p.amount) AS amount
+            FROM postings p
+            JOIN ledger_transactions t ON t.id = p.transaction_id
+            LEFT JOIN order_facts f ON f.order_id = t.order_id
+            WHERE p.account_id = @Id AND t.kind = 'approval' AND t.reported_at >= @from AND t.reported_at < @to
+            GROUP BY t.order_id, f.industry, f.task_type
+            ORDER BY t.order_id
+            """;
+        var earnings = (await connection.QueryAsync<OrderEarnings>(earningsSql, args, tx)).ToList();
+        var payouts = await PayoutsAsync(connection, tx, payable, period);
+        return new WorkerStatement("worker", workerId, period.From, period.To, period.Currency, opening, closing, movements,
+            earnings, payouts, earnings.Sum(e => e.Amount), payouts.Sum(p => p.Amount));
+    }
+
+    public static async Task<VendorStatement> VendorAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid vendorId,
+        LedgerReads.Account receivable, ReportPeriod period)
+    {
+        var opening = -await LedgerReads.BalanceAtAsync(connection, receivable, period.From, tx);
+        var closing = -await LedgerReads.BalanceAtAsync(connection, receivable, period.To, tx);
+        var movements = await LedgerReads.MovementsAsync(connection, receivable, period, tx);
+        // Receivables are what orders credit to the vendor; sub-contract costs what leaves the receivable for others' work
+        // (anything but a payout to the vendor's own bank).
+        const string sql = """
+            SELECT t.order_id, coalesce(f.industry, 'unknown') AS industry, coalesce(f.task_type, 'unknown') AS task_type,
+                   coalesce(-sum(p.amount) FILTER (WHERE p.amount < 0), 0) AS receivable,
+                   coalesce(sum(p.amount) FILTER (WHERE p.amount > 0 AND t.kind <> 'payout'), 0) AS subcontract_costs,
+                   coalesce(-sum(p.amount) FILTER (WHERE p.amount < 0), 0) - coalesce(sum(p.amount) FILTER (WHERE p.amount > 0 AND t.kind <> 'payout'), 0) AS margin
+            FROM postings p
+            JOIN ledger_transactions t ON t.id = p.transaction_id
+            LEFT JOIN order_facts f ON f.order_id = t.order_id
+            WHERE p.account_id = @Id AND t.order_id IS NOT NULL AND t.reported_at >= @from AND t.reported_at < @to
+            GROUP BY t.order_id, f.industry, f.task_type
+            ORDER BY t.order_id
+            """;
+        var orders = (await connection.QueryAsync<OrderMargin>(sql, new { receivable.Id, from = period.From.UtcDateTime, to = period.To.UtcDateTime }, tx)).ToList();
+        var payouts = await PayoutsAsync(connection, tx, receivable, period);
+        return new VendorStatement("vendor", vendorId, period.From, period.To, period.Currency, opening, closing, movements, orders, payouts,
+            new MarginTotals(orders.Sum(o => o.Receivable), orders.Sum(o => o.SubcontractCosts), orders.Sum(o => o.Margin)));
+    }
+
+    private static async Task<List<PayoutLine>> PayoutsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LedgerReads.Account account, ReportPeriod period)
+    {
+        const string sql = """
+            SELECT substr(t.business_key, length('payout:') + 1) AS payout_id, p.amount, t.occurred_at, t.reported_at
+            FROM postings p JOIN ledger_transactions t ON t.id = p.transaction_id
+            WHERE p.account_id = @Id AND t.kind = 'payout' AND t.reported_at >= @from AND t.reported_at < @to
+            ORDER BY t.reported_at, t.id
+            """;
+        return (await connection.QueryAsync<PayoutLine>(sql, new { account.Id, from = period.From.UtcDateTime, to = period.To.UtcDateTime }, tx)).ToList();
+    }
+
+    private static IResult Render(EnterpriseStatement s, bool csv)
+    {
+        if (!csv) return TypedResults.Ok(s);
+        var c = Head(new Csv(), s.Party, s.PartyId, s.From, s.To, s.Currency);
+        c.Add("wallet", null, null, null, "opening_balance", s.OpeningBalance).Add("wallet", null, null, null, "closing_balance", s.ClosingBalance);
+        foreach (var m in s.WalletMovements) c.Add("wallet_movement", m.Kind, null, null, "amount", m.Amount);
+        foreach (var o in s.Orders)
+        {
+            var k = o.OrderId.ToString();
+            c.Add("order", k, o.Industry, o.TaskType, "escrowed", o.Escrowed).Add("order", k, o.Industry, o.TaskType, "spent_on_work", o.SpentOnWork)
+             .Add("order", k, o.Industry, o.TaskType, "fees", o.Fees).Add("order", k, o.Industry, o.TaskType, "refunded", o.Refunded)
+             .Add("order", k, o.Industry, o.TaskType, "released", o.Released).Add("order", k, o.Industry, o.TaskType, "escrow_at_end", o.EscrowAtEnd);
+        }
+        var t = s.Totals;
+        c.Add("total", null, null, null, "escrowed", t.Escrowed).Add("total", null, null, null, "spent_on_work", t.SpentOnWork)
+         .Add("total", null, null, null, "fees", t.Fees).Add("total", null, null, null, "refunded", t.Refunded)
+         .Add("total", null, null, null, "released", t.Released).Add("total", null, null, null, "escrow_at_end", t.EscrowAtEnd);
+        return c.ToResult();
+    }
+
+    private static IResult Render(WorkerStatement s, bool csv)
+    {
+        if (!csv) return TypedResults.Ok(s);
+        var c = Head(new Csv(), s.Party, s.PartyId, s.From, s.To, s.Currency);
+        c.Add("payable", null, null, null, "opening_payable", s.OpeningPayable).Add("payable", null, null, null, "closing_payable", s.ClosingPayable);
+        foreach (var m in s.Movements) c.Add("payable_movement", m.Kind, null, null, "amount", m.Amount);
+        foreach (var e in s.Earnings)
+            c.Add("earning", e.OrderId.ToString(), e.Industry, e.TaskType, "assignments", e.Assignments)
+             .Add("earning", e.OrderId.ToString(), e.Industry, e.TaskType, "amount", e.Amount);
+        foreach (var p in s.Payouts) c.Add("payout", p.PayoutId, null, null, "amount", p.Amount);
+        c.Add("total", null, null, null, "earned", s.TotalEarned).Add("total", null, null, null, "paid_out", s.TotalPaidOut);
+        return c.ToResult();
+    }
+
+    private static IResult Render(VendorStatement s, bool csv)
+    {
+        if (!csv) return TypedResults.Ok(s);
+        var c = Head(new Csv(), s.Party, s.PartyId, s.From, s.To, s.Currency);
+        c.Add("receivable", null, null, null, "opening_receivable", s.OpeningReceivable).Add("receivable", null, null, null, "closing_receivable", s.ClosingReceivable);
+        foreach (var m in s.Movements) c.Add("receivable_movement", m.Kind, null, null, "amount", m.Amount);
+        foreach (var o in s.Orders)
+            c.Add("order", o.OrderId.ToString(), o.Industry, o.TaskType, "receivable", o.Receivable)
+             .Add("order", o.OrderId.ToString(), o.Industry, o.TaskType, "subcontract_costs", o.SubcontractCosts)
+             .Add("order", o.OrderId.ToString(), o.Industry, o.TaskType, "margin", o.Margin);
+        foreach (var p in s.Payouts) c.Add("payout", p.PayoutId, null, null, "amount", p.Amount);
+        c.Add("total", null, null, null, "receivables", s.Totals.Receivables).Add("total", null, null, null, "subcontract_costs", s.Totals.SubcontractCosts)
+         .Add("total", null, null, null, "margin", s.Totals.Margin);
+        return c.ToResult();
+    }
+
+    private static Csv Head(Csv c, string party, Guid id, DateTimeOffset from, DateTimeOffset to, string currency) =>
+        c.Add("statement", id.ToString(), null, null, "party", party).Add("statement", id.ToString(), null, null, "from", Csv.Time(from))
+         .Add("statement", id.ToString(), null, null, "to", Csv.Time(to)).Add("statement", id.ToString(), null, null, "currency", currency);
+}

@@ -1,0 +1,3 @@
+namespace Marketplace.Contracts.Payouts;
+
+public record OrderEarningTotal(Guid OrderId, long Earnings, decimal Amount);

@@ -1,0 +1,3 @@
+namespace Marketplace.Contracts.Tasks;
+
+public record ApprovedAssignmentRef(Guid AssignmentId, Guid OrderId, Guid WorkerId);
