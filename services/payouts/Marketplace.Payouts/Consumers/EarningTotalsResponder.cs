@@ -5,7 +5,11 @@ using Npgsql;
 
 namespace Marketplace.Payouts.Consumers;
 
-/// <summary>Answers settlement's reconciliation: earnings and sent payouts before the watermark (read-only).</summary>
+/// <summary>
+/// Answers settlement's reconciliation: earnings and sent payouts before the watermark (read-only). Per order, the
+/// earnings of approved assignments (reversed ones too: the approval happened, and its reversal is a transaction of its
+/// own in the ledger); per worker, what is owed: every earning (bonuses too) less reversals and sent payouts.
+/// </summary>
 public sealed class EarningTotalsResponder(NpgsqlDataSource db) : IConsumer<GetEarningTotals>
 {
     public async Task Consume(ConsumeContext<GetEarningTotals> context)
@@ -16,7 +20,7 @@ public sealed class EarningTotalsResponder(NpgsqlDataSource db) : IConsumer<GetE
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, context.CancellationToken);
         const string orders = """
             SELECT order_id, count(*) AS earnings, sum(amount) AS amount FROM earnings
-            WHERE approved_at < @watermark
+            WHERE approved_at < @watermark AND kind = 'assignment'
             GROUP BY order_id
             """;
         const string workers = """
@@ -24,6 +28,10 @@ public sealed class EarningTotalsResponder(NpgsqlDataSource db) : IConsumer<GetE
             FROM (
                 SELECT worker_id, currency, amount AS earned, 0 AS paid_out, false AS near
                 FROM earnings WHERE approved_at < @watermark
+                UNION ALL
+                -- A reversed earning is no longer owed (settlement books the reversing transaction).
+                SELECT worker_id, currency, -amount, 0, reversed_at >= @watermark - @margin
+                FROM earnings WHERE status = 'reversed' AND reversed_at < @watermark
                 UNION ALL
                 SELECT worker_id, currency, 0, CASE WHEN completed_at < @watermark THEN amount ELSE 0 END,
                        completed_at >= @watermark - @margin AND completed_at < @watermark + @margin
@@ -39,7 +47,7 @@ public sealed class EarningTotalsResponder(NpgsqlDataSource db) : IConsumer<GetE
         {
             details.AddRange(await connection.QueryAsync<EarningRef>("""
                 SELECT assignment_id, order_id, worker_id, amount FROM earnings
-                WHERE approved_at < @watermark AND order_id = ANY(@ids)
+                WHERE approved_at < @watermark AND kind = 'assignment' AND order_id = ANY(@ids)
                 """, new { watermark, ids = request.DetailOrderIds.ToArray() }, tx));
         }
         await tx.CommitAsync(context.CancellationToken);
