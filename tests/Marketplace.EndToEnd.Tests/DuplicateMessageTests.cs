@@ -150,6 +150,7 @@ public class DuplicateMessageTests
         var op = await Api.OperatorAsync();
         var enterprise = await Api.SignUpAsync("enterprise");
         var worker = await Api.SignUpAsync("worker");
+        await Scenario.PayoutMethodAsync(worker); // a payout batch pays only workers who said where to
         await Scenario.DepositAsync(enterprise, 10.00m);
         var orderId = await Scenario.PublishedOrderAsync(enterprise, items: 1, unitPrice: 1.00m);
         async Task<decimal> Payable()
@@ -175,7 +176,10 @@ public class DuplicateMessageTests
         Assert.That(earnings.GetProperty("earnings").GetArrayLength(), Is.EqualTo(1));
         Assert.That(await Payable(), Is.EqualTo(0.90m));
 
-        // A real payout, then its PayoutSent delivered twice more: the payable is settled once.
+        // A real payout (once the earning's hold is over), then its PayoutSent delivered twice more: the payable is
+        // settled once.
+        await Api.EventuallyAsync(async () => (await worker.GetAsync("/api/payouts/earnings")).Money("available") == 0.90m,
+            "the earning's hold is over");
         await Api.ReadAsync(await op.PostAsync("/api/payouts/payout-batches", null, Guid.NewGuid().ToString()), HttpStatusCode.Accepted);
         await Api.EventuallyAsync(async () => await Payable() == 0m, "settlement booked the payout");
         var payout = (await worker.GetAsync("/api/payouts/payouts")).EnumerateArray().Single(p => p.GetProperty("status").GetString() == "sent");

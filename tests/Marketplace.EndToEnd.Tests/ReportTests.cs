@@ -86,6 +86,7 @@ public class ReportTests
         var enterprise = await Api.SignUpAsync("enterprise");
         var w1 = await Api.SignUpAsync("worker");
         var w2 = await Api.SignUpAsync("worker");
+        foreach (var worker in new[] { w1, w2 }) await Scenario.PayoutMethodAsync(worker); // batches pay only these
         await Scenario.DepositAsync(enterprise, 100.00m);
 
         // Order A: four items at 1.37, two labelled by each worker, approved, accepted, paid out.
@@ -104,6 +105,9 @@ public class ReportTests
         var paid = decimal.Floor(earned * 100m) / 100m;
         await Api.EventuallyAsync(async () => await PayableAsync(op, w1.UserId) == earned && await PayableAsync(op, w2.UserId) == earned,
             "settlement booked the four approvals");
+        foreach (var worker in new[] { w1, w2 })
+            await Api.EventuallyAsync(async () => (await worker.GetAsync("/api/payouts/earnings")).Money("available") == earned,
+                "the earnings' hold is over");
         await Api.ReadAsync(await op.PostAsync("/api/payouts/payout-batches", null, Guid.NewGuid().ToString()), HttpStatusCode.Accepted);
         await Api.EventuallyAsync(async () => await PayableAsync(op, w1.UserId) == earned - paid && await PayableAsync(op, w2.UserId) == earned - paid,
             "both workers were paid and settlement booked it");
