@@ -7,7 +7,6 @@ using Marketplace.Settlement.Consumers;
 using Marketplace.Settlement.Domain;
 using Marketplace.Settlement.Features;
 using Marketplace.Settlement.Jobs;
-using Marketplace.ServiceDefaults.Jobs;
 using Marketplace.Settlement.Reconciliation;
 
 namespace Marketplace.Settlement;
