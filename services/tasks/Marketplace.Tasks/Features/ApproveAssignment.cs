@@ -13,7 +13,7 @@ public static class ApproveAssignment
 
     public static RouteGroupBuilder MapApproveAssignment(this RouteGroupBuilder group)
     {
-        group.MapPost("/{id:guid}/approve", Handle).RequireAuthorization(Roles.Enterprise);
+        group.MapPost("/{id:guid}/approve", Handle).RequireAuthorization(Roles.Enterprise).RetryOnDeadlock();
         return group;
     }
 

@@ -29,7 +29,7 @@ public static class SubmitAnswer
 
     public static RouteGroupBuilder MapSubmitAnswer(this RouteGroupBuilder group)
     {
-        group.MapPost("/{id:guid}/submit", Handle).RequireAuthorization(Roles.Worker).Validate<Request>();
+        group.MapPost("/{id:guid}/submit", Handle).RequireAuthorization(Roles.Worker).Validate<Request>().RetryOnDeadlock();
         return group;
     }
 
