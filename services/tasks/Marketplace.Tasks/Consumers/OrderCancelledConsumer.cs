@@ -21,7 +21,7 @@ public sealed class OrderCancelledConsumer(NpgsqlDataSource db, Outbox outbox, T
         {
             var connection = tx.Connection!;
             var known = await connection.ExecuteScalarAsync<bool>(
-                "SELECT EXISTS (SELECT 1 FROM task_orders WHERE order_id = @orderId FOR UPDATE)", new { orderId }, tx);
+                "SELECT EXISTS (SELECT 1 FROM task_orders WHERE order_id = @orderId FOR NO KEY UPDATE)", new { orderId }, tx);
             // The work itself is still on its way (OrderReadyForWork): let the retry policy bring this back after it.
             if (!known) throw new InvalidOperationException($"Order {orderId} has not reached tasks yet");
 

@@ -19,7 +19,7 @@ public sealed class OrderReworkReadyConsumer(NpgsqlDataSource db) : IConsumer<Or
         {
             var connection = tx.Connection!;
             var cancelled = await connection.ExecuteScalarAsync<bool?>(
-                "SELECT cancelled_at IS NOT NULL FROM task_orders WHERE order_id = @OrderId FOR UPDATE", new { rework.OrderId }, tx)
+                "SELECT cancelled_at IS NOT NULL FROM task_orders WHERE order_id = @OrderId FOR NO KEY UPDATE", new { rework.OrderId }, tx)
                 ?? throw new InvalidOperationException($"Order {rework.OrderId} is unknown to tasks");
             if (cancelled) return; // cancelled while the rework was being funded: settlement refunds it
             var already = await connection.ExecuteScalarAsync<bool>(

@@ -34,5 +34,5 @@ public sealed class OrderTerms
 
     public static Task<OrderTerms?> FindAsync(NpgsqlConnection connection, Guid orderId, NpgsqlTransaction? tx = null, bool forUpdate = false) =>
         connection.QuerySingleOrDefaultAsync<OrderTerms>(
-            $"SELECT {Columns} FROM task_orders WHERE order_id = @orderId{(forUpdate ? " FOR UPDATE" : "")}", new { orderId }, tx);
+            $"SELECT {Columns} FROM task_orders WHERE order_id = @orderId{(forUpdate ? " FOR NO KEY UPDATE" : "")}", new { orderId }, tx);
 }

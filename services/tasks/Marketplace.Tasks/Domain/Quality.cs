@@ -34,11 +34,14 @@ public static class Quality
         var reason = $"Your answers to this order's check questions are {record.Correct} of {record.Answered} right " +
                      $"({(decimal)record.Correct / record.Answered:P0}); the order requires {required:P0}. " +
                      $"You can take its work again from {back.UtcDateTime:yyyy-MM-dd HH:mm} UTC.";
+        // The worker's other leases go back, skipping any another transaction holds (being submitted, or withdrawn by a
+        // cancellation): waiting for them here, while holding the submitted slot, could deadlock.
         await connection.ExecuteAsync("""
             UPDATE worker_order_quality SET suspended_until = @back, suspension_reason = @reason, updated_at = now()
             WHERE worker_id = @workerId AND order_id = @orderId;
             UPDATE assignments SET status = 'open', lease_expires_at = NULL, leased_at = NULL
-            WHERE worker_id = @workerId AND order_id = @orderId AND status = 'leased';
+            WHERE id IN (SELECT id FROM assignments WHERE worker_id = @workerId AND order_id = @orderId AND status = 'leased'
+                         FOR UPDATE SKIP LOCKED);
             """, new { workerId, orderId, back = back.UtcDateTime, reason }, tx);
     }
 }

@@ -22,6 +22,7 @@ public static class ApproveAssignment
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
+        await Approvals.LockOrderOfAsync(tx, id);
         var status = await connection.ExecuteScalarAsync<string?>("""
             SELECT a.status FROM assignments a JOIN task_orders o ON o.order_id = a.order_id
             WHERE a.id = @id AND o.enterprise_org_id = @OrgId

@@ -114,6 +114,7 @@ public static class Review
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
+        await Approvals.LockOrderOfAsync(tx, id);
         var row = await connection.QuerySingleOrDefaultAsync<(string Appeal, bool Cancelled)?>("""
             SELECT coalesce(a.appeal_status, 'none'), o.cancelled_at IS NOT NULL FROM assignments a JOIN task_orders o ON o.order_id = a.order_id
             WHERE a.id = @id AND (@operator OR o.enterprise_org_id = @OrgId) FOR UPDATE OF a

@@ -18,6 +18,7 @@ public sealed class AutoApproveAssignment(NpgsqlDataSource db) : IJobHandler
         var payload = job.PayloadAs<Payload>();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        await Approvals.LockOrderOfAsync(tx, payload.AssignmentId);
         // Already approved by the enterprise: nothing to do, which is a success.
         await Approvals.ApproveAsync(tx, payload.AssignmentId, autoApproved: true);
         await tx.CommitAsync(ct);

@@ -1,5 +1,6 @@
 using Dapper;
 using Marketplace.ServiceDefaults.Jobs;
+using Marketplace.Tasks.Domain;
 using Npgsql;
 
 namespace Marketplace.Tasks.Jobs;
@@ -21,6 +22,8 @@ public sealed class ReplaceRejected(NpgsqlDataSource db) : IJobHandler
         var id = job.PayloadAs<Payload>().AssignmentId;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // The order's row first (lock order), so a cancellation either sees the replacement or the replacement sees it.
+        await Approvals.LockOrderOfAsync(tx, id);
         var replaced = await connection.ExecuteAsync("""
             WITH rejected AS (
                 SELECT a.* FROM assignments a JOIN task_orders o ON o.order_id = a.order_id
