@@ -54,14 +54,13 @@ public static class OperatorReports
         if (ReportFormat.WantsCsv(http.Request, format, out var csv) is { } badFormat) return badFormat;
         await using var connection = await db.OpenConnectionAsync();
         const string sql = """
-            SELECT date_trunc('day', t.reported_at AT TIME ZONE 'UTC') AS date,
-              coalesce(-sum(p.amount) FILTER (WHERE t.order_id IS NOT NULL AND a.kind IN ('worker_payable', 'vendor_receivable', 'platform_fee')), 0) AS gmv,
+            SELECT date_trunc('day', p.reported_at AT TIME ZONE 'UTC') AS date,
+              coalesce(-sum(p.amount) FILTER (WHERE p.order_id IS NOT NULL AND a.kind IN ('worker_payable', 'vendor_receivable', 'platform_fee')), 0) AS gmv,
               coalesce(-sum(p.amount) FILTER (WHERE a.kind = 'platform_fee'), 0) AS fees,
               coalesce(sum(p.amount) FILTER (WHERE a.kind = 'worker_payable' AND p.amount > 0), 0) AS payouts
-            FROM ledger_transactions t
-            JOIN postings p ON p.transaction_id = t.id
+            FROM postings p
             JOIN accounts a ON a.id = p.account_id
-            WHERE t.reported_at >= @from AND t.reported_at < @to AND p.currency = @currency
+            WHERE p.reported_at >= @from AND p.reported_at < @to AND p.currency = @currency
             GROUP BY 1
             """;
         var rows = (await connection.QueryAsync<(DateTime Date, decimal Gmv, decimal Fees, decimal Payouts)>(sql, new

@@ -1,6 +1,7 @@
 using Dapper;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
+using Marketplace.Settlement.Reports;
 using Npgsql;
 
 namespace Marketplace.Settlement.Features;
@@ -38,30 +39,21 @@ public static class PeriodReport
     }
 
     /// <summary>
-    /// Reads only the period's transactions (by reported_at) and the postings after it: balances at the end are today's
-    /// balances less what moved since, so the report does not scan the whole ledger. "Balanced" checks the period's
+    /// Reads only the period's postings (by reported_at) and, for balances at the end, the smaller side of the ledger
+    /// (<see cref="BalancesAt"/>), so the report does not scan the whole ledger. "Balanced" checks the period's
     /// transactions and that all balances sum to zero; reconciliation checks every transaction and balance in full.
     /// </summary>
     public static async Task<Response> ComputeAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DateTimeOffset from, DateTimeOffset to,
         string currency, int commandTimeoutSeconds = 600)
     {
-        const string sql = """
+        var balancesAtEnd = await BalancesAt.SqlAsync(connection, tx, to);
+        var sql = $"""
             WITH period AS (
-                SELECT t.id AS transaction_id, t.kind AS tx_kind, a.kind AS account_kind, p.amount
-                FROM ledger_transactions t
-                JOIN postings p ON p.transaction_id = t.id
+                SELECT p.transaction_id, p.tx_kind, a.kind AS account_kind, p.amount
+                FROM postings p
                 JOIN accounts a ON a.id = p.account_id
-                WHERE t.reported_at >= @from AND t.reported_at < @to AND p.currency = @currency
-            ), later AS (
-                SELECT p.account_id, sum(p.amount) AS amount
-                FROM ledger_transactions t JOIN postings p ON p.transaction_id = t.id
-                WHERE t.reported_at >= @to
-                GROUP BY p.account_id
-            ), at_end AS (
-                SELECT a.kind, a.balance - coalesce(l.amount, 0) AS balance
-                FROM accounts a LEFT JOIN later l ON l.account_id = a.id
-                WHERE a.currency = @currency
-            )
+                WHERE p.reported_at >= @from AND p.reported_at < @to AND p.currency = @currency
+            ), at_end AS ({balancesAtEnd})
             SELECT
               (SELECT coalesce(sum(amount) FILTER (WHERE tx_kind = 'deposit' AND account_kind = 'bank'), 0) FROM period) AS money_in,
               (SELECT coalesce(-sum(balance) FILTER (WHERE kind = 'escrow'), 0) FROM at_end) AS escrow_held,

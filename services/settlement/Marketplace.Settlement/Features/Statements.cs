@@ -110,16 +110,15 @@ public static class Statements
         // The enterprise's orders are those whose money came from (or went back to) its wallet.
         const string sql = """
             WITH orders AS (
-                SELECT DISTINCT t.order_id
-                FROM postings p JOIN ledger_transactions t ON t.id = p.transaction_id
-                WHERE p.account_id = @walletId AND t.order_id IS NOT NULL AND t.reported_at < @to
+                SELECT DISTINCT p.order_id
+                FROM postings p
+                WHERE p.account_id = @walletId AND p.order_id IS NOT NULL AND p.reported_at < @to
             ), moves AS (
-                SELECT t.order_id, t.kind AS tx_kind, a.kind AS account_kind, p.amount, t.reported_at >= @from AS in_period
+                SELECT p.order_id, p.tx_kind, a.kind AS account_kind, p.amount, p.reported_at >= @from AS in_period
                 FROM orders o
-                JOIN ledger_transactions t ON t.order_id = o.order_id
-                JOIN postings p ON p.transaction_id = t.id
+                JOIN postings p ON p.order_id = o.order_id
                 JOIN accounts a ON a.id = p.account_id
-                WHERE t.reported_at < @to AND p.currency = @currency
+                WHERE p.reported_at < @to AND p.currency = @currency
             )
             SELECT m.order_id, coalesce(f.industry, 'unknown') AS industry, coalesce(f.task_type, 'unknown') AS task_type,
               coalesce(-sum(amount) FILTER (WHERE in_period AND account_kind = 'escrow' AND amount < 0), 0) AS escrowed,
@@ -155,7 +154,7 @@ public static class Statements
             FROM postings p
             JOIN ledger_transactions t ON t.id = p.transaction_id
             LEFT JOIN order_facts f ON f.order_id = t.order_id
-            WHERE p.account_id = @Id AND t.kind = 'approval' AND t.reported_at >= @from AND t.reported_at < @to
+            WHERE p.account_id = @Id AND t.kind = 'approval' AND p.reported_at >= @from AND p.reported_at < @to
             GROUP BY t.order_id, f.industry, f.task_type
             ORDER BY t.order_id
             """;
@@ -181,7 +180,7 @@ public static class Statements
             FROM postings p
             JOIN ledger_transactions t ON t.id = p.transaction_id
             LEFT JOIN order_facts f ON f.order_id = t.order_id
-            WHERE p.account_id = @Id AND t.order_id IS NOT NULL AND t.reported_at >= @from AND t.reported_at < @to
+            WHERE p.account_id = @Id AND t.order_id IS NOT NULL AND p.reported_at >= @from AND p.reported_at < @to
             GROUP BY t.order_id, f.industry, f.task_type
             ORDER BY t.order_id
             """;
@@ -196,7 +195,7 @@ public static class Statements
         const string sql = """
             SELECT substr(t.business_key, length('payout:') + 1) AS payout_id, p.amount, t.occurred_at, t.reported_at
             FROM postings p JOIN ledger_transactions t ON t.id = p.transaction_id
-            WHERE p.account_id = @Id AND t.kind = 'payout' AND t.reported_at >= @from AND t.reported_at < @to
+            WHERE p.account_id = @Id AND t.kind = 'payout' AND p.reported_at >= @from AND p.reported_at < @to
             ORDER BY t.reported_at, t.id
             """;
         return (await connection.QueryAsync<PayoutLine>(sql, new { account.Id, from = period.From.UtcDateTime, to = period.To.UtcDateTime }, tx)).ToList();

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace Marketplace.Settlement.Reports;
 
-/// <summary>Reads shared by statements and reports. Every period boundary is on reported_at (see migration 0010).</summary>
+/// <summary>Reads shared by statements and reports. Every period boundary is on reported_at (see migrations 0010 and 0012).</summary>
 public static class LedgerReads
 {
     public sealed record Account(Guid Id, decimal Balance);
@@ -17,9 +17,7 @@ public static class LedgerReads
     public static async Task<decimal> BalanceAtAsync(NpgsqlConnection connection, Account account, DateTimeOffset at, NpgsqlTransaction? tx = null)
     {
         const string sql = """
-            SELECT coalesce(sum(p.amount), 0)
-            FROM postings p JOIN ledger_transactions t ON t.id = p.transaction_id
-            WHERE p.account_id = @Id AND t.reported_at >= @at
+            SELECT coalesce(sum(p.amount), 0) FROM postings p WHERE p.account_id = @Id AND p.reported_at >= @at
             """;
         return account.Balance - await connection.ExecuteScalarAsync<decimal>(sql, new { account.Id, at = at.UtcDateTime }, tx);
     }
@@ -30,7 +28,7 @@ public static class LedgerReads
         const string sql = """
             SELECT t.kind, -sum(p.amount) AS amount, count(*) AS transactions
             FROM postings p JOIN ledger_transactions t ON t.id = p.transaction_id
-            WHERE p.account_id = @Id AND t.reported_at >= @from AND t.reported_at < @to
+            WHERE p.account_id = @Id AND p.reported_at >= @from AND p.reported_at < @to
             GROUP BY t.kind ORDER BY t.kind
             """;
         return (await connection.QueryAsync<KindMovement>(sql, new { account.Id, from = period.From.UtcDateTime, to = period.To.UtcDateTime }, tx)).ToList();

@@ -36,14 +36,13 @@ public static class OperatorReport
     // level: GROUPING(industry, task_type): 0 a cell, 1 an industry, 2 a task type, 3 the total.
     private const string FlowsSql = $"""
         WITH moves AS (
-            SELECT t.kind AS tx_kind, t.order_id, a.kind AS account_kind, a.owner_id, p.amount, f.enterprise_org_id,
-                   coalesce(f.industry, CASE WHEN t.order_id IS NULL THEN 'none' ELSE 'unknown' END) AS industry,
-                   coalesce(f.task_type, CASE WHEN t.order_id IS NULL THEN 'none' ELSE 'unknown' END) AS task_type
-            FROM ledger_transactions t
-            JOIN postings p ON p.transaction_id = t.id
+            SELECT p.tx_kind, p.order_id, a.kind AS account_kind, a.owner_id, p.amount, f.enterprise_org_id,
+                   coalesce(f.industry, CASE WHEN p.order_id IS NULL THEN 'none' ELSE 'unknown' END) AS industry,
+                   coalesce(f.task_type, CASE WHEN p.order_id IS NULL THEN 'none' ELSE 'unknown' END) AS task_type
+            FROM postings p
             JOIN accounts a ON a.id = p.account_id
-            LEFT JOIN order_facts f ON f.order_id = t.order_id
-            WHERE t.reported_at >= @from AND t.reported_at < @to AND p.currency = @currency
+            LEFT JOIN order_facts f ON f.order_id = p.order_id
+            WHERE p.reported_at >= @from AND p.reported_at < @to AND p.currency = @currency
         )
         SELECT GROUPING(industry, task_type) AS level, industry, task_type,
           coalesce(-sum(amount) FILTER (WHERE order_id IS NOT NULL AND account_kind IN ('worker_payable', 'vendor_receivable', 'platform_fee')), 0) AS gmv,
@@ -58,58 +57,42 @@ public static class OperatorReport
         GROUP BY {GroupingSets}
         """;
 
-    private const string EscrowSql = $"""
-        WITH later AS (
-            SELECT p.account_id, sum(p.amount) AS amount
-            FROM ledger_transactions t JOIN postings p ON p.transaction_id = t.id
-            WHERE t.reported_at >= @to
-            GROUP BY p.account_id
-        ), held AS (
-            SELECT coalesce(f.industry, 'unknown') AS industry, coalesce(f.task_type, 'unknown') AS task_type,
-                   -(a.balance - coalesce(l.amount, 0)) AS amount
-            FROM accounts a
-            LEFT JOIN later l ON l.account_id = a.id
-            LEFT JOIN order_facts f ON f.order_id = a.owner_id
-            WHERE a.kind = 'escrow' AND a.currency = @currency
+    // Balances at the period's end: BalancesAt, in the WITH clause as at_end.
+    private static string EscrowSql(string balancesAtEnd) => $"""
+        WITH at_end AS ({balancesAtEnd}),
+        held AS (
+            SELECT coalesce(f.industry, 'unknown') AS industry, coalesce(f.task_type, 'unknown') AS task_type, -b.balance AS amount
+            FROM at_end b LEFT JOIN order_facts f ON f.order_id = b.owner_id
+            WHERE b.kind = 'escrow'
         )
         SELECT GROUPING(industry, task_type) AS level, industry, task_type, coalesce(sum(amount), 0) AS escrow_outstanding
         FROM held
         GROUP BY {GroupingSets}
         """;
 
-    // First in, first out: counted back from the period's end, a worker's latest credits (up to what is owed at the end)
-    // are still owed, and the credits before them (up to the period's debits) are what the period's payouts settled.
-    private const string PayablesSql = $"""
-        WITH later AS (
+    // First in, first out (payables_first_in_first_out, migration 0012): counted back from the period's end, a worker's
+    // latest credits (up to what is owed at the end) are still owed, and the credits before them (up to the period's
+    // debits) are what the period's payouts settled.
+    private static string PayablesSql(string balancesAtEnd) => $"""
+        WITH at_end AS ({balancesAtEnd}),
+        debits AS (
             SELECT p.account_id, sum(p.amount) AS amount
-            FROM ledger_transactions t JOIN postings p ON p.transaction_id = t.id
-            WHERE t.reported_at >= @to
-            GROUP BY p.account_id
-        ), debits AS (
-            SELECT p.account_id, sum(p.amount) AS amount
-            FROM ledger_transactions t JOIN postings p ON p.transaction_id = t.id
-            WHERE t.reported_at >= @from AND t.reported_at < @to AND p.amount > 0
+            FROM postings p
+            WHERE p.reported_at >= @from AND p.reported_at < @to AND p.amount > 0 AND p.currency = @currency
             GROUP BY p.account_id
         ), workers AS (
-            SELECT a.id, -(a.balance - coalesce(l.amount, 0)) AS owed, coalesce(d.amount, 0) AS paid
-            FROM accounts a
-            LEFT JOIN later l ON l.account_id = a.id
-            LEFT JOIN debits d ON d.account_id = a.id
-            WHERE a.kind = 'worker_payable' AND a.currency = @currency
-        ), credits AS (
-            SELECT w.owed, w.paid, -p.amount AS credit, t.order_id,
-                   sum(-p.amount) OVER (PARTITION BY w.id ORDER BY t.reported_at DESC, p.id DESC
-                                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS back_end
-            FROM workers w
-            JOIN postings p ON p.account_id = w.id
-            JOIN ledger_transactions t ON t.id = p.transaction_id
-            WHERE w.owed + w.paid > 0 AND p.amount < 0 AND t.reported_at < @to
+            SELECT b.id, -b.balance AS owed, coalesce(d.amount, 0) AS paid
+            FROM at_end b LEFT JOIN debits d ON d.account_id = b.id
+            WHERE b.kind = 'worker_payable' AND -b.balance + coalesce(d.amount, 0) > 0
+        ), spread AS (
+            SELECT s.order_id, s.owed, s.paid
+            FROM (SELECT array_agg(id) AS ids, array_agg(owed) AS owed, array_agg(paid) AS paid FROM workers) w,
+                 LATERAL payables_first_in_first_out(@to, w.ids, w.owed, w.paid) s
         ), allocated AS (
-            SELECT coalesce(f.industry, CASE WHEN c.order_id IS NULL THEN 'none' ELSE 'unknown' END) AS industry,
-                   coalesce(f.task_type, CASE WHEN c.order_id IS NULL THEN 'none' ELSE 'unknown' END) AS task_type,
-                   greatest(0, least(c.back_end, c.owed) - (c.back_end - c.credit)) AS owed,
-                   greatest(0, least(c.back_end, c.owed + c.paid) - greatest(c.back_end - c.credit, c.owed)) AS paid
-            FROM credits c LEFT JOIN order_facts f ON f.order_id = c.order_id
+            SELECT coalesce(f.industry, CASE WHEN s.order_id IS NULL THEN 'none' ELSE 'unknown' END) AS industry,
+                   coalesce(f.task_type, CASE WHEN s.order_id IS NULL THEN 'none' ELSE 'unknown' END) AS task_type,
+                   s.owed, s.paid
+            FROM spread s LEFT JOIN order_facts f ON f.order_id = s.order_id
         )
         SELECT GROUPING(industry, task_type) AS level, industry, task_type,
                coalesce(sum(owed), 0) AS worker_payables, coalesce(sum(paid), 0) AS payouts
@@ -126,10 +109,9 @@ public static class OperatorReport
         ), value AS (
             SELECT d.order_id, -sum(p.amount) AS amount
             FROM delivered d
-            JOIN ledger_transactions t ON t.order_id = d.order_id
-            JOIN postings p ON p.transaction_id = t.id
+            JOIN postings p ON p.order_id = d.order_id
             JOIN accounts a ON a.id = p.account_id
-            WHERE t.reported_at < @to AND a.kind IN ('worker_payable', 'vendor_receivable', 'platform_fee')
+            WHERE p.reported_at < @to AND a.kind IN ('worker_payable', 'vendor_receivable', 'platform_fee')
             GROUP BY d.order_id
         )
         SELECT GROUPING(industry, task_type) AS level, industry, task_type,
@@ -164,6 +146,7 @@ public static class OperatorReport
     public static async Task<Response> ComputeAsync(NpgsqlConnection connection, NpgsqlTransaction tx, ReportPeriod period, int commandTimeoutSeconds = 600)
     {
         var args = new { from = period.From.UtcDateTime, to = period.To.UtcDateTime, currency = period.Currency };
+        var balancesAtEnd = await BalancesAt.SqlAsync(connection, tx, period.To);
         var groups = new Dictionary<Key, Acc>();
         Acc At(int level, string? industry, string? taskType)
         {
@@ -177,9 +160,9 @@ public static class OperatorReport
             (a.Gmv, a.Fees, a.WorkerEarnings, a.Escrowed) = (r.Gmv, r.Fees, r.WorkerEarnings, r.Escrowed);
             (a.AssignmentsApproved, a.EnterprisesServed, a.ActiveWorkers, a.Vendors) = (r.AssignmentsApproved, r.EnterprisesServed, r.ActiveWorkers, r.Vendors);
         }
-        foreach (var r in await connection.QueryAsync<EscrowRow>(EscrowSql, args, tx, commandTimeoutSeconds))
+        foreach (var r in await connection.QueryAsync<EscrowRow>(EscrowSql(balancesAtEnd), args, tx, commandTimeoutSeconds))
             At(r.Level, r.Industry, r.TaskType).EscrowOutstanding = r.EscrowOutstanding;
-        foreach (var r in await connection.QueryAsync<PayablesRow>(PayablesSql, args, tx, commandTimeoutSeconds))
+        foreach (var r in await connection.QueryAsync<PayablesRow>(PayablesSql(balancesAtEnd), args, tx, commandTimeoutSeconds))
         {
             var a = At(r.Level, r.Industry, r.TaskType);
             (a.WorkerPayables, a.Payouts) = (r.WorkerPayables, r.Payouts);
