@@ -74,6 +74,8 @@ public static class BenchReports
             if (pass == 1) Say($"    {statement.Orders.Count:N0} orders, spent on work {statement.Totals.SpentOnWork:N4}, fees {statement.Totals.Fees:N4}");
         }
 
+        // The machine is shared (tests, helpers): the load says how much of it the figures had.
+        Say($"load average at the end: {File.ReadAllText("/proc/loadavg").Split(' ')[0]} (1 min)");
         var results = Path.Combine(root, "bench/results/reports.txt");
         Directory.CreateDirectory(Path.GetDirectoryName(results)!);
         await File.WriteAllLinesAsync(results, report);

@@ -11,14 +11,15 @@ public static class TestDatabase
         Environment.GetEnvironmentVariable("Postgres__ConnectionString")
         ?? "Host=127.0.0.1;Port=61432;Username=marketplace;Password=test";
 
-    public static async Task<NpgsqlDataSource> CreateAsync(string purpose)
+    /// <param name="services">Modules whose migrations run after the shared ones (e.g. typeof(SettlementModule).Assembly).</param>
+    public static async Task<NpgsqlDataSource> CreateAsync(string purpose, params System.Reflection.Assembly[] services)
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         var name = $"platform_{purpose}_{Guid.NewGuid():N}"[..40];
         await Migrator.EnsureDatabaseAsync(ServerConnectionString, name, CancellationToken.None);
         var builder = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name };
         var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
-        await Migrator.MigrateAsync(dataSource, [typeof(Migrator).Assembly], CancellationToken.None);
+        await Migrator.MigrateAsync(dataSource, [typeof(Migrator).Assembly, .. services], CancellationToken.None);
         return dataSource;
     }
 }

@@ -60,13 +60,26 @@ public static class EscrowFunding
 
     /// <summary>
     /// Work started on the order: its reserved budget moves into escrow (booked under the reservation's business key).
-    /// A no-op when nothing is reserved (posted already, voided, expired, or a budget booked before reservations existed).
+    /// A no-op when nothing is reserved (posted already, voided, or a budget booked before reservations existed).
+    /// A reservation that expired while the work was being prepared (the expiry and the start crossed) is taken again
+    /// from the wallet, booked at once under the same key, when the wallet still covers it.
     /// </summary>
-    public static async Task PostAsync(NpgsqlTransaction tx, Guid orderId, string currency, DateTimeOffset now)
+    /// <returns>What taking an expired reservation again did (null when there was none): WalletShort leaves the order's
+    /// escrow empty, and the caller says so.</returns>
+    public static async Task<Result?> PostAsync(NpgsqlTransaction tx, Guid orderId, string currency, DateTimeOffset now)
     {
         await Ledger.LockBalanceAsync(tx, AccountRef.Escrow(orderId, currency));
         var reserved = await FindReservationAsync(tx, orderId);
-        if (reserved is null) return;
+        if (reserved is null)
+        {
+            var expired = await tx.Connection!.QuerySingleOrDefaultAsync<Reservation>("""
+                SELECT id, business_key, order_id, enterprise_org_id, amount, currency, expires_at FROM pending_transfers
+                WHERE order_id = @orderId AND status = 'expired'
+                ORDER BY created_at DESC LIMIT 1
+                """, new { orderId }, tx);
+            return expired is null ? null
+                : await FundAsync(tx, expired.BusinessKey, orderId, expired.EnterpriseOrgId, expired.Amount, expired.Currency, now);
+        }
         var wallet = AccountRef.Wallet(reserved.EnterpriseOrgId, reserved.Currency);
         await tx.Connection!.ExecuteAsync("UPDATE accounts SET pending = pending - @Amount WHERE code = @Code",
             new { reserved.Amount, wallet.Code }, tx);
@@ -75,6 +88,7 @@ public static class EscrowFunding
         await tx.Connection!.ExecuteAsync("""
             UPDATE pending_transfers SET status = 'posted', resolved_at = @now, ledger_transaction_id = @transactionId WHERE id = @Id
             """, new { reserved.Id, now = now.ToUniversalTime(), transactionId }, tx);
+        return null;
     }
 
     /// <summary>
