@@ -53,6 +53,7 @@ public static class TasksModule
             .MapApproveAssignment()
             .MapLeases()
             .MapReview()
+            .MapMySubmissions()
             .MapGetAssignment();
         app.MapGroup("/quality").WithTags("Quality").MapMyQuality();
         app.MapGroup("/orders").WithTags("Orders").MapListOrderAssignments().MapOrderProgress().MapOrderLabels().MapLabelExports();
