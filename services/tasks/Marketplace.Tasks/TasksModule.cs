@@ -22,6 +22,7 @@ public static class TasksModule
             x.AddConsumer<OrderCancelledConsumer>();
             x.AddConsumer<OrderReworkReadyConsumer>();
             x.AddConsumer<ApprovalTotalsResponder>();
+            x.AddConsumer<AcceptanceSampleViewedConsumer>();
         });
         builder.Services.AddContentStore(builder.Configuration);
         builder.Services.AddJob<AutoApproveAssignment>();
