@@ -234,4 +234,50 @@ public class AcceptanceTests
         Assert.That(unchanged.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("ok").ValueKind), Has.All.EqualTo(JsonValueKind.Null));
         Assert.That((await enterprise.GetAsync($"/api/orders/orders/{orderId}")).GetProperty("status").GetString(), Is.EqualTo("delivered"));
     }
+
+    /// <summary>The acceptance-page views of an order in the trail tasks keeps, as the caller reads them.</summary>
+    private static async Task<List<JsonElement>> AcceptanceViewsAsync(Actor reader, Guid orderId, Guid? viewerId = null) =>
+        (await reader.GetAsync($"/api/tasks/orders/{orderId}/content-views?pageSize=100{(viewerId is null ? "" : $"&viewerId={viewerId}")}"))
+            .GetProperty("items").EnumerateArray().Where(v => v.GetProperty("how").GetString() == "acceptance_sample").ToList();
+
+    [Test]
+    public async Task Viewing_the_sample_on_the_acceptance_page_leaves_a_content_view_per_item_that_the_operator_reads()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var stranger = await Api.SignUpAsync("enterprise");
+        var worker = await Api.SignUpAsync("worker");
+        var op = await Api.OperatorAsync();
+        await Scenario.DepositAsync(enterprise, 10.00m);
+        var orderId = await PublishAsync(enterprise, items: 3, unitPrice: 1.00m, sampleSize: 2, passThreshold: 1m);
+        await WorkAsync(worker, enterprise, orderId);
+        await Scenario.WaitForStatusAsync(enterprise, orderId, "delivered");
+        Assert.That(await AcceptanceViewsAsync(op, orderId), Is.Empty, "nobody has opened the acceptance page yet");
+
+        var before = DateTime.UtcNow;
+        var round = await OpenRoundAsync(enterprise, orderId);
+        var after = DateTime.UtcNow;
+        var sampled = round.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("itemId").GetString()!).ToList();
+        List<JsonElement> views = [];
+        await Api.EventuallyAsync(async () => (views = await AcceptanceViewsAsync(op, orderId)).Count >= sampled.Count, "tasks records the views");
+        Assert.That(views.Select(v => v.GetProperty("itemId").GetString()), Is.EquivalentTo(sampled), "one row per item shown, once");
+        foreach (var view in views)
+        {
+            Assert.That(view.GetProperty("viewerId").GetGuid(), Is.EqualTo(enterprise.UserId));
+            Assert.That(view.GetProperty("viewerOrgId").GetGuid(), Is.EqualTo(enterprise.OrgId));
+            Assert.That(view.GetProperty("viewerRole").GetString(), Is.EqualTo("enterprise"));
+            Assert.That(view.GetProperty("assignmentId").ValueKind, Is.EqualTo(JsonValueKind.Null), "a sampled item, not an assignment");
+            Assert.That(view.GetProperty("viewedAt").GetDateTime(), Is.InRange(before.AddSeconds(-2), after.AddSeconds(2)), "when it was shown");
+        }
+        Assert.That(await AcceptanceViewsAsync(enterprise, orderId), Has.Count.EqualTo(sampled.Count), "the order's enterprise reads the same trail");
+
+        // A refused look leaves nothing; an operator's look is the operator's.
+        Assert.That((await stranger.Http.GetAsync($"/api/orders/orders/{orderId}/acceptance")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await worker.Http.GetAsync($"/api/orders/orders/{orderId}/acceptance")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        await op.GetAsync($"/api/orders/orders/{orderId}/acceptance");
+        await Api.EventuallyAsync(async () => (await AcceptanceViewsAsync(op, orderId, op.UserId)).Count == sampled.Count, "the operator's views are recorded");
+        Assert.That((await AcceptanceViewsAsync(op, orderId, op.UserId)).Select(v => v.GetProperty("viewerRole").GetString()), Has.All.EqualTo("operator"));
+        Assert.That(await AcceptanceViewsAsync(op, orderId, stranger.UserId), Is.Empty);
+        Assert.That(await AcceptanceViewsAsync(op, orderId, worker.UserId), Is.Empty);
+        Assert.That(await AcceptanceViewsAsync(op, orderId), Has.Count.EqualTo(2 * sampled.Count));
+    }
 }

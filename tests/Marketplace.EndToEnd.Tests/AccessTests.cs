@@ -97,6 +97,7 @@ public class AccessTests
         ("GET", "/api/tasks/quality/mine", "enterprise"),
         ("GET", "/api/tasks/orders/{order}/progress", "worker"),
         ("GET", "/api/tasks/assignments/mine", "vendor"),
+        ("GET", "/api/tasks/assignments/submitted", "enterprise"),
         ("POST", "/api/tasks/assignments/heartbeat", "operator"),
         ("POST", "/api/tasks/assignments/{assignment}/heartbeat", "enterprise"),
         ("POST", "/api/tasks/assignments/{assignment}/release", "enterprise"),

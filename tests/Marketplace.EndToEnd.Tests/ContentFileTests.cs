@@ -207,6 +207,10 @@ public class ContentFileTests
 
         var text = await Api.ReadAsync(await PutFile(enterprise, orderId, "notes.png", "just some notes, renamed"u8.ToArray()), HttpStatusCode.UnsupportedMediaType);
         AssertNamesTheFile(text, "notes.png");
+        // PNG's signature, then the file ends before its IHDR says how big the image is.
+        var damaged = await Api.ReadAsync(await PutFile(enterprise, orderId, "cut.png", Png()[..20]), HttpStatusCode.UnsupportedMediaType);
+        AssertNamesTheFile(damaged, "cut.png");
+        Assert.That(damaged.GetProperty("detail").GetString(), Does.Contain("width and height"));
         var empty = await Api.ReadAsync(await PutFile(enterprise, orderId, "empty.png", []), HttpStatusCode.BadRequest);
         Assert.That(empty.GetProperty("detail").GetString(), Does.Contain("empty.png"));
         foreach (var bad in new[] { "bad%20name.png", "..%2Fsecrets.env", "a;b.png", "%E5%90%8D.png" })

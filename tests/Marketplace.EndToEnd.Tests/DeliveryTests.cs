@@ -195,35 +195,58 @@ public class DeliveryTests
         return $"{path}?expires={expires}&sig={sig}";
     }
 
+    /// <summary>A phone photo held sideways: stored 301 × 43 with EXIF orientation 6, so shown (and labeled) 43 × 301.</summary>
+    private static byte[] TurnedJpeg() =>
+        File.ReadAllBytes(Path.Combine(Cluster.Root, "tests/Marketplace.Platform.Tests/Content/Images/exif-turned.jpg"));
+
+    /// <summary>A published, split bounding-box order: street-1 an uploaded PNG, street-2 an uploaded JPEG, street-3 a link outside the platform.</summary>
+    private static async Task<Guid> StreetOrderAsync(Actor enterprise, byte[] png)
+    {
+        var orderId = await DatasetUploadTests.DraftWithoutItems(enterprise, new { taskType = "bounding-boxes", labels = new[] { "car", "person" }, overlap = 3 });
+        foreach (var (name, bytes) in new[] { ("street/1.png", png), ("street/2.jpg", TurnedJpeg()) })
+        {
+            var put = new HttpRequestMessage(HttpMethod.Put, $"/api/orders/orders/{orderId}/files/{name}") { Content = new ByteArrayContent(bytes) };
+            put.Content.Headers.ContentType = new("application/octet-stream");
+            await Api.ReadAsync(await enterprise.Http.SendAsync(put), HttpStatusCode.Created);
+        }
+        var manifest = string.Join("\n",
+            JsonSerializer.Serialize(new { id = "street-1", contentUri = $"content://{orderId}/street/1.png" }),
+            JsonSerializer.Serialize(new { id = "street-2", contentUri = $"content://{orderId}/street/2.jpg" }),
+            JsonSerializer.Serialize(new { id = "street-3", contentUri = "https://datasets.example/street/3.jpg" })) + "\n";
+        var imported = await DatasetUploadTests.UploadAsync(enterprise, orderId, "jsonl", manifest);
+        Assert.That(imported.GetProperty("status").GetString(), Is.EqualTo("imported"), imported.ToString());
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/publish"), HttpStatusCode.Accepted);
+        await Scenario.WaitForStatusAsync(enterprise, orderId, "in_progress");
+        await Api.EventuallyAsync(async () => await Scenario.AssignmentCountAsync(enterprise, orderId) == 9, $"tasks split order {orderId}");
+        return orderId;
+    }
+
     [Test]
-    public async Task Bounding_boxes_are_combined_by_overlap_and_delivered_as_COCO_and_Label_Studio_rectangles()
+    public async Task Bounding_boxes_are_combined_by_overlap_and_delivered_as_COCO_in_pixels_of_the_real_images_and_Label_Studio_rectangles()
     {
         var enterprise = await Api.SignUpAsync("enterprise");
         var crowd = new List<Actor>();
         for (var i = 0; i < 3; i++) crowd.Add(await Api.SignUpAsync("worker"));
         await Scenario.DepositAsync(enterprise, 100.00m);
-        var orderId = await Scenario.PublishedOrderWithAsync(enterprise, new
-        {
-            taskType = "bounding-boxes",
-            labels = new[] { "car", "person" },
-            overlap = 3,
-            items = new[]
-            {
-                new { id = "street-1", content = "https://datasets.example/street/1.jpg" },
-                new { id = "street-2", content = "https://datasets.example/street/2.jpg" },
-            },
-        }, items: 2, unitPrice: 1.00m);
+        var png = Portal.TestImages.Png(640, 480, seed: 7);
+        var orderId = await StreetOrderAsync(enterprise, png);
+        var files = (await enterprise.GetAsync($"/api/orders/orders/{orderId}/files")).GetProperty("items").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("name").GetString()!, f => (f.GetProperty("width").GetInt32(), f.GetProperty("height").GetInt32()));
+        Assert.That(files, Is.EqualTo(new Dictionary<string, (int, int)> { ["street/1.png"] = (640, 480), ["street/2.jpg"] = (43, 301) }),
+            "orders reads each image's size at upload");
 
-        // Everyone draws the car, a little differently; only the first worker sees a person; nobody marks anything on street-2.
+        // Everyone draws the car on street-1, a little differently, and only the first worker sees a person there; everyone
+        // marks the same person on the turned photo street-2; nobody marks anything on street-3.
         Func<string, object> Boxes(int worker) => item =>
         {
             var boxes = new List<object>();
-            if (item == "street-2") return boxes;
+            if (item == "street-3") return boxes;
+            if (item == "street-2") return new[] { new { label = "person", x = 0.50, y = 0.25, width = 0.25, height = 0.50 } };
             boxes.Add(new { label = "car", x = 0.10 + 0.02 * (worker - 1), y = 0.20 + 0.02 * (worker - 1), width = 0.30, height = 0.40 });
             if (worker == 0) boxes.Add(new { label = "person", x = 0.60, y = 0.10, width = 0.10, height = 0.30 });
             return boxes;
         };
-        for (var w = 0; w < 3; w++) Assert.That(await WorkAsync(crowd[w], enterprise, orderId, Boxes(w)), Is.EqualTo(2));
+        for (var w = 0; w < 3; w++) Assert.That(await WorkAsync(crowd[w], enterprise, orderId, Boxes(w)), Is.EqualTo(3));
         await Scenario.WaitForStatusAsync(enterprise, orderId, "delivered");
 
         var labels = await Delivery.LabelsAsync(enterprise, orderId);
@@ -231,28 +254,35 @@ public class DeliveryTests
         Assert.That(street1.GetProperty("method").GetString(), Is.EqualTo("box-consensus"));
         Assert.That(street1.GetProperty("label").GetArrayLength(), Is.EqualTo(1), "one worker's person is not the crowd's");
         Assert.That(street1.GetProperty("confidence").GetDecimal(), Is.EqualTo(0.66667m), "two of three agree there is no person");
-        Assert.That(Delivery.LabelOf(labels, "street-2").GetProperty("label").GetArrayLength(), Is.Zero);
+        Assert.That(Delivery.LabelOf(labels, "street-3").GetProperty("label").GetArrayLength(), Is.Zero);
 
         var coco = JsonDocument.Parse(await Delivery.DownloadAsync(await Delivery.ExportAsync(enterprise, orderId, "coco"))).RootElement;
         Assert.That(coco.GetProperty("categories").EnumerateArray().Select(c => (c.GetProperty("id").GetInt32(), c.GetProperty("name").GetString())),
             Is.EqualTo(new[] { (1, "car"), (2, "person") }));
         var images = coco.GetProperty("images").EnumerateArray().ToList();
-        Assert.That(images.Select(i => i.GetProperty("item_id").GetString()), Is.EqualTo(new[] { "street-1", "street-2" }));
-        Assert.That(images.Select(i => i.GetProperty("id").GetInt64()).Distinct().Count(), Is.EqualTo(2));
-        Assert.That(images[0].GetProperty("coco_url").GetString(), Is.EqualTo("https://datasets.example/street/1.jpg"));
-        var annotation = coco.GetProperty("annotations").EnumerateArray().Single();
-        Assert.That(annotation.GetProperty("image_id").GetInt64(), Is.EqualTo(images[0].GetProperty("id").GetInt64()));
-        Assert.That(annotation.GetProperty("category_id").GetInt32(), Is.EqualTo(1));
-        var bbox = annotation.GetProperty("bbox").EnumerateArray().Select(v => v.GetDouble()).ToArray();
-        var width = images[0].GetProperty("width").GetDouble();
-        var height = images[0].GetProperty("height").GetDouble();
-        Assert.That(bbox, Is.EqualTo(new[] { 0.10 * width, 0.20 * height, 0.30 * width, 0.40 * height }).Within(1e-6), "the mean of the three cars");
-        Assert.That(annotation.GetProperty("area").GetDouble(), Is.EqualTo(bbox[2] * bbox[3]).Within(1e-6));
-        Assert.That(annotation.GetProperty("iscrowd").GetInt32(), Is.Zero);
+        Assert.That(images.Select(i => i.GetProperty("item_id").GetString()), Is.EqualTo(new[] { "street-1", "street-2", "street-3" }));
+        Assert.That(images.Select(i => i.GetProperty("id").GetInt64()).Distinct().Count(), Is.EqualTo(3));
+        // The real images' sizes: the PNG's IHDR, and the JPEG as shown (its EXIF orientation turns 301 × 43 upright).
+        Assert.That(images.Select(i => (i.GetProperty("width").GetInt32(), i.GetProperty("height").GetInt32())),
+            Is.EqualTo(new[] { (640, 480), (43, 301), (1, 1) }), "a linked image's size is unknown: its boxes stay fractions");
+        Assert.That(images[2].GetProperty("coco_url").GetString(), Is.EqualTo("https://datasets.example/street/3.jpg"));
+        Assert.That(images[0].TryGetProperty("coco_url", out _), Is.False, "an uploaded file has no public URL");
+        var annotations = coco.GetProperty("annotations").EnumerateArray().ToList();
+        Assert.That(annotations, Has.Count.EqualTo(2));
+        var car = annotations.Single(a => a.GetProperty("image_id").GetInt64() == images[0].GetProperty("id").GetInt64());
+        Assert.That(car.GetProperty("category_id").GetInt32(), Is.EqualTo(1));
+        var bbox = car.GetProperty("bbox").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.That(bbox, Is.EqualTo(new[] { 0.10 * 640, 0.20 * 480, 0.30 * 640, 0.40 * 480 }).Within(1e-6), "the mean of the three cars, in pixels");
+        Assert.That(car.GetProperty("area").GetDouble(), Is.EqualTo(bbox[2] * bbox[3]).Within(1e-6));
+        Assert.That(car.GetProperty("iscrowd").GetInt32(), Is.Zero);
+        var person = annotations.Single(a => a.GetProperty("image_id").GetInt64() == images[1].GetProperty("id").GetInt64());
+        Assert.That(person.GetProperty("category_id").GetInt32(), Is.EqualTo(2));
+        Assert.That(person.GetProperty("bbox").EnumerateArray().Select(v => v.GetDouble()),
+            Is.EqualTo(new[] { 0.50 * 43, 0.25 * 301, 0.25 * 43, 0.50 * 301 }).Within(1e-6));
 
         var tasks = JsonDocument.Parse(await Delivery.DownloadAsync(await Delivery.ExportAsync(enterprise, orderId, "label-studio"))).RootElement;
         var task1 = tasks.EnumerateArray().Single(t => t.GetProperty("data").GetProperty("item_id").GetString() == "street-1");
-        Assert.That(task1.GetProperty("data").GetProperty("image").GetString(), Is.EqualTo("https://datasets.example/street/1.jpg"));
+        Assert.That(task1.GetProperty("data").GetProperty("image").GetString(), Is.EqualTo($"content://{orderId}/street/1.png"));
         Assert.That(task1.GetProperty("annotations").EnumerateArray().Select(a => a.GetProperty("result").GetArrayLength()), Is.EquivalentTo(new[] { 2, 1, 1 }));
         var rectangle = task1.GetProperty("predictions")[0].GetProperty("result").EnumerateArray().Single();
         Assert.That(rectangle.GetProperty("type").GetString(), Is.EqualTo("rectanglelabels"));

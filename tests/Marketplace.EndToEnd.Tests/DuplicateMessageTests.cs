@@ -228,4 +228,19 @@ public class DuplicateMessageTests
         Assert.That((await enterprise.GetAsync($"/api/orders/orders/{orderId}")).Money("releasedAmount"), Is.EqualTo(2.00m),
             "settlement's own release (1.00) and the injected one (1.00), each counted once");
     }
+
+    [Test]
+    public async Task A_duplicated_AcceptanceSampleViewed_is_recorded_once()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        await Scenario.DepositAsync(enterprise, 10.00m);
+        var orderId = await Scenario.PublishedOrderAsync(enterprise, items: 2);
+        await Twice(new AcceptanceSampleViewed(orderId, ["review-1", "review-2"], enterprise.UserId, enterprise.OrgId, "enterprise", DateTimeOffset.UtcNow));
+
+        async Task<int> Recorded() => (await enterprise.GetAsync($"/api/tasks/orders/{orderId}/content-views?viewerId={enterprise.UserId}&pageSize=100"))
+            .GetProperty("items").EnumerateArray().Count(v => v.GetProperty("how").GetString() == "acceptance_sample");
+        await Api.EventuallyAsync(async () => await Recorded() == 2, "the views are recorded");
+        await Task.Delay(1500);
+        Assert.That(await Recorded(), Is.EqualTo(2), "one row per item, however often the message comes");
+    }
 }

@@ -22,6 +22,7 @@ public static class TasksModule
             x.AddConsumer<OrderCancelledConsumer>();
             x.AddConsumer<OrderReworkReadyConsumer>();
             x.AddConsumer<ApprovalTotalsResponder>();
+            x.AddConsumer<AcceptanceSampleViewedConsumer>();
         });
         builder.Services.AddContentStore(builder.Configuration);
         builder.Services.AddJob<AutoApproveAssignment>();
@@ -53,6 +54,7 @@ public static class TasksModule
             .MapApproveAssignment()
             .MapLeases()
             .MapReview()
+            .MapMySubmissions()
             .MapGetAssignment();
         app.MapGroup("/quality").WithTags("Quality").MapMyQuality();
         app.MapGroup("/orders").WithTags("Orders").MapListOrderAssignments().MapOrderProgress().MapOrderLabels().MapLabelExports();

@@ -48,7 +48,16 @@ public abstract class PortalTest
     }
 
     [SetUp]
-    public async Task OpenPageAsync()
+    public Task OpenPageAsync() => NewContextAsync();
+
+    /// <summary>As another device would: a new context has no cookies, sessionStorage or localStorage of the last one.</summary>
+    protected async Task NewBrowserContextAsync()
+    {
+        await context.CloseAsync();
+        await NewContextAsync();
+    }
+
+    private async Task NewContextAsync()
     {
         context = await browser.NewContextAsync(new BrowserNewContextOptions
         {

@@ -189,30 +189,45 @@ public class WorkerPortalTests : PortalTest
     }
 
     [Test]
-    public async Task A_rejection_shows_its_reason_and_the_worker_appeals_it()
+    public async Task My_submissions_come_from_the_API_on_any_device_and_a_rejection_is_appealed_there()
     {
         var enterprise = await Api.SignUpAsync("enterprise");
         var worker = await Api.SignUpAsync("worker");
-        var orderId = await InlineOrderAsync(enterprise, new { }, items: 1);
+        var orderId = await InlineOrderAsync(enterprise, new { }, items: 2);
+        // One item submitted through the API alone, never in a browser.
+        var elsewhere = (await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}"), HttpStatusCode.OK))
+            .GetProperty("assignmentId").GetGuid();
+        await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{elsewhere}/submit", new { answer = "positive" }), HttpStatusCode.OK);
 
         await SignInAsync(worker);
         await StartOrderAsync(orderId);
         await Page.Keyboard.PressAsync("2");
         await Page.Keyboard.PressAsync("Enter");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "All done" })).ToBeVisibleAsync();
-        var id = (await AssignmentsAsync(enterprise, orderId)).Single().GetProperty("id").GetGuid();
+        var id = (await AssignmentsAsync(enterprise, orderId)).Select(a => a.GetProperty("id").GetGuid()).Single(a => a != elsewhere);
         await Api.ReadAsync(await enterprise.PostAsync($"/api/tasks/assignments/{id}/reject",
             new { reasonCode = "wrong-answer", comment = "这条评论是正面的 (it is praise)." }), HttpStatusCode.OK);
 
+        // Another device: nothing of the first browser's storage, so the list can only come from tasks.
+        await NewBrowserContextAsync();
+        await SignInAsync(worker);
+        await Page.EvaluateAsync("() => localStorage.clear()");
         await Page.GotoAsync("/#/history");
         var row = Page.Locator($"li.sub[data-assignment-id='{id}']");
         await Expect(row).ToContainTextAsync("Rejected: Wrong answer.");
         await Expect(row).ToContainTextAsync("这条评论是正面的 (it is praise).");
+        await Expect(row).ToContainTextAsync("Product review sentiment");
+        var other = Page.Locator($"li.sub[data-assignment-id='{elsewhere}']");
+        await Expect(other).ToBeVisibleAsync();
+        await Expect(Page.Locator("li.sub")).ToHaveCountAsync(2);
+        Assert.That(await Page.Locator("li.sub").First.GetAttributeAsync("data-assignment-id"), Is.EqualTo(id.ToString()), "newest first");
         await row.GetByLabel(new Regex("^Appeal")).FillAsync("I read it again: the reviewer complains, so it is negative.");
         await row.GetByRole(AriaRole.Button, new() { Name = "Send appeal" }).ClickAsync();
         await Expect(row).ToContainTextAsync("Appeal sent");
         var assignment = await enterprise.GetAsync($"/api/tasks/assignments/{id}");
         Assert.That(assignment.GetProperty("appealStatus").GetString(), Is.EqualTo("pending"));
+        await Page.ReloadAsync();
+        await Expect(Page.Locator($"li.sub[data-assignment-id='{id}']")).ToContainTextAsync("Appeal pending");
     }
 
     [Test]

@@ -26,6 +26,9 @@ public static class ContentFiles
         public long Bytes { get; init; }
         public string MediaType { get; init; } = "";
         public string Sha256 { get; init; } = "";
+        /// <summary>An image's size in pixels as shown (JPEG EXIF orientation applied); null for audio.</summary>
+        public int? Width { get; init; }
+        public int? Height { get; init; }
         public DateTime CreatedAt { get; init; }
         public DateTime UpdatedAt { get; init; }
         /// <summary>A short-lived signed link to the bytes, for a preview.</summary>
@@ -33,7 +36,7 @@ public static class ContentFiles
         [System.Text.Json.Serialization.JsonIgnore] public string StorageKey { get; init; } = "";
     }
 
-    private const string Select = "SELECT order_id, name, bytes, media_type, sha256, created_at, updated_at, storage_key FROM content_files";
+    private const string Select = "SELECT order_id, name, bytes, media_type, sha256, width, height, created_at, updated_at, storage_key FROM content_files";
 
     public static RouteGroupBuilder MapContentFiles(this RouteGroupBuilder group)
     {
@@ -96,6 +99,14 @@ public static class ContentFiles
         string? obsoleteKey = key;
         try
         {
+            PixelSize? size = null;
+            if (type.Kind == MediaKind.Image)
+            {
+                await using (var bytes = store.OpenRead(key)) size = ImageSize.Read(bytes);
+                if (size is null)
+                    return Refused(StatusCodes.Status415UnsupportedMediaType, "Unsupported file type", name,
+                        $"'{name}' starts as {type.Name} but its header gives no width and height: the file is damaged or cut short.");
+            }
             var sha256 = body.Sha256Hex();
             await using var tx = await connection.BeginTransactionAsync(ct);
             // The order's row lock: the file and the order's state (still a draft) are decided together.
@@ -108,7 +119,8 @@ public static class ContentFiles
                 file.Url = links.LinkFor(orderId, name, clock.GetUtcNow());
                 return created ? TypedResults.Created($"/orders/{orderId}/files/{name}", file) : TypedResults.Ok(file);
             }
-            if (existing is not null && existing.Sha256 == sha256 && existing.Bytes == body.BytesRead)
+            // The same bytes change nothing, unless the row predates image sizes and gains one now.
+            if (existing is not null && existing.Sha256 == sha256 && existing.Bytes == body.BytesRead && (existing.Width is not null || size is null))
             {
                 await tx.CommitAsync(ct);
                 return Answer(existing, created: false);
@@ -123,12 +135,12 @@ public static class ContentFiles
                         $"Items of this order point at '{name}' as {existing.MediaType}; it cannot become {type.Name}. Upload it under another name.");
             }
             await connection.ExecuteAsync("""
-                INSERT INTO content_files (order_id, name, storage_key, bytes, media_type, sha256)
-                VALUES (@orderId, @name, @key, @bytes, @mediaType, @sha256)
+                INSERT INTO content_files (order_id, name, storage_key, bytes, media_type, sha256, width, height)
+                VALUES (@orderId, @name, @key, @bytes, @mediaType, @sha256, @width, @height)
                 ON CONFLICT (order_id, name) DO UPDATE
                 SET storage_key = excluded.storage_key, bytes = excluded.bytes, media_type = excluded.media_type,
-                    sha256 = excluded.sha256, updated_at = now()
-                """, new { orderId, name, key, bytes = body.BytesRead, mediaType = type.Name, sha256 }, tx);
+                    sha256 = excluded.sha256, width = excluded.width, height = excluded.height, updated_at = now()
+                """, new { orderId, name, key, bytes = body.BytesRead, mediaType = type.Name, sha256, width = size?.Width, height = size?.Height }, tx);
             var stored = await connection.QuerySingleAsync<FileView>($"{Select} WHERE order_id = @orderId AND name = @name", new { orderId, name }, tx);
             await tx.CommitAsync(ct);
             obsoleteKey = existing?.StorageKey;

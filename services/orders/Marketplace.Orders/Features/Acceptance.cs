@@ -87,7 +87,10 @@ public static class Acceptance
             """, new { orderId, round, size, order.PassThreshold }, tx);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<RoundView>>, ProblemHttpResult>> Rounds(Guid id, HttpContext http, NpgsqlDataSource db)
+    /// <summary>Every round with its sampled items' content. Showing content is audited: the view is announced to tasks,
+    /// which keeps the trail, through the outbox, committed before the content is answered.</summary>
+    private static async Task<Results<Ok<IReadOnlyList<RoundView>>, ProblemHttpResult>> Rounds(Guid id, HttpContext http, NpgsqlDataSource db,
+        Outbox outbox, TimeProvider clock)
     {
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
@@ -104,6 +107,13 @@ public static class Acceptance
         foreach (var round in rounds)
         {
             round.Items = items[round.Round].Select(i => new SampleItem { ItemId = i.ItemId, Content = i.Content, Ok = i.Ok, Finding = i.Finding }).ToList();
+        }
+        var shown = rounds.SelectMany(r => r.Items).Select(i => i.ItemId).Distinct().ToList();
+        if (shown.Count > 0)
+        {
+            await using var tx = await connection.BeginTransactionAsync();
+            await outbox.AddAsync(tx, new AcceptanceSampleViewed(id, shown, caller.UserId, caller.OrgId, caller.Role, clock.GetUtcNow()));
+            await tx.CommitAsync();
         }
         return TypedResults.Ok<IReadOnlyList<RoundView>>(rounds);
     }

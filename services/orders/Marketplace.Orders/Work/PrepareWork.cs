@@ -12,7 +12,8 @@ namespace Marketplace.Orders.Work;
 /// <summary>
 /// Hands a funded crowd order's items to tasks by claim check: streams them (in manifest order) into a JSONL work file
 /// in the shared content store, then announces OrderReadyForWork naming the file. A million items never travel in a
-/// message, and memory stays flat. Running again rewrites the same file and announces again; tasks splits once.
+/// message, and memory stays flat. An uploaded image's pixel size (read at upload) rides along as "width" and "height".
+/// Running again rewrites the same file and announces again; tasks splits once.
 /// </summary>
 public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox outbox, TimeProvider clock) : IJobHandler
 {
@@ -35,15 +36,27 @@ public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox
             {
                 await using var writer = new Utf8JsonWriter(file, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
                 var newline = "\n"u8.ToArray();
-                await using var reader = await new NpgsqlCommand(
-                    // Gold first: tasks holds the (few) gold items in memory and mixes their slots into the stream of regular ones.
-                    "SELECT item_id, content, gold::text FROM order_items WHERE order_id = @orderId ORDER BY gold IS NULL, position", connection)
+                // Gold first: tasks holds the (few) gold items in memory and mixes their slots into the stream of regular ones.
+                // An uploaded image's pixel size goes with its item (the import checked that the link names a file of this order).
+                await using var reader = await new NpgsqlCommand("""
+                    SELECT i.item_id, i.content, i.gold::text, f.width, f.height
+                    FROM order_items i
+                    LEFT JOIN content_files f
+                      ON f.order_id = i.order_id AND f.name = substring(btrim(i.content, E' \t\r\n') FROM '(?i)^content://[^/]+/(.+)$')
+                    WHERE i.order_id = @orderId
+                    ORDER BY i.gold IS NULL, i.position
+                    """, connection)
                     { Parameters = { new("orderId", orderId) }, CommandTimeout = 0 }.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
                     writer.WriteStartObject();
                     writer.WriteString("id", reader.GetString(0));
                     writer.WriteString("content", reader.GetString(1));
+                    if (!reader.IsDBNull(3))
+                    {
+                        writer.WriteNumber("width", reader.GetInt32(3));
+                        writer.WriteNumber("height", reader.GetInt32(4));
+                    }
                     if (!reader.IsDBNull(2))
                     {
                         writer.WritePropertyName("gold");

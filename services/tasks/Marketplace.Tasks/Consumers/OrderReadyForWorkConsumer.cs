@@ -20,7 +20,8 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private sealed record WorkItem(string Id, string Content, JsonElement? Gold = null);
+    /// <summary>A line of the work file; an uploaded image carries its pixel size.</summary>
+    private sealed record WorkItem(string Id, string Content, JsonElement? Gold = null, int? Width = null, int? Height = null);
 
     public Task Consume(ConsumeContext<OrderReadyForWork> context)
     {
@@ -81,22 +82,32 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
         IAsyncEnumerable<WorkItem> items, CancellationToken ct)
     {
         await using var importer = await connection.BeginBinaryImportAsync(
-            "COPY assignments (id, order_id, item_id, slot, content, is_gold, gold_answer) FROM STDIN (FORMAT BINARY)", ct);
+            "COPY assignments (id, order_id, item_id, slot, content, is_gold, gold_answer, image_width, image_height) FROM STDIN (FORMAT BINARY)", ct);
         importer.Timeout = TimeSpan.FromMinutes(30);
         var gold = new List<WorkItem>();
         long regularSlots = itemCount * order.Overlap, written = 0, regularWritten = 0, goldWritten = 0;
 
-        async Task Row(string itemId, int slot, string content, JsonElement? goldAnswer)
+        async Task Row(WorkItem item, int slot, JsonElement? goldAnswer)
         {
             await importer.StartRowAsync(ct);
             await importer.WriteAsync(Guid.CreateVersion7(), NpgsqlDbType.Uuid, ct);
             await importer.WriteAsync(order.OrderId, NpgsqlDbType.Uuid, ct);
-            await importer.WriteAsync(itemId, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(item.Id, NpgsqlDbType.Text, ct);
             await importer.WriteAsync(slot, NpgsqlDbType.Integer, ct);
-            await importer.WriteAsync(content, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(item.Content, NpgsqlDbType.Text, ct);
             await importer.WriteAsync(goldAnswer is not null, NpgsqlDbType.Boolean, ct);
             if (goldAnswer is { } answer) await importer.WriteAsync(answer.GetRawText(), NpgsqlDbType.Jsonb, ct);
             else await importer.WriteNullAsync(ct);
+            if (item is { Width: { } width, Height: { } height })
+            {
+                await importer.WriteAsync(width, NpgsqlDbType.Integer, ct);
+                await importer.WriteAsync(height, NpgsqlDbType.Integer, ct);
+            }
+            else
+            {
+                await importer.WriteNullAsync(ct);
+                await importer.WriteNullAsync(ct);
+            }
             written++;
         }
 
@@ -106,7 +117,7 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
                    && regularWritten * (order.GoldSlots + 1) >= (goldWritten + 1) * regularSlots)
             {
                 var item = gold[(int)(goldWritten % gold.Count)];
-                await Row(item.Id, (int)(goldWritten / gold.Count), item.Content, item.Gold);
+                await Row(item, (int)(goldWritten / gold.Count), item.Gold);
                 goldWritten++;
             }
         }
@@ -120,7 +131,7 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
             }
             for (var slot = 0; slot < order.Overlap; slot++)
             {
-                await Row(item.Id, slot, item.Content, null);
+                await Row(item, slot, null);
                 regularWritten++;
                 await GoldDueAsync();
             }

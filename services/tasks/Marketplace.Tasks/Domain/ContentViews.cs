@@ -14,6 +14,8 @@ public static class ContentViews
     public const string WorkerView = "worker_view";
     public const string EnterpriseReview = "enterprise_review";
     public const string OperatorView = "operator_view";
+    /// <summary>Shown on orders' acceptance page (an item of the sample, no assignment): recorded from AcceptanceSampleViewed.</summary>
+    public const string AcceptanceSample = "acceptance_sample";
 
     /// <summary>How a caller of a read endpoint sees content.</summary>
     public static string How(Caller caller) => caller.Role switch

@@ -8,7 +8,7 @@ namespace Marketplace.Tasks.Features;
 /// <summary>Who saw which item of an order, when and how, newest first: for the order's enterprise and operators.</summary>
 public static class ContentViewTrail
 {
-    public sealed record View(long Id, string ItemId, Guid AssignmentId, Guid ViewerId, Guid ViewerOrgId, string ViewerRole, string How, DateTime ViewedAt);
+    public sealed record View(long Id, string ItemId, Guid? AssignmentId, Guid ViewerId, Guid ViewerOrgId, string ViewerRole, string How, DateTime ViewedAt);
 
     public static RouteGroupBuilder MapContentViewTrail(this RouteGroupBuilder orders)
     {

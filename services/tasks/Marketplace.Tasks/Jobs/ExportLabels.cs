@@ -23,7 +23,8 @@ public sealed class ExportLabels(NpgsqlDataSource db, IContentStore store, ILogg
     private const int MaxAttempts = 3;
     private const int ProgressEvery = 5_000;
 
-    /// <summary>Image sizes are not known to tasks, so COCO pixels are fractions of a 1 × 1 image (see docs/decisions.md).</summary>
+    /// <summary>The size given to an image whose pixels are unknown (a link outside the platform): its boxes are then
+    /// fractions of the image (see docs/decisions.md). Uploaded images carry their real size from orders.</summary>
     public const int UnknownImageSize = 1;
 
     public sealed record Payload(Guid ExportId);
@@ -44,6 +45,8 @@ public sealed class ExportLabels(NpgsqlDataSource db, IContentStore store, ILogg
         public string Method = "";
         public int AnswerCount;
         public string Provenance = "[]";
+        public int Width = UnknownImageSize;
+        public int Height = UnknownImageSize;
     }
 
     public async Task RunAsync(JobContext job, CancellationToken ct)
@@ -111,7 +114,8 @@ public sealed class ExportLabels(NpgsqlDataSource db, IContentStore store, ILogg
                     w.WriteStartObject("info");
                     w.WriteString("description", $"Marketplace order {export.OrderId:D}: aggregated bounding boxes");
                     w.WriteString("date_created", DateTimeOffset.UtcNow.ToString("O"));
-                    w.WriteString("coordinates", "bbox values are fractions of the image: width and height are 1 where the image size is unknown");
+                    w.WriteString("coordinates", "bbox values are pixels of the image as shown (a JPEG's EXIF orientation applied); " +
+                        "an image of unknown size (a link outside the platform) has width and height 1, so its bbox values are fractions of it");
                     w.WriteEndObject();
                     w.WriteStartArray("licenses");
                     w.WriteEndArray();
@@ -119,22 +123,22 @@ public sealed class ExportLabels(NpgsqlDataSource db, IContentStore store, ILogg
                     // Images, then annotations: two passes over the same snapshot, numbering images the same way both times.
                     w.WriteStartArray("images");
                     long imageId = 0;
-                    await foreach (var row in RowsAsync(source, snapshot, export.OrderId, ct))
+                    await foreach (var row in RowsAsync(source, snapshot, export.OrderId, ct, withImageSizes: true))
                     {
-                        CocoDataset.WriteImage(w, ++imageId, row.ItemId, row.Content, UnknownImageSize, UnknownImageSize);
+                        CocoDataset.WriteImage(w, ++imageId, row.ItemId, row.Content, row.Width, row.Height);
                         if (w.BytesPending > 1 << 16) await w.FlushAsync(ct);
                     }
                     w.WriteEndArray();
                     w.WriteStartArray("annotations");
                     long annotationId = 1;
                     imageId = 0;
-                    await foreach (var row in RowsAsync(source, snapshot, export.OrderId, ct))
+                    await foreach (var row in RowsAsync(source, snapshot, export.OrderId, ct, withImageSizes: true))
                     {
                         imageId++;
                         if (row.Label is not null)
                         {
                             using var label = JsonDocument.Parse(row.Label);
-                            CocoDataset.WriteAnnotations(w, ref annotationId, imageId, label.RootElement, template.Labels, UnknownImageSize, UnknownImageSize);
+                            CocoDataset.WriteAnnotations(w, ref annotationId, imageId, label.RootElement, template.Labels, row.Width, row.Height);
                         }
                         if (w.BytesPending > 1 << 16) await w.FlushAsync(ct);
                         await CountAsync();
@@ -188,13 +192,24 @@ public sealed class ExportLabels(NpgsqlDataSource db, IContentStore store, ILogg
         w.WriteEndObject();
     }
 
+    /// <summary>The order's labels by item id; <paramref name="withImageSizes"/> adds each image's size, kept on its slots
+    /// (one index probe per item, so only COCO asks).</summary>
     private static async IAsyncEnumerable<LabelRow> RowsAsync(NpgsqlConnection connection, NpgsqlTransaction snapshot, Guid orderId,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct, bool withImageSizes = false)
     {
-        await using var command = new NpgsqlCommand("""
-            SELECT item_id, content, label::text, confidence, method, answer_count, provenance::text
-            FROM item_labels WHERE order_id = @orderId ORDER BY item_id
-            """, connection, snapshot) { CommandTimeout = 0 };
+        await using var command = new NpgsqlCommand(withImageSizes
+            ? """
+              SELECT l.item_id, l.content, l.label::text, l.confidence, l.method, l.answer_count, l.provenance::text, s.image_width, s.image_height
+              FROM item_labels l
+              LEFT JOIN LATERAL (SELECT a.image_width, a.image_height FROM assignments a
+                                 WHERE a.order_id = l.order_id AND a.item_id = l.item_id AND a.image_width IS NOT NULL
+                                 LIMIT 1) s ON true
+              WHERE l.order_id = @orderId ORDER BY l.item_id
+              """
+            : """
+              SELECT item_id, content, label::text, confidence, method, answer_count, provenance::text
+              FROM item_labels WHERE order_id = @orderId ORDER BY item_id
+              """, connection, snapshot) { CommandTimeout = 0 };
         command.Parameters.AddWithValue("orderId", orderId);
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
         while (await reader.ReadAsync(ct))
@@ -208,6 +223,8 @@ public sealed class ExportLabels(NpgsqlDataSource db, IContentStore store, ILogg
                 Method = reader.GetString(4),
                 AnswerCount = reader.GetInt32(5),
                 Provenance = reader.GetString(6),
+                Width = withImageSizes && !reader.IsDBNull(7) ? reader.GetInt32(7) : UnknownImageSize,
+                Height = withImageSizes && !reader.IsDBNull(8) ? reader.GetInt32(8) : UnknownImageSize,
             };
         }
     }

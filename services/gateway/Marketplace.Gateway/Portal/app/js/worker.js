@@ -23,13 +23,6 @@ function remember(assignments) {
   store.set("mp.held", held);
 }
 function forget(id) { const held = store.get("mp.held"); delete held[id]; store.set("mp.held", held); }
-function historyKey() { return `mp.history.${session.user?.userId}`; }
-function addHistory(entry) {
-  const list = JSON.parse(localStorage.getItem(historyKey()) || "[]").filter(e => e.assignmentId !== entry.assignmentId);
-  list.unshift(entry);
-  localStorage.setItem(historyKey(), JSON.stringify(list.slice(0, 200)));
-}
-
 async function workList() {
   const work = await api("/api/portal/work");
   const orders = store.get("mp.orders");
@@ -187,7 +180,6 @@ export async function labeling(view, params) {
     submit.disabled = true;
     try {
       const done = await api(`/api/tasks/assignments/${a.assignmentId}/submit`, { method: "POST", body: { answer } });
-      addHistory({ assignmentId: a.assignmentId, orderId: a.orderId, title: order?.title || a.orderId, itemId: a.itemId, submittedAt: new Date().toISOString() });
       forget(a.assignmentId);
       toast(`Submitted. ${done.autoApproveAt ? "Approved automatically by " + when(done.autoApproveAt) + " unless reviewed." : ""}`);
       await next();
@@ -247,45 +239,70 @@ export async function labeling(view, params) {
 
 const REASONS = { "wrong-answer": "Wrong answer", incomplete: "Incomplete", "ignored-instructions": "Instructions not followed", spam: "Spam", other: "Other" };
 
+/** Order titles for the submissions list: tasks knows no titles, the work list (open orders) does; others show their type. */
+async function orderTitles(orderIds) {
+  let known = store.get("mp.orders");
+  if (orderIds.some(id => !known[id])) {
+    try { await workList(); known = store.get("mp.orders"); } catch { /* the type and order id are shown instead */ }
+  }
+  return known;
+}
+
+function submissionRow(s, titles) {
+  const title = titles[s.orderId]?.title || `${typeName(s.taskType)} · order ${s.orderId.slice(0, 8)}`;
+  const status = s.appealStatus === "upheld" ? "approved (appeal upheld)" : s.status;
+  const box = h("li.sub", { dataset: { assignmentId: s.assignmentId, status: s.status } },
+    h("div.sub-head", {}, h("strong", {}, title), " ",
+      h("span.muted", {}, `item ${s.itemId} · submitted ${when(s.submittedAt)} · ${money(s.reward, s.currency)}`), " ",
+      badge(status, s.status === "rejected" ? "bad" : s.status === "approved" ? "ok" : "")));
+  if (s.status !== "rejected") return box;
+  box.append(h("p.reason", {}, h("strong", {}, `Rejected: ${REASONS[s.rejectReasonCode] || s.rejectReasonCode}. `), s.rejectComment || ""));
+  if (s.appealStatus) {
+    box.append(h("p", {}, `Appeal ${s.appealStatus}`, s.appealNote ? `: ${s.appealNote}` : "."));
+  } else if (s.appealableUntil && new Date(s.appealableUntil) > new Date()) {
+    const form = h("form.inline", {},
+      h("p.form-error", { role: "alert", hidden: true }),
+      field(`Appeal (until ${when(s.appealableUntil)})`, h("textarea", { name: "message", rows: 2, required: true, lang: "zh-CN" })),
+      h("button.secondary", { type: "submit" }, "Send appeal"));
+    form.addEventListener("submit", async ev => {
+      ev.preventDefault();
+      clearProblem(form);
+      try {
+        await api(`/api/tasks/assignments/${s.assignmentId}/appeal`, { method: "POST", body: { message: form.message.value } });
+        form.replaceWith(h("p", {}, "Appeal sent: the customer will look at it again."));
+      } catch (er) { showProblem(form, er); }
+    });
+    box.append(form);
+  } else box.append(h("p.muted", {}, "The appeal window has closed."));
+  return box;
+}
+
+/** The worker's submissions from tasks (every device), newest first, 50 at a time with "Show older". */
 export async function history(view) {
-  const entries = JSON.parse(localStorage.getItem(historyKey()) || "[]").slice(0, 50);
-  const quality = await api("/api/tasks/quality/mine");
-  const rows = await Promise.all(entries.map(async e => {
-    try { return { e, a: await api(`/api/tasks/assignments/${e.assignmentId}`) }; } catch (err) { return { e, err }; }
-  }));
-  const items = rows.map(({ e, a, err }) => {
-    if (err) return h("li.sub", {}, h("strong", {}, e.title), " ", h("span.muted", {}, err.message));
-    const status = a.appealStatus === "upheld" ? "approved (appeal upheld)" : a.status;
-    const box = h("li.sub", { dataset: { assignmentId: a.id, status: a.status } },
-      h("div.sub-head", {}, h("strong", {}, e.title), " ", h("span.muted", {}, `item ${a.itemId} · submitted ${when(a.submittedAt)}`), " ",
-        badge(status, a.status === "rejected" ? "bad" : a.status === "approved" ? "ok" : "")));
-    if (a.status === "rejected") {
-      box.append(h("p.reason", {}, h("strong", {}, `Rejected: ${REASONS[a.rejectReasonCode] || a.rejectReasonCode}. `), a.rejectComment || ""));
-      if (a.appealStatus) {
-        box.append(h("p", {}, `Appeal ${a.appealStatus}`, a.appealNote ? `: ${a.appealNote}` : "."));
-      } else if (a.appealableUntil && new Date(a.appealableUntil) > new Date()) {
-        const form = h("form.inline", {},
-          h("p.form-error", { role: "alert", hidden: true }),
-          field(`Appeal (until ${when(a.appealableUntil)})`, h("textarea", { name: "message", rows: 2, required: true, lang: "zh-CN" })),
-          h("button.secondary", { type: "submit" }, "Send appeal"));
-        form.addEventListener("submit", async ev => {
-          ev.preventDefault();
-          clearProblem(form);
-          try {
-            await api(`/api/tasks/assignments/${a.id}/appeal`, { method: "POST", body: { message: form.message.value } });
-            form.replaceWith(h("p", {}, "Appeal sent: the customer will look at it again."));
-          } catch (er) { showProblem(form, er); }
-        });
-        box.append(form);
-      } else box.append(h("p.muted", {}, "The appeal window has closed."));
-    }
-    return box;
+  // Earlier versions kept this list in localStorage; it is no longer read.
+  localStorage.removeItem(`mp.history.${session.user?.userId}`);
+  const [quality, first] = await Promise.all([api("/api/tasks/quality/mine"), api("/api/tasks/assignments/submitted?limit=50")]);
+  const list = h("ul.subs", {});
+  const more = h("button.secondary", { type: "button" }, "Show older");
+  let before = null;
+  async function show(page) {
+    const titles = await orderTitles(page.items.map(s => s.orderId));
+    list.append(...page.items.map(s => submissionRow(s, titles)));
+    before = page.nextBefore;
+    more.hidden = !before;
+  }
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    try { await show(await api(`/api/tasks/assignments/submitted?limit=50&before=${encodeURIComponent(before)}`)); }
+    catch (e) { toast(e.message, true); }
+    finally { more.disabled = false; }
   });
+  await show(first);
   const suspensions = quality.filter(q => q.suspendedUntil);
   fill(view, h("h1", {}, "My submissions"),
     suspensions.length ? card("Suspensions", ...suspensions.map(q => h("p.notice.bad", {},
       `Order ${q.orderId}: ${new Date(q.suspendedUntil) > new Date() ? "suspended until" : "was suspended until"} ${when(q.suspendedUntil)} — ${q.suspensionReason}`))) : null,
-    card("Recent work (this browser)", items.length ? h("ul.subs", {}, items) : h("p.empty", {}, "Nothing submitted from this browser yet.")));
+    card("Submitted work", first.items.length ? [list, more] : h("p.empty", {}, "Nothing submitted yet.")));
 }
 
 export async function profile(view) {
