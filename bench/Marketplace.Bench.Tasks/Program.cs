@@ -118,7 +118,7 @@ try
     await using (var db = new NpgsqlConnection(tasksDb))
     {
         await db.OpenAsync();
-        await db.ExecuteAsync("CREATE TABLE bare_assignments (LIKE assignments INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
+        await db.ExecuteAsync("CREATE TABLE bare_assignments (LIKE assignments INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING CONSTRAINTS INCLUDING INDEXES)");
         var rows = (await File.ReadAllLinesAsync(itemsPath)).Select(l => JsonSerializer.Deserialize<JsonElement>(l))
             .Select(e => (Id: e.GetProperty("id").GetString()!, Content: e.GetProperty("content").GetString()!)).ToList();
         var bareOrder = Guid.NewGuid();

@@ -69,4 +69,21 @@ public class ClaimQueueHeadTests
         clock.Advance(ClaimQueueHead.Refresh / 2);
         Assert.That(head.StartFor(order), Is.EqualTo(ClaimQueueHead.Front));
     }
+
+    [Test]
+    public void Each_lane_has_its_own_head_and_consecutive_claims_start_in_consecutive_lanes()
+    {
+        var head = new ClaimQueueHead(new ManualClock());
+        var order = Guid.NewGuid();
+        var inThree = new ClaimQueueHead.Position(Split, Guid.CreateVersion7());
+        head.Claimed(order, inThree, lane: 3);
+        Assert.Multiple(() =>
+        {
+            Assert.That(head.StartFor(order, 3), Is.EqualTo(inThree));
+            Assert.That(head.StartFor(order, 4), Is.EqualTo(ClaimQueueHead.Front), "another lane of the order is not moved");
+            var starts = Enumerable.Range(0, 2 * ClaimQueueHead.Lanes).Select(_ => head.NextLane()).ToList();
+            Assert.That(starts.Take(ClaimQueueHead.Lanes), Is.EqualTo(Enumerable.Range(0, ClaimQueueHead.Lanes)), "every lane in turn");
+            Assert.That(starts.Skip(ClaimQueueHead.Lanes), Is.EqualTo(Enumerable.Range(0, ClaimQueueHead.Lanes)), "and round again");
+        });
+    }
 }

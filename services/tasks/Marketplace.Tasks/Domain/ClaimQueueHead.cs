@@ -10,10 +10,21 @@ namespace Marketplace.Tasks.Domain;
 /// that opens again (a released or lapsed lease) is found when the walk from the head finds nothing, and the head is
 /// forgotten every <see cref="Refresh"/>, so such a slot waits at most that long plus the slots in front of it.
 /// Claims stay correct whatever the hint says (FOR UPDATE SKIP LOCKED and the status decide).
+/// An order's queue is cut into <see cref="Lanes"/> lanes by item (migration 0016); each lane has its own head, and
+/// consecutive claims start in consecutive lanes (<see cref="NextLane"/>), so concurrent claimers do not all walk past
+/// the same locked slots.
 /// </summary>
 public sealed class ClaimQueueHead(TimeProvider clock)
 {
     public static readonly TimeSpan Refresh = TimeSpan.FromSeconds(1);
+
+    /// <summary>The lanes of an order's queue: <c>hashtext(item_id) &amp; 7</c> in the database.</summary>
+    public const int Lanes = 8;
+
+    private int _nextLane = -1;
+
+    /// <summary>The lane the next claim starts in (then the others, in order).</summary>
+    public int NextLane() => (int)((uint)Interlocked.Increment(ref _nextLane) % Lanes);
 
     /// <summary>The front of the queue: before every slot.</summary>
     public static readonly Position Front = new(DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc), Guid.Empty);
@@ -35,18 +46,19 @@ public sealed class ClaimQueueHead(TimeProvider clock)
 
     private sealed record Head(Position Position, long SinceTimestamp);
 
-    private readonly ConcurrentDictionary<Guid, Head> _heads = new();
+    private readonly ConcurrentDictionary<(Guid Order, int Lane), Head> _heads = new();
 
-    /// <summary>Where a claim on <paramref name="orderId"/> (null: any order) should start.</summary>
-    public Position StartFor(Guid? orderId) =>
-        _heads.TryGetValue(orderId ?? Guid.Empty, out var head) && clock.GetElapsedTime(head.SinceTimestamp) < Refresh
+    /// <summary>Where a claim on <paramref name="orderId"/> (null: any order) should start in <paramref name="lane"/>.</summary>
+    public Position StartFor(Guid? orderId, int lane = 0) =>
+        _heads.TryGetValue((orderId ?? Guid.Empty, lane), out var head) && clock.GetElapsedTime(head.SinceTimestamp) < Refresh
             ? head.Position : Front;
 
-    /// <summary>A claim took the slot at <paramref name="first"/> (the first it took): nothing open is expected before it.</summary>
-    public void Claimed(Guid? orderId, Position first)
+    /// <summary>A claim took the slot at <paramref name="first"/> (the first it took in <paramref name="lane"/>): nothing open
+    /// is expected before it in that lane.</summary>
+    public void Claimed(Guid? orderId, Position first, int lane = 0)
     {
         var now = clock.GetTimestamp();
-        _heads.AddOrUpdate(orderId ?? Guid.Empty, _ => new Head(first, now), (_, head) =>
+        _heads.AddOrUpdate((orderId ?? Guid.Empty, lane), _ => new Head(first, now), (_, head) =>
             clock.GetElapsedTime(head.SinceTimestamp, now) >= Refresh ? new Head(first, now)
             : first.CompareTo(head.Position) > 0 ? head with { Position = first } : head);
     }

@@ -36,6 +36,7 @@ public static class ClaimAssignment
         public string? ReworkFinding { get; init; }
         /// <summary>The slot's place in the queue (see <see cref="ClaimQueueHead"/>).</summary>
         [System.Text.Json.Serialization.JsonIgnore] public DateTime CreatedAt { get; init; }
+        [System.Text.Json.Serialization.JsonIgnore] public short Lane { get; init; }
         [System.Text.Json.Serialization.JsonIgnore] public string CriteriaJson { get; init; } = "[]";
         public System.Text.Json.JsonElement Criteria => System.Text.Json.JsonDocument.Parse(CriteriaJson).RootElement.Clone();
     }
@@ -150,14 +151,18 @@ public static class ClaimAssignment
         var claimed = new List<Response>();
         foreach (var order in orders)
         {
-            // From where this instance last found the order's open slots; from the front when that finds nothing.
-            var start = head.StartFor(order);
-            claimed = await ClaimInOrderAsync(connection, tx, caller, order, size, start, options);
-            if (claimed.Count == 0 && start != ClaimQueueHead.Front)
-                claimed = await ClaimInOrderAsync(connection, tx, caller, order, size, ClaimQueueHead.Front, options);
+            // Lanes in turn from this claim's first lane, each from where this instance last found its open slots; all
+            // from the front when that finds nothing.
+            var firstLane = head.NextLane();
+            var lanes = Enumerable.Range(0, ClaimQueueHead.Lanes).Select(i => (firstLane + i) % ClaimQueueHead.Lanes).ToArray();
+            var starts = lanes.Select(lane => head.StartFor(order, lane)).ToArray();
+            claimed = await ClaimInOrderAsync(connection, tx, caller, order, size, lanes, starts, options);
+            if (claimed.Count == 0 && starts.Any(s => s != ClaimQueueHead.Front))
+                claimed = await ClaimInOrderAsync(connection, tx, caller, order, size, lanes, [.. lanes.Select(_ => ClaimQueueHead.Front)], options);
             if (claimed.Count > 0)
             {
-                head.Claimed(order, claimed.Select(c => new ClaimQueueHead.Position(c.CreatedAt, c.AssignmentId)).Min()!);
+                foreach (var inLane in claimed.GroupBy(c => c.Lane))
+                    head.Claimed(order, inLane.Select(c => new ClaimQueueHead.Position(c.CreatedAt, c.AssignmentId)).Min()!, inLane.Key);
                 break;
             }
         }
@@ -188,7 +193,7 @@ public static class ClaimAssignment
 
     /// <summary>
     /// Claims up to <c>size</c> slots of one order in one statement. It walks the order's open slots in the partial
-    /// index from <c>from</c> (see <see cref="ClaimQueueHead"/>), skipping the worker's items and the slots others have
+    /// index, lane after lane, each from its own start (see <see cref="ClaimQueueHead"/>), skipping the worker's items and the slots others have
     /// locked (SKIP LOCKED: never waited for), locks `size` of them, one per item, leases them, remembers the items
     /// handed out (the worker never gets them again) and records each as a view of its content. Every slot locked is
     /// one the other claimers at the head of the queue must skip, so a claim locks no more than it takes.
@@ -198,17 +203,22 @@ public static class ClaimAssignment
     /// </summary>
     private static string ClaimInOrderSql(int size) => $"""
         WITH
+        lanes AS (
+            SELECT l.lane, l.from_created_at, l.from_id
+            FROM unnest(@lanes::smallint[], @fromCreatedAts::timestamptz[], @fromIds::uuid[]) AS l(lane, from_created_at, from_id)),
         locked AS (
-            SELECT a.id, a.order_id, a.item_id, a.created_at FROM assignments a
-            WHERE a.order_id = @orderId AND a.status = 'open'
-              AND (a.order_id, a.created_at, a.id) >= (@orderId, @fromCreatedAt, @fromId)
-              AND NOT EXISTS (SELECT 1 FROM worker_items w
-                              WHERE w.worker_id = @UserId AND w.order_id = a.order_id AND w.item_id = a.item_id
-                              OFFSET 0) -- a probe per slot, never a join over everything the worker has done
-              {(size == 1 ? "" : SuiteProbe)}
-            ORDER BY a.order_id, a.created_at, a.id
-            LIMIT {size}
-            FOR UPDATE OF a SKIP LOCKED),
+            SELECT s.* FROM lanes l CROSS JOIN LATERAL (
+                SELECT a.id, a.order_id, a.item_id, a.created_at FROM assignments a
+                WHERE a.order_id = @orderId AND a.lane = l.lane AND a.status = 'open'
+                  AND (a.order_id, a.lane, a.created_at, a.id) >= (@orderId, l.lane, l.from_created_at, l.from_id)
+                  AND NOT EXISTS (SELECT 1 FROM worker_items w
+                                  WHERE w.worker_id = @UserId AND w.order_id = a.order_id AND w.item_id = a.item_id
+                                  OFFSET 0) -- a probe per slot, never a join over everything the worker has done
+                  {(size == 1 ? "" : SuiteProbe)}
+                ORDER BY a.order_id, a.lane, a.created_at, a.id
+                LIMIT {size}
+                FOR UPDATE OF a SKIP LOCKED) s
+            LIMIT {size}),
         one_per_item AS (
             SELECT DISTINCT ON (item_id) id, created_at FROM locked ORDER BY item_id, created_at, id),
         chosen AS (
@@ -221,7 +231,7 @@ public static class ClaimAssignment
             WHERE a.id = chosen.id AND o.order_id = a.order_id
             RETURNING a.id AS assignment_id, a.order_id, a.item_id, a.content, o.task_type, o.labels,
                       o.worker_reward AS reward, o.currency, a.lease_expires_at,
-                      o.multi_label, o.criteria::text AS criteria_json, a.rework_finding, a.created_at),
+                      o.multi_label, o.criteria::text AS criteria_json, a.rework_finding, a.created_at, a.lane),
         remembered AS (
             INSERT INTO worker_items (worker_id, order_id, item_id)
             SELECT @UserId, order_id, item_id FROM claimed
@@ -249,10 +259,10 @@ public static class ClaimAssignment
     private static readonly string[] ClaimInOrderSqlBySize = Enumerable.Range(0, MaxSuiteSize + 1).Select(ClaimInOrderSql).ToArray();
 
     private static async Task<List<Response>> ClaimInOrderAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Caller caller,
-        Guid orderId, int size, ClaimQueueHead.Position from, TasksOptions options) =>
+        Guid orderId, int size, int[] lanes, ClaimQueueHead.Position[] from, TasksOptions options) =>
         (await connection.QueryAsync<Response>(ClaimInOrderSqlBySize[size], new
         {
             caller.UserId, caller.OrgId, orderId, lease = options.LeaseDuration,
-            fromCreatedAt = from.CreatedAt, fromId = from.Id,
+            lanes = lanes.Select(l => (short)l).ToArray(), fromCreatedAts = from.Select(f => f.CreatedAt).ToArray(), fromIds = from.Select(f => f.Id).ToArray(),
         }, tx)).AsList();
 }
