@@ -88,25 +88,7 @@ public class OperationsTests
     public async Task A_message_that_keeps_failing_lands_in_the_error_queue_and_an_operator_can_replay_it()
     {
         var op = await Api.OperatorAsync();
-        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(
-            Environment.GetEnvironmentVariable("RabbitMq__Host") ?? "127.0.0.1",
-            ushort.Parse(Environment.GetEnvironmentVariable("RabbitMq__Port") ?? "61672"), "/", h =>
-            {
-                h.Username(Environment.GetEnvironmentVariable("RabbitMq__Username") ?? "test");
-                h.Password(Environment.GetEnvironmentVariable("RabbitMq__Password") ?? "test");
-            }));
-        await bus.StartAsync();
-        var messageId = NewId.NextGuid();
-        try
-        {
-            // Funding for an order orders has never heard of cannot be applied: retried, then parked.
-            await bus.Publish(new OrderFunded(Guid.NewGuid(), Guid.NewGuid(), 1m, "CNY", Guid.NewGuid(), DateTimeOffset.UtcNow),
-                ctx => ctx.MessageId = messageId);
-        }
-        finally
-        {
-            await bus.StopAsync();
-        }
+        var messageId = await PublishFundingForAnUnknownOrderAsync();
 
         async Task<bool> Parked() => (await op.GetAsync("/api/orders/ops/dead-letters")).EnumerateArray()
             .Any(d => d.GetProperty("messageId").GetString() == messageId.ToString());
@@ -121,6 +103,33 @@ public class OperationsTests
         // Replayed, it fails the same way and is parked again: nothing is lost either way.
         await Api.EventuallyAsync(Parked, "the replayed message is parked again", TimeSpan.FromSeconds(60));
         Assert.That((await op.PostAsync($"/api/orders/ops/dead-letters/{queue}/{Guid.NewGuid()}/replay")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    /// <summary>
+    /// Publishes funding for an order orders has never heard of: it cannot be applied, so orders retries it and then
+    /// parks it in its error queue. Returns the message's id.
+    /// </summary>
+    public static async Task<Guid> PublishFundingForAnUnknownOrderAsync()
+    {
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(
+            Environment.GetEnvironmentVariable("RabbitMq__Host") ?? "127.0.0.1",
+            ushort.Parse(Environment.GetEnvironmentVariable("RabbitMq__Port") ?? "61672"), "/", h =>
+            {
+                h.Username(Environment.GetEnvironmentVariable("RabbitMq__Username") ?? "test");
+                h.Password(Environment.GetEnvironmentVariable("RabbitMq__Password") ?? "test");
+            }));
+        await bus.StartAsync();
+        var messageId = NewId.NextGuid();
+        try
+        {
+            await bus.Publish(new OrderFunded(Guid.NewGuid(), Guid.NewGuid(), 1m, "CNY", Guid.NewGuid(), DateTimeOffset.UtcNow),
+                ctx => ctx.MessageId = messageId);
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
+        return messageId;
     }
 }
 

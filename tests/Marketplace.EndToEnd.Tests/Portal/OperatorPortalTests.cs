@@ -6,7 +6,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Marketplace.EndToEnd.Tests.Portal;
 
-/// <summary>Clearance through the browser (the worker submits identity, an operator verifies it) and the operator's report.</summary>
+/// <summary>
+/// Clearance through the browser (the worker submits identity, an operator verifies it), the operator's report, and the
+/// jobs page's failed messages.
+/// </summary>
 [TestFixture]
 public class OperatorPortalTests : PortalTest
 {
@@ -79,5 +82,28 @@ public class OperatorPortalTests : PortalTest
         Assert.That(drawn.Keys, Is.EquivalentTo(keys));
         Assert.That(drawn["moneyIn"], Is.GreaterThanOrEqualTo(25.00m), "the deposit is in the period");
         await SnapAsync("operator-report");
+    }
+
+    [Test]
+    public async Task A_parked_message_is_listed_on_the_jobs_page_and_the_operator_replays_it_from_there()
+    {
+        var op = await Api.OperatorAsync();
+        var messageId = (await OperationsTests.PublishFundingForAnUnknownOrderAsync()).ToString();
+        await Api.EventuallyAsync(async () => (await op.GetAsync("/api/orders/ops/dead-letters")).EnumerateArray()
+            .Any(d => d.GetProperty("messageId").GetString() == messageId), "the message is in orders' error queue", TimeSpan.FromSeconds(60));
+
+        await SignInAsync(op, Cluster.OperatorPassword);
+        await Page.GotoAsync("/#/ops/jobs");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Jobs and failed messages" })).ToBeVisibleAsync();
+        var row = Page.Locator(".card:has(h2:text-is('orders')) tr", new() { HasText = messageId });
+        await Expect(row).ToContainTextAsync("OrderFunded");
+        await Expect(row).ToContainTextAsync("unknown");
+        await SnapAsync("operator-jobs");
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
+        await Expect(Page.Locator("#toast")).ToHaveTextAsync("Replayed.");
+        // Replayed, it fails the same way and is parked again (a new failure), so nothing is lost either way.
+        await Api.EventuallyAsync(async () => (await op.GetAsync("/api/orders/ops/dead-letters")).EnumerateArray()
+            .Any(d => d.GetProperty("messageId").GetString() == messageId), "the replayed message is parked again", TimeSpan.FromSeconds(60));
     }
 }

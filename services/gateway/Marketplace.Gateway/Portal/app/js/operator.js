@@ -82,13 +82,14 @@ export async function jobs(view) {
       h("button.small.secondary", { type: "button", onclick: async () => {
         try { await api(`/api/${service}/ops/jobs/${j.id}/retry`, { method: "POST" }); toast("Scheduled again."); jobs(view); } catch (e) { toast(e.message, true); }
       } }, "Retry")]) : [];
-    const deadRows = Array.isArray(dead) ? dead.map(d => [d.queue, d.messageType || "—", [d.exceptionType, d.reason].filter(Boolean).join(": ") || "—",
+    const deadRows = Array.isArray(dead) ? dead.map(d => [d.queue, d.messageType || "—", h("code", {}, d.messageId),
+      [d.exceptionType, d.reason].filter(Boolean).join(": ") || "—",
       h("button.small.secondary", { type: "button", onclick: async () => {
         try { await api(`/api/${service}/ops/dead-letters/${encodeURIComponent(d.queue)}/${d.messageId}/replay`, { method: "POST" }); toast("Replayed."); jobs(view); } catch (e) { toast(e.message, true); }
       } }, "Replay")]) : [];
     return card(service,
       failed.error ? h("p.error", {}, failed.error) : table(["Failed job", "Attempts", "Error", ""], jobRows, "No failed jobs."),
-      dead.error ? h("p.error", {}, dead.error) : table(["Queue", "Message", "Error", ""], deadRows, "No failed messages."));
+      dead.error ? h("p.error", {}, dead.error) : table(["Queue", "Message", "Message id", "Error", ""], deadRows, "No failed messages."));
   }));
   fill(view, h("h1", {}, "Jobs and failed messages"), ...sections);
 }
