@@ -48,7 +48,7 @@ public class DatasetUploadTests
         return done;
     }
 
-    private static string Jsonl(int count) => string.Join('\n', Enumerable.Range(1, count).Select(i => JsonSerializer.Serialize(new
+    internal static string Jsonl(int count) => string.Join('\n', Enumerable.Range(1, count).Select(i => JsonSerializer.Serialize(new
     {
         id = $"review-{i:00000}",
         content = Scenario.Reviews[i % Scenario.Reviews.Length],

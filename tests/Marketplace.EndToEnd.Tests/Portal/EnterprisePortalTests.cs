@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -150,5 +151,34 @@ public class EnterprisePortalTests : PortalTest
         await Expect(Page.Locator(".field:has(input[name=labels]) .field-error")).ToBeVisibleAsync();
         await Expect(Page.GetByLabel("Labels", new() { Exact = true })).ToHaveAttributeAsync("aria-invalid", "true");
         Assert.That((await enterprise.GetAsync("/api/orders/orders")).GetArrayLength(), Is.Zero, "nothing was created");
+    }
+
+    [Test]
+    public async Task A_draft_takes_its_dataset_as_a_file_and_a_file_with_bad_rows_is_refused_by_line()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var orderId = await DatasetUploadTests.DraftWithoutItems(enterprise);
+        await SignInAsync(enterprise);
+        await Page.GotoAsync($"/#/orders/{orderId}");
+        var picker = Page.GetByLabel("Upload a manifest (JSONL or CSV, one item per row; it replaces the items)");
+
+        var lines = DatasetUploadTests.Jsonl(10).TrimEnd('\n').Split('\n');
+        lines[2] = "{\"content\": \"no id here\"}";                          // line 3: no id
+        lines[6] = "{\"id\": \"review-00007\", \"content\": \"unterminated";  // line 7: not JSON
+        await picker.SetInputFilesAsync(new FilePayload
+        {
+            Name = "reviews-bad.jsonl", MimeType = "application/jsonl", Buffer = Encoding.UTF8.GetBytes(string.Join('\n', lines)),
+        });
+        await Expect(Page.Locator(".dataset-status")).ToContainTextAsync("2 row(s) need fixing", new() { Timeout = 30_000 });
+        await Expect(Page.Locator(".dataset-errors li")).ToHaveTextAsync([new Regex("^Line 3: .*id"), new Regex("^Line 7: .*JSON")]);
+        Assert.That((await enterprise.GetAsync($"/api/orders/orders/{orderId}")).GetProperty("itemCount").GetInt32(), Is.Zero, "nothing imported");
+        await SnapAsync("enterprise-dataset-rejected");
+
+        await picker.SetInputFilesAsync(new FilePayload
+        {
+            Name = "reviews.jsonl", MimeType = "application/jsonl", Buffer = Encoding.UTF8.GetBytes(DatasetUploadTests.Jsonl(120)),
+        });
+        await Expect(Page.Locator(".stat:has(.stat-label:text-is('Items')) .stat-value")).ToHaveTextAsync("120", new() { Timeout = 30_000 });
+        Assert.That((await enterprise.GetAsync($"/api/orders/orders/{orderId}")).GetProperty("itemCount").GetInt32(), Is.EqualTo(120));
     }
 }

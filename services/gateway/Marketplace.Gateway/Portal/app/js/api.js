@@ -47,11 +47,12 @@ export async function api(path, { method = "GET", body, idempotencyKey, headers 
 }
 
 /** Uploads raw bytes with progress (fetch has no upload progress; XMLHttpRequest does). */
-export function upload(path, file, onProgress) {
+export function upload(path, file, onProgress, headers = {}) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("PUT", path);
     if (session.token) xhr.setRequestHeader("Authorization", "Bearer " + session.token);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = e => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
     xhr.onload = () => {
       let data = null;

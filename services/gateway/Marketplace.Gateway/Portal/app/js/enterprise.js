@@ -167,7 +167,7 @@ export async function orderPage(view, params, id) {
   } else {
     sections.push(card("Details", h("p.instructions", { lang: "zh-CN" }, order.instructions || "No instructions."),
       h("p", {}, `${typeName(order.taskType)} · labels: ${order.labels.join(", ") || "—"} · ${order.overlap} answer(s) per item · grade ${order.dataGrade}`),
-      filesCard(order)));
+      filesCard(order), datasetCard(order, rerender)));
   }
   fill(view, ...sections.filter(Boolean));
   if (order.status !== "draft") {
@@ -195,6 +195,59 @@ function filesCard(order) {
     bar.hidden = true;
   });
   return h("div.files", {}, h("h3", {}, "Media files"), field("Upload images or audio (use their content:// links in a dataset)", input), bar, out);
+}
+
+const DATASET_CHUNK = 8 * 1024 * 1024;
+
+/**
+ * A draft's dataset: a JSONL or CSV manifest sent as a resumable upload (8 MB chunks with their offset), then checked
+ * row by row on the server. The bar shows the bytes sent, then the rows checked; rejected rows are listed by line.
+ */
+function datasetCard(order, reload) {
+  const input = h("input", { type: "file", accept: ".jsonl,.json,.csv,application/jsonl,text/csv", id: "dataset" });
+  const bar = h("progress", { max: 1, value: 0, hidden: true, "aria-label": "Dataset progress" });
+  const status = h("p.dataset-status", { role: "status" });
+  const errors = h("ul.dataset-errors");
+  input.addEventListener("change", async () => {
+    const file = input.files[0];
+    if (!file) return;
+    const format = /\.csv$/i.test(file.name) ? "csv" : "jsonl";
+    input.disabled = true;
+    bar.hidden = false; bar.value = 0; errors.replaceChildren(); status.classList.remove("error");
+    status.textContent = `Sending ${file.name}…`;
+    try {
+      const base = `/api/orders/orders/${order.id}/uploads`;
+      const started = await api(base, { method: "POST", body: { format, expectedBytes: file.size } });
+      for (let offset = 0; offset < file.size; offset += DATASET_CHUNK) {
+        const part = file.slice(offset, Math.min(file.size, offset + DATASET_CHUNK));
+        await upload(`${base}/${started.id}`, part, v => { bar.value = (offset + v * part.size) / file.size; }, { "Upload-Offset": String(offset) });
+      }
+      bar.value = 1;
+      await api(`${base}/${started.id}/complete`, { method: "POST" });
+      let view = await api(`${base}/${started.id}`);
+      while (!["imported", "rejected"].includes(view.status)) {
+        status.textContent = `Checking the rows: ${view.rowsChecked.toLocaleString()} so far…`;
+        await new Promise(r => setTimeout(r, 1000));
+        view = await api(`${base}/${started.id}`);
+      }
+      if (view.status === "imported") {
+        toast(`${view.rowsImported.toLocaleString()} items imported.`);
+        reload();
+        return;
+      }
+      status.classList.add("error");
+      status.textContent = `The dataset was not imported: ${view.errors.length} row(s) need fixing.`;
+      errors.replaceChildren(...view.errors.map(e => h("li", {}, `Line ${e.line}: ${e.error}`)));
+    } catch (e) {
+      status.classList.add("error");
+      status.textContent = e.message;
+    } finally {
+      input.disabled = false;
+      bar.hidden = true;
+    }
+  });
+  return h("div.dataset", {}, h("h3", {}, "Dataset"),
+    field("Upload a manifest (JSONL or CSV, one item per row; it replaces the items)", input), bar, status, errors);
 }
 
 async function acceptance(order, reload) {
