@@ -25,6 +25,29 @@ public class ReviewTests
         return id;
     }
 
+    [Test]
+    public async Task An_order_sets_how_long_its_enterprise_has_to_review_before_work_is_approved_for_it()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        await Scenario.DepositAsync(enterprise, 10.00m);
+        var tooShort = Scenario.OrderBodyWith(new { autoApproveSeconds = 30 }, items: 1, unitPrice: 1.00m);
+        var refused = await Api.ReadAsync(await enterprise.PostAsync("/api/orders/orders", tooShort.ToJsonString()), HttpStatusCode.BadRequest);
+        Assert.That(refused.GetProperty("errors").EnumerateObject().Select(e => e.Name), Does.Contain("autoApproveSeconds"));
+
+        var orderId = await Scenario.PublishedOrderWithAsync(enterprise, new { autoApproveSeconds = 600 }, items: 1, unitPrice: 1.00m);
+        Assert.That((await enterprise.GetAsync($"/api/orders/orders/{orderId}")).GetProperty("autoApproveSeconds").GetInt32(), Is.EqualTo(600));
+        var worker = await Api.SignUpAsync("worker");
+        var id = (await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}"), HttpStatusCode.OK))
+            .GetProperty("assignmentId").GetGuid();
+        var submitted = await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{id}/submit", new { answer = "positive" }), HttpStatusCode.OK);
+
+        // The cluster's own default is 3 s: this order's ten minutes hold, and the work still waits for review after it.
+        Assert.That(submitted.GetProperty("autoApproveAt").GetDateTime(), Is.EqualTo(DateTime.UtcNow.AddSeconds(600)).Within(TimeSpan.FromSeconds(30)));
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        var seen = (await enterprise.GetAsync($"/api/tasks/orders/{orderId}/assignments")).EnumerateArray().Single(a => a.GetProperty("id").GetGuid() == id);
+        Assert.That(seen.GetProperty("status").GetString(), Is.EqualTo("submitted"));
+    }
+
     private static Task<HttpResponseMessage> RejectAsync(Actor enterprise, Guid id) =>
         enterprise.PostAsync($"/api/tasks/assignments/{id}/reject", new { reasonCode = "wrong-answer", comment = "The review complains: it is negative." });
 

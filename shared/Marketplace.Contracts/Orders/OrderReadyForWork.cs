@@ -4,7 +4,8 @@ namespace Marketplace.Contracts.Orders;
 /// A funded order whose items can now be split into micro-tasks. Small orders may carry their Items inline; orders
 /// send the items as a claim check: ItemsKey names a JSONL file in the shared content store (one {"id","content"} per
 /// line; first the GoldItemCount gold items, each with its known answer as "gold", then the ItemCount regular items)
-/// and Items is empty. GoldSlots gold slots are to be mixed into the regular ones.
+/// and Items is empty. GoldSlots gold slots are to be mixed into the regular ones. AutoApproveSeconds: how long the
+/// enterprise has to review a submission before it is approved for them (null: the platform's default).
 /// </summary>
 public record OrderReadyForWork(
     Guid OrderId,
@@ -34,4 +35,5 @@ public record OrderReadyForWork(
     decimal? ConfidenceBar = null,
     int? OverlapCap = null,
     int GoldItemCount = 0,
-    int GoldSlots = 0);
+    int GoldSlots = 0,
+    int? AutoApproveSeconds = null);

@@ -181,4 +181,46 @@ public class EnterprisePortalTests : PortalTest
         await Expect(Page.Locator(".stat:has(.stat-label:text-is('Items')) .stat-value")).ToHaveTextAsync("120", new() { Timeout = 30_000 });
         Assert.That((await enterprise.GetAsync($"/api/orders/orders/{orderId}")).GetProperty("itemCount").GetInt32(), Is.EqualTo(120));
     }
+
+    [Test]
+    public async Task The_enterprise_approves_one_submission_and_rejects_another_with_a_reason_on_the_order_page()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        await Scenario.DepositAsync(enterprise, 20.00m);
+        var orderId = await Scenario.PublishedOrderWithAsync(enterprise, new { autoApproveSeconds = 900 }, items: 2, unitPrice: 1.00m);
+        var worker = await Api.SignUpAsync("worker");
+        var submitted = new List<(Guid Id, string ItemId)>();
+        for (var i = 0; i < 2; i++)
+        {
+            var claim = await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}"), HttpStatusCode.OK);
+            var id = claim.GetProperty("assignmentId").GetGuid();
+            await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{id}/submit", new { answer = "positive" }), HttpStatusCode.OK);
+            submitted.Add((id, claim.GetProperty("itemId").GetString()!));
+        }
+
+        await SignInAsync(enterprise);
+        await Page.GotoAsync($"/#/orders/{orderId}");
+        var (good, bad) = (submitted[0], submitted[1]);
+        var goodRow = Page.Locator($".review-row[data-assignment-id='{good.Id}']");
+        var badRow = Page.Locator($".review-row[data-assignment-id='{bad.Id}']");
+        await Expect(goodRow).ToContainTextAsync("\"positive\"");
+        await SnapAsync("enterprise-review");
+
+        await goodRow.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Expect(Page.GetByText($"Approved {good.ItemId}.")).ToBeVisibleAsync();
+        await badRow.GetByLabel("Reason").SelectOptionAsync("incomplete");
+        await badRow.GetByLabel("Comment").FillAsync("只标了一半 (half done)");
+        await badRow.GetByRole(AriaRole.Button, new() { Name = "Reject" }).ClickAsync();
+        await Expect(Page.GetByText($"Rejected {bad.ItemId}.")).ToBeVisibleAsync();
+
+        var seen = (await enterprise.GetAsync($"/api/tasks/orders/{orderId}/assignments")).EnumerateArray()
+            .ToDictionary(a => a.GetProperty("id").GetGuid());
+        Assert.Multiple(() =>
+        {
+            Assert.That(seen[good.Id].GetProperty("status").GetString(), Is.EqualTo("approved"));
+            Assert.That(seen[bad.Id].GetProperty("status").GetString(), Is.EqualTo("rejected"));
+            Assert.That(seen[bad.Id].GetProperty("rejectReasonCode").GetString(), Is.EqualTo("incomplete"));
+            Assert.That(seen[bad.Id].GetProperty("rejectComment").GetString(), Is.EqualTo("只标了一半 (half done)"));
+        });
+    }
 }

@@ -27,7 +27,7 @@ public static class CreateOrder
         string? DataGrade = null, bool? PersonalInformation = null, string? Industry = null,
         string[]? RequiredQualifications = null, decimal? RequiredAccuracy = null, decimal? GoldShare = null,
         int? SampleSize = null, decimal? PassThreshold = null, decimal? SampleRate = null,
-        int? SuiteSize = null, int? LeaseSeconds = null, decimal? ConfidenceBar = null, int? OverlapCap = null)
+        int? SuiteSize = null, int? LeaseSeconds = null, decimal? ConfidenceBar = null, int? OverlapCap = null, int? AutoApproveSeconds = null)
     {
         public TaskTemplate Template() => new(TaskType ?? "", Labels ?? [], MultiLabel ?? false,
             (Criteria ?? []).Select(c => new RubricCriterion(c?.Name ?? "", c?.Min ?? 0, c?.Max ?? 0)).ToList());
@@ -109,6 +109,8 @@ public static class CreateOrder
             RuleFor(r => r.OverlapCap).InclusiveBetween(1, 15).Must((r, cap) => cap >= (r.Overlap ?? 1))
                 .WithMessage("'Overlap Cap' must be at least the overlap.").When(r => r.OverlapCap is not null);
             RuleFor(r => r.LeaseSeconds).InclusiveBetween(5, 86_400).When(r => r.LeaseSeconds is not null);
+            RuleFor(r => r.AutoApproveSeconds).InclusiveBetween(60, 2_592_000).When(r => r.AutoApproveSeconds is not null)
+                .WithMessage("'autoApproveSeconds' (the time to review a submission before it is approved) must be between 60 (a minute) and 2592000 (30 days).");
             RuleFor(r => r.SampleRate).GreaterThan(0m).LessThanOrEqualTo(1m).When(r => r.SampleRate is not null);
             RuleFor(r => r.SampleRate).Null().When(r => r.SampleSize is not null)
                 .WithMessage("Give 'Sample Size' or 'Sample Rate', not both.");
@@ -140,12 +142,12 @@ public static class CreateOrder
             INSERT INTO orders (id, enterprise_org_id, created_by, title, instructions, task_type, labels, overlap, unit_price,
                                 worker_reward, platform_fee, currency, item_count, budget, deadline, status, mode,
                                 multi_label, criteria, data_grade, personal_information, industry, required_qualifications,
-                                required_accuracy, gold_share, sample_size, sample_rate, pass_threshold, suite_size, lease_seconds, confidence_bar, overlap_cap,
+                                required_accuracy, gold_share, sample_size, sample_rate, pass_threshold, suite_size, lease_seconds, auto_approve_seconds, confidence_bar, overlap_cap,
                                 gold_item_count, gold_slots, fee_percent, minimum_fee, minimum_fee_reserve)
             VALUES (@id, @OrgId, @UserId, @Title, @instructions, @TaskType, @labels, @overlap, @UnitPrice,
                     @reward, @fee, @Currency, @itemCount, @budget, @Deadline, 'draft', @mode,
                     @multiLabel, @criteria::jsonb, @dataGrade, @personalInformation, @industry, @requiredQualifications,
-                    @RequiredAccuracy, @goldShare, @SampleSize, @SampleRate, @passThreshold, @suiteSize, @LeaseSeconds, @ConfidenceBar, @OverlapCap,
+                    @RequiredAccuracy, @goldShare, @SampleSize, @SampleRate, @passThreshold, @suiteSize, @LeaseSeconds, @AutoApproveSeconds, @ConfidenceBar, @OverlapCap,
                     @goldItems, @goldSlots, @feePercent, @minimumFee, @reserve);
             INSERT INTO order_transitions (order_id, to_status) VALUES (@id, 'draft');
             """;
@@ -156,7 +158,7 @@ public static class CreateOrder
             criteria = System.Text.Json.JsonSerializer.Serialize(request.Template().Criteria, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)),
             dataGrade = request.DataGrade ?? "general", personalInformation = request.PersonalInformation ?? false,
             industry = request.Industry ?? "other", requiredQualifications = request.RequiredQualifications ?? [],
-            request.RequiredAccuracy, goldShare = request.GoldShare ?? 0m, request.SampleSize, request.SampleRate, suiteSize = request.SuiteSize ?? 1, request.LeaseSeconds, request.ConfidenceBar, request.OverlapCap, passThreshold = request.PassThreshold ?? 0.95m, request.UnitPrice, reward, fee, request.Currency,
+            request.RequiredAccuracy, goldShare = request.GoldShare ?? 0m, request.SampleSize, request.SampleRate, suiteSize = request.SuiteSize ?? 1, request.LeaseSeconds, request.AutoApproveSeconds, request.ConfidenceBar, request.OverlapCap, passThreshold = request.PassThreshold ?? 0.95m, request.UnitPrice, reward, fee, request.Currency,
             itemCount = regular, budget, goldItems = items.Length - regular, goldSlots,
             feePercent = terms.Percent, minimumFee = terms.MinimumPerOrder, reserve,
             Deadline = request.Deadline.ToUniversalTime(),

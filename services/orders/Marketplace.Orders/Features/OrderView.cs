@@ -51,6 +51,8 @@ public sealed class OrderView
     public int SuiteSize { get; init; }
     /// <summary>How long a worker holds claimed work before it returns to the pool (null: the platform's default).</summary>
     public int? LeaseSeconds { get; init; }
+    /// <summary>How long the enterprise has to review a submission before it is approved for them (null: the default).</summary>
+    public int? AutoApproveSeconds { get; init; }
     /// <summary>Items whose aggregated label is less certain than this get more answers, up to OverlapCap (dynamic overlap).</summary>
     public decimal? ConfidenceBar { get; init; }
     public int? OverlapCap { get; init; }
@@ -70,7 +72,7 @@ public sealed class OrderView
         currency, item_count, budget, deadline, status, funding_failure_reason, created_at, updated_at,
         multi_label, criteria::text AS criteria_json, data_grade, personal_information, industry, required_qualifications,
         required_accuracy, gold_share, sample_size, pass_threshold, funded_at, cancelled_at, refunded_amount, dataset_bytes,
-        sample_rate, approved_assignments, released_amount, rework_funding, rework_funding_failure_reason, suite_size, lease_seconds,
+        sample_rate, approved_assignments, released_amount, rework_funding, rework_funding_failure_reason, suite_size, lease_seconds, auto_approve_seconds,
         confidence_bar, overlap_cap, gold_item_count, gold_slots, fee_percent, minimum_fee, minimum_fee_reserve
         """;
 

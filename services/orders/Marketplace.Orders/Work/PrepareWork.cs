@@ -83,7 +83,7 @@ public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox
             [], order.Overlap, order.UnitPrice, order.WorkerReward, order.PlatformFee, order.Currency,
             order.Deadline, clock.GetUtcNow(), order.MultiLabel, order.Criteria, order.DataGrade, order.SuiteSize, order.LeaseSeconds,
             key, regular, order.Industry, order.PersonalInformation, order.RequiredQualifications, order.RequiredAccuracy,
-            order.GoldShare, order.ConfidenceBar, order.OverlapCap, gold, order.GoldSlots));
+            order.GoldShare, order.ConfidenceBar, order.OverlapCap, gold, order.GoldSlots, order.AutoApproveSeconds));
         await tx.CommitAsync(ct);
     }
 }

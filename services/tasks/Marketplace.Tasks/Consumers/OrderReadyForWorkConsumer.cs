@@ -34,10 +34,11 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
                 INSERT INTO task_orders (order_id, enterprise_org_id, task_type, labels, worker_reward, platform_fee, currency, deadline,
                                          total_assignments, multi_label, criteria, data_grade, suite_size, lease_seconds,
                                          industry, personal_information, required_qualifications, required_accuracy, gold_share,
-                                         confidence_bar, overlap_cap, gold_slots)
+                                         confidence_bar, overlap_cap, gold_slots, auto_approve_seconds)
                 VALUES (@OrderId, @EnterpriseOrgId, @TaskType, @labels, @WorkerReward, @PlatformFee, @Currency, @deadline,
                         @total, @MultiLabel, @criteria::jsonb, @DataGrade, @SuiteSize, @LeaseSeconds,
-                        @Industry, @PersonalInformation, @qualifications, @RequiredAccuracy, @GoldShare, @ConfidenceBar, @OverlapCap, @GoldSlots)
+                        @Industry, @PersonalInformation, @qualifications, @RequiredAccuracy, @GoldShare, @ConfidenceBar, @OverlapCap, @GoldSlots,
+                        @AutoApproveSeconds)
                 ON CONFLICT (order_id) DO NOTHING
                 """, new
             {
@@ -45,7 +46,7 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
                 order.PlatformFee, order.Currency, deadline = order.Deadline.ToUniversalTime(), total = itemCount * order.Overlap + order.GoldSlots,
                 order.MultiLabel, order.DataGrade, order.SuiteSize, order.LeaseSeconds,
                 order.Industry, order.PersonalInformation, qualifications = (order.RequiredQualifications ?? []).ToArray(),
-                order.RequiredAccuracy, order.GoldShare, order.ConfidenceBar, order.OverlapCap, order.GoldSlots,
+                order.RequiredAccuracy, order.GoldShare, order.ConfidenceBar, order.OverlapCap, order.GoldSlots, order.AutoApproveSeconds,
                 criteria = JsonSerializer.Serialize(order.Criteria ?? [], Json),
             }, tx);
             if (inserted == 0) return;

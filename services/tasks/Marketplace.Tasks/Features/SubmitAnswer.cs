@@ -46,7 +46,7 @@ public static class SubmitAnswer
             """, new { id, caller.UserId }, tx);
         if (!held) return await Leases.RefusalAsync(connection, id, caller, tx);
         var template = await connection.QuerySingleAsync<TemplateRow>("""
-            SELECT o.task_type, o.labels, o.multi_label, o.criteria::text AS criteria_json, a.content
+            SELECT o.task_type, o.labels, o.multi_label, o.criteria::text AS criteria_json, a.content, o.auto_approve_seconds
             FROM task_orders o JOIN assignments a ON a.order_id = o.order_id
             WHERE a.id = @id
             """, new { id }, tx);
@@ -66,7 +66,8 @@ public static class SubmitAnswer
             """, new { id, answer = request.Answer.GetRawText(), correct, slot.TooFast }, tx);
         if (slot.IsGold || slot.TooFast)
             await Quality.RecordAsync(tx, caller.UserId, slot.OrderId, slot.IsGold, correct == true, slot.TooFast, options.Value, clock.GetUtcNow());
-        var autoApproveAt = clock.GetUtcNow() + options.Value.AutoApproveAfter;
+        // The order's review window, else the platform's.
+        var autoApproveAt = clock.GetUtcNow() + (template.AutoApproveSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Value.AutoApproveAfter);
         await JobScheduler.ScheduleAsync(tx, AutoApproveAssignment.Name, new AutoApproveAssignment.Payload(id), autoApproveAt,
             uniqueKey: $"auto-approve:{id}");
         await tx.CommitAsync();
@@ -80,6 +81,7 @@ public static class SubmitAnswer
         public bool MultiLabel { get; init; }
         public string CriteriaJson { get; init; } = "[]";
         public string Content { get; init; } = "";
+        public int? AutoApproveSeconds { get; init; }
 
         public TaskTemplate Template() => new(TaskType, Labels, MultiLabel,
             JsonSerializer.Deserialize<List<RubricCriterion>>(CriteriaJson, new JsonSerializerOptions(JsonSerializerDefaults.Web)) ?? []);

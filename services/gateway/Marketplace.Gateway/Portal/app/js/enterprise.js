@@ -76,6 +76,10 @@ export async function newOrder(view) {
           field("Deadline", h("input", { name: "deadline", type: "date", value: deadline.toISOString().slice(0, 10), required: true })),
           field("Data grade", h("select", { name: "dataGrade" }, ["general", "important"].map(g => h("option", { value: g }, g)))),
           field("Lease (seconds)", h("input", { name: "leaseSeconds", type: "number", min: 5, max: 86400, placeholder: "600" }))),
+        h("div.field", { dataset: { field: "autoApproveSeconds" } },
+          h("label", { htmlFor: "autoApproveHours" }, "Review within (hours)"),
+          h("input", { name: "autoApproveHours", id: "autoApproveHours", type: "number", min: 1, max: 720, placeholder: "72" }),
+          h("p.hint", {}, "Work you have not approved or rejected by then is approved and paid.")),
         h("label.choice", {}, h("input", { type: "checkbox", name: "personalInformation" }), " The data contains personal information"))),
     h("div.actions", {}, h("button.primary", { type: "submit" }, "Create draft")));
   const sync = () => { itemsHint.textContent = CONTENT_HINT[type.value]; };
@@ -100,6 +104,7 @@ export async function newOrder(view) {
       currency: "CNY",
       deadline: new Date(`${f.get("deadline")}T23:59:00`).toISOString(),
       overlap: num("overlap"), suiteSize: num("suiteSize"), leaseSeconds: num("leaseSeconds"),
+      autoApproveSeconds: num("autoApproveHours") === undefined ? undefined : Math.round(num("autoApproveHours") * 3600),
       dataGrade: f.get("dataGrade"), personalInformation: f.get("personalInformation") === "on",
     };
     if (!body.criteria.length) delete body.criteria;
