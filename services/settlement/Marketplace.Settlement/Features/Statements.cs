@@ -149,14 +149,13 @@ public static class Statements
         var movements = await LedgerReads.MovementsAsync(connection, payable, period, tx);
         var args = new { payable.Id, from = period.From.UtcDateTime, to = period.To.UtcDateTime };
         const string earningsSql = """
-            SELECT t.order_id, coalesce(f.industry, 'unknown') AS industry, coalesce(f.task_type, 'unknown') AS task_type,
+            SELECT p.order_id, coalesce(f.industry, 'unknown') AS industry, coalesce(f.task_type, 'unknown') AS task_type,
                    count(*) AS assignments, -sum(p.amount) AS amount
             FROM postings p
-            JOIN ledger_transactions t ON t.id = p.transaction_id
-            LEFT JOIN order_facts f ON f.order_id = t.order_id
-            WHERE p.account_id = @Id AND t.kind = 'approval' AND p.reported_at >= @from AND p.reported_at < @to
-            GROUP BY t.order_id, f.industry, f.task_type
-            ORDER BY t.order_id
+            LEFT JOIN order_facts f ON f.order_id = p.order_id
+            WHERE p.account_id = @Id AND p.tx_kind = 'approval' AND p.reported_at >= @from AND p.reported_at < @to
+            GROUP BY p.order_id, f.industry, f.task_type
+            ORDER BY p.order_id
             """;
         var earnings = (await connection.QueryAsync<OrderEarnings>(earningsSql, args, tx)).ToList();
         var payouts = await PayoutsAsync(connection, tx, payable, period);
@@ -173,16 +172,15 @@ public static class Statements
         // Receivables are what orders credit to the vendor; sub-contract costs what leaves the receivable for others' work
         // (anything but a payout to the vendor's own bank).
         const string sql = """
-            SELECT t.order_id, coalesce(f.industry, 'unknown') AS industry, coalesce(f.task_type, 'unknown') AS task_type,
+            SELECT p.order_id, coalesce(f.industry, 'unknown') AS industry, coalesce(f.task_type, 'unknown') AS task_type,
                    coalesce(-sum(p.amount) FILTER (WHERE p.amount < 0), 0) AS receivable,
-                   coalesce(sum(p.amount) FILTER (WHERE p.amount > 0 AND t.kind <> 'payout'), 0) AS subcontract_costs,
-                   coalesce(-sum(p.amount) FILTER (WHERE p.amount < 0), 0) - coalesce(sum(p.amount) FILTER (WHERE p.amount > 0 AND t.kind <> 'payout'), 0) AS margin
+                   coalesce(sum(p.amount) FILTER (WHERE p.amount > 0 AND p.tx_kind <> 'payout'), 0) AS subcontract_costs,
+                   coalesce(-sum(p.amount) FILTER (WHERE p.amount < 0), 0) - coalesce(sum(p.amount) FILTER (WHERE p.amount > 0 AND p.tx_kind <> 'payout'), 0) AS margin
             FROM postings p
-            JOIN ledger_transactions t ON t.id = p.transaction_id
-            LEFT JOIN order_facts f ON f.order_id = t.order_id
-            WHERE p.account_id = @Id AND t.order_id IS NOT NULL AND p.reported_at >= @from AND p.reported_at < @to
-            GROUP BY t.order_id, f.industry, f.task_type
-            ORDER BY t.order_id
+            LEFT JOIN order_facts f ON f.order_id = p.order_id
+            WHERE p.account_id = @Id AND p.order_id IS NOT NULL AND p.reported_at >= @from AND p.reported_at < @to
+            GROUP BY p.order_id, f.industry, f.task_type
+            ORDER BY p.order_id
             """;
         var orders = (await connection.QueryAsync<OrderMargin>(sql, new { receivable.Id, from = period.From.UtcDateTime, to = period.To.UtcDateTime }, tx)).ToList();
         var payouts = await PayoutsAsync(connection, tx, receivable, period);

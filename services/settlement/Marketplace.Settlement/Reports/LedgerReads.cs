@@ -26,10 +26,10 @@ public static class LedgerReads
     public static async Task<List<KindMovement>> MovementsAsync(NpgsqlConnection connection, Account account, ReportPeriod period, NpgsqlTransaction? tx = null)
     {
         const string sql = """
-            SELECT t.kind, -sum(p.amount) AS amount, count(*) AS transactions
-            FROM postings p JOIN ledger_transactions t ON t.id = p.transaction_id
+            SELECT p.tx_kind AS kind, -sum(p.amount) AS amount, count(*) AS transactions
+            FROM postings p
             WHERE p.account_id = @Id AND p.reported_at >= @from AND p.reported_at < @to
-            GROUP BY t.kind ORDER BY t.kind
+            GROUP BY p.tx_kind ORDER BY p.tx_kind
             """;
         return (await connection.QueryAsync<KindMovement>(sql, new { account.Id, from = period.From.UtcDateTime, to = period.To.UtcDateTime }, tx)).ToList();
     }
