@@ -164,6 +164,9 @@ unix_socket_directories = '$sock'
 max_connections = 300
 shared_buffers = 256MB
 fsync = on
+# Counts every statement per query shape (bench/jobs.sh reads the idle load from it); a negligible cost.
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = all
 CONF
   grep -qx "include_if_exists = 'marketplace.conf'" "$real/postgresql.conf" \
     || echo "include_if_exists = 'marketplace.conf'" >> "$real/postgresql.conf"
