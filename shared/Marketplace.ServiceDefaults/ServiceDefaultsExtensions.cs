@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using Dapper;
+using FluentValidation;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Data;
 using Marketplace.ServiceDefaults.Http;
@@ -58,6 +59,11 @@ public static class ServiceDefaultsExtensions
         {
             o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
         });
+
+        // Every validator of the service, found in its assembly. A rule stops at its first failure: a missing list must
+        // not reach the Must() that walks it (a 500, not a 400).
+        ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
+        builder.Services.AddValidatorsFromAssembly(serviceAssembly, ServiceLifetime.Singleton);
 
         builder.AddMarketplaceAuth();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");

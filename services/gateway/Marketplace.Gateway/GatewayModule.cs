@@ -16,9 +16,6 @@ public static class GatewayModule
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
-        builder.Services.AddValidator<Register.Request, Register.Validator>();
-        builder.Services.AddValidator<SignIn.Request, SignIn.Validator>();
-        builder.Services.AddValidator<CreateOperator.Request, CreateOperator.Validator>();
         // Registered after AddServiceDefaults' migration service, so it starts on a migrated database.
         builder.Services.AddHostedService<OperatorBootstrap>();
         builder.AddServiceRoutes();

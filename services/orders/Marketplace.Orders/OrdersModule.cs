@@ -27,17 +27,10 @@ public static class OrdersModule
             x.AddConsumer<OrderEscrowExpiredConsumer>();
         });
         builder.Services.Configure<FeeOptions>(builder.Configuration.GetSection("Orders"));
-        builder.Services.AddValidator<CreateOrder.Request, CreateOrder.Validator>();
-        builder.Services.AddValidator<Listings.Request, Listings.Validator>();
-        builder.Services.AddValidator<DatasetUploads.StartRequest, DatasetUploads.StartValidator>();
         builder.Services.AddContentStore(builder.Configuration);
         builder.AddContentLinks();
         builder.Services.AddJob<ImportDataset>();
         builder.Services.AddJob<PrepareWork>();
-        builder.Services.AddValidator<Certifications.Request, Certifications.Validator>();
-        builder.Services.AddValidator<Certifications.Review, Certifications.ReviewValidator>();
-        builder.Services.AddValidator<Acceptance.Decision, Acceptance.DecisionValidator>();
-        builder.Services.AddValidator<FeeSchedule.Request, FeeSchedule.Validator>();
         return builder;
     }
 

@@ -26,9 +26,6 @@ public static class PayoutsModule
         builder.Services.AddSingleton<IPaymentRail, FakeBank>();
         builder.Services.AddRecurringJob<RunPayoutBatch>(RunPayoutBatch.Name, options.BatchInterval);
         builder.Services.AddRecurringJob<ReleaseHeldEarnings>(ReleaseHeldEarnings.Name, options.HoldReleaseInterval);
-        builder.Services.AddValidator<SetFakeBankMode.Request, SetFakeBankMode.Validator>();
-        builder.Services.AddValidator<ReverseEarning.Request, ReverseEarning.Validator>();
-        builder.Services.AddValidator<SetPayoutMethod.Request, SetPayoutMethod.Validator>();
         return builder;
     }
 

@@ -39,8 +39,6 @@ public static class SettlementModule
         builder.Services.AddSingleton<Reconciler>();
         builder.Services.AddRecurringJob<ReconcileJob>(ReconcileJob.Name,
             (reconciliation.Get<ReconciliationOptions>() ?? new ReconciliationOptions()).Interval);
-        builder.Services.AddValidator<Deposit.Request, Deposit.Validator>();
-        builder.Services.AddValidator<GrantBonus.Request, GrantBonus.Validator>();
         return builder;
     }
 

@@ -27,15 +27,10 @@ public static class TasksModule
         builder.Services.AddContentStore(builder.Configuration);
         builder.Services.AddJob<AutoApproveAssignment>();
         builder.Services.AddJob<ReplaceRejected>();
-        builder.Services.AddValidator<Review.RejectRequest, Review.RejectValidator>();
-        builder.Services.AddValidator<Review.AppealRequest, Review.AppealValidator>();
-        builder.Services.AddValidator<Review.ResolveRequest, Review.ResolveValidator>();
         builder.Services.AddJob<AggregateLabels>();
         builder.Services.AddJob<ExportLabels>();
         builder.Services.AddRecurringJob<PublishApprovals>(PublishApprovals.Name, options.ApprovalPublishInterval);
         builder.Services.AddRecurringJob<SweepLapsedLeases>(SweepLapsedLeases.Name, options.LeaseSweepInterval);
-        builder.Services.AddValidator<SubmitAnswer.Request, SubmitAnswer.Validator>();
-        builder.Services.AddValidator<LabelExports.Request, LabelExports.Validator>();
         builder.AddContentLinks();
         builder.AddQualifications();
         builder.Services.AddSingleton<ClaimQueueHead>();
@@ -67,12 +62,6 @@ public static class TasksModule
     private static void AddQualifications(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(IdentityNumberKey.From(builder.Configuration));
-        builder.Services.AddValidator<IdentityVerification.Request, IdentityVerification.Validator>();
-        builder.Services.AddValidator<IdentityVerification.Review, IdentityVerification.ReviewValidator>();
-        builder.Services.AddValidator<Agreements.Publish, Agreements.PublishValidator>();
-        builder.Services.AddValidator<Agreements.Sign, Agreements.SignValidator>();
-        builder.Services.AddValidator<Vetting.Request, Vetting.Validator>();
-        builder.Services.AddValidator<Exams.Request, Exams.Validator>();
         builder.Services.AddJob<FinishExamAttempt>();
     }
 

@@ -30,14 +30,6 @@ public static class Validation
             return await next(context);
         }).ProducesValidationProblem();
 
-    public static IServiceCollection AddValidator<T, TValidator>(this IServiceCollection services)
-        where TValidator : class, IValidator<T>
-    {
-        // A rule stops at its first failure: a missing list must not reach the Must() that walks it (a 500, not a 400).
-        ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
-        return services.AddSingleton<IValidator<T>, TValidator>();
-    }
-
     private static string Camel(string name) =>
         string.Join('.', name.Split('.').Select(p => p.Length == 0 ? p : char.ToLowerInvariant(p[0]) + p[1..]));
 }
