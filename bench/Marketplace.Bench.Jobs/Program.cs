@@ -3,11 +3,10 @@ using System.Diagnostics;
 using Dapper;
 using Marketplace.ServiceDefaults.Data;
 using Marketplace.ServiceDefaults.Jobs;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Marketplace.ServiceDefaults;
 using Npgsql;
 
-// The job runner's benchmark (the hand-written runner, before Hangfire). Against the PostgreSQL of infra/up.sh:
+// The jobs benchmark (Hangfire, as every service runs it). Against the PostgreSQL of infra/up.sh:
 //  (a) delayed jobs: the time from each job's due time to its start, p50 and p99, with the services' poll settings;
 //  (b) throughput: the jobs per second one service instance completes (no-op jobs, all due at once);
 //  (c) the idle load: PostgreSQL's statements per second while the whole stack of infra/up.sh sits idle
@@ -22,7 +21,7 @@ var secrets = File.ReadAllLines(Path.Combine(root, ".data/secrets.env"))
     .Where(l => l.Contains('=')).ToDictionary(l => l[..l.IndexOf('=')], l => l[(l.IndexOf('=') + 1)..].Trim('"', '\''));
 var server = $"Host=127.0.0.1;Port=55432;Username=marketplace;Password={secrets["PG_PASSWORD"]}";
 const string Database = "bench_jobs";
-var report = new List<string> { $"jobs benchmark (hand-written runner), {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, PostgreSQL of infra/up.sh" };
+var report = new List<string> { $"jobs benchmark (Hangfire), {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, PostgreSQL of infra/up.sh" };
 void Say(string line) { Console.WriteLine(line); report.Add(line); }
 
 // (c) first, while nothing of ours runs: the stack's idle statements per second.
@@ -45,53 +44,55 @@ await using (var admin = new NpgsqlConnection(server + ";Database=postgres"))
 
 DefaultTypeMap.MatchNamesWithUnderscores = true;
 await Migrator.EnsureDatabaseAsync(server, Database, CancellationToken.None);
-await using var db = NpgsqlDataSource.Create(server + $";Database={Database};Max Auto Prepare=64;Auto Prepare Min Usages=2");
-await Migrator.MigrateAsync(db, [typeof(Migrator).Assembly], CancellationToken.None);
 
-var handler = new Recorder();
-var options = new JobRunnerOptions(); // the services' defaults: poll every 500 ms
-Say($"runner: poll {options.PollInterval.TotalMilliseconds} ms, one job at a time per instance");
+// The services' own Hangfire set-up (AddJobs), in a host of its own against the benchmark's database: the same storage
+// options, worker count and polling, the job intents relay, and a no-op job.
+var builder = WebApplication.CreateSlimBuilder();
+builder.WebHost.UseUrls("http://127.0.0.1:0");
+builder.Logging.ClearProviders();
+builder.Configuration["Postgres:ConnectionString"] = server;
+builder.Configuration["Postgres:Database"] = Database;
+builder.Configuration["Auth:SigningKey"] = Convert.ToBase64String(new byte[32]); // required by the defaults, unused here
+builder.AddServiceDefaults("bench", typeof(Recorder).Assembly);
+builder.AddJobs();
+builder.Services.AddSingleton<Recorder>();
+await using var app = builder.Build();
+var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobOptions>>().Value;
+var handler = app.Services.GetRequiredService<Recorder>();
+Say($"Hangfire: {options.WorkerCount} workers per instance, schedule poll {options.SchedulePollInterval.TotalMilliseconds} ms, "
+    + $"queue long polling (LISTEN/NOTIFY) with a {options.QueuePollInterval.TotalSeconds} s safety poll");
+await app.StartAsync();
+var db = app.Services.GetRequiredService<NpgsqlDataSource>();
 
-// (a) delayed jobs, due over 20 s, one runner instance.
-using (var cts = new CancellationTokenSource())
+// (a) delayed jobs, due over 20 s, asked for through job intents in a transaction as the services do.
+var start = DateTimeOffset.UtcNow.AddSeconds(3);
+await using (var connection = await db.OpenConnectionAsync())
+await using (var tx = await connection.BeginTransactionAsync())
 {
-    var runner = new JobRunner(db, [handler], [], Options.Create(options), new ServiceIdentity("bench", typeof(Recorder).Assembly), NullLogger<JobRunner>.Instance);
-    var start = DateTimeOffset.UtcNow.AddSeconds(2);
-    await using (var connection = await db.OpenConnectionAsync())
-    await using (var tx = await connection.BeginTransactionAsync())
+    for (var i = 0; i < delayed; i++)
     {
-        for (var i = 0; i < delayed; i++)
-        {
-            var due = start.AddMilliseconds(20_000.0 * i / delayed);
-            await JobScheduler.ScheduleAsync(tx, Recorder.Name, new Recorder.Payload(due), due);
-        }
-        await tx.CommitAsync();
+        var due = start.AddMilliseconds(20_000.0 * i / delayed);
+        await JobIntents.EnqueueAsync<Recorder, Recorder.Payload>(tx, new Recorder.Payload(due), due);
     }
-    await runner.StartAsync(cts.Token);
-    while (handler.Lags.Count < delayed) await Task.Delay(100);
-    await runner.StopAsync(CancellationToken.None);
-    var lags = handler.Lags.Select(l => l.TotalMilliseconds).Order().ToArray();
-    Say($"delayed jobs: {delayed}, due to start p50 {Percentile(lags, 0.50):F0} ms, p99 {Percentile(lags, 0.99):F0} ms, max {lags[^1]:F0} ms");
+    await tx.CommitAsync();
 }
+while (handler.Lags.Count < delayed) await Task.Delay(100);
+var lags = handler.Lags.Select(l => l.TotalMilliseconds).Order().ToArray();
+Say($"delayed jobs: {delayed}, due to start p50 {Percentile(lags, 0.50):F0} ms, p99 {Percentile(lags, 0.99):F0} ms, max {lags[^1]:F0} ms");
 
-// (b) throughput: `bulk` no-op jobs due now, one runner instance.
+// (b) throughput: `bulk` no-op jobs due now, one instance.
 handler.Lags.Clear();
-using (var cts = new CancellationTokenSource())
+var clock = Stopwatch.StartNew();
+await using (var connection = await db.OpenConnectionAsync())
+await using (var tx = await connection.BeginTransactionAsync())
 {
-    await using (var connection = await db.OpenConnectionAsync())
-    await using (var tx = await connection.BeginTransactionAsync())
-    {
-        for (var i = 0; i < bulk; i++) await JobScheduler.ScheduleAsync(tx, Recorder.Name, new Recorder.Payload(DateTimeOffset.UtcNow), DateTimeOffset.UtcNow);
-        await tx.CommitAsync();
-    }
-    var runner = new JobRunner(db, [handler], [], Options.Create(options), new ServiceIdentity("bench", typeof(Recorder).Assembly), NullLogger<JobRunner>.Instance);
-    var clock = Stopwatch.StartNew();
-    await runner.StartAsync(cts.Token);
-    while (handler.Lags.Count < bulk) await Task.Delay(50);
-    clock.Stop();
-    await runner.StopAsync(CancellationToken.None);
-    Say($"throughput: {bulk} no-op jobs in {clock.Elapsed.TotalSeconds:F1} s, {bulk / clock.Elapsed.TotalSeconds:F0} jobs/s (one instance)");
+    for (var i = 0; i < bulk; i++) await JobIntents.EnqueueAsync<Recorder, Recorder.Payload>(tx, new Recorder.Payload(DateTimeOffset.UtcNow));
+    await tx.CommitAsync();
 }
+while (handler.Lags.Count < bulk) await Task.Delay(50);
+clock.Stop();
+Say($"throughput: {bulk} no-op jobs in {clock.Elapsed.TotalSeconds:F1} s, {bulk / clock.Elapsed.TotalSeconds:F0} jobs/s (one instance, intents written in one transaction, then relayed and run)");
+await app.StopAsync();
 
 Directory.CreateDirectory(Path.Combine(root, "bench/results"));
 await File.AppendAllLinesAsync(Path.Combine(root, "bench/results/jobs.txt"), [.. report, ""]);
@@ -105,16 +106,14 @@ static string FindRoot()
     throw new InvalidOperationException("Marketplace.sln not found above the benchmark");
 }
 
-sealed class Recorder : IJobHandler
+public sealed class Recorder : IJob<Recorder.Payload>
 {
-    public const string Name = "bench-noop";
     public sealed record Payload(DateTimeOffset Due);
     public ConcurrentBag<TimeSpan> Lags { get; } = [];
-    string IJobHandler.Name => Name;
 
-    public Task RunAsync(JobContext job, CancellationToken ct)
+    public Task RunAsync(Payload payload, CancellationToken ct)
     {
-        Lags.Add(DateTimeOffset.UtcNow - job.PayloadAs<Payload>().Due);
+        Lags.Add(DateTimeOffset.UtcNow - payload.Due);
         return Task.CompletedTask;
     }
 }

@@ -20,7 +20,7 @@ namespace Marketplace.ServiceDefaults;
 
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>What every service has: its database (migrated at start), structured logs, auth, ProblemDetails, health, OpenAPI, jobs.</summary>
+    /// <summary>What every service has: its database (migrated at start), structured logs, auth, ProblemDetails, health, OpenAPI.</summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName, Assembly serviceAssembly)
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
@@ -47,10 +47,9 @@ public static class ServiceDefaultsExtensions
         };
         builder.Services.Configure<PostgresOptions>(builder.Configuration.GetSection("Postgres"));
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connection.ConnectionString));
-        // Hosted services start in registration order: migrate before the bus, the relay and the jobs start.
+        builder.Services.AddSingleton(new ServiceDatabase(connection.ConnectionString));
+        // Hosted services start in registration order: migrate before the bus, the relays and the jobs (AddJobs) start.
         builder.Services.AddHostedService<MigrationHostedService>();
-        builder.Services.Configure<JobRunnerOptions>(builder.Configuration.GetSection("Jobs"));
-        builder.Services.AddHostedService<JobRunner>();
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
@@ -91,6 +90,7 @@ public static class ServiceDefaultsExtensions
         }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
         app.MapOperations();
+        app.MapJobsDashboard(app.Services.GetRequiredService<ServiceIdentity>().Name);
         return app;
     }
 

@@ -130,9 +130,10 @@ public class AccessTests
         ("GET", "/api/tasks/orders/{order}/exports/{random}", "worker"),
         .. new[] { "orders", "bidding", "tasks", "payouts", "settlement" }.SelectMany(service => new[]
         {
-            ("GET", $"/api/{service}/ops/jobs", "enterprise"),
-            ("GET", $"/api/{service}/ops/jobs/runs", "worker"),
-            ("POST", $"/api/{service}/ops/jobs/1/retry", "vendor"),
+            ("GET", $"/api/{service}/ops/jobs/1", "enterprise"),
+            ("GET", $"/api/{service}/ops/jobs/requests/1", "worker"),
+            ("POST", $"/api/{service}/ops/jobs/recurring/any/trigger", "vendor"),
+            ("GET", $"/api/{service}/hangfire/", "worker"),
             ("GET", $"/api/{service}/ops/dead-letters", "enterprise"),
             ("POST", $"/api/{service}/ops/dead-letters/{service}_queue/{{random}}/replay", "worker"),
         }),

@@ -246,7 +246,8 @@ public class BadInputTests
         await Problem(await _operator.Http.GetAsync("/api/settlement/reports/period?from=yesterday&to=2026-01-01T00:00:00Z"),
             HttpStatusCode.BadRequest, null);
         await Problem(await _operator.Http.GetAsync("/api/settlement/accounts?kind=piggy_bank"), HttpStatusCode.BadRequest, "kind");
-        await Problem(await _operator.Http.GetAsync("/api/orders/ops/jobs?status=sleeping"), HttpStatusCode.BadRequest, "status");
+        await Problem(await _operator.Http.GetAsync("/api/orders/ops/jobs/sleeping"), HttpStatusCode.BadRequest, "jobId");
+        await Problem(await _operator.PostAsync("/api/orders/ops/jobs/recurring/no-such-job/trigger"), HttpStatusCode.NotFound, null);
         await Problem(await _operator.PostAsync("/api/payouts/payout-batches"), HttpStatusCode.BadRequest, "Idempotency-Key");
         await Problem(await _operator.PostAsync("/api/auth/operators", new { email = "x", password = "p", displayName = "" }),
             HttpStatusCode.BadRequest, "email");

@@ -30,11 +30,8 @@ public sealed class Cluster
     /// that takes minutes, not seconds.</summary>
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(300);
 
-    /// <summary>Short, so a reserved budget's expiry can be watched; long enough for a bid-mode test to finish first.</summary>
-    public static TimeSpan PendingEscrowTimeout { get; } = TimeSpan.FromSeconds(25);
-
-    /// <summary>Short, so tests see an earning held, then available; long enough to reverse one while it is held.</summary>
-    public static TimeSpan EarningsHold { get; } = TimeSpan.FromSeconds(8);
+    // Deadlines are long here, as in production (an hour where production has days): nothing passes while a test is
+    // still acting. A test that needs one to pass moves it into the past and runs its sweep now (see Jobs).
 
     public static string PostgresServer => Environment.GetEnvironmentVariable("Postgres__ConnectionString")
         ?? "Host=127.0.0.1;Port=61432;Username=marketplace;Password=test";
@@ -46,17 +43,19 @@ public sealed class Cluster
         {
             ["Auth__SigningKey"] = SigningKey,
             ["Postgres__ConnectionString"] = PostgresServer,
-            ["Tasks__AutoApproveAfter"] = "00:00:03",
-            ["Tasks__AppealWindow"] = "00:00:06",
+            ["Tasks__AutoApproveAfter"] = "01:00:00",
+            ["Tasks__AppealWindow"] = "01:00:00",
             ["Tasks__ApprovalPublishInterval"] = "00:00:01",
             ["Payouts__MinimumPayout"] = "0.01",
             ["Payouts__BatchInterval"] = "01:00:00",
             ["Payouts__RetryPendingAfter"] = "00:00:01",
-            ["Payouts__EarningsHold"] = EarningsHold.ToString(),
-            ["Payouts__HoldReleaseInterval"] = "00:00:01",
-            ["Jobs__PollInterval"] = "00:00:00.200",
-            ["Settlement__PendingEscrowTimeout"] = PendingEscrowTimeout.ToString(),
-            ["Settlement__PendingEscrowSweepInterval"] = "00:00:01",
+            ["Payouts__EarningsHold"] = "01:00:00",
+            ["Settlement__PendingEscrowTimeout"] = "01:00:00",
+            // Delayed jobs (a payout's recheck, the fake bank's callbacks) are looked for every second, and a failing job
+            // is retried after 1 s, 5 s, ...; new jobs start at once (LISTEN/NOTIFY).
+            ["Jobs__SchedulePollInterval"] = "00:00:01",
+            ["Jobs__IntentPollInterval"] = "00:00:01",
+            ["Jobs__RetryBaseDelay"] = "00:00:01",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Content__Root"] = Path.Combine(Root, ".data/test/content"),
             ["Content__MaxFileBytes"] = MaxFileBytes.ToString(),

@@ -33,6 +33,7 @@ public class FakeBankTests
         var id = claim.GetProperty("assignmentId").GetGuid();
         await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{id}/submit", new { answer = "negative" }), HttpStatusCode.OK);
         await Api.ReadAsync(await enterprise.PostAsync($"/api/tasks/assignments/{id}/approve"), HttpStatusCode.OK);
+        await Jobs.ReleaseEarningsAsync(worker, 0.90m);
         await Api.EventuallyAsync(async () => (await worker.GetAsync("/api/payouts/earnings")).Money("available") == 0.90m, "the worker earned 0.90");
         return worker;
     }

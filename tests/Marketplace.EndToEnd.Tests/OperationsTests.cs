@@ -23,34 +23,65 @@ public class OperationsTests
     }
 
     [Test]
-    public async Task An_operator_sees_the_recurring_jobs_and_their_runs()
+    public async Task An_operator_runs_a_recurring_job_now_and_follows_it_to_success()
     {
+        foreach (var (service, job) in new[]
+                 {
+                     ("tasks", "auto-approve-due"), ("tasks", "lease-sweep"), ("tasks", "replace-standing-rejections"),
+                     ("payouts", "release-held-earnings"), ("payouts", "payout-batch"), ("settlement", "expire-pending-escrow"),
+                 })
+            await Jobs.RunNowAsync(service, job);
         var op = await Api.OperatorAsync();
-        await Api.EventuallyAsync(async () =>
-        {
-            var runs = await op.GetAsync("/api/tasks/ops/jobs/runs?outcome=succeeded");
-            return runs.EnumerateArray().Any(r => r.GetProperty("jobName").GetString() == "publish-approvals");
-        }, "a publish-approvals run is recorded");
-        var jobs = await op.GetAsync("/api/tasks/ops/jobs?status=succeeded");
-        Assert.That(jobs.GetArrayLength(), Is.GreaterThan(0));
+        var unknown = await op.PostAsync("/api/payouts/ops/jobs/recurring/no-such-job/trigger");
+        Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await op.Http.GetAsync($"/api/payouts/ops/jobs/{long.MaxValue}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
     [Test]
-    public async Task An_operator_sees_every_services_jobs_and_runs()
+    public async Task Every_services_jobs_dashboard_opens_for_operators_and_no_one_else()
     {
         var op = await Api.OperatorAsync();
+        var others = new[] { await Api.SignUpAsync("worker"), await Api.SignUpAsync("vendor"), await Api.SignUpAsync("enterprise") };
+        using var anonymous = Api.Anonymous();
         foreach (var service in new[] { "orders", "bidding", "tasks", "payouts", "settlement" })
         {
-            Assert.That((await op.GetAsync($"/api/{service}/ops/jobs")).ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Array), service);
-            Assert.That((await op.GetAsync($"/api/{service}/ops/jobs/runs")).ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Array), service);
-            Assert.That((await op.GetAsync($"/api/{service}/ops/dead-letters")).ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Array), service);
+            var path = $"/api/{service}/hangfire/";
+            Assert.That((await anonymous.GetAsync(path)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), $"{service}: no token");
+            foreach (var other in others)
+                Assert.That((await other.Http.GetAsync(path)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), $"{service}: a {other.Role}'s token");
+            var page = await op.Http.GetAsync(path);
+            Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK), service);
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.That(html, Does.Contain($"{service} "), "the dashboard names its service");
+            Assert.That(html, Does.Contain($"href=\"/api/{service}/hangfire/recurring\""), "its links go through the gateway");
+            var recurring = await (await op.Http.GetAsync($"/api/{service}/hangfire/recurring")).Content.ReadAsStringAsync();
+            if (service == "tasks") Assert.That(recurring, Does.Contain("auto-approve-due").And.Contain("lease-sweep"));
         }
-        var unknown = await op.PostAsync($"/api/payouts/ops/jobs/{long.MaxValue}/retry");
-        Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
     [Test]
-    public async Task The_auto_approval_and_payout_batch_jobs_show_up_as_succeeded()
+    public async Task The_portal_opens_a_dashboard_with_an_operator_cookie_that_no_other_path_accepts()
+    {
+        var op = await Api.OperatorAsync();
+        var worker = await Api.SignUpAsync("worker");
+        Assert.That((await worker.PostAsync("/api/auth/dashboard-session")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+
+        var session = await op.PostAsync("/api/auth/dashboard-session");
+        Assert.That(session.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        var cookie = session.Headers.GetValues("Set-Cookie").Single();
+        Assert.That(cookie, Does.StartWith("marketplace_ops=").And.Contain("httponly").IgnoreCase.And.Contain("samesite=strict").IgnoreCase
+            .And.Contain("path=/api/"));
+        using var browser = Api.Anonymous();
+        using var dashboard = new HttpRequestMessage(HttpMethod.Get, "/api/payouts/hangfire/");
+        dashboard.Headers.Add("Cookie", cookie.Split(';')[0]);
+        Assert.That((await browser.SendAsync(dashboard)).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the cookie opens the dashboard");
+        using var api = new HttpRequestMessage(HttpMethod.Get, "/api/payouts/ops/dead-letters");
+        api.Headers.Add("Cookie", cookie.Split(';')[0]);
+        Assert.That((await browser.SendAsync(api)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the API takes bearer tokens only");
+    }
+
+    [Test]
+    public async Task The_auto_approval_and_payout_batch_jobs_succeed_and_an_operator_retries_and_deletes_one_on_the_dashboard()
     {
         var op = await Api.OperatorAsync();
         var enterprise = await Api.SignUpAsync("enterprise");
@@ -61,27 +92,35 @@ public class OperationsTests
             .GetProperty("assignmentId").GetGuid();
         await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{id}/submit", new { answer = "positive" }), HttpStatusCode.OK);
 
-        // Nobody reviews it: the durable auto-approve job does, and says so.
-        await Api.EventuallyAsync(async () => (await worker.GetAsync($"/api/tasks/assignments/{id}")).GetProperty("status").GetString() == "approved",
-            "the submission is approved automatically");
-        var autoApprovals = (await op.GetAsync("/api/tasks/ops/jobs?status=succeeded&limit=1000")).EnumerateArray()
-            .Where(j => j.GetProperty("name").GetString() == "auto-approve").ToList();
-        Assert.That(autoApprovals, Is.Not.Empty, "succeeded auto-approve jobs are listed");
-        var runs = await op.GetAsync("/api/tasks/ops/jobs/runs?outcome=succeeded&limit=1000");
-        Assert.That(runs.EnumerateArray().Any(r => r.GetProperty("jobName").GetString() == "auto-approve"), Is.True, "their runs are recorded");
-        Assert.That((await op.GetAsync("/api/tasks/ops/jobs?status=failed&limit=1000")).EnumerateArray()
-            .Where(j => j.GetProperty("name").GetString() == "auto-approve"), Is.Empty, "no auto-approval failed");
+        // Nobody reviews it: once its review window is over, the auto-approve sweep does, and says so.
+        await Jobs.AutoApproveNowAsync(id);
+        var approved = await worker.GetAsync($"/api/tasks/assignments/{id}");
+        Assert.That(approved.GetProperty("status").GetString(), Is.EqualTo("approved"));
+        Assert.That(approved.GetProperty("autoApproved").GetBoolean(), Is.True);
 
         await Api.EventuallyAsync(async () => (await worker.GetAsync("/api/payouts/earnings")).Money("totalEarned") == 0.90m, "the worker earned 0.90");
-        var jobId = (await Api.ReadAsync(await op.PostAsync("/api/payouts/payout-batches", null, Guid.NewGuid().ToString()), HttpStatusCode.Accepted))
-            .GetProperty("jobId").GetInt64();
-        await Api.EventuallyAsync(async () => (await op.GetAsync("/api/payouts/ops/jobs?status=succeeded&limit=1000")).EnumerateArray()
-            .Any(j => j.GetProperty("id").GetInt64() == jobId && j.GetProperty("name").GetString() == "payout-batch"),
-            $"payout-batch job {jobId} succeeded");
-        var batchRuns = await op.GetAsync("/api/payouts/ops/jobs/runs?limit=1000");
-        var run = batchRuns.EnumerateArray().First(r => r.GetProperty("jobId").GetInt64() == jobId);
-        Assert.That(run.GetProperty("outcome").GetString(), Is.EqualTo("succeeded"));
-        Assert.That(run.GetProperty("instance").GetString(), Is.Not.Empty, "the run says which instance ran it");
+        var requestId = (await Api.ReadAsync(await op.PostAsync("/api/payouts/payout-batches", null, Guid.NewGuid().ToString()), HttpStatusCode.Accepted))
+            .GetProperty("requestId").GetInt64();
+        string? jobId = null;
+        await Api.EventuallyAsync(async () => (jobId = (await op.GetAsync($"/api/payouts/ops/jobs/requests/{requestId}")).GetProperty("jobId").GetString()) is not null,
+            "the request reached Hangfire");
+        await Jobs.SucceededAsync(op, "payouts", jobId!);
+        var request = await op.GetAsync($"/api/payouts/ops/jobs/requests/{requestId}");
+        Assert.That(request.GetProperty("job").GetString(), Is.EqualTo("RunPayoutBatch"));
+        Assert.That(request.GetProperty("state").GetString(), Is.EqualTo("Succeeded"));
+
+        // The dashboard's own buttons (as its page posts them): run the job again, then delete it.
+        Assert.That((await op.Http.PostAsync($"/api/payouts/hangfire/jobs/actions/requeue/{jobId}", null)).IsSuccessStatusCode, Is.True, "requeue");
+        await Api.EventuallyAsync(async () =>
+        {
+            var job = await op.GetAsync($"/api/payouts/ops/jobs/{jobId}");
+            return job.GetProperty("state").GetString() == "Succeeded"
+                && job.GetProperty("history").EnumerateArray().Count(h => h.GetProperty("state").GetString() == "Succeeded") == 2;
+        }, "the requeued job ran again");
+        Assert.That((await op.Http.PostAsync($"/api/payouts/hangfire/jobs/actions/delete/{jobId}", null)).IsSuccessStatusCode, Is.True, "delete");
+        await Api.EventuallyAsync(async () => (await op.GetAsync($"/api/payouts/ops/jobs/{jobId}")).GetProperty("state").GetString() == "Deleted",
+            "the job is deleted");
+        Assert.That((await worker.Http.PostAsync($"/api/payouts/hangfire/jobs/actions/delete/{jobId}", null)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
     }
 
     [Test]

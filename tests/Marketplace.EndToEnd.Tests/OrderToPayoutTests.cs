@@ -49,10 +49,11 @@ public class OrderToPayoutTests
             Assert.That((await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         }
 
-        // The enterprise reviews two; the third is approved automatically by the durable job.
+        // The enterprise reviews two; the third is approved automatically once its review window is over.
         foreach (var (_, id, _) in claimed.Take(2))
             await Api.ReadAsync(await enterprise.PostAsync($"/api/tasks/assignments/{id}/approve"), HttpStatusCode.OK);
         var unreviewed = claimed[2].AssignmentId;
+        await Jobs.AutoApproveNowAsync(unreviewed);
         await Api.EventuallyAsync(async () =>
             (await enterprise.GetAsync($"/api/tasks/assignments/{unreviewed}")).GetProperty("status").GetString() == "approved",
             "the unreviewed submission is approved automatically");
@@ -64,6 +65,7 @@ public class OrderToPayoutTests
         Assert.That(expected.Values.Sum(), Is.EqualTo(3 * reward));
         foreach (var worker in workers)
         {
+            await Jobs.ReleaseEarningsAsync(worker, expected[worker.UserId]);
             await Api.EventuallyAsync(async () =>
                 (await worker.GetAsync("/api/payouts/earnings")).Money("available") == expected[worker.UserId],
                 $"worker {worker.UserId} has {expected[worker.UserId]} available");
@@ -73,14 +75,15 @@ public class OrderToPayoutTests
         var key = Guid.NewGuid().ToString();
         var first = await Api.ReadAsync(await op.PostAsync("/api/payouts/payout-batches", null, key), HttpStatusCode.Accepted);
         var replay = await Api.ReadAsync(await op.PostAsync("/api/payouts/payout-batches", null, key), HttpStatusCode.Accepted);
-        Assert.That(replay.GetProperty("jobId").GetInt64(), Is.EqualTo(first.GetProperty("jobId").GetInt64()));
+        Assert.That(replay.GetProperty("requestId").GetInt64(), Is.EqualTo(first.GetProperty("requestId").GetInt64()));
         await Api.ReadAsync(await op.PostAsync("/api/payouts/payout-batches", null, Guid.NewGuid().ToString()), HttpStatusCode.Accepted);
 
-        // The operator sees the triggered batch among payouts' jobs, finished.
-        var jobId = first.GetProperty("jobId").GetInt64();
-        await Api.EventuallyAsync(async () => (await op.GetAsync("/api/payouts/ops/jobs?status=succeeded&limit=1000")).EnumerateArray()
-            .Any(j => j.GetProperty("id").GetInt64() == jobId && j.GetProperty("name").GetString() == "payout-batch"),
-            $"payout-batch job {jobId} is listed as succeeded");
+        // The operator follows the triggered batch to its Hangfire job, finished.
+        var requestId = first.GetProperty("requestId").GetInt64();
+        string? jobId = null;
+        await Api.EventuallyAsync(async () => (jobId = (await op.GetAsync($"/api/payouts/ops/jobs/requests/{requestId}")).GetProperty("jobId").GetString()) is not null,
+            $"payout-batch request {requestId} reached Hangfire");
+        await Jobs.SucceededAsync(op, "payouts", jobId!);
 
         foreach (var worker in workers)
         {

@@ -86,7 +86,8 @@ public class PendingEscrowTests
         var orderId = await PublishedBidOrderAsync(enterprise, items: 3, unitPrice: 1.00m);
         Assert.That((await enterprise.GetAsync("/api/settlement/wallet")).Money("reserved"), Is.EqualTo(3.00m));
 
-        await Scenario.WaitForStatusAsync(enterprise, orderId, "funding_failed", Cluster.PendingEscrowTimeout + TimeSpan.FromSeconds(30));
+        await Jobs.ExpireReservationAsync(orderId);
+        await Scenario.WaitForStatusAsync(enterprise, orderId, "funding_failed");
         var order = await enterprise.GetAsync($"/api/orders/orders/{orderId}");
         Assert.That(order.ToString(), Does.Contain("escrow expired"));
         var wallet = await enterprise.GetAsync("/api/settlement/wallet");

@@ -41,9 +41,9 @@ public class ReviewTests
             .GetProperty("assignmentId").GetGuid();
         var submitted = await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{id}/submit", new { answer = "positive" }), HttpStatusCode.OK);
 
-        // The cluster's own default is 3 s: this order's ten minutes hold, and the work still waits for review after it.
+        // The cluster's own default is an hour: this order's ten minutes hold, and the sweep leaves the work waiting for review.
         Assert.That(submitted.GetProperty("autoApproveAt").GetDateTime(), Is.EqualTo(DateTime.UtcNow.AddSeconds(600)).Within(TimeSpan.FromSeconds(30)));
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        await Jobs.RunNowAsync("tasks", "auto-approve-due");
         var seen = (await enterprise.GetAsync($"/api/tasks/orders/{orderId}/assignments")).EnumerateArray().Single(a => a.GetProperty("id").GetGuid() == id);
         Assert.That(seen.GetProperty("status").GetString(), Is.EqualTo("submitted"));
     }
@@ -69,7 +69,7 @@ public class ReviewTests
         var twice = await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{id}/appeal", new { message = "Again." }), HttpStatusCode.Conflict);
         Assert.That(twice.GetProperty("currentState").GetString(), Is.EqualTo("appeal_pending"));
 
-        await Task.Delay(TimeSpan.FromSeconds(7)); // past the window: a pending appeal keeps the slot from being replaced
+        await Jobs.EndAppealWindowAsync(id); // past the window: a pending appeal keeps the slot from being replaced
         Assert.That(await Scenario.AssignmentCountAsync(enterprise, orderId), Is.EqualTo(1));
         var upheld = await Api.ReadAsync(await enterprise.PostAsync($"/api/tasks/assignments/{id}/appeal/resolve", new { decision = "uphold", note = "You are right." }),
             HttpStatusCode.OK);
@@ -88,9 +88,11 @@ public class ReviewTests
         var careful = await Api.SignUpAsync("worker");
         var id = await SubmitAsync(careless, orderId);
         await Api.ReadAsync(await RejectAsync(enterprise, id), HttpStatusCode.OK);
+        await Jobs.RunNowAsync("tasks", "replace-standing-rejections");
+        Assert.That(await Scenario.AssignmentCountAsync(enterprise, orderId), Is.EqualTo(1), "within the appeal window the slot is not replaced");
 
-        await Api.EventuallyAsync(async () => await Scenario.AssignmentCountAsync(enterprise, orderId) == 2,
-            "after the appeal window a new slot is open", TimeSpan.FromSeconds(30));
+        await Jobs.EndAppealWindowAsync(id);
+        await Api.EventuallyAsync(async () => await Scenario.AssignmentCountAsync(enterprise, orderId) == 2, "after the appeal window a new slot is open");
         var late = await Api.ReadAsync(await careless.PostAsync($"/api/tasks/assignments/{id}/appeal", new { message = "Too late?" }), HttpStatusCode.Conflict);
         Assert.That(late.GetProperty("currentState").GetString(), Is.EqualTo("appeal_window_closed"));
         Assert.That((await careless.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent),

@@ -1,5 +1,6 @@
 using Marketplace.Bidding.Consumers;
 using Marketplace.Bidding.Features;
+using Marketplace.ServiceDefaults.Jobs;
 using Marketplace.ServiceDefaults.Messaging;
 
 namespace Marketplace.Bidding;
@@ -13,6 +14,8 @@ public static class BiddingModule
     public static WebApplicationBuilder AddBidding(this WebApplicationBuilder builder)
     {
         builder.AddMessaging(x => x.AddConsumer<OrderPublishedConsumer>());
+        // No jobs yet (bid deadlines come with calls for bids); the server and the dashboard are there for them.
+        builder.AddJobs();
         return builder;
     }
 

@@ -30,7 +30,8 @@ public static class GatewayModule
             .MapSignIn()
             .MapMe()
             .MapListUsers()
-            .MapCreateOperator();
+            .MapCreateOperator()
+            .MapDashboardSession();
         app.MapPortal();
         app.MapAvailableWork();
         app.MapServiceRoutes();

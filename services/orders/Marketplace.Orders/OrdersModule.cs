@@ -26,11 +26,10 @@ public static class OrdersModule
             x.AddConsumer<OrderEscrowReleasedConsumer>();
             x.AddConsumer<OrderEscrowExpiredConsumer>();
         });
-        builder.Services.Configure<FeeOptions>(builder.Configuration.GetSection("Orders"));
+        builder.Services.AddOptions<FeeOptions>().BindConfiguration("Orders");
         builder.Services.AddContentStore(builder.Configuration);
         builder.AddContentLinks();
-        builder.Services.AddJob<ImportDataset>();
-        builder.Services.AddJob<PrepareWork>();
+        builder.AddJobs();
         return builder;
     }
 

@@ -13,19 +13,18 @@ public static class PayoutsModule
 {
     public static WebApplicationBuilder AddPayouts(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection("Payouts").Get<PayoutOptions>() ?? new PayoutOptions();
-        builder.Services.Configure<PayoutOptions>(builder.Configuration.GetSection("Payouts"));
+        builder.Services.AddOptions<PayoutOptions>().BindConfiguration("Payouts");
         builder.AddMessaging(x =>
         {
             x.AddConsumer<AssignmentsApprovedConsumer>();
             x.AddConsumer<WorkerBonusGrantedConsumer>();
             x.AddConsumer<EarningTotalsResponder>(); // settlement's reconciliation asks for totals
         });
-        builder.Services.AddJob<FakeBankCallback>();
+        builder.AddJobs();
         // The fake bank stands in for a real provider behind the same interface.
         builder.Services.AddSingleton<IPaymentRail, FakeBank>();
-        builder.Services.AddRecurringJob<RunPayoutBatch>(RunPayoutBatch.Name, options.BatchInterval);
-        builder.Services.AddRecurringJob<ReleaseHeldEarnings>(ReleaseHeldEarnings.Name, options.HoldReleaseInterval);
+        builder.Services.AddRecurringJob<RunPayoutBatch, PayoutOptions>(RunPayoutBatch.Name, o => o.BatchInterval);
+        builder.Services.AddRecurringJob<ReleaseHeldEarnings, PayoutOptions>(ReleaseHeldEarnings.Name, o => o.HoldReleaseInterval);
         return builder;
     }
 

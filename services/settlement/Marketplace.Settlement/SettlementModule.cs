@@ -31,14 +31,12 @@ public static class SettlementModule
             x.AddRequestClient<GetApprovalTotals>();
             x.AddRequestClient<GetEarningTotals>();
         });
-        var options = builder.Configuration.GetSection("Settlement").Get<SettlementOptions>() ?? new SettlementOptions();
-        builder.Services.Configure<SettlementOptions>(builder.Configuration.GetSection("Settlement"));
-        builder.Services.AddRecurringJob<ExpirePendingEscrow>(ExpirePendingEscrow.Name, options.PendingEscrowSweepInterval);
-        var reconciliation = builder.Configuration.GetSection("Settlement:Reconciliation");
-        builder.Services.Configure<ReconciliationOptions>(reconciliation);
+        builder.Services.AddOptions<SettlementOptions>().BindConfiguration("Settlement");
+        builder.Services.AddOptions<ReconciliationOptions>().BindConfiguration("Settlement:Reconciliation");
+        builder.AddJobs();
+        builder.Services.AddRecurringJob<ExpirePendingEscrow, SettlementOptions>(ExpirePendingEscrow.Name, o => o.PendingEscrowSweepInterval);
         builder.Services.AddSingleton<Reconciler>();
-        builder.Services.AddRecurringJob<ReconcileJob>(ReconcileJob.Name,
-            (reconciliation.Get<ReconciliationOptions>() ?? new ReconciliationOptions()).Interval);
+        builder.Services.AddRecurringJob<ReconcileJob, ReconciliationOptions>(ReconcileJob.Name, o => o.Interval);
         return builder;
     }
 

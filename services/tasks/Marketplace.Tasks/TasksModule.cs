@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Content;
 using Marketplace.ServiceDefaults.Http;
@@ -7,6 +8,7 @@ using Marketplace.Tasks.Consumers;
 using Marketplace.Tasks.Domain;
 using Marketplace.Tasks.Features;
 using Marketplace.Tasks.Jobs;
+using Marketplace.Tasks.Publishing;
 
 namespace Marketplace.Tasks;
 
@@ -14,8 +16,7 @@ public static class TasksModule
 {
     public static WebApplicationBuilder AddTasks(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection("Tasks").Get<TasksOptions>() ?? new TasksOptions();
-        builder.Services.Configure<TasksOptions>(builder.Configuration.GetSection("Tasks"));
+        builder.Services.AddOptions<TasksOptions>().BindConfiguration("Tasks");
         builder.AddMessaging(x =>
         {
             x.AddConsumer<OrderReadyForWorkConsumer>();
@@ -25,19 +26,19 @@ public static class TasksModule
             x.AddConsumer<AcceptanceSampleViewedConsumer>();
         });
         builder.Services.AddContentStore(builder.Configuration);
-        builder.Services.AddJob<AutoApproveAssignment>();
-        builder.Services.AddJob<ReplaceRejected>();
-        builder.Services.AddJob<AggregateLabels>();
-        builder.Services.AddJob<ExportLabels>();
-        builder.Services.AddRecurringJob<PublishApprovals>(PublishApprovals.Name, options.ApprovalPublishInterval);
-        builder.Services.AddRecurringJob<SweepLapsedLeases>(SweepLapsedLeases.Name, options.LeaseSweepInterval);
+        builder.AddJobs();
+        builder.Services.AddRecurringJob<AutoApproveDue, TasksOptions>(AutoApproveDue.Name, o => o.AutoApproveSweepInterval);
+        builder.Services.AddRecurringJob<SweepLapsedLeases, TasksOptions>(SweepLapsedLeases.Name, o => o.LeaseSweepInterval);
+        builder.Services.AddRecurringJob<ReplaceStandingRejections, TasksOptions>(ReplaceStandingRejections.Name, o => o.RejectionSweepInterval);
+        builder.Services.AddTransient<ReplaceRejected>(); // also run by replace-standing-rejections
+        builder.Services.AddHostedService<ApprovalPublisher>();
         builder.AddContentLinks();
         builder.AddQualifications();
         builder.Services.AddSingleton<ClaimQueueHead>();
-        builder.Services.AddSingleton(new ExportLinks(ContentLinks.ForPurpose(
+        builder.Services.AddSingleton(services => new ExportLinks(ContentLinks.ForPurpose(
             builder.Configuration.GetSection("Content").Get<ContentLinkOptions>() ?? new ContentLinkOptions(),
             builder.Configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions(),
-            "export", "/api/tasks/exports", options.ExportLinkLifetime)));
+            "export", "/api/tasks/exports", services.GetRequiredService<IOptions<TasksOptions>>().Value.ExportLinkLifetime)));
         return builder;
     }
 
@@ -62,7 +63,6 @@ public static class TasksModule
     private static void AddQualifications(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(IdentityNumberKey.From(builder.Configuration));
-        builder.Services.AddJob<FinishExamAttempt>();
     }
 
     private static void MapQualifications(this WebApplication app)

@@ -28,6 +28,19 @@ public static class AuthExtensions
                     RoleClaimType = Caller.RoleClaim,
                     ClockSkew = TimeSpan.FromSeconds(30),
                 };
+                // A browser cannot put a bearer header on the pages of the Hangfire dashboard: the portal hands the
+                // operator's token to the gateway, which sets it as an HttpOnly, SameSite=Strict cookie for /api/ that
+                // only the dashboard's paths read. The token is checked exactly like a header's.
+                o.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context =>
+                    {
+                        if (context.Token is null && context.Request.Path.StartsWithSegments("/hangfire")
+                            && context.Request.Cookies.TryGetValue(OperatorCookie.Name, out var token))
+                            context.Token = token;
+                        return Task.CompletedTask;
+                    },
+                };
             });
         builder.Services.AddAuthorizationBuilder()
             // Every endpoint requires a signed-in caller unless it opts out (health, OpenAPI, sign-in).

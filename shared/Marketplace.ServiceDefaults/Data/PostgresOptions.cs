@@ -8,3 +8,9 @@ public sealed class PostgresOptions
     /// <summary>Defaults to marketplace_&lt;service&gt;.</summary>
     public string? Database { get; set; }
 }
+
+/// <summary>
+/// The service's own database as a full connection string, credentials included, for libraries that open their own
+/// connections (Hangfire): an NpgsqlDataSource's ConnectionString leaves the password out.
+/// </summary>
+public sealed record ServiceDatabase(string ConnectionString);

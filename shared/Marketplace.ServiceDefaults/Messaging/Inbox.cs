@@ -10,11 +10,14 @@ public static class Inbox
     public static async Task<bool> TryRecordAsync(NpgsqlTransaction tx, Guid? messageId, string consumer)
     {
         if (messageId is null) throw new InvalidOperationException("A message without a MessageId cannot be de-duplicated");
+        // A copy already applied is counted instead (xmax = 0 only for a freshly inserted row): the skip leaves evidence.
         const string sql = """
             INSERT INTO inbox_messages (message_id, consumer) VALUES (@messageId, @consumer)
-            ON CONFLICT DO NOTHING
+            ON CONFLICT (message_id, consumer) DO UPDATE
+                SET duplicates = inbox_messages.duplicates + 1, last_duplicate_at = now()
+            RETURNING xmax = 0
             """;
-        return await tx.Connection!.ExecuteAsync(sql, new { messageId, consumer }, tx) == 1;
+        return await tx.Connection!.ExecuteScalarAsync<bool>(sql, new { messageId, consumer }, tx);
     }
 }
 

@@ -100,6 +100,16 @@ public class OperatorPortalTests : PortalTest
         await Expect(row).ToContainTextAsync("unknown");
         await SnapAsync("operator-jobs");
 
+        // Each service's Hangfire dashboard opens in a tab of its own, signed in by the operator's dashboard cookie.
+        var dashboard = await Page.RunAndWaitForPopupAsync(() =>
+            Page.Locator(".card:has(h2:text-is('tasks'))").GetByRole(AriaRole.Link, new() { Name = "tasks jobs dashboard" }).ClickAsync());
+        await dashboard.WaitForURLAsync("**/api/tasks/hangfire/**");
+        await Expect(dashboard.Locator("body")).ToContainTextAsync("Recurring");
+        await dashboard.GotoAsync("/api/tasks/hangfire/recurring");
+        await Expect(dashboard.Locator("body")).ToContainTextAsync("auto-approve-due");
+        await dashboard.ScreenshotAsync(new() { Path = Path.Combine(Cluster.Root, ".data/test/screenshots/operator-hangfire.png"), FullPage = true });
+        await dashboard.CloseAsync();
+
         await row.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
         await Expect(Page.Locator("#toast")).ToHaveTextAsync("Replayed.");
         // Replayed, it fails the same way and is parked again (a new failure), so nothing is lost either way.

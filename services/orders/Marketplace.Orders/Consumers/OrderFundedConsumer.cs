@@ -12,7 +12,7 @@ using Npgsql;
 namespace Marketplace.Orders.Consumers;
 
 /// <summary>Escrow holds the budget: the order is in progress and its items go to the crowd (by the prepare-work job).</summary>
-public sealed class OrderFundedConsumer(NpgsqlDataSource db, TimeProvider clock) : IConsumer<OrderFunded>
+public sealed class OrderFundedConsumer(NpgsqlDataSource db) : IConsumer<OrderFunded>
 {
     public Task Consume(ConsumeContext<OrderFunded> context)
     {
@@ -26,8 +26,7 @@ public sealed class OrderFundedConsumer(NpgsqlDataSource db, TimeProvider clock)
             // A bid-mode order waits, funded, for its call for bids to be awarded; a crowd order goes to work now.
             if (order.Mode == "crowd" && await OrderTransitions.MoveAsync(tx, orderId, OrderStatus.Published, OrderStatus.InProgress))
             {
-                await JobScheduler.ScheduleAsync(tx, PrepareWork.Name, new PrepareWork.Payload(orderId), clock.GetUtcNow(),
-                    uniqueKey: $"prepare-work:{orderId}");
+                await JobIntents.EnqueueAsync<PrepareWork, PrepareWork.Payload>(tx, new(orderId), uniqueKey: $"prepare-work:{orderId}");
             }
         });
     }

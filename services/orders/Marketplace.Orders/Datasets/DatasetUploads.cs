@@ -129,8 +129,7 @@ public static class DatasetUploads
         if (upload.ExpectedBytes is { } expected && expected != upload.ReceivedBytes)
             return Problems.Conflict($"Upload {uploadId} has {upload.ReceivedBytes} of {expected} bytes; send the rest first.", upload.Status);
         await connection.ExecuteAsync("UPDATE dataset_uploads SET status = 'validating', updated_at = now() WHERE id = @uploadId", new { uploadId }, tx);
-        await JobScheduler.ScheduleAsync(tx, ImportDataset.Name, new ImportDataset.Payload(uploadId), DateTimeOffset.UtcNow,
-            uniqueKey: $"import:{uploadId}", maxAttempts: 3);
+        await JobIntents.EnqueueAsync<ImportDataset, ImportDataset.Payload>(tx, new(uploadId), uniqueKey: $"import:{uploadId}");
         await tx.CommitAsync();
         return TypedResults.Accepted($"/orders/{orderId}/uploads/{uploadId}", await Find(connection, orderId, uploadId, caller.OrgId));
     }

@@ -15,7 +15,8 @@ namespace Marketplace.Orders.Datasets;
 /// Memory stays flat: rows stream from the store; only the digests of ids (for duplicates) and of the order's uploaded
 /// file names (for content:// links, loaded once) grow with the dataset.
 /// </summary>
-public sealed class ImportDataset(NpgsqlDataSource db, IContentStore store, ILogger<ImportDataset> logger) : IJobHandler
+[Hangfire.AutomaticRetry(Attempts = 2)]
+public sealed class ImportDataset(NpgsqlDataSource db, IContentStore store, ILogger<ImportDataset> logger) : IJob<ImportDataset.Payload>
 {
     public const string Name = "dataset-import";
     public const int ErrorsShown = 20;
@@ -23,7 +24,6 @@ public sealed class ImportDataset(NpgsqlDataSource db, IContentStore store, ILog
 
     public sealed record Payload(Guid UploadId);
 
-    string IJobHandler.Name => Name;
 
     private sealed class Target
     {
@@ -36,9 +36,9 @@ public sealed class ImportDataset(NpgsqlDataSource db, IContentStore store, ILog
         public long ReceivedBytes { get; init; }
     }
 
-    public async Task RunAsync(JobContext job, CancellationToken ct)
+    public async Task RunAsync(Payload payload, CancellationToken ct)
     {
-        var uploadId = job.PayloadAs<Payload>().UploadId;
+        var uploadId = payload.UploadId;
         await using var connection = await db.OpenConnectionAsync(ct);
         var target = await connection.QuerySingleAsync<Target>("""
             SELECT u.order_id, u.format, o.task_type, o.labels, o.multi_label, o.criteria::text AS criteria_json, u.received_bytes

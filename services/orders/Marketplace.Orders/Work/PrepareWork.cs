@@ -15,19 +15,18 @@ namespace Marketplace.Orders.Work;
 /// message, and memory stays flat. An uploaded image's pixel size (read at upload) rides along as "width" and "height".
 /// Running again rewrites the same file and announces again; tasks splits once.
 /// </summary>
-public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox outbox, TimeProvider clock) : IJobHandler
+public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox outbox, TimeProvider clock) : IJob<PrepareWork.Payload>
 {
     public const string Name = "prepare-work";
 
     public sealed record Payload(Guid OrderId);
 
-    string IJobHandler.Name => Name;
 
     public static string ItemsKey(Guid orderId) => $"work/{orderId:N}/items.jsonl";
 
-    public async Task RunAsync(JobContext job, CancellationToken ct)
+    public async Task RunAsync(Payload payload, CancellationToken ct)
     {
-        var orderId = job.PayloadAs<Payload>().OrderId;
+        var orderId = payload.OrderId;
         var key = ItemsKey(orderId);
         int regular = 0, gold = 0;
         await using (var connection = await db.OpenConnectionAsync(ct))

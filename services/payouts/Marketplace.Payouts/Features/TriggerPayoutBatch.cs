@@ -10,7 +10,8 @@ namespace Marketplace.Payouts.Features;
 /// <summary>An operator runs a payout batch now, besides the schedule. The job, not this request, moves the money.</summary>
 public static class TriggerPayoutBatch
 {
-    public sealed record Response(long JobId, string Status);
+    /// <param name="RequestId">The job request: GET /api/payouts/ops/jobs/requests/{id} shows the Hangfire job it became.</param>
+    public sealed record Response(long RequestId, string Status);
 
     public static RouteGroupBuilder MapTriggerPayoutBatch(this RouteGroupBuilder group)
     {
@@ -40,8 +41,8 @@ public static class TriggerPayoutBatch
         if (payable < options.Value.MinimumPayout || payable <= 0)
             return Problems.Conflict($"{available:0.00##} CNY is available; the minimum payout is {options.Value.MinimumPayout:0.00} CNY.",
                 new { available, minimumPayout = options.Value.MinimumPayout });
-        var jobId = await JobScheduler.ScheduleAsync(tx, RunPayoutBatch.Name, new RunPayoutBatch.Payload(false, caller.UserId), clock.GetUtcNow(), maxAttempts: 3);
-        var response = new Response(jobId!.Value, "scheduled");
+        var requestId = await JobIntents.EnqueueAsync<RunPayoutBatch, RunPayoutBatch.Payload>(tx, new(false, caller.UserId));
+        var response = new Response(requestId!.Value, "scheduled");
         await Idempotency.CompleteAsync(tx, scope, key, StatusCodes.Status202Accepted, response);
         await tx.CommitAsync();
         return TypedResults.Accepted("/payouts", response);
@@ -56,10 +57,10 @@ public static class TriggerPayoutBatch
         var claim = await Idempotency.ClaimAsync(tx, "payout-batch", key, new { });
         if (claim.Outcome == IdempotencyOutcome.Replay) return Idempotency.ReplayOf(claim);
         if (claim.Outcome == IdempotencyOutcome.Mismatch) return Idempotency.KeyReused();
-        var jobId = await JobScheduler.ScheduleAsync(tx, RunPayoutBatch.Name, null, clock.GetUtcNow(), maxAttempts: 3);
-        var response = new Response(jobId!.Value, "scheduled");
+        var requestId = await JobIntents.EnqueueAsync<RunPayoutBatch, RunPayoutBatch.Payload>(tx, new(false));
+        var response = new Response(requestId!.Value, "scheduled");
         await Idempotency.CompleteAsync(tx, "payout-batch", key, StatusCodes.Status202Accepted, response);
         await tx.CommitAsync();
-        return TypedResults.Accepted($"/ops/jobs", response);
+        return TypedResults.Accepted($"/ops/jobs/requests/{response.RequestId}", response);
     }
 }

@@ -5,13 +5,12 @@ using Npgsql;
 namespace Marketplace.Payouts.Jobs;
 
 /// <summary>Held earnings past their hold become available to be paid out (a batch of them per transaction).</summary>
-public sealed class ReleaseHeldEarnings(NpgsqlDataSource db) : IJobHandler
+public sealed class ReleaseHeldEarnings(NpgsqlDataSource db) : IRecurringJob
 {
     public const string Name = "release-held-earnings";
 
-    string IJobHandler.Name => Name;
 
-    public async Task RunAsync(JobContext job, CancellationToken ct)
+    public async Task RunAsync(CancellationToken ct)
     {
         while (true)
         {

@@ -17,7 +17,7 @@ namespace Marketplace.Payouts.Jobs;
 /// A declined payout returns the money to the worker's balance with the reason; an unanswered one is asked about again.
 /// </summary>
 public sealed class RunPayoutBatch(NpgsqlDataSource db, IPaymentRail rail, Outbox outbox, IOptions<PayoutOptions> options,
-    TimeProvider clock, ILogger<RunPayoutBatch> logger) : IJobHandler
+    TimeProvider clock, ILogger<RunPayoutBatch> logger) : IJob<RunPayoutBatch.Payload>, IRecurringJob
 {
     public const string Name = "payout-batch";
 
@@ -25,11 +25,11 @@ public sealed class RunPayoutBatch(NpgsqlDataSource db, IPaymentRail rail, Outbo
     /// WorkerId: a worker's own "pay me now", which takes only that worker's balance.</summary>
     public sealed record Payload(bool RecheckOnly, Guid? WorkerId = null);
 
-    string IJobHandler.Name => Name;
+    /// <summary>The scheduled batch: every worker's payable balance.</summary>
+    public Task RunAsync(CancellationToken ct) => RunAsync(new Payload(false), ct);
 
-    public async Task RunAsync(JobContext job, CancellationToken ct)
+    public async Task RunAsync(Payload payload, CancellationToken ct)
     {
-        var payload = job.Payload.ValueKind == System.Text.Json.JsonValueKind.Object ? job.PayloadAs<Payload>() : new Payload(false);
         if (!payload.RecheckOnly) await CreatePayoutsAsync(payload.WorkerId, ct);
         while (await PayNextAsync(ct)) { }
     }
@@ -102,8 +102,7 @@ public sealed class RunPayoutBatch(NpgsqlDataSource db, IPaymentRail rail, Outbo
                 // Taken: the confirmation comes by callback. Should it never come, the payout is asked about again.
                 await connection.ExecuteAsync(
                     "UPDATE payouts SET attempts = attempts + 1, last_attempt_at = now() WHERE id = @Id", new { payout.Id }, tx);
-                await JobScheduler.ScheduleAsync(tx, Name, new Payload(RecheckOnly: true),
-                    clock.GetUtcNow() + options.Value.RetryPendingAfter, uniqueKey: $"payout-recheck:{payout.Id}:{payout.Attempts + 1}");
+                await ScheduleRecheckAsync(tx, payout);
                 break;
             default:
                 logger.LogWarning("Payout {PayoutId} got no answer from the rail ({Reason}); will ask again", payout.Id, result.Reason);
@@ -111,13 +110,16 @@ public sealed class RunPayoutBatch(NpgsqlDataSource db, IPaymentRail rail, Outbo
                     "UPDATE payouts SET attempts = attempts + 1, last_attempt_at = now(), failure_reason = @Reason WHERE id = @Id",
                     new { payout.Id, result.Reason }, tx);
                 // The question stays open until the rail answers: ask again later, on a durable schedule.
-                await JobScheduler.ScheduleAsync(tx, Name, new Payload(RecheckOnly: true),
-                    clock.GetUtcNow() + options.Value.RetryPendingAfter, uniqueKey: $"payout-recheck:{payout.Id}:{payout.Attempts + 1}");
+                await ScheduleRecheckAsync(tx, payout);
                 break;
         }
         await tx.CommitAsync(ct);
         return true;
     }
+
+    private Task<long?> ScheduleRecheckAsync(NpgsqlTransaction tx, PendingPayout payout) =>
+        JobIntents.EnqueueAsync<RunPayoutBatch, Payload>(tx, new Payload(RecheckOnly: true),
+            clock.GetUtcNow() + options.Value.RetryPendingAfter, uniqueKey: $"payout-recheck:{payout.Id}:{payout.Attempts + 1}");
 
     private sealed record PendingPayout(Guid Id, Guid BatchId, Guid WorkerId, decimal Amount, string Currency, int Attempts);
 }

@@ -32,7 +32,7 @@ public sealed class FakeBank(NpgsqlDataSource db) : IPaymentRail
             await using var tx = await connection.BeginTransactionAsync(ct);
             for (var call = 1; call <= 2; call++)
             {
-                await JobScheduler.ScheduleAsync(tx, FakeBankCallback.Name, new FakeBankCallback.Payload(instruction.Reference), DateTimeOffset.UtcNow,
+                await JobIntents.EnqueueAsync<FakeBankCallback, FakeBankCallback.Payload>(tx, new(instruction.Reference),
                     uniqueKey: $"fake-bank-callback:{instruction.Reference}:{call}");
             }
             await tx.CommitAsync(ct);

@@ -9,17 +9,16 @@ namespace Marketplace.Payouts.Rail;
 /// The fake bank's confirmation call in duplicate-callback mode: it runs twice per transfer, as a real bank's retries do.
 /// It goes through the same confirmation as the callback endpoint; the bank notes whether each call changed anything.
 /// </summary>
-public sealed class FakeBankCallback(NpgsqlDataSource db, Outbox outbox, TimeProvider clock) : IJobHandler
+public sealed class FakeBankCallback(NpgsqlDataSource db, Outbox outbox, TimeProvider clock) : IJob<FakeBankCallback.Payload>
 {
     public const string Name = "fake-bank-callback";
 
     public sealed record Payload(string Reference);
 
-    string IJobHandler.Name => Name;
 
-    public async Task RunAsync(JobContext job, CancellationToken ct)
+    public async Task RunAsync(Payload payload, CancellationToken ct)
     {
-        var reference = job.PayloadAs<Payload>().Reference;
+        var reference = payload.Reference;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var changed = await RailCallbacks.ConfirmAsync(tx, outbox, reference, FakeBank.RailReference(reference), clock.GetUtcNow());

@@ -12,13 +12,12 @@ namespace Marketplace.Settlement.Jobs;
 /// funding_failed, "escrow expired"). Each order is expired in its own transaction holding its escrow's lock, the same
 /// lock posting and cancelling take first, so a reservation is posted, voided or expired exactly once.
 /// </summary>
-public sealed class ExpirePendingEscrow(NpgsqlDataSource db, Outbox outbox, TimeProvider clock) : IJobHandler
+public sealed class ExpirePendingEscrow(NpgsqlDataSource db, Outbox outbox, TimeProvider clock) : IRecurringJob
 {
     public const string Name = "expire-pending-escrow";
 
-    string IJobHandler.Name => Name;
 
-    public async Task RunAsync(JobContext job, CancellationToken ct)
+    public async Task RunAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         List<(Guid OrderId, string Currency)> due;

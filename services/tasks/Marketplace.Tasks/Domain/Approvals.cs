@@ -29,6 +29,8 @@ public static class Approvals
             UPDATE task_orders o SET approved_assignments = approved_assignments + 1
             FROM approved WHERE o.order_id = approved.order_id
             """;
-        return await tx.Connection!.ExecuteAsync(sql, new { assignmentId, autoApproved, from }, tx) == 1;
+        var approved = await tx.Connection!.ExecuteAsync(sql, new { assignmentId, autoApproved, from }, tx) == 1;
+        if (approved) Publishing.ApprovalPublisher.Signal();
+        return approved;
     }
 }

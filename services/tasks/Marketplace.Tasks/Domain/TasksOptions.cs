@@ -25,8 +25,17 @@ public sealed class TasksOptions
     /// <summary>How long a worker has to appeal a rejection; the rejected slot is replaced only after it.</summary>
     public TimeSpan AppealWindow { get; set; } = TimeSpan.FromHours(72);
 
-    /// <summary>How soon after a lease lapses its work is back in the pool.</summary>
-    public TimeSpan LeaseSweepInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How often lapsed leases are tidied back into the pool. Claims do not wait for it: a claim takes the order's lapsed
+    /// slots back itself (see ClaimAssignment), so this only keeps progress figures and the slot list current.
+    /// </summary>
+    public TimeSpan LeaseSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often rejections past their appeal window are looked for and their items given a new slot.</summary>
+    public TimeSpan RejectionSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often submissions past their review window are looked for and approved.</summary>
+    public TimeSpan AutoApproveSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// A single-label classification order is aggregated with Dawid-Skene from this many approved answers (gold included,
@@ -38,6 +47,9 @@ public sealed class TasksOptions
     /// <summary>How long an export's signed download link is valid (rounded up to the minute).</summary>
     public TimeSpan ExportLinkLifetime { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>How often approvals are gathered into one AssignmentsApproved message.</summary>
-    public TimeSpan ApprovalPublishInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How often approvals are looked for when no approval in this instance woke the publisher (another instance's, after a crash).</summary>
+    public TimeSpan ApprovalPublishInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the publisher waits after a wake-up, so approvals arriving together travel in one batch (and have committed).</summary>
+    public TimeSpan ApprovalGatherDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 }

@@ -156,6 +156,7 @@ public static class ClaimAssignment
             var firstLane = head.NextLane();
             var lanes = Enumerable.Range(0, ClaimQueueHead.Lanes).Select(i => (firstLane + i) % ClaimQueueHead.Lanes).ToArray();
             var starts = lanes.Select(lane => head.StartFor(order, lane)).ToArray();
+            await connection.ExecuteAsync(ReopenLapsedSql, new { orderId = order }, tx);
             claimed = await ClaimInOrderAsync(connection, tx, caller, order, size, lanes, starts, options);
             if (claimed.Count == 0 && starts.Any(s => s != ClaimQueueHead.Front))
                 claimed = await ClaimInOrderAsync(connection, tx, caller, order, size, lanes, [.. lanes.Select(_ => ClaimQueueHead.Front)], options);
@@ -186,9 +187,25 @@ public static class ClaimAssignment
           AND o.required_qualifications <@ me.qualifications
           AND NOT EXISTS (SELECT 1 FROM worker_order_quality q
                           WHERE q.worker_id = @UserId AND q.order_id = o.order_id AND q.suspended_until > now())
-          AND EXISTS (SELECT 1 FROM assignments a WHERE a.order_id = o.order_id AND a.status = 'open')
+          AND (EXISTS (SELECT 1 FROM assignments a WHERE a.order_id = o.order_id AND a.status = 'open')
+               OR EXISTS (SELECT 1 FROM assignments a WHERE a.order_id = o.order_id AND a.status = 'leased' AND a.lease_expires_at < now()))
         ORDER BY o.created_at, o.order_id
         LIMIT 20
+        """;
+
+    /// <summary>
+    /// A lapsed lease is claimable again at once: before claiming in an order, the claim returns that order's lapsed slots
+    /// to the pool (in its own transaction, so the claim statement that follows sees them). The slot keeps its last worker
+    /// (told the lease expired if they submit late), who never gets the item again (worker_items). Rows another claim is
+    /// reopening are skipped, never waited for. The lease-sweep job does the same for orders nobody is claiming from.
+    /// </summary>
+    private const string ReopenLapsedSql = """
+        UPDATE assignments SET status = 'open', lease_expires_at = NULL, leased_at = NULL, lapsed_count = lapsed_count + 1
+        WHERE id IN (SELECT id FROM assignments
+                     WHERE order_id = @orderId AND status = 'leased' AND lease_expires_at < now()
+                     ORDER BY lease_expires_at
+                     LIMIT 100
+                     FOR UPDATE SKIP LOCKED)
         """;
 
     /// <summary>

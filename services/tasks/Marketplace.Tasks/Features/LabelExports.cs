@@ -101,7 +101,7 @@ public static class LabelExports
             VALUES (@id, @orderId, @Format, @requestedBy, @fileName, @storageKey)
             RETURNING {Columns}
             """, new { id, orderId, request.Format, requestedBy = Caller.From(http.User).UserId, fileName, storageKey = $"exports/{orderId:N}/{fileName}" }, tx);
-        await ExportLabels.ScheduleAsync(tx, id, clock.GetUtcNow());
+        await ExportLabels.EnqueueAsync(tx, id);
         await tx.CommitAsync();
         return TypedResults.Accepted($"/api/tasks/orders/{orderId}/exports/{id}", row.View(links, order.Template(), clock.GetUtcNow()));
     }

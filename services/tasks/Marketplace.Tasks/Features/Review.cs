@@ -81,9 +81,7 @@ public static class Review
             WHERE id = @id
             RETURNING appealable_until
             """, new { id, request.ReasonCode, request.Comment, window = options.Value.AppealWindow }, tx);
-        // If nobody appeals in time, the item gets a new slot for another worker.
-        await JobScheduler.ScheduleAsync(tx, ReplaceRejected.Name, new ReplaceRejected.Payload(id), new DateTimeOffset(until, TimeSpan.Zero),
-            uniqueKey: $"replace-rejected:{id}");
+        // If nobody appeals in time, the item gets a new slot for another worker (the replace-standing-rejections sweep).
         await tx.CommitAsync();
         return TypedResults.Ok(new Rejected(id, "rejected", request.ReasonCode, until));
     }
@@ -135,8 +133,7 @@ public static class Review
         }
         else
         {
-            await JobScheduler.ScheduleAsync(tx, ReplaceRejected.Name, new ReplaceRejected.Payload(id), clock.GetUtcNow(),
-                uniqueKey: $"replace-rejected-denied:{id}");
+            await JobIntents.EnqueueAsync<ReplaceRejected, ReplaceRejected.Payload>(tx, new(id), uniqueKey: $"replace-rejected-denied:{id}");
         }
         await tx.CommitAsync();
         return TypedResults.Ok(new Appeal(id, upheld ? "upheld" : "denied"));

@@ -59,17 +59,15 @@ public static class SubmitAnswer
             new { id, tooFastUnder = options.Value.TooFastUnder }, tx);
         bool? correct = slot.GoldAnswer is null ? null
             : GoldMix.Matches(template.Template(), request.Answer, JsonDocument.Parse(slot.GoldAnswer).RootElement);
+        // The order's review window, else the platform's: the deadline is data, approved by the auto-approve-due sweep.
+        var autoApproveAt = clock.GetUtcNow() + (template.AutoApproveSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Value.AutoApproveAfter);
         await connection.ExecuteAsync("""
             UPDATE assignments SET status = 'submitted', answer = @answer::jsonb, submitted_at = now(), lease_expires_at = NULL,
-                                   gold_correct = @correct, too_fast = @TooFast
+                                   gold_correct = @correct, too_fast = @TooFast, auto_approve_at = @autoApproveAt
             WHERE id = @id
-            """, new { id, answer = request.Answer.GetRawText(), correct, slot.TooFast }, tx);
+            """, new { id, answer = request.Answer.GetRawText(), correct, slot.TooFast, autoApproveAt }, tx);
         if (slot.IsGold || slot.TooFast)
             await Quality.RecordAsync(tx, caller.UserId, slot.OrderId, slot.IsGold, correct == true, slot.TooFast, options.Value, clock.GetUtcNow());
-        // The order's review window, else the platform's.
-        var autoApproveAt = clock.GetUtcNow() + (template.AutoApproveSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Value.AutoApproveAfter);
-        await JobScheduler.ScheduleAsync(tx, AutoApproveAssignment.Name, new AutoApproveAssignment.Payload(id), autoApproveAt,
-            uniqueKey: $"auto-approve:{id}");
         await tx.CommitAsync();
         return TypedResults.Ok(new Response(id, "submitted", autoApproveAt));
     }

@@ -21,7 +21,7 @@ namespace Marketplace.Tasks.Jobs;
 /// OrderWorkCompleted. All under the order's row lock, re-checked, so a second run or a second instance changes nothing.
 /// </summary>
 public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProvider clock, IOptions<TasksOptions> options,
-    ILogger<AggregateLabels> logger) : IJobHandler
+    ILogger<AggregateLabels> logger) : IJob<AggregateLabels.Payload>
 {
     public const string Name = "aggregate-labels";
 
@@ -30,11 +30,10 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
 
     public sealed record Payload(Guid OrderId, int TotalAssignments);
 
-    string IJobHandler.Name => Name;
 
     /// <summary>Keyed by the slot count, so the next round (after dynamic overlap or rework added slots) is a new job.</summary>
-    public static Task<long?> ScheduleAsync(NpgsqlTransaction tx, Guid orderId, int totalAssignments, DateTimeOffset now) =>
-        JobScheduler.ScheduleAsync(tx, Name, new Payload(orderId, totalAssignments), now, uniqueKey: $"{Name}:{orderId:N}:{totalAssignments}");
+    public static Task<long?> EnqueueAsync(NpgsqlTransaction tx, Guid orderId, int totalAssignments) =>
+        JobIntents.EnqueueAsync<AggregateLabels, Payload>(tx, new Payload(orderId, totalAssignments), uniqueKey: $"{Name}:{orderId:N}:{totalAssignments}");
 
     private sealed record Answer(Guid AssignmentId, Guid WorkerId, string Json, int? ReworkRound);
 
@@ -42,9 +41,8 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
 
     private sealed record Decision(string? Label, double? Confidence, string Method, IReadOnlyDictionary<Guid, double>? Skill = null);
 
-    public async Task RunAsync(JobContext job, CancellationToken ct)
+    public async Task RunAsync(Payload payload, CancellationToken ct)
     {
-        var payload = job.PayloadAs<Payload>();
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var order = await OrderTerms.FindAsync(connection, payload.OrderId, tx, forUpdate: true);

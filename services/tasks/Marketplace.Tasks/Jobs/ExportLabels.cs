@@ -17,7 +17,8 @@ namespace Marketplace.Tasks.Jobs;
 /// into the store, never holding the file in memory. Rows written are recorded as it goes (every 5,000 rows), so a big
 /// export shows progress. A rerun (retry after a crash) rewrites the whole file; the store swaps it in at the end.
 /// </summary>
-public sealed class ExportLabels(NpgsqlDataSource db, IContentStore store, ILogger<ExportLabels> logger) : IJobHandler
+[Hangfire.AutomaticRetry(Attempts = 0)]
+public sealed class ExportLabels(NpgsqlDataSource db, IContentStore store, ILogger<ExportLabels> logger) : IJob<ExportLabels.Payload>
 {
     public const string Name = "export-labels";
     private const int MaxAttempts = 3;
@@ -29,10 +30,9 @@ public sealed class ExportLabels(NpgsqlDataSource db, IContentStore store, ILogg
 
     public sealed record Payload(Guid ExportId);
 
-    string IJobHandler.Name => Name;
 
-    public static Task<long?> ScheduleAsync(NpgsqlTransaction tx, Guid exportId, DateTimeOffset now) =>
-        JobScheduler.ScheduleAsync(tx, Name, new Payload(exportId), now, uniqueKey: $"{Name}:{exportId:N}", maxAttempts: MaxAttempts);
+    public static Task<long?> EnqueueAsync(NpgsqlTransaction tx, Guid exportId) =>
+        JobIntents.EnqueueAsync<ExportLabels, Payload>(tx, new Payload(exportId), uniqueKey: $"{Name}:{exportId:N}");
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -49,9 +49,9 @@ public sealed class ExportLabels(NpgsqlDataSource db, IContentStore store, ILogg
         public int Height = UnknownImageSize;
     }
 
-    public async Task RunAsync(JobContext job, CancellationToken ct)
+    public async Task RunAsync(Payload payload, CancellationToken ct)
     {
-        var exportId = job.PayloadAs<Payload>().ExportId;
+        var exportId = payload.ExportId;
         LabelExports.ExportRow? export;
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
@@ -62,16 +62,27 @@ public sealed class ExportLabels(NpgsqlDataSource db, IContentStore store, ILogg
                 UPDATE label_exports SET status = 'running', started_at = coalesce(started_at, now()), rows_written = 0, error = NULL WHERE id = @exportId
                 """, new { exportId });
         }
-        try
+        // Tried here rather than by Hangfire's retries, so that the last failure can mark the export failed for the
+        // enterprise (the job then shows as failed on the dashboard, where an operator can retry it).
+        for (var attempt = 1; ; attempt++)
         {
-            await WriteAsync(export, ct);
-        }
-        catch (Exception e) when (job.Attempt >= MaxAttempts && !ct.IsCancellationRequested)
-        {
-            await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
-            await connection.ExecuteAsync("UPDATE label_exports SET status = 'failed', error = @message, finished_at = now() WHERE id = @exportId",
-                new { exportId, message = e.Message });
-            throw;
+            try
+            {
+                await WriteAsync(export, ct);
+                return;
+            }
+            catch (Exception e) when (attempt < MaxAttempts && !ct.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Export {ExportId} attempt {Attempt} failed; trying again", exportId, attempt);
+                await Task.Delay(TimeSpan.FromSeconds(2 * attempt), ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
+                await connection.ExecuteAsync("UPDATE label_exports SET status = 'failed', error = @message, finished_at = now() WHERE id = @exportId",
+                    new { exportId, message = e.Message });
+                throw;
+            }
         }
     }
 

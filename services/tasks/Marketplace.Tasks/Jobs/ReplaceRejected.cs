@@ -9,17 +9,16 @@ namespace Marketplace.Tasks.Jobs;
 /// A rejection that stands (no appeal in time, or the appeal denied) gets its item a new slot for another worker, once.
 /// The new slot takes the rejected one's place in the order's count, so the order still completes with every item answered.
 /// </summary>
-public sealed class ReplaceRejected(NpgsqlDataSource db) : IJobHandler
+public sealed class ReplaceRejected(NpgsqlDataSource db) : IJob<ReplaceRejected.Payload>
 {
     public const string Name = "replace-rejected";
 
     public sealed record Payload(Guid AssignmentId);
 
-    string IJobHandler.Name => Name;
 
-    public async Task RunAsync(JobContext job, CancellationToken ct)
+    public async Task RunAsync(Payload payload, CancellationToken ct)
     {
-        var id = job.PayloadAs<Payload>().AssignmentId;
+        var id = payload.AssignmentId;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         // The order's row first (lock order), so a cancellation either sees the replacement or the replacement sees it.

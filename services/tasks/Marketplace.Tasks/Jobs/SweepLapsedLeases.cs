@@ -5,18 +5,18 @@ using Npgsql;
 namespace Marketplace.Tasks.Jobs;
 
 /// <summary>
-/// Returns work whose lease lapsed to the pool, a few seconds after it lapses. The slot keeps its last worker (who is
-/// told the lease expired if they submit late) and that worker does not get the item again. Several instances
-/// sweeping at once take disjoint rows (SKIP LOCKED).
+/// Returns work whose lease lapsed to the pool, for orders nobody is claiming from (a claim reopens its order's lapsed
+/// slots itself, at once: see ClaimAssignment), so progress and the slot list show them open. The slot keeps its last
+/// worker (who is told the lease expired if they submit late) and that worker does not get the item again. Several
+/// instances sweeping at once take disjoint rows (SKIP LOCKED).
 /// </summary>
-public sealed class SweepLapsedLeases(NpgsqlDataSource db) : IJobHandler
+public sealed class SweepLapsedLeases(NpgsqlDataSource db) : IRecurringJob
 {
     public const string Name = "lease-sweep";
     private const int BatchSize = 5_000;
 
-    string IJobHandler.Name => Name;
 
-    public async Task RunAsync(JobContext job, CancellationToken ct)
+    public async Task RunAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         int swept;

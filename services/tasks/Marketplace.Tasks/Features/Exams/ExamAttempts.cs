@@ -238,7 +238,7 @@ public static class ExamAttempts
             WHERE id = @id
             RETURNING test_deadline
             """, new { id, attempt.TimeLimitSeconds }, tx);
-        await JobScheduler.ScheduleAsync(tx, FinishExamAttempt.Name, new FinishExamAttempt.Payload(id),
+        await JobIntents.EnqueueAsync<FinishExamAttempt, FinishExamAttempt.Payload>(tx, new(id),
             new DateTimeOffset(DateTime.SpecifyKind(deadline, DateTimeKind.Utc)), uniqueKey: $"finish-exam-attempt:{id}");
         await tx.CommitAsync();
         return TypedResults.Ok(await LoadAsync(connection, id, caller.UserId));

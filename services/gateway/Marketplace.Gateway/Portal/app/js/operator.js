@@ -72,23 +72,30 @@ export async function users(view) {
 
 const SERVICES = ["orders", "bidding", "tasks", "payouts", "settlement"];
 
+/** Opens a service's Hangfire dashboard in a new tab: the gateway first sets the operator's dashboard cookie (a browser
+ *  tab cannot send the bearer token the portal holds). */
+async function openDashboard(service) {
+  const tab = window.open("about:blank", "_blank");
+  try {
+    await api("/api/auth/dashboard-session", { method: "POST" });
+    if (tab) tab.location.href = `/api/${service}/hangfire/`; else location.href = `/api/${service}/hangfire/`;
+  } catch (e) {
+    if (tab) tab.close();
+    toast(e.message, true);
+  }
+}
+
 export async function jobs(view) {
   const sections = await Promise.all(SERVICES.map(async service => {
-    const [failed, dead] = await Promise.all([
-      api(`/api/${service}/ops/jobs?status=failed`).catch(e => ({ error: e.message })),
-      api(`/api/${service}/ops/dead-letters`).catch(e => ({ error: e.message })),
-    ]);
-    const jobRows = Array.isArray(failed) ? failed.map(j => [j.name || j.kind || j.id, j.attempts ?? "—", j.lastError || j.error || "—",
-      h("button.small.secondary", { type: "button", onclick: async () => {
-        try { await api(`/api/${service}/ops/jobs/${j.id}/retry`, { method: "POST" }); toast("Scheduled again."); jobs(view); } catch (e) { toast(e.message, true); }
-      } }, "Retry")]) : [];
+    const dead = await api(`/api/${service}/ops/dead-letters`).catch(e => ({ error: e.message }));
     const deadRows = Array.isArray(dead) ? dead.map(d => [d.queue, d.messageType || "—", h("code", {}, d.messageId),
       [d.exceptionType, d.reason].filter(Boolean).join(": ") || "—",
       h("button.small.secondary", { type: "button", onclick: async () => {
         try { await api(`/api/${service}/ops/dead-letters/${encodeURIComponent(d.queue)}/${d.messageId}/replay`, { method: "POST" }); toast("Replayed."); jobs(view); } catch (e) { toast(e.message, true); }
       } }, "Replay")]) : [];
     return card(service,
-      failed.error ? h("p.error", {}, failed.error) : table(["Failed job", "Attempts", "Error", ""], jobRows, "No failed jobs."),
+      h("p", {}, "Scheduled, running, succeeded and failed jobs, with retry and delete: ",
+        h("a.dashboard", { href: `/api/${service}/hangfire/`, onclick: e => { e.preventDefault(); openDashboard(service); } }, `${service} jobs dashboard`)),
       dead.error ? h("p.error", {}, dead.error) : table(["Queue", "Message", "Message id", "Error", ""], deadRows, "No failed messages."));
   }));
   fill(view, h("h1", {}, "Jobs and failed messages"), ...sections);

@@ -1,27 +1,76 @@
 using Dapper;
 using Marketplace.Contracts.Tasks;
-using Marketplace.ServiceDefaults.Jobs;
 using Marketplace.ServiceDefaults.Messaging;
+using Marketplace.Tasks.Domain;
+using Marketplace.Tasks.Jobs;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Marketplace.Tasks.Jobs;
+namespace Marketplace.Tasks.Publishing;
 
 /// <summary>
 /// Gathers approvals not yet announced into AssignmentsApproved batches (up to 500 each), and hands orders whose every
 /// assignment is approved to aggregation (which announces OrderWorkCompleted when no item needs more answers). Rows are
 /// claimed with SKIP LOCKED, so instances running this at once split the work.
+/// Not a job: it is a relay like the outbox's, woken by an approval in this process (<see cref="Signal"/>) and gathering
+/// what arrives meanwhile into one batch; a slow poll picks up what a crashed instance left.
 /// </summary>
-public sealed class PublishApprovals(NpgsqlDataSource db, Outbox outbox, TimeProvider clock) : IJobHandler
+public sealed class ApprovalPublisher(NpgsqlDataSource db, Outbox outbox, TimeProvider clock, IOptions<TasksOptions> options,
+    ILogger<ApprovalPublisher> logger) : BackgroundService
 {
-    public const string Name = "publish-approvals";
     private const int BatchSize = 500;
+    private static readonly SemaphoreSlim Wake = new(0, 1);
 
-    string IJobHandler.Name => Name;
-
-    public async Task RunAsync(JobContext job, CancellationToken ct)
+    /// <summary>Called by <see cref="Approvals.ApproveAsync"/>; the publisher looks a moment later, after the approval committed.</summary>
+    public static void Signal()
     {
-        while (await PublishBatchAsync(ct) == BatchSize) { }
-        await AnnounceCompletedOrdersAsync(ct);
+        if (Wake.CurrentCount == 0)
+        {
+            try { Wake.Release(); } catch (SemaphoreFullException) { }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var lastAnnounce = DateTimeOffset.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await Wake.WaitAsync(options.Value.ApprovalPublishInterval, stoppingToken))
+                    await Task.Delay(options.Value.ApprovalGatherDelay, stoppingToken);
+                var published = await PublishAllAsync(stoppingToken);
+                // Orders complete only through approvals: look for them after a batch, and now and then as a safety net.
+                if (published > 0 || clock.GetUtcNow() - lastAnnounce > TimeSpan.FromMinutes(1))
+                {
+                    await AnnounceCompletedOrdersAsync(stoppingToken);
+                    lastAnnounce = clock.GetUtcNow();
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Publishing approvals failed; trying again");
+                try { await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken); } catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    /// <returns>How many approvals were put into batches.</returns>
+    public async Task<int> PublishAllAsync(CancellationToken ct)
+    {
+        var total = 0;
+        int batch;
+        do
+        {
+            batch = await PublishBatchAsync(ct);
+            total += batch;
+        } while (batch == BatchSize);
+        return total;
     }
 
     /// <summary>
@@ -29,7 +78,7 @@ public sealed class PublishApprovals(NpgsqlDataSource db, Outbox outbox, TimePro
     /// An order whose every slot is approved and announced goes to aggregation (once per slot count: the job's unique key);
     /// the aggregate-labels job decides whether items need more answers or the work is complete.
     /// </summary>
-    private async Task AnnounceCompletedOrdersAsync(CancellationToken ct)
+    public async Task AnnounceCompletedOrdersAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -42,7 +91,7 @@ public sealed class PublishApprovals(NpgsqlDataSource db, Outbox outbox, TimePro
                                 AND (a.status <> 'approved' OR a.approval_batch_id IS NULL))
             """;
         foreach (var (orderId, total) in await connection.QueryAsync<(Guid OrderId, int Total)>(ready, transaction: tx))
-            await AggregateLabels.ScheduleAsync(tx, orderId, total, clock.GetUtcNow());
+            await AggregateLabels.EnqueueAsync(tx, orderId, total);
         await tx.CommitAsync(ct);
     }
 

@@ -1,0 +1,83 @@
+using Hangfire;
+using Hangfire.Storage;
+using Hangfire.Common;
+using Hangfire.Server;
+using Marketplace.ServiceDefaults.Data;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Marketplace.ServiceDefaults.Jobs;
+
+/// <summary>
+/// Starts this instance's Hangfire server once the database is migrated (hosted services start in registration order,
+/// and the migration is registered first), so Hangfire never meets a database that does not exist yet. Any number of
+/// instances may run one: a job is fetched by one worker at a time, and a recurring occurrence is created once.
+/// </summary>
+internal sealed class JobServerHost(
+    IServiceProvider services,
+    IOptions<JobOptions> options,
+    ServiceIdentity identity,
+    IEnumerable<RecurringJobDefinition> recurring,
+    ILogger<JobServerHost> logger) : IHostedService
+{
+    private BackgroundJobServer? _server;
+
+    public Task StartAsync(CancellationToken ct)
+    {
+        // Resolving the configuration applies AddHangfire's settings (activator, serializer, filters) to Hangfire's globals.
+        services.GetRequiredService<IGlobalConfiguration>();
+        var storage = services.GetRequiredService<JobStorage>();
+        var settings = options.Value;
+        ConfigureRetries(settings);
+        RegisterRecurring(storage);
+        if (!settings.Enabled) return Task.CompletedTask;
+        _server = new BackgroundJobServer(new BackgroundJobServerOptions
+        {
+            ServerName = identity.InstanceId,
+            WorkerCount = settings.WorkerCount,
+            SchedulePollingInterval = settings.SchedulePollInterval,
+            Activator = services.GetRequiredService<JobActivator>(),
+            FilterProvider = services.GetRequiredService<IJobFilterProvider>(),
+        }, storage);
+        logger.LogInformation("Hangfire server {Server} started with {Workers} workers", identity.InstanceId, settings.WorkerCount);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken ct)
+    {
+        if (_server is null) return;
+        _server.SendStop();
+        await _server.WaitForShutdownAsync(ct);
+        _server.Dispose();
+    }
+
+    /// <summary>A job that throws is tried again after growing delays, then failed: shown to operators, who retry or delete it.</summary>
+    private static void ConfigureRetries(JobOptions settings)
+    {
+        GlobalJobFilters.Filters.Remove(typeof(AutomaticRetryAttribute));
+        GlobalJobFilters.Filters.Add(new AutomaticRetryAttribute
+        {
+            Attempts = settings.RetryAttempts,
+            DelaysInSeconds = settings.RetryDelaysInSeconds(),
+            OnAttemptsExceeded = AttemptsExceededAction.Fail,
+        });
+    }
+
+    /// <summary>The schedules this build defines, and none it no longer has (a renamed or retired job stops).</summary>
+    private void RegisterRecurring(JobStorage storage)
+    {
+        var manager = services.GetRequiredService<IRecurringJobManager>();
+        foreach (var definition in recurring)
+        {
+            var method = definition.JobType.GetMethod(nameof(IRecurringJob.RunAsync), [typeof(CancellationToken)])!;
+            manager.AddOrUpdate(definition.Id, new Job(definition.JobType, method, CancellationToken.None), definition.Cron,
+                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        }
+        using var connection = storage.GetConnection();
+        var known = recurring.Select(r => r.Id).ToHashSet();
+        foreach (var stale in connection.GetRecurringJobs().Where(j => !known.Contains(j.Id)))
+            manager.RemoveIfExists(stale.Id);
+    }
+}
