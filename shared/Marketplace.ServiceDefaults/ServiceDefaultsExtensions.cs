@@ -14,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Marketplace.ServiceDefaults;
@@ -36,18 +37,20 @@ public static class ServiceDefaultsExtensions
             o.UseUtcTimestamp = true;
         });
 
-        var postgres = builder.Configuration.GetSection("Postgres").Get<PostgresOptions>() ?? new PostgresOptions();
-        var connection = new NpgsqlConnectionStringBuilder(postgres.ConnectionString)
+        builder.Services.AddOptions<PostgresOptions>().BindConfiguration("Postgres");
+        builder.Services.AddSingleton(services =>
         {
-            Database = postgres.Database ?? $"marketplace_{serviceName}",
-            // Statements a service runs again and again (claims, the outbox relay, the job runner) are prepared on the
-            // server after their second use, so PostgreSQL plans them once per connection instead of on every call.
-            MaxAutoPrepare = 64,
-            AutoPrepareMinUsages = 2,
-        };
-        builder.Services.Configure<PostgresOptions>(builder.Configuration.GetSection("Postgres"));
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connection.ConnectionString));
-        builder.Services.AddSingleton(new ServiceDatabase(connection.ConnectionString));
+            var postgres = services.GetRequiredService<IOptions<PostgresOptions>>().Value;
+            return new ServiceDatabase(new NpgsqlConnectionStringBuilder(postgres.ConnectionString)
+            {
+                Database = postgres.Database ?? $"marketplace_{serviceName}",
+                // Statements a service runs again and again (claims, the outbox relay) are prepared on the server after
+                // their second use, so PostgreSQL plans them once per connection instead of on every call.
+                MaxAutoPrepare = 64,
+                AutoPrepareMinUsages = 2,
+            }.ConnectionString);
+        });
+        builder.Services.AddSingleton(services => NpgsqlDataSource.Create(services.GetRequiredService<ServiceDatabase>().ConnectionString));
         // Hosted services start in registration order: migrate before the bus, the relays and the jobs (AddJobs) start.
         builder.Services.AddHostedService<MigrationHostedService>();
 

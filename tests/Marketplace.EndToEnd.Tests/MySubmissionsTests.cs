@@ -60,6 +60,7 @@ public class MySubmissionsTests
         Assert.That((await worker.GetAsync("/api/tasks/assignments/submitted")).GetProperty("nextBefore").ValueKind, Is.EqualTo(JsonValueKind.Null));
 
         await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{rejected}/appeal", new { message = "请再看一遍。" }), HttpStatusCode.OK);
+        await Jobs.AutoApproveNowAsync(first);
         JsonElement approved = default;
         await Api.EventuallyAsync(async () =>
         {

@@ -36,8 +36,7 @@ public static class TasksModule
         builder.AddQualifications();
         builder.Services.AddSingleton<ClaimQueueHead>();
         builder.Services.AddSingleton(services => new ExportLinks(ContentLinks.ForPurpose(
-            builder.Configuration.GetSection("Content").Get<ContentLinkOptions>() ?? new ContentLinkOptions(),
-            builder.Configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions(),
+            services.GetRequiredService<IOptions<ContentLinkOptions>>().Value, services.GetRequiredService<IOptions<AuthOptions>>().Value,
             "export", "/api/tasks/exports", services.GetRequiredService<IOptions<TasksOptions>>().Value.ExportLinkLifetime)));
         return builder;
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -10,14 +11,17 @@ public static class AuthExtensions
 {
     public static WebApplicationBuilder AddMarketplaceAuth(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection("Auth");
-        builder.Services.Configure<AuthOptions>(section);
-        var auth = section.Get<AuthOptions>() ?? new AuthOptions();
-        var key = auth.KeyBytes();
+        // A service without a usable signing key does not start (checked when the host starts, not at first request).
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration("Auth")
+            .Validate(a => { try { return a.KeyBytes().Length >= 32; } catch (Exception) { return false; } },
+                "Auth:SigningKey must be set to a base64 key of at least 32 bytes")
+            .ValidateOnStart();
         builder.Services.AddSingleton<TokenIssuer>();
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
-            .AddJwtBearer(o =>
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>>((o, auth) =>
             {
+                var key = auth.Value.KeyBytes();
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = new TokenValidationParameters
                 {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Security.Cryptography;
 using System.Text;
 using Marketplace.ServiceDefaults.Auth;
@@ -147,9 +148,9 @@ public static class ContentLinksExtensions
     /// <summary>Registers <see cref="ContentLinks"/> from the Content section (and Auth:SigningKey when no key of its own).</summary>
     public static WebApplicationBuilder AddContentLinks(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection("Content").Get<ContentLinkOptions>() ?? new ContentLinkOptions();
-        var auth = builder.Configuration.GetSection("Auth").Get<AuthOptions>() ?? new AuthOptions();
-        builder.Services.AddSingleton(ContentLinks.From(options, auth));
+        builder.Services.AddOptions<ContentLinkOptions>().BindConfiguration("Content");
+        builder.Services.AddSingleton(services => ContentLinks.From(
+            services.GetRequiredService<IOptions<ContentLinkOptions>>().Value, services.GetRequiredService<IOptions<AuthOptions>>().Value));
         return builder;
     }
 }

@@ -41,7 +41,7 @@ public static class ContentStoreExtensions
 {
     public static IServiceCollection AddContentStore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<ContentOptions>(configuration.GetSection("Content"));
+        services.AddOptions<ContentOptions>().BindConfiguration("Content");
         services.AddSingleton<IContentStore, FileContentStore>();
         return services;
     }
