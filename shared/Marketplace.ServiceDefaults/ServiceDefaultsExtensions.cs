@@ -6,6 +6,7 @@ using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Data;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Jobs;
+using Marketplace.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +21,7 @@ namespace Marketplace.ServiceDefaults;
 
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>What every service has: its database (migrated at start), structured logs, auth, ProblemDetails, health, OpenAPI, jobs.</summary>
+    /// <summary>What every service has: its database (migrated at start), structured logs, auth, ProblemDetails, health, OpenAPI, jobs, metrics and traces.</summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName, Assembly serviceAssembly)
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
@@ -46,7 +47,7 @@ public static class ServiceDefaultsExtensions
             AutoPrepareMinUsages = 2,
         };
         builder.Services.Configure<PostgresOptions>(builder.Configuration.GetSection("Postgres"));
-        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connection.ConnectionString));
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connection.ConnectionString).TraceOnlyWithinTraces().Build());
         // Hosted services start in registration order: migrate before the bus, the relay and the jobs start.
         builder.Services.AddHostedService<MigrationHostedService>();
         builder.Services.Configure<JobRunnerOptions>(builder.Configuration.GetSection("Jobs"));
@@ -68,6 +69,7 @@ public static class ServiceDefaultsExtensions
         builder.AddMarketplaceAuth();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddOpenApi();
+        builder.AddTelemetry(serviceName);
         return builder;
     }
 
@@ -91,6 +93,7 @@ public static class ServiceDefaultsExtensions
         }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
         app.MapOperations();
+        app.MapTelemetry();
         return app;
     }
 
