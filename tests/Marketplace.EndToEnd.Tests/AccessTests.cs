@@ -135,6 +135,7 @@ public class AccessTests
             ("POST", $"/api/{service}/ops/jobs/1/retry", "vendor"),
             ("GET", $"/api/{service}/ops/dead-letters", "enterprise"),
             ("POST", $"/api/{service}/ops/dead-letters/{service}_queue/{{random}}/replay", "worker"),
+            ("GET", $"/api/{service}/ops/traces/{{random}}", "vendor"),
         }),
     ];
 
