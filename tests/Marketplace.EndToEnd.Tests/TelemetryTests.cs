@@ -52,7 +52,7 @@ public class TelemetryTests
         var response = await enterprise.Http.SendAsync(request);
         Assert.That(response.Headers.GetValues("X-Correlation-Id").Single(), Is.EqualTo(given.ToString("N")));
         var spans = await SpansAsync($"/api/orders/ops/traces/{given}", s => s.Any(span => span.Kind == "Server"));
-        Assert.That(spans.First(s => s.Kind == "Server").Tags["http.route"], Is.EqualTo("/orders"));
+        Assert.That(spans.First(s => s.Kind == "Server").Tags["http.route"], Does.StartWith("/orders"));
     }
 
     [Test]
