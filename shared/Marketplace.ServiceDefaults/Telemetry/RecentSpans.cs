@@ -11,7 +11,7 @@ namespace Marketplace.ServiceDefaults.Telemetry;
 public sealed class RecentSpans
 {
     public const int MaxTags = 16;
-    public const int MaxTagLength = 256;
+    public const int MaxTagLength = 128;
 
     private readonly SpanRecord?[] _ring;
     private long _next;
