@@ -6,6 +6,7 @@ using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Data;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Jobs;
+using Marketplace.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -21,7 +22,7 @@ namespace Marketplace.ServiceDefaults;
 
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>What every service has: its database (migrated at start), structured logs, auth, ProblemDetails, health, OpenAPI.</summary>
+    /// <summary>What every service has: its database (migrated at start), structured logs, auth, ProblemDetails, health, OpenAPI, metrics and traces (jobs: AddJobs).</summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName, Assembly serviceAssembly)
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
@@ -50,7 +51,8 @@ public static class ServiceDefaultsExtensions
                 AutoPrepareMinUsages = 2,
             }.ConnectionString);
         });
-        builder.Services.AddSingleton(services => NpgsqlDataSource.Create(services.GetRequiredService<ServiceDatabase>().ConnectionString));
+        // Npgsql's spans only inside a trace: the polling loops would otherwise start a root span several times a second.
+        builder.Services.AddSingleton(services => new NpgsqlDataSourceBuilder(services.GetRequiredService<ServiceDatabase>().ConnectionString).TraceOnlyWithinTraces().Build());
         // Hosted services start in registration order: migrate before the bus, the relays and the jobs (AddJobs) start.
         builder.Services.AddHostedService<MigrationHostedService>();
 
@@ -70,6 +72,7 @@ public static class ServiceDefaultsExtensions
         builder.AddMarketplaceAuth();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         builder.Services.AddOpenApi();
+        builder.AddTelemetry(serviceName);
         return builder;
     }
 
@@ -93,6 +96,7 @@ public static class ServiceDefaultsExtensions
         }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
         app.MapOperations();
+        app.MapTelemetry();
         app.MapJobsDashboard(app.Services.GetRequiredService<ServiceIdentity>().Name);
         return app;
     }

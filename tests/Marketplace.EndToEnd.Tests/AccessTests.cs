@@ -136,6 +136,7 @@ public class AccessTests
             ("GET", $"/api/{service}/hangfire/", "worker"),
             ("GET", $"/api/{service}/ops/dead-letters", "enterprise"),
             ("POST", $"/api/{service}/ops/dead-letters/{service}_queue/{{random}}/replay", "worker"),
+            ("GET", $"/api/{service}/ops/traces/{{random}}", "vendor"),
         }),
     ];
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Npgsql;
 
 namespace Marketplace.EndToEnd.Tests;
 
@@ -13,6 +14,7 @@ public class BrokerOutageTests
         var orderId = await Scenario.CreateOrderAsync(enterprise, items: 2, unitPrice: 0.50m);
 
         await Cluster.StopRabbitMqAsync();
+        var restarting = DateTime.MaxValue;
         try
         {
             // The state change and its message commit together; the message waits in the outbox.
@@ -23,10 +25,13 @@ public class BrokerOutageTests
         }
         finally
         {
+            restarting = DateTime.UtcNow;
             await Cluster.StartRabbitMqAsync();
         }
 
         await Scenario.WaitForStatusAsync(enterprise, orderId, "in_progress", TimeSpan.FromSeconds(90));
+        // The outbox recorded when the broker confirmed, which cannot be before the broker was started again.
+        Assert.That(await PublishedAtAsync(orderId), Is.GreaterThanOrEqualTo(restarting));
         await Api.EventuallyAsync(async () => await Scenario.AssignmentCountAsync(enterprise, orderId) == 2,
             "tasks split the order into its two assignments", TimeSpan.FromSeconds(60));
         await Api.EventuallyAsync(async () => (await enterprise.GetAsync("/api/settlement/wallet")).Money("inEscrow") == 1.00m, "escrowed once work started");
@@ -42,5 +47,17 @@ public class BrokerOutageTests
         }
         Assert.That(items, Is.Unique);
         Assert.That((await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+    }
+
+    private static async Task<DateTime> PublishedAtAsync(Guid orderId)
+    {
+        await using var orders = new NpgsqlConnection(Cluster.Database("orders"));
+        await orders.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT published_at FROM outbox_messages
+            WHERE message_type LIKE 'Marketplace.Contracts.Orders.OrderPublished,%' AND body->>'orderId' = @orderId
+            """, orders);
+        command.Parameters.AddWithValue("orderId", orderId.ToString());
+        return (DateTime)(await command.ExecuteScalarAsync() ?? throw new AssertionException("no OrderPublished in the outbox"));
     }
 }

@@ -89,6 +89,10 @@ public sealed class Cluster
         Gateway = new Uri($"http://127.0.0.1:{Processes.Single(p => p.Name == "gateway-0").Port}");
     }
 
+    /// <summary>Each running instance of a service on its own port, as a scraper (or an operator on the host) reaches it.</summary>
+    public static IReadOnlyList<Uri> Instances(string service) =>
+        Processes.Where(p => p.Name[..p.Name.LastIndexOf('-')] == service).Select(p => new Uri($"http://127.0.0.1:{p.Port}")).ToList();
+
     /// <summary>A connection string to one service's database of this run (for tests that break an invariant on purpose).</summary>
     public static string Database(string service) =>
         new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer) { Database = $"e2e_{service}_{RunId}", Pooling = false }.ConnectionString;

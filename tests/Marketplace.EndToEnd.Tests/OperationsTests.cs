@@ -185,13 +185,14 @@ public class CorrelationTests
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/orders/orders/{orderId}/publish");
         request.Headers.Add("X-Correlation-Id", correlationId.ToString());
         var response = await enterprise.Http.SendAsync(request);
-        Assert.That(response.Headers.GetValues("X-Correlation-Id").Single(), Is.EqualTo(correlationId.ToString()));
+        // The id is the request's trace id, written as trace ids are: the Guid's 32 hex digits.
+        Assert.That(response.Headers.GetValues("X-Correlation-Id").Single(), Is.EqualTo(correlationId.ToString("N")));
         await Scenario.WaitForStatusAsync(enterprise, orderId, "in_progress");
         await Api.EventuallyAsync(async () => await Scenario.AssignmentCountAsync(enterprise, orderId) == 1, "tasks split the order");
 
         // orders (HTTP) -> settlement and bidding (OrderPublished) -> orders (OrderFunded) -> tasks (OrderReadyForWork)
         string[] LogsMentioning() => Directory.GetFiles(Path.Combine(Cluster.Root, ".data/test/logs"), "*.log")
-            .Where(file => Cluster.ReadShared(file).Contains(correlationId.ToString()))
+            .Where(file => Cluster.ReadShared(file).Contains(correlationId.ToString("N")))
             .Select(file => Path.GetFileNameWithoutExtension(file).Split('-')[0]).Distinct().Order().ToArray();
         await Api.EventuallyAsync(() => Task.FromResult(LogsMentioning().Length >= 4), "every service involved logged the correlation id", TimeSpan.FromSeconds(20));
         Assert.That(LogsMentioning(), Is.SupersetOf(new[] { "bidding", "orders", "settlement", "tasks" }));

@@ -3,6 +3,7 @@ using Marketplace.Gateway.Features;
 using Marketplace.Gateway.Portal;
 using Marketplace.Gateway.Routing;
 using Marketplace.ServiceDefaults.Http;
+using Marketplace.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Identity;
 
 namespace Marketplace.Gateway;
@@ -19,6 +20,8 @@ public static class GatewayModule
         // Registered after AddServiceDefaults' migration service, so it starts on a migrated database.
         builder.Services.AddHostedService<OperatorBootstrap>();
         builder.AddServiceRoutes();
+        // The gateway faces the users: its own /metrics is for operators (the services' stay on their own ports).
+        builder.Services.Configure<TelemetryOptions>(o => o.MetricsForOperatorsOnly = true);
         builder.AddAvailableWork();
         return builder;
     }

@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace Marketplace.ServiceDefaults.Data;
 
-/// <summary>Registered before the bus and the job runner, so both start on a migrated database.</summary>
+/// <summary>Registered before the bus, the relays and the Hangfire server, so all start on a migrated database.</summary>
 internal sealed class MigrationHostedService(
     NpgsqlDataSource dataSource,
     IOptions<PostgresOptions> options,

@@ -8,10 +8,13 @@ public sealed class CorrelationConsumeFilter<T>(ILogger<CorrelationConsumeFilter
 {
     public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
     {
+        // MassTransit's consume span continues the sender's trace (its MT-Activity-Id header), so the trace id is the
+        // correlation id; a message from a sender without a trace falls back to the id it carries.
         Correlation.Current = context.CorrelationId ?? context.MessageId;
+        var correlationId = Correlation.Current;
         using (logger.BeginScope(new Dictionary<string, object?>
         {
-            ["CorrelationId"] = Correlation.Current,
+            ["CorrelationId"] = correlationId is { } id ? Correlation.Format(id) : null,
             ["MessageId"] = context.MessageId,
             ["MessageType"] = typeof(T).Name,
         }))

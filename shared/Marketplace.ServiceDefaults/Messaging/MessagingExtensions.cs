@@ -57,6 +57,7 @@ public static class MessagingExtensions
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddHostedService<OutboxGauges>();
         builder.Services.AddSingleton<DeadLetters>();
         return builder;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using Npgsql;
@@ -16,8 +17,8 @@ public sealed class Outbox(OutboxSignal signal)
     {
         var messageId = NewId();
         const string sql = """
-            INSERT INTO outbox_messages (message_id, message_type, body, correlation_id)
-            VALUES (@messageId, @messageType, @body::jsonb, @correlationId)
+            INSERT INTO outbox_messages (message_id, message_type, body, correlation_id, trace_parent)
+            VALUES (@messageId, @messageType, @body::jsonb, @correlationId, @traceParent)
             """;
         await tx.Connection!.ExecuteAsync(sql, new
         {
@@ -25,6 +26,9 @@ public sealed class Outbox(OutboxSignal signal)
             messageType = typeof(T).FullName + ", " + typeof(T).Assembly.GetName().Name,
             body = JsonSerializer.Serialize(message, Json),
             correlationId = Correlation.Current,
+            // The relay publishes later, from a loop with no request around it: it parents its span on this, so the
+            // consumers' spans join the trace of the request or message that wrote the row.
+            traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null,
         }, tx);
         // Wake the relay once the caller commits; polling covers a wake-up that comes too early.
         signal.Notify();

@@ -70,6 +70,12 @@ public static class ServiceRoutes
                 // One correlation id for the whole request: the one the gateway took or made, not a second one per service.
                 transforms.AddRequestTransform(t =>
                 {
+                    // A service's /metrics is for the scraper on its own port, not for the internet: answered here, not forwarded.
+                    if (IsMetrics(t.Path))
+                    {
+                        t.HttpContext.Response.StatusCode = StatusCodes.Status404NotFound;
+                        return ValueTask.CompletedTask;
+                    }
                     t.ProxyRequest.Headers.Remove(Correlation.Header);
                     t.ProxyRequest.Headers.TryAddWithoutValidation(Correlation.Header, CorrelationOf(t.HttpContext));
                     return ValueTask.CompletedTask;
@@ -112,5 +118,9 @@ public static class ServiceRoutes
     }
 
     private static string CorrelationOf(HttpContext context) =>
-        Correlation.Current?.ToString() ?? context.Request.Headers[Correlation.Header].ToString();
+        Correlation.Current is { } id ? Correlation.Format(id) : context.Request.Headers[Correlation.Header].ToString();
+
+    /// <summary>/metrics however written (//metrics, /Metrics/): what the service's routing would take as /metrics.</summary>
+    private static bool IsMetrics(PathString path) =>
+        string.Join('/', (path.Value ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries)).Equals("metrics", StringComparison.OrdinalIgnoreCase);
 }

@@ -114,6 +114,7 @@ public sealed class RunPayoutBatch(NpgsqlDataSource db, IPaymentRail rail, Outbo
                 break;
         }
         await tx.CommitAsync(ct);
+        PayoutMetrics.Record(result.Outcome);
         return true;
     }
 

@@ -168,6 +168,7 @@ public static class ClaimAssignment
             }
         }
         await tx.CommitAsync();
+        ClaimMetrics.Record(claimed.Count);
         claimed = claimed.OrderBy(c => c.LeaseExpiresAt).ThenBy(c => c.AssignmentId).ToList();
         foreach (var c in claimed) c.ContentUrl = links.LinkForContent(c.Content, clock.GetUtcNow());
         return (claimed, null);
