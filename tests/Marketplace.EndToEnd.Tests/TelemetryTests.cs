@@ -106,6 +106,14 @@ public class TelemetryTests
         var orders = await scraper.GetStringAsync(new Uri(Cluster.Instances("orders")[0], "/metrics"));
         Assert.That(orders, Does.Contain("http_route=\"/orders/{id:guid}/publish\"").Or.Contain("http_route=\"/orders/{id}/publish\""));
         Assert.That(orders, Does.Contain("messaging_masstransit_consume"), "MassTransit's own meter (consumes, and their errors when any)");
+
+        // Job runs are counted by job, on the instance that ran them.
+        await Jobs.RunNowAsync("settlement", "expire-pending-escrow");
+        await Api.EventuallyAsync(async () =>
+        {
+            var texts = await Task.WhenAll(Cluster.Instances("settlement").Select(i => scraper.GetStringAsync(new Uri(i, "/metrics"))));
+            return texts.Any(t => t.Contains("marketplace_jobs_succeeded_total{") && t.Contains("job=\"ExpirePendingEscrow\""));
+        }, "settlement counts the job's run", TimeSpan.FromSeconds(10));
     }
 
     [Test]
