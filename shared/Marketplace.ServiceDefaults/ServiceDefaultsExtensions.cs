@@ -67,7 +67,7 @@ public static class ServiceDefaultsExtensions
 
         builder.AddMarketplaceAuth();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApiDocuments(serviceName);
         return builder;
     }
 
