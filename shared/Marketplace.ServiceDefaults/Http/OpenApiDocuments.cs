@@ -31,6 +31,13 @@ public static class OpenApiDocuments
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer(DescribeAnswersAsync);
+            // Money is decimal: a generator should not make it a double.
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                if ((Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type) == typeof(decimal))
+                    schema.Format = "decimal";
+                return Task.CompletedTask;
+            });
         });
 
     /// <summary>Marks a money endpoint: the document then asks for the Idempotency-Key header and lists the 422 of a reused key.</summary>
@@ -212,8 +219,9 @@ internal static class SchemaNames
     public static Func<System.Text.Json.Serialization.Metadata.JsonTypeInfo, string?> For(string documentName) => info =>
     {
         var id = OpenApiOptions.CreateDefaultSchemaReferenceId(info);
-        if (id is null) return null;
         var type = Nullable.GetUnderlyingType(info.Type) ?? info.Type;
+        // A file body is a binary string in place, not a component called "Stream".
+        if (id is null || typeof(Stream).IsAssignableFrom(type)) return null;
         id = Of(type);
         var first = Seen.GetOrAdd((documentName, id), type);
         if (first != type)
@@ -224,9 +232,13 @@ internal static class SchemaNames
     /// <summary>Paged&lt;IdentityVerification.View&gt; is "PagedOfIdentityVerificationView".</summary>
     public static string Of(Type type)
     {
-        var id = type.IsGenericType
-            ? type.Name[..type.Name.IndexOf('`')] + "Of" + string.Join("And", type.GetGenericArguments().Select(Of))
-            : type.Name;
+        var id = type.Name;
+        if (type.IsGenericType)
+        {
+            // PageOf<T> stays "PageOf...", Paged<T> becomes "PagedOf...".
+            var name = type.Name[..type.Name.IndexOf('`')];
+            id = (name.EndsWith("Of", StringComparison.Ordinal) ? name : name + "Of") + string.Join("And", type.GetGenericArguments().Select(Of));
+        }
         for (var declaring = type.DeclaringType; declaring is not null; declaring = declaring.DeclaringType)
             id = declaring.Name + id;
         return id;
