@@ -32,6 +32,7 @@ public static class GatewayModule
             .MapListUsers()
             .MapCreateOperator();
         app.MapPortal();
+        app.MapApiReference();
         app.MapAvailableWork();
         app.MapServiceRoutes();
         return app;
