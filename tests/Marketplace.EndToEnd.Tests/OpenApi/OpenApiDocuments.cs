@@ -49,11 +49,16 @@ public static class OpenApiDocuments
                 .Select(o => new Operation(o.Name.ToUpperInvariant(), path.Name, o.Value)))
             .ToList();
 
-    /// <summary>A schema with its $ref followed (one level), or the schema itself.</summary>
-    public static JsonElement Resolve(JsonElement document, JsonElement schema) =>
-        schema.TryGetProperty("$ref", out var reference)
+    /// <summary>A schema with its $ref followed (one level; an optional body is oneOf null or the $ref), or the schema itself.</summary>
+    public static JsonElement Resolve(JsonElement document, JsonElement schema)
+    {
+        if (schema.TryGetProperty("oneOf", out var oneOf) && oneOf.EnumerateArray().FirstOrDefault(s => s.TryGetProperty("$ref", out _)) is
+            { ValueKind: JsonValueKind.Object } referenced)
+            schema = referenced;
+        return schema.TryGetProperty("$ref", out var reference)
             ? document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1])
             : schema;
+    }
 
     /// <summary>A concrete path: each {parameter} filled with a value of its documented type that names nothing that exists.</summary>
     public static string Fill(Operation operation)
