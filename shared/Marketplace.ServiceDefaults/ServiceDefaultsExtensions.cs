@@ -71,7 +71,7 @@ public static class ServiceDefaultsExtensions
 
         builder.AddMarketplaceAuth();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApiDocuments(serviceName);
         builder.AddTelemetry(serviceName);
         return builder;
     }

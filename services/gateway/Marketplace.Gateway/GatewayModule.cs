@@ -36,6 +36,7 @@ public static class GatewayModule
             .MapCreateOperator()
             .MapDashboardSession();
         app.MapPortal();
+        app.MapApiReference();
         app.MapAvailableWork();
         app.MapServiceRoutes();
         return app;

@@ -16,7 +16,7 @@ public static class Me
             var account = await Account.ByIdAsync(connection, caller.UserId);
             // A valid token for an account that no longer exists (e.g. another environment's key).
             return account is null ? Problems.NotFound("Your account") : TypedResults.Ok(account.View());
-        }).RequireAuthorization();
+        }).RequireAuthorization().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 }

@@ -35,7 +35,8 @@ public static class AvailableWork
 
     public static WebApplication MapAvailableWork(this WebApplication app)
     {
-        app.MapGet("/api/portal/work", Handle).RequireAuthorization(Roles.Worker).WithTags("Portal");
+        app.MapGet("/api/portal/work", Handle).RequireAuthorization(Roles.Worker).WithTags("Portal")
+            .Produces<List<WorkView>>().ProducesProblem(StatusCodes.Status502BadGateway);
         return app;
     }
 

@@ -41,8 +41,13 @@ public static class ContentFiles
     public static RouteGroupBuilder MapContentFiles(this RouteGroupBuilder group)
     {
         // Any Content-Type is taken (the bytes decide the type), so no Accepts(): routing would answer 415 to the others.
-        group.MapPut("/{orderId:guid}/files/{**name}", Upload).RequireAuthorization(Roles.Enterprise);
-        group.MapGet("/{orderId:guid}/files", List).RequireAuthorization("enterprise-or-operator");
+        group.MapPut("/{orderId:guid}/files/{**name}", Upload).RequireAuthorization(Roles.Enterprise)
+            .WithRawBody("The file's bytes (an image or audio file; its bytes decide the type).")
+            .Produces<FileView>(StatusCodes.Status201Created).Produces<FileView>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        group.MapGet("/{orderId:guid}/files", List).RequireAuthorization("enterprise-or-operator")
+            .Produces<PageOf<FileView>>().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

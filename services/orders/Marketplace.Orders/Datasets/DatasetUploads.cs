@@ -57,11 +57,19 @@ public static class DatasetUploads
 
     public static RouteGroupBuilder MapDatasetUploads(this RouteGroupBuilder group)
     {
-        group.MapPost("/{orderId:guid}/uploads", Start).RequireAuthorization(Roles.Enterprise).Validate<StartRequest>();
+        group.MapPost("/{orderId:guid}/uploads", Start).RequireAuthorization(Roles.Enterprise).Validate<StartRequest>()
+            .Produces<UploadView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPut("/{orderId:guid}/uploads/{uploadId:guid}", Append).RequireAuthorization(Roles.Enterprise)
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxChunkBytes));
-        group.MapGet("/{orderId:guid}/uploads/{uploadId:guid}", Get).RequireAuthorization(Roles.Enterprise);
-        group.MapPost("/{orderId:guid}/uploads/{uploadId:guid}/complete", Complete).RequireAuthorization(Roles.Enterprise);
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxChunkBytes))
+            .WithRawBody($"The next chunk of the dataset (at most {MaxChunkBytes} bytes).")
+            .WithHeader(OffsetHeader, required: true, "The chunk's first byte within the file: the upload's receivedBytes.")
+            .Produces<UploadView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapGet("/{orderId:guid}/uploads/{uploadId:guid}", Get).RequireAuthorization(Roles.Enterprise)
+            .Produces<UploadView>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{orderId:guid}/uploads/{uploadId:guid}/complete", Complete).RequireAuthorization(Roles.Enterprise)
+            .Produces<UploadView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

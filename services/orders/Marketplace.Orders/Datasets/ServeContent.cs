@@ -21,7 +21,10 @@ public static class ServeContent
 
     public static RouteGroupBuilder MapServeContent(this RouteGroupBuilder group)
     {
-        group.MapMethods("/{orderId:guid}/{**name}", [HttpMethods.Get, HttpMethods.Head], Serve).AllowAnonymous();
+        group.MapMethods("/{orderId:guid}/{**name}", [HttpMethods.Get, HttpMethods.Head], Serve).AllowAnonymous()
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "application/octet-stream")
+            .Produces(StatusCodes.Status206PartialContent, typeof(Stream), "application/octet-stream")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

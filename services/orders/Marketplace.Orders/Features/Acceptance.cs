@@ -65,9 +65,12 @@ public static class Acceptance
 
     public static RouteGroupBuilder MapAcceptance(this RouteGroupBuilder group)
     {
-        group.MapGet("/{id:guid}/acceptance", Rounds).RequireAuthorization("enterprise-or-operator");
-        group.MapPost("/{id:guid}/acceptance", Decide).RequireAuthorization(Roles.Enterprise).Validate<Decision>();
-        group.MapPost("/{id:guid}/rework/fund", RetryReworkFunding).RequireAuthorization(Roles.Enterprise);
+        group.MapGet("/{id:guid}/acceptance", Rounds).RequireAuthorization("enterprise-or-operator")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:guid}/acceptance", Decide).RequireAuthorization(Roles.Enterprise).Validate<Decision>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/rework/fund", RetryReworkFunding).RequireAuthorization(Roles.Enterprise)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

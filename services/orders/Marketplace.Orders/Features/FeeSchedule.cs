@@ -35,7 +35,7 @@ public static class FeeSchedule
     public static RouteGroupBuilder MapFeeSchedule(this RouteGroupBuilder group)
     {
         group.MapGet("/", List).RequireAuthorization();
-        group.MapPut("/{taskType}", Set).RequireAuthorization(Roles.Operator).Validate<Request>();
+        group.MapPut("/{taskType}", Set).RequireAuthorization(Roles.Operator).Validate<Request>().Produces<Terms>();
         return group;
     }
 

@@ -8,7 +8,7 @@ public static class GetOrder
 {
     public static RouteGroupBuilder MapGetOrder(this RouteGroupBuilder group)
     {
-        group.MapGet("/{id:guid}", Handle).RequireAuthorization("enterprise-or-operator");
+        group.MapGet("/{id:guid}", Handle).RequireAuthorization("enterprise-or-operator").ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

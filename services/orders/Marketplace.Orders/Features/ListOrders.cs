@@ -11,7 +11,7 @@ public static class ListOrders
 
     public static RouteGroupBuilder MapListOrders(this RouteGroupBuilder group)
     {
-        group.MapGet("/", Handle).RequireAuthorization("enterprise-or-operator");
+        group.MapGet("/", Handle).RequireAuthorization("enterprise-or-operator").Produces<IEnumerable<OrderView>>();
         return group;
     }
 

@@ -25,7 +25,8 @@ public static class ReverseEarning
 
     public static RouteGroupBuilder MapReverseEarning(this RouteGroupBuilder group)
     {
-        group.MapPost("/{id:guid}/reverse", Handle).RequireAuthorization(Roles.Operator).Validate<Request>();
+        group.MapPost("/{id:guid}/reverse", Handle).RequireAuthorization(Roles.Operator).Validate<Request>().WithIdempotencyKey()
+            .Produces<Response>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

@@ -37,7 +37,7 @@ public static class SetPayoutMethod
     public static RouteGroupBuilder MapPayoutMethod(this RouteGroupBuilder group)
     {
         group.MapPut("/", Set).RequireAuthorization(Roles.Worker).Validate<Request>();
-        group.MapGet("/", Get).RequireAuthorization(Roles.Worker);
+        group.MapGet("/", Get).RequireAuthorization(Roles.Worker).Produces<Response>().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

@@ -15,8 +15,10 @@ public static class TriggerPayoutBatch
 
     public static RouteGroupBuilder MapTriggerPayoutBatch(this RouteGroupBuilder group)
     {
-        group.MapPost("/", Handle).RequireAuthorization(Roles.Operator);
-        group.MapPost("/me", PayMeNow).RequireAuthorization(Roles.Worker);
+        group.MapPost("/", Handle).RequireAuthorization(Roles.Operator).WithIdempotencyKey()
+            .Produces<Response>(StatusCodes.Status202Accepted);
+        group.MapPost("/me", PayMeNow).RequireAuthorization(Roles.Worker).WithIdempotencyKey()
+            .Produces<Response>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

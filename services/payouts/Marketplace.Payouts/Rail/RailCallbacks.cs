@@ -46,7 +46,10 @@ public static class RailCallbacks
 
     public static RouteGroupBuilder MapRailCallbacks(this RouteGroupBuilder group)
     {
-        group.MapPost("/callbacks", Handle).AllowAnonymous();
+        // Anonymous to the token check: the bank signs each callback instead.
+        group.MapPost("/callbacks", Handle).AllowAnonymous()
+            .WithHeader(SignatureHeader, required: true, "The bank's HMAC-SHA256 signature of the callback's reference and status.")
+            .Produces<Answer>().ProducesProblem(StatusCodes.Status401Unauthorized);
         return group;
     }
 

@@ -26,7 +26,8 @@ public static class Deposit
 
     public static RouteGroupBuilder MapDeposit(this RouteGroupBuilder group)
     {
-        group.MapPost("/deposits", Handle).RequireAuthorization(Roles.Enterprise).Validate<Request>();
+        group.MapPost("/deposits", Handle).RequireAuthorization(Roles.Enterprise).Validate<Request>().WithIdempotencyKey()
+            .Produces<Response>(StatusCodes.Status201Created);
         return group;
     }
 

@@ -13,7 +13,7 @@ public static class ListAccounts
 
     public static RouteGroupBuilder MapListAccounts(this RouteGroupBuilder group)
     {
-        group.MapGet("/", Handle).RequireAuthorization(Roles.Operator);
+        group.MapGet("/", Handle).RequireAuthorization(Roles.Operator).Produces<IEnumerable<AccountView>>();
         return group;
     }
 

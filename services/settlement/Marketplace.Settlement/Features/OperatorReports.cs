@@ -22,8 +22,8 @@ public static class OperatorReports
 
     public static RouteGroupBuilder MapOperatorReports(this RouteGroupBuilder group)
     {
-        group.MapGet("/operator", Handle).RequireAuthorization(Roles.Operator);
-        group.MapGet("/daily", Daily).RequireAuthorization(Roles.Operator);
+        group.MapGet("/operator", Handle).RequireAuthorization(Roles.Operator).Produces<OperatorReport.Response>().ProducesCsv();
+        group.MapGet("/daily", Daily).RequireAuthorization(Roles.Operator).Produces<DailySeries>().ProducesCsv();
         return group;
     }
 

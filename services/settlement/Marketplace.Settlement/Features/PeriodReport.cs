@@ -19,7 +19,7 @@ public static class PeriodReport
 
     public static RouteGroupBuilder MapPeriodReport(this RouteGroupBuilder group)
     {
-        group.MapGet("/period", Handle).RequireAuthorization(Roles.Operator);
+        group.MapGet("/period", Handle).RequireAuthorization(Roles.Operator).Produces<Response>();
         return group;
     }
 

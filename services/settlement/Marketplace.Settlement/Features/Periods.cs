@@ -25,9 +25,11 @@ public static class Periods
 
     public static RouteGroupBuilder MapPeriods(this RouteGroupBuilder group)
     {
-        group.MapPost("/", Close).RequireAuthorization(Roles.Operator);
-        group.MapGet("/", List).RequireAuthorization(Roles.Operator);
-        group.MapGet("/{id:guid}/report", Report).RequireAuthorization(Roles.Operator);
+        group.MapPost("/", Close).RequireAuthorization(Roles.Operator)
+            .Produces<OperatorReport.Response>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/", List).RequireAuthorization(Roles.Operator).Produces<IEnumerable<PeriodView>>();
+        group.MapGet("/{id:guid}/report", Report).RequireAuthorization(Roles.Operator)
+            .Produces<OperatorReport.Response>().ProducesCsv().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

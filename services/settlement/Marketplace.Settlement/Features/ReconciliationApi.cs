@@ -15,10 +15,13 @@ public static class ReconciliationApi
     public sealed record AlertView(Guid Id, string CheckName, string EntityKind, string EntityId, Guid? OrderId, string Detail,
         DateTime FirstSeenAt, DateTime LastSeenAt, Guid LastRunId);
 
+    public sealed record Overview(IEnumerable<RunView> Runs, IEnumerable<AlertView> OpenAlerts);
+
     public static RouteGroupBuilder MapReconciliation(this RouteGroupBuilder group)
     {
-        group.MapPost("/run", Run).RequireAuthorization(Roles.Operator);
-        group.MapGet("/", Latest).RequireAuthorization(Roles.Operator);
+        group.MapPost("/run", Run).RequireAuthorization(Roles.Operator)
+            .Produces<RunResult>().ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/", Latest).RequireAuthorization(Roles.Operator).Produces<Overview>();
         return group;
     }
 
@@ -40,6 +43,6 @@ public static class ReconciliationApi
             SELECT id, check_name, entity_kind, entity_id, order_id, detail, first_seen_at, last_seen_at, last_run_id
             FROM reconciliation_alerts WHERE resolved_at IS NULL ORDER BY first_seen_at, check_name, entity_id LIMIT 1000
             """);
-        return TypedResults.Ok(new { runs = latest, openAlerts = alerts });
+        return TypedResults.Ok(new Overview(latest, alerts));
     }
 }

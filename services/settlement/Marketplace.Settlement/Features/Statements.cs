@@ -46,7 +46,10 @@ public static class Statements
 
     public static RouteGroupBuilder MapStatements(this RouteGroupBuilder group)
     {
-        group.MapGet("/{party}", Handle).RequireAuthorization();
+        // Any role may ask; the handler answers 403 for another role's statement and 404 for another party's.
+        group.MapGet("/{party}", Handle).RequireAuthorization()
+            .ProducesOneOf(typeof(EnterpriseStatement), typeof(WorkerStatement), typeof(VendorStatement)).ProducesCsv()
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

@@ -85,8 +85,11 @@ public static class ClaimAssignment
 
     public static RouteGroupBuilder MapClaimAssignment(this RouteGroupBuilder group)
     {
-        group.MapPost("/claim", ClaimOne).RequireAuthorization(Roles.Worker);
-        group.MapPost("/claim-suite", ClaimSuite).RequireAuthorization(Roles.Worker);
+        // 204: no work this worker may take right now.
+        group.MapPost("/claim", ClaimOne).RequireAuthorization(Roles.Worker)
+            .Produces<Response>().Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/claim-suite", ClaimSuite).RequireAuthorization(Roles.Worker)
+            .Produces<Suite>().Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

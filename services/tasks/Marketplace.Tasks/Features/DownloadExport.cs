@@ -14,7 +14,10 @@ public static class DownloadExport
 {
     public static RouteGroupBuilder MapDownloadExport(this RouteGroupBuilder group)
     {
-        group.MapMethods("/{orderId:guid}/{name}", [HttpMethods.Get, HttpMethods.Head], Serve).AllowAnonymous();
+        group.MapMethods("/{orderId:guid}/{name}", [HttpMethods.Get, HttpMethods.Head], Serve).AllowAnonymous()
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "application/x-ndjson", "application/json")
+            .Produces(StatusCodes.Status206PartialContent, typeof(Stream), "application/x-ndjson", "application/json")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

@@ -69,9 +69,13 @@ public static class LabelExports
 
     public static RouteGroupBuilder MapLabelExports(this RouteGroupBuilder group)
     {
-        group.MapPost("/{orderId:guid}/exports", Request_).RequireAuthorization("enterprise-or-operator").Validate<Request>();
-        group.MapGet("/{orderId:guid}/exports", List).RequireAuthorization("enterprise-or-operator");
-        group.MapGet("/{orderId:guid}/exports/{exportId:guid}", Get).RequireAuthorization("enterprise-or-operator");
+        group.MapPost("/{orderId:guid}/exports", Request_).RequireAuthorization("enterprise-or-operator").Validate<Request>()
+            .Produces<ExportView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/{orderId:guid}/exports", List).RequireAuthorization("enterprise-or-operator")
+            .Produces<List<ExportView>>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{orderId:guid}/exports/{exportId:guid}", Get).RequireAuthorization("enterprise-or-operator")
+            .Produces<ExportView>().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

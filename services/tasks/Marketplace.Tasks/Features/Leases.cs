@@ -21,8 +21,10 @@ public static class Leases
     {
         group.MapGet("/mine", Mine).RequireAuthorization(Roles.Worker);
         group.MapPost("/heartbeat", HeartbeatAll).RequireAuthorization(Roles.Worker);
-        group.MapPost("/{id:guid}/heartbeat", Heartbeat).RequireAuthorization(Roles.Worker);
-        group.MapPost("/{id:guid}/release", Release).RequireAuthorization(Roles.Worker);
+        group.MapPost("/{id:guid}/heartbeat", Heartbeat).RequireAuthorization(Roles.Worker)
+            .Produces<Lease>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/release", Release).RequireAuthorization(Roles.Worker)
+            .Produces<Released>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

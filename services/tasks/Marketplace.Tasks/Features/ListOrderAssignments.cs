@@ -12,7 +12,8 @@ public static class ListOrderAssignments
 {
     public static RouteGroupBuilder MapListOrderAssignments(this RouteGroupBuilder group)
     {
-        group.MapGet("/{orderId:guid}/assignments", Handle).RequireAuthorization("enterprise-or-operator");
+        group.MapGet("/{orderId:guid}/assignments", Handle).RequireAuthorization("enterprise-or-operator")
+            .Produces<List<AssignmentView>>().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

@@ -25,7 +25,7 @@ public static class MySubmissions
 
     public static RouteGroupBuilder MapMySubmissions(this RouteGroupBuilder group)
     {
-        group.MapGet("/submitted", Handle).RequireAuthorization(Roles.Worker);
+        group.MapGet("/submitted", Handle).RequireAuthorization(Roles.Worker).Produces<Page>();
         return group;
     }
 

@@ -45,7 +45,8 @@ public static class OrderLabels
 
     public static RouteGroupBuilder MapOrderLabels(this RouteGroupBuilder group)
     {
-        group.MapGet("/{orderId:guid}/labels", Handle).RequireAuthorization("enterprise-or-operator");
+        group.MapGet("/{orderId:guid}/labels", Handle).RequireAuthorization("enterprise-or-operator")
+            .Produces<Response>().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

@@ -29,7 +29,8 @@ public static class SubmitAnswer
 
     public static RouteGroupBuilder MapSubmitAnswer(this RouteGroupBuilder group)
     {
-        group.MapPost("/{id:guid}/submit", Handle).RequireAuthorization(Roles.Worker).Validate<Request>().RetryOnDeadlock();
+        group.MapPost("/{id:guid}/submit", Handle).RequireAuthorization(Roles.Worker).Validate<Request>().RetryOnDeadlock()
+            .Produces<Response>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

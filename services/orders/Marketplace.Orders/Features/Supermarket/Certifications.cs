@@ -47,9 +47,11 @@ public static class Certifications
 
     public static RouteGroupBuilder MapCertifications(this RouteGroupBuilder group)
     {
-        group.MapPost("/", Submit).RequireAuthorization(Roles.Vendor).Validate<Request>();
-        group.MapGet("/", List).RequireAuthorization(p => p.RequireRole(Roles.Vendor, Roles.Operator));
-        group.MapPost("/{id:guid}/review", Decide).RequireAuthorization(Roles.Operator).Validate<Review>();
+        group.MapPost("/", Submit).RequireAuthorization(Roles.Vendor).Validate<Request>().Produces<CertificationView>(StatusCodes.Status201Created);
+        group.MapGet("/", List).RequireAuthorization(p => p.RequireRole(Roles.Vendor, Roles.Operator))
+            .Produces<IEnumerable<CertificationView>>();
+        group.MapPost("/{id:guid}/review", Decide).RequireAuthorization(Roles.Operator).Validate<Review>()
+            .Produces<CertificationView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

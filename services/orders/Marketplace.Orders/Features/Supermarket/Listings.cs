@@ -64,10 +64,13 @@ public static class Listings
 
     public static RouteGroupBuilder MapListings(this RouteGroupBuilder group)
     {
-        group.MapPost("/", Create).RequireAuthorization(Roles.Vendor).Validate<Request>();
-        group.MapPut("/{id:guid}", Update).RequireAuthorization(Roles.Vendor).Validate<Request>();
-        group.MapGet("/", Search).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Vendor, Roles.Operator));
-        group.MapGet("/{id:guid}", Get).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Vendor, Roles.Operator));
+        group.MapPost("/", Create).RequireAuthorization(Roles.Vendor).Validate<Request>().Produces<ListingView>(StatusCodes.Status201Created);
+        group.MapPut("/{id:guid}", Update).RequireAuthorization(Roles.Vendor).Validate<Request>()
+            .Produces<ListingView>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/", Search).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Vendor, Roles.Operator))
+            .Produces<PageOf<ListingView>>();
+        group.MapGet("/{id:guid}", Get).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Vendor, Roles.Operator))
+            .Produces<ListingView>().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

@@ -24,7 +24,8 @@ public static class OpenOrders
 
     public static RouteGroupBuilder MapOpenOrders(this RouteGroupBuilder group)
     {
-        group.MapGet("/open-for-bids", Handle).RequireAuthorization(p => p.RequireRole(Roles.Vendor, Roles.Operator));
+        group.MapGet("/open-for-bids", Handle).RequireAuthorization(p => p.RequireRole(Roles.Vendor, Roles.Operator))
+            .Produces<PageOf<OpenOrder>>();
         return group;
     }
 

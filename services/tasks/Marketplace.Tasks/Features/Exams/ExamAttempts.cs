@@ -74,17 +74,24 @@ public static class ExamAttempts
 
     public static RouteGroupBuilder MapExamStart(this RouteGroupBuilder exams)
     {
-        exams.MapPost("/{examId:guid}/attempts", Start).RequireAuthorization(Roles.Worker);
+        exams.MapPost("/{examId:guid}/attempts", Start).RequireAuthorization(Roles.Worker)
+            .Produces<AttemptView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return exams;
     }
 
     public static RouteGroupBuilder MapExamAttempts(this RouteGroupBuilder group)
     {
-        group.MapGet("/{id:guid}", Get).RequireAuthorization("worker-or-operator");
-        group.MapPost("/{id:guid}/training/{itemId}", AnswerTraining).RequireAuthorization(Roles.Worker).Validate<SubmitAnswer.Request>();
-        group.MapPost("/{id:guid}/test", StartTest).RequireAuthorization(Roles.Worker);
-        group.MapPost("/{id:guid}/test/{itemId}", AnswerTest).RequireAuthorization(Roles.Worker).Validate<SubmitAnswer.Request>();
-        group.MapPost("/{id:guid}/finish", Finish).RequireAuthorization(Roles.Worker);
+        group.MapGet("/{id:guid}", Get).RequireAuthorization("worker-or-operator")
+            .Produces<AttemptView>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id:guid}/training/{itemId}", AnswerTraining).RequireAuthorization(Roles.Worker).Validate<SubmitAnswer.Request>()
+            .Produces<TrainingFeedback>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/test", StartTest).RequireAuthorization(Roles.Worker)
+            .Produces<AttemptView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/test/{itemId}", AnswerTest).RequireAuthorization(Roles.Worker).Validate<SubmitAnswer.Request>()
+            .Produces<TestReceipt>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/finish", Finish).RequireAuthorization(Roles.Worker)
+            .Produces<AttemptView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

@@ -133,9 +133,10 @@ public static class Exams
 
     public static RouteGroupBuilder MapExams(this RouteGroupBuilder group)
     {
-        group.MapPost("", Create).RequireAuthorization(Roles.Operator).Validate<Request>();
+        group.MapPost("", Create).RequireAuthorization(Roles.Operator).Validate<Request>().Produces<ExamView>(StatusCodes.Status201Created);
         group.MapGet("", List).RequireAuthorization("worker-or-operator");
-        group.MapGet("/{id:guid}", Get).RequireAuthorization("worker-or-operator");
+        group.MapGet("/{id:guid}", Get).RequireAuthorization("worker-or-operator")
+            .Produces<ExamView>().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

@@ -44,7 +44,8 @@ public static class Agreements
 
     public static RouteGroupBuilder MapAgreementSigning(this RouteGroupBuilder workers)
     {
-        workers.MapPost("/me/agreement", SignCurrent).RequireAuthorization(Roles.Worker).Validate<Sign>();
+        workers.MapPost("/me/agreement", SignCurrent).RequireAuthorization(Roles.Worker).Validate<Sign>()
+            .Produces<Signature>().ProducesProblem(StatusCodes.Status409Conflict);
         return workers;
     }
 

@@ -57,9 +57,11 @@ public static class IdentityVerification
 
     public static RouteGroupBuilder MapIdentityVerification(this RouteGroupBuilder group)
     {
-        group.MapPost("/me/identity", Submit).RequireAuthorization(Roles.Worker).Validate<Request>();
-        group.MapGet("/identities", Queue).RequireAuthorization(Roles.Operator);
-        group.MapPost("/{workerId:guid}/identity/review", Decide).RequireAuthorization(Roles.Operator).Validate<Review>();
+        group.MapPost("/me/identity", Submit).RequireAuthorization(Roles.Worker).Validate<Request>()
+            .Produces<View>().ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/identities", Queue).RequireAuthorization(Roles.Operator).Produces<Paged<View>>();
+        group.MapPost("/{workerId:guid}/identity/review", Decide).RequireAuthorization(Roles.Operator).Validate<Review>()
+            .Produces<View>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

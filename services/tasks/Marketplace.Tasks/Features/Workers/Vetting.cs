@@ -28,7 +28,8 @@ public static class Vetting
 
     public static RouteGroupBuilder MapVetting(this RouteGroupBuilder group)
     {
-        group.MapPost("/{workerId:guid}/vetting", Decide).RequireAuthorization(Roles.Operator).Validate<Request>();
+        group.MapPost("/{workerId:guid}/vetting", Decide).RequireAuthorization(Roles.Operator).Validate<Request>()
+            .Produces<View>().ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 
