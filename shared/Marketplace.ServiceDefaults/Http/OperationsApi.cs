@@ -19,13 +19,17 @@ public static class OperationsApi
         if (app.ServiceProvider.GetService(typeof(DeadLetters)) is null) return app;
 
         ops.MapGet("/dead-letters", async (DeadLetters deadLetters, int? limit, CancellationToken ct) =>
-            Results.Ok(await deadLetters.ListAsync(Math.Clamp(limit ?? 100, 1, 1000), ct)));
+            Results.Ok(await deadLetters.ListAsync(Math.Clamp(limit ?? 100, 1, 1000), ct)))
+            .Produces<IReadOnlyList<DeadLetter>>().ProducesProblem(StatusCodes.Status400BadRequest);
 
         ops.MapPost("/dead-letters/{queue}/{messageId}/replay", async (DeadLetters deadLetters, string queue, string messageId, CancellationToken ct) =>
             await deadLetters.ReplayAsync(queue, messageId, ct)
-                ? Results.Accepted(value: new { queue, messageId, replayed = true })
-                : Problems.NotFound($"Message {messageId} in {queue}_error"));
+                ? Results.Accepted(value: new ReplayedMessage(queue, messageId, true))
+                : Problems.NotFound($"Message {messageId} in {queue}_error"))
+            .Produces<ReplayedMessage>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound);
 
         return app;
     }
+
+    public sealed record ReplayedMessage(string Queue, string MessageId, bool Replayed);
 }

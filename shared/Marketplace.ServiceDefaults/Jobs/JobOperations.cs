@@ -27,24 +27,19 @@ internal static class JobOperations
                 if (!connection.GetRecurringJobs([id]).Any(j => j.Job is not null)) return Problems.NotFound($"Recurring job {id}");
             }
             var jobId = manager.TriggerJob(id);
-            return Results.Accepted($"/ops/jobs/{jobId}", new { recurringJobId = id, jobId });
-        });
+            return Results.Accepted($"/ops/jobs/{jobId}", new Triggered(id, jobId));
+        }).Produces<Triggered>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
 
         ops.MapGet("/{jobId}", (string jobId, JobStorage storage) =>
         {
             if (!long.TryParse(jobId, out _)) return Problems.BadRequest("jobId", "'jobId' is a Hangfire job id (a number).");
             var details = storage.GetMonitoringApi().JobDetails(jobId);
             if (details is null) return Problems.NotFound($"Job {jobId}");
-            var history = details.History.Select(h => new { state = h.StateName, at = h.CreatedAt, reason = h.Reason }).ToList();
-            return Results.Ok(new
-            {
-                jobId,
-                job = details.Job is { } job ? $"{job.Type.Name}.{job.Method.Name}" : null,
-                state = history.FirstOrDefault()?.state,
-                createdAt = details.CreatedAt,
-                history,
-            });
-        });
+            var history = details.History.Select(h => new JobState(h.StateName, h.CreatedAt, h.Reason)).ToList();
+            return Results.Ok(new JobView(jobId, details.Job is { } job ? $"{job.Type.Name}.{job.Method.Name}" : null,
+                history.FirstOrDefault()?.State, details.CreatedAt, history));
+        }).Produces<JobView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         ops.MapGet("/requests/{requestId:long}", async (long requestId, NpgsqlDataSource db, JobStorage storage) =>
         {
             await using var connection = await db.OpenConnectionAsync();
@@ -53,20 +48,21 @@ internal static class JobOperations
                 """, new { requestId });
             if (request is null) return Problems.NotFound($"Job request {requestId}");
             var state = request.HangfireJobId is { } id ? storage.GetMonitoringApi().JobDetails(id)?.History.FirstOrDefault()?.StateName : null;
-            return Results.Ok(new
-            {
-                requestId,
-                job = request.JobType.Split(',')[0].Split('.')[^1],
-                request.RunAt,
-                request.CreatedAt,
-                request.EnqueuedAt,
-                jobId = request.HangfireJobId,
-                // Requested: not handed to Hangfire yet; Expired: Hangfire has deleted the finished job's record.
-                state = state ?? (request.HangfireJobId is null ? "Requested" : "Expired"),
-            });
-        });
+            // Requested: not handed to Hangfire yet; Expired: Hangfire has deleted the finished job's record.
+            return Results.Ok(new JobRequestView(requestId, request.JobType.Split(',')[0].Split('.')[^1], request.RunAt, request.CreatedAt,
+                request.EnqueuedAt, request.HangfireJobId, state ?? (request.HangfireJobId is null ? "Requested" : "Expired")));
+        }).Produces<JobRequestView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
+
+    public sealed record Triggered(string RecurringJobId, string JobId);
+
+    public sealed record JobState(string State, DateTime At, string? Reason);
+
+    public sealed record JobView(string JobId, string? Job, string? State, DateTime? CreatedAt, IReadOnlyList<JobState> History);
+
+    public sealed record JobRequestView(long RequestId, string Job, DateTime? RunAt, DateTime CreatedAt, DateTime? EnqueuedAt,
+        string? JobId, string State);
 
     private sealed record JobRequest(long Id, string JobType, DateTime? RunAt, DateTime CreatedAt, DateTime? EnqueuedAt, string? HangfireJobId);
 }

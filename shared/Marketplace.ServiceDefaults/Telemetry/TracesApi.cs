@@ -22,7 +22,8 @@ public static class TracesApi
                 return Problems.BadRequest("traceId", "traceId must be a trace id (32 hex digits) or the X-Correlation-Id of a request.");
             var found = spans.Of(id, Math.Clamp(limit ?? 200, 1, 1000), out var truncated);
             return Results.Ok(new TraceView(id, service.Name, Instance, spans.Capacity, truncated, found));
-        }).RequireAuthorization(Roles.Operator).WithTags("Operations");
+        }).RequireAuthorization(Roles.Operator).WithTags("Operations")
+            .Produces<TraceView>().ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 
