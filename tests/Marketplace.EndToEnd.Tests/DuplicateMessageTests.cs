@@ -89,6 +89,7 @@ public class DuplicateMessageTests
         await Scenario.DepositAsync(enterprise, 10.00m);
         await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/publish"), HttpStatusCode.Accepted);
         await Scenario.WaitForStatusAsync(enterprise, orderId, "in_progress");
+        await Api.EventuallyAsync(async () => await Scenario.AssignmentCountAsync(enterprise, orderId) == 2, "the work reached tasks");
 
         var funded = await Twice(new OrderFunded(orderId, enterprise.OrgId, 2.40m, "CNY", Guid.NewGuid(), DateTimeOffset.UtcNow));
         var failed = await Twice(new OrderFundingFailed(orderId, enterprise.OrgId, "late duplicate", 2.40m, 0m, "CNY", DateTimeOffset.UtcNow));

@@ -28,13 +28,13 @@ public static class DashboardSession
                 Expires = expires,
             });
             return Results.NoContent();
-        }).RequireAuthorization(Roles.Operator);
+        }).RequireAuthorization(Roles.Operator).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status400BadRequest);
 
         group.MapDelete("/dashboard-session", (HttpContext http) =>
         {
             http.Response.Cookies.Delete(OperatorCookie.Name, new CookieOptions { Path = "/api/" });
             return Results.NoContent();
-        }).RequireAuthorization();
+        }).RequireAuthorization().Produces(StatusCodes.Status204NoContent);
         return group;
     }
 }
