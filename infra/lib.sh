@@ -161,7 +161,7 @@ pg_start() { # DATA_DIR PORT PASSWORD
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$sock'
-max_connections = 300
+max_connections = 500
 shared_buffers = 256MB
 fsync = on
 # Counts every statement per query shape (bench/jobs.sh reads the idle load from it); a negligible cost.

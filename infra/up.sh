@@ -148,6 +148,9 @@ cat <<INFO
 Marketplace is up.
   portal        http://127.0.0.1:5080/
   gateway       http://127.0.0.1:5080/   (API under /api/<service>/...)
+  API reference http://127.0.0.1:5080/api/reference/
+  jobs          http://127.0.0.1:5080/api/<service>/hangfire/   (operators; the portal's Jobs page opens them)
+  metrics       http://127.0.0.1:5081/metrics ... 5085/metrics   (Prometheus, on each service's own port)
   orders        http://127.0.0.1:5081/
   bidding       http://127.0.0.1:5082/
   tasks         http://127.0.0.1:5083/

@@ -31,6 +31,10 @@ public static class JobsExtensions
                 ApplicationName = "hangfire",
                 // Hangfire's statements are its own; our auto-prepare settings are for ours.
                 MaxAutoPrepare = 0,
+                // Its own pool, bounded: 4 workers each hold a LISTEN connection while they wait, plus the schedulers and
+                // the heartbeat; unbounded, nine instances' Hangfire pools ate into PostgreSQL's connections under load.
+                MaxPoolSize = 20,
+                ConnectionIdleLifetime = 60,
             };
             var storageOptions = new PostgreSqlStorageOptions
             {

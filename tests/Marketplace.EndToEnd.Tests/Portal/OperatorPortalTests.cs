@@ -103,8 +103,8 @@ public class OperatorPortalTests : PortalTest
         // Each service's Hangfire dashboard opens in a tab of its own, signed in by the operator's dashboard cookie.
         var dashboard = await Page.RunAndWaitForPopupAsync(() =>
             Page.Locator(".card:has(h2:text-is('tasks'))").GetByRole(AriaRole.Link, new() { Name = "tasks jobs dashboard" }).ClickAsync());
-        await dashboard.WaitForURLAsync("**/api/tasks/hangfire/**");
-        await Expect(dashboard.Locator("body")).ToContainTextAsync("Recurring");
+        await dashboard.WaitForURLAsync("**/api/tasks/hangfire/**", new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        await Expect(dashboard.Locator("body")).ToContainTextAsync("Recurring", new() { Timeout = 60_000 });
         await dashboard.GotoAsync("/api/tasks/hangfire/recurring");
         await Expect(dashboard.Locator("body")).ToContainTextAsync("auto-approve-due");
         await dashboard.ScreenshotAsync(new() { Path = Path.Combine(Cluster.Root, ".data/test/screenshots/operator-hangfire.png"), FullPage = true });
