@@ -25,7 +25,7 @@ internal sealed class JobIntentRelay(
     IOptions<JobOptions> options,
     ILogger<JobIntentRelay> logger) : BackgroundService
 {
-    internal static readonly JobIntentSignal Signal = new();
+    internal static readonly WakeSignal Signal = new();
     private const int BatchSize = 100;
     private static readonly ConcurrentDictionary<string, (Type Job, System.Reflection.MethodInfo Method, Type Payload)?> Jobs = new();
 
@@ -114,20 +114,4 @@ internal sealed class JobIntentRelay(
     }
 
     private sealed record IntentRow(long Id, string JobType, string Payload, DateTime? RunAt, Guid? CorrelationId);
-}
-
-/// <summary>Wakes the relay when this process writes an intent (at most one wake-up waits).</summary>
-internal sealed class JobIntentSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            try { _signal.Release(); } catch (SemaphoreFullException) { }
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 }

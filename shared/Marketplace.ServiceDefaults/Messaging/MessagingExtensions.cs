@@ -54,7 +54,7 @@ public static class MessagingExtensions
             o.WaitUntilStarted = false;
             o.StopTimeout = TimeSpan.FromSeconds(10);
         });
-        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<WakeSignal>();
         builder.Services.AddSingleton<Outbox>();
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddHostedService<OutboxGauges>();

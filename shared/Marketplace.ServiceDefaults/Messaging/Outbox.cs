@@ -9,7 +9,7 @@ namespace Marketplace.ServiceDefaults.Messaging;
 /// Writes messages in the caller's transaction, so a state change and the messages it causes
 /// commit together or not at all. The relay publishes them afterwards.
 /// </summary>
-public sealed class Outbox(OutboxSignal signal)
+public sealed class Outbox(WakeSignal signal)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -36,19 +36,4 @@ public sealed class Outbox(OutboxSignal signal)
     }
 
     private static Guid NewId() => Guid.CreateVersion7();
-}
-
-public sealed class OutboxSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        if (_signal.CurrentCount == 0)
-        {
-            try { _signal.Release(); } catch (SemaphoreFullException) { }
-        }
-    }
-
-    public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 }

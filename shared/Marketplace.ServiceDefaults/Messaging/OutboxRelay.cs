@@ -20,7 +20,7 @@ namespace Marketplace.ServiceDefaults.Messaging;
 public sealed class OutboxRelay(
     NpgsqlDataSource dataSource,
     IBus bus,
-    OutboxSignal signal,
+    WakeSignal signal,
     TimeProvider clock,
     ILogger<OutboxRelay> logger) : BackgroundService
 {

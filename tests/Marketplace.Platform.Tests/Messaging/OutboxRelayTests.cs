@@ -236,7 +236,7 @@ public class OutboxRelayTests
     }
 
     private static OutboxRelay Relay(NpgsqlDataSource db, FakeBroker broker, int batchSize = 100) =>
-        new(db, broker.Bus, new OutboxSignal(), TimeProvider.System, NullLogger<OutboxRelay>.Instance)
+        new(db, broker.Bus, new WakeSignal(), TimeProvider.System, NullLogger<OutboxRelay>.Instance)
         {
             BatchSize = batchSize,
             PublishTimeout = TimeSpan.FromSeconds(5),
@@ -244,7 +244,7 @@ public class OutboxRelayTests
 
     private static async Task WriteAsync(NpgsqlDataSource db, int count, int firstSequence = 0)
     {
-        var outbox = new Outbox(new OutboxSignal());
+        var outbox = new Outbox(new WakeSignal());
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         for (var i = 0; i < count; i++) await outbox.AddAsync(tx, new RelayProbe(firstSequence + i));

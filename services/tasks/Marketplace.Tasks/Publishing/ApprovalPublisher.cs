@@ -19,16 +19,10 @@ public sealed class ApprovalPublisher(NpgsqlDataSource db, Outbox outbox, TimePr
     ILogger<ApprovalPublisher> logger) : BackgroundService
 {
     private const int BatchSize = 500;
-    private static readonly SemaphoreSlim Wake = new(0, 1);
+    private static readonly WakeSignal Wake = new();
 
     /// <summary>Called by <see cref="Approvals.ApproveAsync"/>; the publisher looks a moment later, after the approval committed.</summary>
-    public static void Signal()
-    {
-        if (Wake.CurrentCount == 0)
-        {
-            try { Wake.Release(); } catch (SemaphoreFullException) { }
-        }
-    }
+    public static void Signal() => Wake.Notify();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
