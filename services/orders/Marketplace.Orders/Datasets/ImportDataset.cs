@@ -24,7 +24,6 @@ public sealed class ImportDataset(NpgsqlDataSource db, IContentStore store, ILog
 
     public sealed record Payload(Guid UploadId);
 
-
     private sealed class Target
     {
         public Guid OrderId { get; init; }

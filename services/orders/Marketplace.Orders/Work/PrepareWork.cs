@@ -21,7 +21,6 @@ public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox
 
     public sealed record Payload(Guid OrderId);
 
-
     public static string ItemsKey(Guid orderId) => $"work/{orderId:N}/items.jsonl";
 
     public async Task RunAsync(Payload payload, CancellationToken ct)

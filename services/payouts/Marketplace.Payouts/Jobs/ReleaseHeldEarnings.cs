@@ -9,7 +9,6 @@ public sealed class ReleaseHeldEarnings(NpgsqlDataSource db) : IRecurringJob
 {
     public const string Name = "release-held-earnings";
 
-
     public async Task RunAsync(CancellationToken ct)
     {
         while (true)

@@ -15,7 +15,6 @@ public sealed class FakeBankCallback(NpgsqlDataSource db, Outbox outbox, TimePro
 
     public sealed record Payload(string Reference);
 
-
     public async Task RunAsync(Payload payload, CancellationToken ct)
     {
         var reference = payload.Reference;

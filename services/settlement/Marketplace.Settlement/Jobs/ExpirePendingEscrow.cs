@@ -16,7 +16,6 @@ public sealed class ExpirePendingEscrow(NpgsqlDataSource db, Outbox outbox, Time
 {
     public const string Name = "expire-pending-escrow";
 
-
     public async Task RunAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();

@@ -7,6 +7,5 @@ public sealed class ReconcileJob(Reconciler reconciler) : IRecurringJob
 {
     public const string Name = "reconcile";
 
-
     public Task RunAsync(CancellationToken ct) => reconciler.RunAsync("schedule", ct);
 }

@@ -30,7 +30,6 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
 
     public sealed record Payload(Guid OrderId, int TotalAssignments);
 
-
     /// <summary>Keyed by the slot count, so the next round (after dynamic overlap or rework added slots) is a new job.</summary>
     public static Task<long?> EnqueueAsync(NpgsqlTransaction tx, Guid orderId, int totalAssignments) =>
         JobIntents.EnqueueAsync<AggregateLabels, Payload>(tx, new Payload(orderId, totalAssignments), uniqueKey: $"{Name}:{orderId:N}:{totalAssignments}");

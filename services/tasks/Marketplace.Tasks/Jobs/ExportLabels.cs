@@ -30,7 +30,6 @@ public sealed class ExportLabels(NpgsqlDataSource db, IContentStore store, ILogg
 
     public sealed record Payload(Guid ExportId);
 
-
     public static Task<long?> EnqueueAsync(NpgsqlTransaction tx, Guid exportId) =>
         JobIntents.EnqueueAsync<ExportLabels, Payload>(tx, new Payload(exportId), uniqueKey: $"{Name}:{exportId:N}");
 

@@ -11,7 +11,6 @@ public sealed class FinishExamAttempt(NpgsqlDataSource db) : IJob<FinishExamAtte
 
     public sealed record Payload(Guid AttemptId);
 
-
     public async Task RunAsync(Payload payload, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);

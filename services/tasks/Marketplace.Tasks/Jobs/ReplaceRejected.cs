@@ -15,7 +15,6 @@ public sealed class ReplaceRejected(NpgsqlDataSource db) : IJob<ReplaceRejected.
 
     public sealed record Payload(Guid AssignmentId);
 
-
     public async Task RunAsync(Payload payload, CancellationToken ct)
     {
         var id = payload.AssignmentId;

@@ -15,7 +15,6 @@ public sealed class SweepLapsedLeases(NpgsqlDataSource db) : IRecurringJob
     public const string Name = "lease-sweep";
     private const int BatchSize = 5_000;
 
-
     public async Task RunAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
