@@ -78,27 +78,34 @@ internal sealed class JobIntentRelay(
             """;
         var rows = (await connection.QueryAsync<IntentRow>(claim, new { BatchSize }, tx)).AsList();
         var client = (IBackgroundJobClient)services.GetService(typeof(IBackgroundJobClient))!;
-        foreach (var row in rows)
+        try
         {
-            var job = Jobs.GetOrAdd(row.JobType, Resolve);
-            if (job is null)
+            foreach (var row in rows)
             {
-                // Written by a newer or older build that knows this job; leave it for an instance that does.
-                logger.LogError("Job intent {Id}: unknown job type {JobType}", row.Id, row.JobType);
-                continue;
+                var job = Jobs.GetOrAdd(row.JobType, Resolve);
+                if (job is null)
+                {
+                    // Written by a newer or older build that knows this job; leave it for an instance that does.
+                    logger.LogError("Job intent {Id}: unknown job type {JobType}", row.Id, row.JobType);
+                    continue;
+                }
+                var payload = JsonSerializer.Deserialize(row.Payload, job.Value.Payload, JobIntents.Json);
+                var call = new HangfireJob(job.Value.Job, job.Value.Method, payload, CancellationToken.None);
+                // The job carries on the trace of whatever asked for it (JobCorrelationFilter reads it back).
+                Correlation.Current = row.CorrelationId;
+                IState state = row.RunAt is { } at && at > DateTime.UtcNow
+                    ? new ScheduledState(DateTime.SpecifyKind(at, DateTimeKind.Utc))
+                    : new EnqueuedState();
+                var hangfireJobId = client.Create(call, state);
+                await connection.ExecuteAsync("UPDATE job_intents SET enqueued_at = now(), hangfire_job_id = @hangfireJobId WHERE id = @Id",
+                    new { hangfireJobId, row.Id }, tx);
             }
-            var payload = JsonSerializer.Deserialize(row.Payload, job.Value.Payload, JobIntents.Json);
-            var call = new HangfireJob(job.Value.Job, job.Value.Method, payload, CancellationToken.None);
-            // The job carries on the trace of whatever asked for it (JobCorrelationFilter reads it back).
-            Correlation.Current = row.CorrelationId;
-            IState state = row.RunAt is { } at && at > DateTime.UtcNow
-                ? new ScheduledState(DateTime.SpecifyKind(at, DateTimeKind.Utc))
-                : new EnqueuedState();
-            var hangfireJobId = client.Create(call, state);
-            await connection.ExecuteAsync("UPDATE job_intents SET enqueued_at = now(), hangfire_job_id = @hangfireJobId WHERE id = @Id",
-                new { hangfireJobId, row.Id }, tx);
         }
-        Correlation.Current = null;
+        finally
+        {
+            // The relay's own loop carries no request's trace, whatever the last intent was.
+            Correlation.Current = null;
+        }
         await tx.CommitAsync(ct);
         return rows.Count;
     }
