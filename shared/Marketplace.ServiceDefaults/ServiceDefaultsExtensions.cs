@@ -58,6 +58,8 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<DatabaseBusyExceptionHandler>();
+        builder.Services.AddRateLimitingProblems();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -83,6 +85,7 @@ public static class ServiceDefaultsExtensions
         app.UseMiddleware<CorrelationMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapHealthChecks("/health", new HealthCheckOptions
         {
             ResponseWriter = WriteHealth,

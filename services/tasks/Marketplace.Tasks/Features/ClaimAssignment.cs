@@ -83,13 +83,19 @@ public static class ClaimAssignment
 
     public sealed record Suite(DateTime LeaseExpiresAt, IReadOnlyList<Response> Assignments);
 
+    public const string ConcurrencyPolicy = "claims";
+
     public static RouteGroupBuilder MapClaimAssignment(this RouteGroupBuilder group)
     {
         // 204: no work this worker may take right now.
-        group.MapPost("/claim", ClaimOne).RequireAuthorization(Roles.Worker)
-            .Produces<Response>().Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/claim-suite", ClaimSuite).RequireAuthorization(Roles.Worker)
-            .Produces<Suite>().Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict);
+        // Claims wait in line for one of ClaimConcurrency permits (they contend for the same queue rows anyway) and run
+        // again when PostgreSQL picked one as a deadlock victim.
+        group.MapPost("/claim", ClaimOne).RequireAuthorization(Roles.Worker).RequireRateLimiting(ConcurrencyPolicy).RetryOnDeadlock()
+            .Produces<Response>().Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapPost("/claim-suite", ClaimSuite).RequireAuthorization(Roles.Worker).RequireRateLimiting(ConcurrencyPolicy).RetryOnDeadlock()
+            .Produces<Suite>().Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
