@@ -42,6 +42,9 @@ public sealed record OrderTerms
     public decimal GoldShare { get; init; }
     public decimal? RequiredAccuracy { get; init; }
 
+    /// <summary>The most items one worker may label in this order (null: no limit), so no one worker's view dominates.</summary>
+    public int? MaxItemsPerWorker { get; init; }
+
     public int SuiteSize { get; init; } = 1;
     public int? LeaseSeconds { get; init; }
     /// <summary>How long the enterprise has to review a submission before it is approved for them (null: the default).</summary>
