@@ -17,10 +17,13 @@ export default defineConfig({
     rollupOptions: {
       output: {
         // Libraries change less often than pages: their own chunks stay cached across portal releases.
-        manualChunks: {
-          vue: ["vue", "vue-router", "vue-i18n"],
-          "element-plus": ["element-plus", "@element-plus/icons-vue"],
-          echarts: ["echarts/core", "echarts/charts", "echarts/components", "echarts/renderers"],
+        // By module path (not by package name, which would pull whole packages in): only what is used is bundled.
+        manualChunks(id) {
+          if (!id.includes("node_modules")) return undefined;
+          if (/node_modules\/(echarts|zrender)\//.test(id)) return "echarts";
+          if (/node_modules\/(element-plus|@element-plus|@floating-ui|@popperjs|@ctrl|async-validator|dayjs|lodash|lodash-es|lodash-unified|memoize-one|normalize-wheel-es|@vueuse)\//.test(id)) return "element-plus";
+          if (/node_modules\/(@vue|vue|vue-router|vue-i18n|@intlify)\//.test(id)) return "vue";
+          return "vendor";
         },
       },
     },

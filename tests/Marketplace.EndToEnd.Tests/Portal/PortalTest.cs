@@ -104,7 +104,8 @@ public abstract class PortalTest
     /// <summary>Picks an option of an Element Plus select found by its label.</summary>
     protected async Task ChooseAsync(ILocator select, string option)
     {
-        await select.ClickAsync();
+        // The select's input sits under Element Plus's wrapper, which takes the click and opens the list.
+        await select.ClickAsync(new() { Force = true });
         await Page.Locator(".el-select-dropdown__item:visible", new() { HasText = option }).First.ClickAsync();
     }
 

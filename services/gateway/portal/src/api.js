@@ -2,7 +2,7 @@
 // 401. Errors carry the server's title/detail and field errors; the portal shows them in the user's language where a
 // stable meaning is known (network, session), the server's text otherwise.
 import { reactive } from "vue";
-import { ElMessage } from "element-plus";
+import { ElMessage } from "element-plus/es/components/message/index.mjs";
 import { t } from "./i18n.js";
 
 const TOKEN = "mp.token";
@@ -42,7 +42,7 @@ export function whenSessionExpires(fn) { onExpired = fn; }
 
 function headers(extra) {
   const h = { Accept: "application/json", ...extra };
-  if (session.token) h.Authorization = "Bearer " + session.token;
+  if (session.token && !h.Authorization) h.Authorization = "Bearer " + session.token;
   return h;
 }
 
