@@ -61,6 +61,61 @@ public class ChinesePortalTests : PortalTest
         Assert.That(UnexpectedConsoleErrors(), Is.Empty);
     }
 
+    [Test]
+    public async Task An_enterprise_creates_an_order_through_the_wizard_with_a_dataset_file()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        await SignInAsync(enterprise);
+        await Page.GotoAsync("/#/orders/new");
+        await Page.GetByLabel("标题").FillAsync("医疗问诊意图分类");
+        await Page.GetByLabel("标签", new() { Exact = true }).FillAsync("positive, negative"); // the file's model pre-labels use these
+        await ChooseAsync(Page.GetByLabel("行业"), "医疗");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "下一步" }).ClickAsync();
+        await Page.GetByText("重要数据", new() { Exact = true }).ClickAsync();
+        await Page.GetByText("创建后上传数据集文件", new() { Exact = false }).ClickAsync();
+        await Page.Locator("#wizard-dataset").SetInputFilesAsync(new FilePayload
+        {
+            Name = "reviews.jsonl", MimeType = "application/jsonl", Buffer = System.Text.Encoding.UTF8.GetBytes(DatasetUploadTests.Jsonl(40)),
+        });
+        await Page.GetByRole(AriaRole.Button, new() { Name = "下一步" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "下一步" }).ClickAsync();
+        await Page.GetByLabel("单价（元）").FillAsync("0.0125");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "下一步" }).ClickAsync();
+        await Expect(Page.Locator("[data-step='review']")).ToContainTextAsync("¥0.0125");
+        await Expect(Page.Locator("[data-step='review']")).ToContainTextAsync("医疗");
+        await SnapAsync("enterprise-wizard-review-zh");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "创建草稿" }).ClickAsync();
+
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "医疗问诊意图分类" })).ToBeVisibleAsync(new() { Timeout = 45_000 });
+        await Expect(Page.Locator(".stat:has(.stat-label:text-is('条目')) .stat-value")).ToHaveTextAsync("40", new() { Timeout = 30_000 });
+        var orders = await enterprise.GetAsync("/api/orders/orders");
+        var order = orders.EnumerateArray().Single();
+        Assert.That(order.GetProperty("industry").GetString(), Is.EqualTo("medical"));
+        Assert.That(order.GetProperty("dataGrade").GetString(), Is.EqualTo("important"));
+        Assert.That(order.GetProperty("itemCount").GetInt32(), Is.EqualTo(40));
+        Assert.That(UnexpectedConsoleErrors(), Is.Empty);
+    }
+
+    [Test]
+    public async Task An_operator_approves_a_vendors_certification_in_the_queue()
+    {
+        var vendor = await Api.SignUpAsync("vendor");
+        var name = $"ISO 27001 {Guid.NewGuid():N}"[..20];
+        var certification = await Api.ReadAsync(await vendor.PostAsync("/api/orders/certifications",
+            new { name, issuer = "中国网络安全审查技术与认证中心", grade = "important", validUntil = "2030-12-31" }), HttpStatusCode.Created);
+
+        await SignInAsync(await Api.OperatorAsync(), Cluster.OperatorPassword);
+        await Page.GotoAsync("/#/ops/certifications");
+        var row = Page.Locator(".certifications tr", new() { HasText = name });
+        await Expect(row).ToContainTextAsync("重要数据");
+        await row.GetByRole(AriaRole.Button, new() { Name = "批准" }).ClickAsync();
+        await Expect(Page.Locator(".certifications tr", new() { HasText = name })).ToHaveCountAsync(0);
+        var approved = await vendor.GetAsync("/api/orders/certifications");
+        Assert.That(approved.EnumerateArray().Single(c => c.GetProperty("id").GetGuid() == certification.GetProperty("id").GetGuid())
+            .GetProperty("status").GetString(), Is.EqualTo("approved"));
+        Assert.That(UnexpectedConsoleErrors(), Is.Empty);
+    }
+
     /// <summary>
     /// What went to the console, less the browser's own line for an answer the page expects: GET /api/payouts/method
     /// answers 404 while a worker has no payout method, and Chromium logs every 4xx.
