@@ -43,6 +43,10 @@ ensure_packages() {
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   [ -n "$(fc-list :lang=zh family 2>/dev/null)" ] || missing+=(fonts-wqy-zenhei)
+  # The portal is built with Vite (services/gateway/portal, run by the gateway's build): Debian's Node.js and npm are
+  # enough (bookworm ships Node 18, which the pinned Vite 6 supports).
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
   if [ ${#missing[@]} -gt 0 ]; then
     info "installing ${missing[*]} with apt-get..."
     # Their postinst scripts may try to start the system services; that fails harmlessly (no systemd,

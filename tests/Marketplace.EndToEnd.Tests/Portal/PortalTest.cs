@@ -26,6 +26,13 @@ public abstract class PortalTest
 
     public static string Screenshots => Path.Combine(Cluster.Root, ".data/test/screenshots");
 
+    /// <summary>
+    /// The portal's language at the start of each test (it is Chinese unless the user switches). Most tests drive the
+    /// English texts; the Chinese tests say so.
+    /// </summary>
+    protected virtual string Language => "en";
+    protected bool English => Language == "en";
+
     [OneTimeSetUp]
     public async Task LaunchBrowserAsync()
     {
@@ -66,6 +73,8 @@ public abstract class PortalTest
             Locale = "zh-CN",
         });
         context.SetDefaultTimeout(20_000);
+        // Only when the user has not chosen: a test that switches the language keeps its choice across reloads.
+        await context.AddInitScriptAsync($"if (!localStorage.getItem('mp.lang')) localStorage.setItem('mp.lang', '{Language}');");
         Page = await context.NewPageAsync();
         ConsoleErrors.Clear();
         Page.Console += (_, message) => { if (message.Type == "error") lock (ConsoleErrors) ConsoleErrors.Add(message.Text); };
@@ -89,6 +98,17 @@ public abstract class PortalTest
         await context.CloseAsync();
     }
 
+    /// <summary>A toast (Element Plus message) with this text.</summary>
+    protected ILocator Toast(string text) => Page.Locator(".el-message", new() { HasText = text });
+
+    /// <summary>Picks an option of an Element Plus select found by its label.</summary>
+    protected async Task ChooseAsync(ILocator select, string option)
+    {
+        // The select's input sits under Element Plus's wrapper, which takes the click and opens the list.
+        await select.ClickAsync(new() { Force = true });
+        await Page.Locator(".el-select-dropdown__item:visible", new() { HasText = option }).First.ClickAsync();
+    }
+
     /// <summary>Saves a full-page screenshot for people to look at (not compared to anything).</summary>
     protected async Task SnapAsync(string name)
     {
@@ -100,10 +120,10 @@ public abstract class PortalTest
     protected async Task SignInAsync(Actor actor, string password = Password)
     {
         await Page.GotoAsync("/#/signin");
-        await Page.GetByLabel("E-mail").FillAsync(actor.Email);
-        await Page.GetByLabel("Password").FillAsync(password);
-        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        await Page.GetByLabel(English ? "E-mail" : "电子邮箱").FillAsync(actor.Email);
+        await Page.GetByLabel(English ? "Password" : "密码").FillAsync(password);
+        await Page.GetByRole(AriaRole.Button, new() { Name = English ? "Sign in" : "登录", Exact = true }).ClickAsync();
+        await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = English ? "Sign out" : "退出" })).ToBeVisibleAsync();
     }
 
     /// <summary>An order whose items are uploaded images (content://), published and split: workers see them through signed links.</summary>

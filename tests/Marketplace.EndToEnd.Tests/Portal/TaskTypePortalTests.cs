@@ -184,7 +184,7 @@ public class TaskTypePortalTests : PortalTest
             await Page.Keyboard.PressAsync(key);
             await Page.Keyboard.PressAsync("Enter");
         }
-        await Expect(Page.Locator(".exam-result")).ToContainTextAsync("passed");
+        await Expect(Page.Locator(".exam-result")).ToContainTextAsync("Passed");
         var profile = await worker.GetAsync("/api/tasks/workers/me");
         Assert.That(profile.GetProperty("qualifications").EnumerateArray().Select(q => q.GetProperty("name").GetString()), Does.Contain(qualification));
     }
