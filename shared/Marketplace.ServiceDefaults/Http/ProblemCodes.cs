@@ -73,7 +73,8 @@ public static class ProblemCodes
 
     /// <summary>
     /// <c>Problems.NotFound("Exam attempt 42")</c> → <c>exam_attempt.not_found</c>: the words before the id (an article or
-    /// "Your" dropped, stopping at "of"), so the code follows the thing named, not the sentence.
+    /// "Your" dropped, stopping at "of" and after three words), so the code follows the thing named, not the sentence. Ids
+    /// are Guids or numbers: a word with a digit or a quote ends the name.
     /// </summary>
     public static string ForNotFound(string what)
     {
@@ -85,6 +86,7 @@ public static class ProblemCodes
             if (words.Count == 0 && lower is "a" or "an" or "the" or "your") continue;
             if (lower is "of" or "in" or "for") break;
             words.Add(lower);
+            if (words.Count == 3) break;
         }
         return words.Count == 0 ? "not_found" : string.Join('_', words) + ".not_found";
     }
