@@ -59,6 +59,8 @@ public static class ServiceDefaultsExtensions
         // Every ProblemDetails carries a stable code (ProblemCodes) for clients that show errors in their users' language.
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemCodes.Apply);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<DatabaseBusyExceptionHandler>();
+        builder.Services.AddRateLimitingProblems();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -84,6 +86,7 @@ public static class ServiceDefaultsExtensions
         app.UseMiddleware<CorrelationMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapHealthChecks("/health", new HealthCheckOptions
         {
             ResponseWriter = WriteHealth,

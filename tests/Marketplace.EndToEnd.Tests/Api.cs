@@ -80,8 +80,10 @@ public static class Api
     public static async Task<JsonElement> ReadAsync(HttpResponseMessage response, HttpStatusCode expected)
     {
         var text = await response.Content.ReadAsStringAsync();
-        Assert.That(response.StatusCode, Is.EqualTo(expected),
-            $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {text}");
+        if (response.StatusCode != expected)
+            Assert.That(response.StatusCode, Is.EqualTo(expected),
+                $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {text}"
+                + ((int)response.StatusCode >= 500 ? Cluster.ErrorsLoggedFor(text) : ""));
         return string.IsNullOrWhiteSpace(text) ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 

@@ -227,6 +227,24 @@ public sealed class Cluster
         return File.Exists(path) ? ReadShared(path) : "";
     }
 
+    /// <summary>
+    /// The error lines every service logged under the trace a 5xx answer names (its ProblemDetails' traceId), so a server
+    /// error in CI, where the logs are gone afterwards, says what threw.
+    /// </summary>
+    public static string ErrorsLoggedFor(string problem)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(problem, "\"traceId\"\\s*:\\s*\"00-([0-9a-f]{32})-");
+        if (!match.Success) return "";
+        var folder = Path.Combine(Root, ".data/test/logs");
+        if (!Directory.Exists(folder)) return "";
+        var lines = Directory.GetFiles(folder, "*.log")
+            .SelectMany(path => ReadShared(path).Split('\n').Select(line => (File: Path.GetFileNameWithoutExtension(path), Line: line)))
+            .Where(l => l.Line.Contains(match.Groups[1].Value, StringComparison.Ordinal) && !l.Line.Contains("\"LogLevel\":\"Information\"", StringComparison.Ordinal))
+            .Take(5)
+            .Select(l => $"{l.File}: {(l.Line.Length > 3000 ? l.Line[..3000] + "..." : l.Line)}");
+        return "\nLogged under that trace:\n" + string.Join("\n", lines);
+    }
+
     private static string LogTail(string name, int port)
     {
         var path = Path.Combine(Root, ".data/test/logs", name + ".log");

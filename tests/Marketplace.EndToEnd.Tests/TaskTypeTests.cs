@@ -152,11 +152,8 @@ public class TaskTypeTests
         var orderId = created.GetProperty("id").GetGuid();
         await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/publish"), HttpStatusCode.Accepted);
 
-        await Api.EventuallyAsync(async () =>
-            (await enterprise.GetAsync($"/api/orders/orders/{orderId}")).GetProperty("fundedAt").ValueKind != JsonValueKind.Null, "the budget is in escrow");
-        await Task.Delay(1000);
-        var order = await enterprise.GetAsync($"/api/orders/orders/{orderId}");
-        Assert.That(order.GetProperty("status").GetString(), Is.EqualTo("published"), "it waits for a vendor's award");
+        // Funded, it opens a call for bids among certified vendors: its items never go to the crowd.
+        await Scenario.WaitForStatusAsync(enterprise, orderId, "tendering");
         Assert.That(await Scenario.AssignmentCountAsync(enterprise, orderId), Is.Zero, "no micro-task reached the crowd");
     }
 }

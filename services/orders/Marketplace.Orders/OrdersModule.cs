@@ -25,7 +25,11 @@ public static class OrdersModule
             x.AddConsumer<OrderReworkFundingFailedConsumer>();
             x.AddConsumer<OrderEscrowReleasedConsumer>();
             x.AddConsumer<OrderEscrowExpiredConsumer>();
+            x.AddConsumer<CallForBidsClosedConsumer>();
+            x.AddConsumer<BidAwardedConsumer>();
+            x.AddConsumer<EscrowAdjustedToContractConsumer>();
         });
+        builder.Services.AddSingleton<Process.OrderProcessRunner>();
         builder.Services.AddOptions<FeeOptions>().BindConfiguration("Orders");
         builder.Services.AddContentStore(builder.Configuration);
         builder.AddContentLinks();
@@ -41,6 +45,7 @@ public static class OrdersModule
             .MapListOrders()
             .MapPublishOrder()
             .MapCancelOrder()
+            .MapTender()
             .MapAcceptance()
             .MapOpenOrders()
             .MapDatasetUploads()

@@ -18,6 +18,7 @@ public static class SettlementModule
         builder.AddMessaging(x =>
         {
             x.AddConsumer<OrderPublishedConsumer>();
+            x.AddConsumer<AdjustEscrowToContractConsumer>();
             x.AddConsumer<AssignmentsApprovedConsumer>();
             x.AddConsumer<PayoutSentConsumer>();
             x.AddConsumer<OrderCancelledConsumer>();

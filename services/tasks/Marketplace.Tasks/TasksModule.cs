@@ -35,6 +35,7 @@ public static class TasksModule
         builder.AddContentLinks();
         builder.AddQualifications();
         builder.Services.AddSingleton<ClaimQueueHead>();
+        builder.Services.AddConcurrencyPolicy<TasksOptions>(ClaimAssignment.ConcurrencyPolicy, o => (o.ClaimConcurrency, o.ClaimQueue));
         builder.Services.AddSingleton(services => new ExportLinks(ContentLinks.ForPurpose(
             services.GetRequiredService<IOptions<ContentLinkOptions>>().Value, services.GetRequiredService<IOptions<AuthOptions>>().Value,
             "export", "/api/tasks/exports", services.GetRequiredService<IOptions<TasksOptions>>().Value.ExportLinkLifetime)));

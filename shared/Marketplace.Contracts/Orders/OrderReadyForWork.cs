@@ -5,7 +5,8 @@ namespace Marketplace.Contracts.Orders;
 /// send the items as a claim check: ItemsKey names a JSONL file in the shared content store (one {"id","content"} per
 /// line; first the GoldItemCount gold items, each with its known answer as "gold", then the ItemCount regular items)
 /// and Items is empty. GoldSlots gold slots are to be mixed into the regular ones. AutoApproveSeconds: how long the
-/// enterprise has to review a submission before it is approved for them (null: the platform's default).
+/// enterprise has to review a submission before it is approved for them (null: the platform's default). Terms carries
+/// the order's terms whole (the fields before it repeat parts of it for consumers written before it existed).
 /// </summary>
 public record OrderReadyForWork(
     Guid OrderId,
@@ -36,4 +37,5 @@ public record OrderReadyForWork(
     int? OverlapCap = null,
     int GoldItemCount = 0,
     int GoldSlots = 0,
-    int? AutoApproveSeconds = null);
+    int? AutoApproveSeconds = null,
+    OrderTerms? Terms = null);

@@ -65,6 +65,11 @@ internal sealed class JobServerHost(
         });
     }
 
+    private const int RegistrationAttempts = 20;
+
+    private static bool IsLockTimeout(Exception e) =>
+        e is Hangfire.Storage.DistributedLockTimeoutException || e.GetType().Name.Contains("DistributedLock", StringComparison.Ordinal);
+
     /// <summary>The schedules this build defines, and none it no longer has (a renamed or retired job stops).</summary>
     private void RegisterRecurring(JobStorage storage)
     {
@@ -72,8 +77,22 @@ internal sealed class JobServerHost(
         foreach (var definition in recurring)
         {
             var method = definition.JobType.GetMethod(nameof(IRecurringJob.RunAsync), [typeof(CancellationToken)])!;
-            manager.AddOrUpdate(definition.Id, new Job(definition.JobType, method, CancellationToken.None), definition.Cron,
-                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+            var job = new Job(definition.JobType, method, CancellationToken.None);
+            // Another instance's scheduler holds the schedule's lock while it enqueues a run; on a loaded machine that
+            // outlasted the lock timeout and the exception stopped this instance from starting. Wait and try again.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    manager.AddOrUpdate(definition.Id, job, definition.Cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+                    break;
+                }
+                catch (Exception e) when (IsLockTimeout(e) && attempt < RegistrationAttempts)
+                {
+                    logger.LogWarning("The schedule {Job} was locked by another instance (attempt {Attempt}); trying again", definition.Id, attempt);
+                    Thread.Sleep(TimeSpan.FromSeconds(Math.Min(attempt, 5)));
+                }
+            }
         }
         using var connection = storage.GetConnection();
         var known = recurring.Select(r => r.Id).ToHashSet();

@@ -1,6 +1,6 @@
 using MassTransit;
 using Marketplace.Contracts.Settlement;
-using Marketplace.Orders.Domain;
+using Marketplace.Orders.Process;
 using Marketplace.ServiceDefaults.Messaging;
 using Npgsql;
 
@@ -10,18 +10,11 @@ namespace Marketplace.Orders.Consumers;
 /// The order's reserved budget timed out before work started: it is no longer funded. The enterprise sees
 /// funding_failed with the reason "escrow expired" and may publish again.
 /// </summary>
-public sealed class OrderEscrowExpiredConsumer(NpgsqlDataSource db) : IConsumer<OrderEscrowExpired>
+public sealed class OrderEscrowExpiredConsumer(NpgsqlDataSource db, OrderProcessRunner process) : IConsumer<OrderEscrowExpired>
 {
     public const string Reason = "escrow expired";
 
-    public Task Consume(ConsumeContext<OrderEscrowExpired> context)
-    {
-        var orderId = context.Message.OrderId;
-        return db.ApplyOnceAsync(context, nameof(OrderEscrowExpiredConsumer), async tx =>
-        {
-            // A bid order waits for work in published or awarded (a crowd order is posted as soon as its work is prepared).
-            foreach (var from in new[] { OrderStatus.Published, OrderStatus.Awarded })
-                if (await OrderTransitions.MoveAsync(tx, orderId, from, OrderStatus.FundingFailed, Reason)) return;
-        });
-    }
+    public Task Consume(ConsumeContext<OrderEscrowExpired> context) =>
+        db.ApplyOnceAsync(context, nameof(OrderEscrowExpiredConsumer), tx =>
+            process.FireAsync(tx, context.Message.OrderId, OrderTrigger.EscrowExpired, Reason));
 }

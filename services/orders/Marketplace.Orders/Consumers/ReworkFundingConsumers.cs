@@ -2,7 +2,7 @@ using Dapper;
 using MassTransit;
 using Marketplace.Contracts.Orders;
 using Marketplace.Contracts.Settlement;
-using Marketplace.Orders.Domain;
+using Marketplace.Orders.Process;
 using Marketplace.ServiceDefaults.Messaging;
 using Npgsql;
 
@@ -20,7 +20,7 @@ public sealed class OrderReworkFundedConsumer(NpgsqlDataSource db, Outbox outbox
             var moved = await connection.ExecuteAsync("""
                 UPDATE orders SET rework_funding = 'funded', rework_funding_failure_reason = NULL
                 WHERE id = @OrderId AND status = @rework AND rework_funding = 'pending'
-                """, new { funded.OrderId, rework = OrderStatus.Rework }, tx);
+                """, new { funded.OrderId, rework = OrderProcess.Name(OrderState.Rework) }, tx);
             if (moved == 0) return; // cancelled meanwhile (settlement refunds the escrow), or already sent
             var items = await connection.QueryAsync<ReworkItem>("""
                 SELECT s.item_id, i.content, s.finding
@@ -45,7 +45,7 @@ public sealed class OrderReworkFundingFailedConsumer(NpgsqlDataSource db) : ICon
 }
 
 /// <summary>An accepted order's unspent escrow is back in the wallet: the order is closed.</summary>
-public sealed class OrderEscrowReleasedConsumer(NpgsqlDataSource db) : IConsumer<OrderEscrowReleased>
+public sealed class OrderEscrowReleasedConsumer(NpgsqlDataSource db, OrderProcessRunner process) : IConsumer<OrderEscrowReleased>
 {
     public Task Consume(ConsumeContext<OrderEscrowReleased> context)
     {
@@ -54,7 +54,7 @@ public sealed class OrderEscrowReleasedConsumer(NpgsqlDataSource db) : IConsumer
         {
             await tx.Connection!.ExecuteAsync("UPDATE orders SET released_amount = released_amount + @Amount WHERE id = @OrderId",
                 new { released.Amount, released.OrderId }, tx);
-            await OrderTransitions.MoveAsync(tx, released.OrderId, OrderStatus.Accepted, OrderStatus.Closed,
+            await process.FireAsync(tx, released.OrderId, OrderTrigger.EscrowReleased,
                 $"{released.Amount:0.00##} {released.Currency} of unspent escrow released");
         });
     }

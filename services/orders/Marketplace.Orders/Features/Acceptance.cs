@@ -2,6 +2,7 @@ using Dapper;
 using FluentValidation;
 using Marketplace.Contracts.Orders;
 using Marketplace.Orders.Domain;
+using Marketplace.Orders.Process;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Messaging;
@@ -122,7 +123,7 @@ public static class Acceptance
     }
 
     private static async Task<Results<Ok<Outcome>, ProblemHttpResult>> Decide(
-        Guid id, Decision decision, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
+        Guid id, Decision decision, HttpContext http, NpgsqlDataSource db, Outbox outbox, OrderProcessRunner process, TimeProvider clock)
     {
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
@@ -132,7 +133,7 @@ public static class Acceptance
             WHERE id = @id AND enterprise_org_id = @OrgId FOR UPDATE
             """, new { id, caller.OrgId }, tx);
         if (order is null) return Problems.NotFound($"Order {id}");
-        if (order.Status != OrderStatus.Delivered)
+        if (order.Status != OrderProcess.Name(OrderState.Delivered))
             return Problems.Conflict($"Order {id} is {order.Status}; only a delivered order's sample can be judged.", order.Status);
         var open = await connection.QuerySingleAsync<(int Round, int SampleSize, decimal PassThreshold)>(
             "SELECT round, sample_size, pass_threshold FROM acceptance_rounds WHERE order_id = @id AND status = 'open'", new { id }, tx);
@@ -174,12 +175,12 @@ public static class Acceptance
         var now = clock.GetUtcNow();
         if (passed)
         {
-            await OrderTransitions.MoveAsync(tx, id, OrderStatus.Delivered, OrderStatus.Accepted, $"sample round {open.Round}: {right}/{open.SampleSize} right");
+            await process.FireAsync(tx, id, OrderTrigger.SamplePassed, $"sample round {open.Round}: {right}/{open.SampleSize} right");
             await outbox.AddAsync(tx, new OrderAccepted(id, caller.OrgId, order.ApprovedAssignments, order.Currency, now));
         }
         else
         {
-            await OrderTransitions.MoveAsync(tx, id, OrderStatus.Delivered, OrderStatus.Rework, $"sample round {open.Round}: {right}/{open.SampleSize} right");
+            await process.FireAsync(tx, id, OrderTrigger.SampleFailed, $"sample round {open.Round}: {right}/{open.SampleSize} right");
             await connection.ExecuteAsync("UPDATE orders SET rework_funding = 'pending' WHERE id = @id", new { id }, tx);
             await outbox.AddAsync(tx, ReworkRequest(id, caller.OrgId, open.Round, open.SampleSize - right, order.UnitPrice, order.Currency, now));
         }
@@ -188,7 +189,7 @@ public static class Acceptance
             FROM acceptance_rounds WHERE order_id = @id AND round = @Round
             """, new { id, open.Round }, tx)).Single();
         await tx.CommitAsync();
-        return TypedResults.Ok(new Outcome(id, passed ? OrderStatus.Accepted : OrderStatus.Rework, view));
+        return TypedResults.Ok(new Outcome(id, OrderProcess.Name(passed ? OrderState.Accepted : OrderState.Rework), view));
     }
 
     /// <summary>After the wallet could not pay for the rework (and the enterprise topped it up), ask settlement again.</summary>
@@ -203,7 +204,7 @@ public static class Acceptance
             WHERE id = @id AND enterprise_org_id = @OrgId FOR UPDATE
             """, new { id, caller.OrgId }, tx);
         if (order is null) return Problems.NotFound($"Order {id}");
-        if (order.Status != OrderStatus.Rework || order.ReworkFunding != "failed")
+        if (order.Status != OrderProcess.Name(OrderState.Rework) || order.ReworkFunding != "failed")
             return Problems.Conflict($"Order {id} is {order.Status}" +
                 (order.ReworkFunding is { } f ? $" (rework funding {f})" : "") + "; only a rework whose funding failed can be funded again.",
                 order.Status);

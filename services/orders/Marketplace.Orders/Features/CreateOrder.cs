@@ -1,5 +1,7 @@
 using Dapper;
 using FluentValidation;
+using OrderTerms = Marketplace.Contracts.Orders.OrderTerms;
+using TenderTerms = Marketplace.Contracts.Orders.TenderTerms;
 using Marketplace.Labeling;
 using Marketplace.Orders.Domain;
 using Marketplace.ServiceDefaults.Auth;
@@ -20,6 +22,13 @@ public static class CreateOrder
 
     public sealed record Criterion(string Name, int Min, int Max);
 
+    /// <summary>
+    /// A bid-mode order's call for bids: the bid deadline (default: a third of the way to the order's deadline, at most
+    /// 7 days), whether the top-ranked bid wins automatically at it, the vendors invited, and the late-delivery penalty.
+    /// </summary>
+    public sealed record Tender(DateTimeOffset? BidDeadline = null, bool? AutoAward = null, Guid[]? InvitedVendorOrgIds = null,
+        decimal? LatePenaltyPercentPerDay = null, decimal? MaxPenaltyPercent = null);
+
     public sealed record Request(
         string Title, string? Instructions, string TaskType, string[]? Labels, Item[]? Items,
         decimal UnitPrice, string Currency, DateTimeOffset Deadline, int? Overlap,
@@ -27,8 +36,41 @@ public static class CreateOrder
         string? DataGrade = null, bool? PersonalInformation = null, string? Industry = null,
         string[]? RequiredQualifications = null, decimal? RequiredAccuracy = null, decimal? GoldShare = null,
         int? SampleSize = null, decimal? PassThreshold = null, decimal? SampleRate = null,
-        int? SuiteSize = null, int? LeaseSeconds = null, decimal? ConfidenceBar = null, int? OverlapCap = null, int? AutoApproveSeconds = null)
+        int? SuiteSize = null, int? LeaseSeconds = null, decimal? ConfidenceBar = null, int? OverlapCap = null, int? AutoApproveSeconds = null,
+        Tender? Tender = null, int? MaxItemsPerWorker = null)
     {
+        /// <summary>The order's terms as one record: the request's choices with their defaults, and the price split.</summary>
+        public OrderTerms Terms(decimal workerReward, decimal platformFee, decimal feePercent, decimal minimumFee, DateTimeOffset now)
+        {
+            var deadline = Deadline.ToUniversalTime();
+            return new OrderTerms
+            {
+                Mode = Mode ?? "crowd", TaskType = TaskType, Labels = Labels ?? [], MultiLabel = MultiLabel ?? false,
+                Criteria = Template().Criteria.Select(c => new Contracts.Orders.RubricCriterion(c.Name, c.Min, c.Max)).ToList(),
+                Overlap = Overlap ?? 1, OverlapCap = OverlapCap, ConfidenceBar = ConfidenceBar,
+                UnitPrice = UnitPrice, WorkerReward = workerReward, PlatformFee = platformFee, FeePercent = feePercent,
+                MinimumFee = minimumFee, Currency = Currency, Deadline = deadline,
+                DataGrade = DataGrade ?? "general", PersonalInformation = PersonalInformation ?? false, Industry = Industry ?? "other",
+                RequiredQualifications = RequiredQualifications ?? [], GoldShare = GoldShare ?? 0m, RequiredAccuracy = RequiredAccuracy,
+                MaxItemsPerWorker = MaxItemsPerWorker, SuiteSize = SuiteSize ?? 1, LeaseSeconds = LeaseSeconds, AutoApproveSeconds = AutoApproveSeconds,
+                SampleSize = SampleSize, SampleRate = SampleRate, PassThreshold = PassThreshold ?? 0.95m,
+                Tender = Mode != "bid" ? null : new TenderTerms
+                {
+                    BidDeadline = (Tender?.BidDeadline ?? DefaultBidDeadline(now, deadline)).ToUniversalTime(),
+                    AutoAward = Tender?.AutoAward ?? false,
+                    InvitedVendorOrgIds = Tender?.InvitedVendorOrgIds ?? [],
+                    LatePenaltyPercentPerDay = Tender?.LatePenaltyPercentPerDay ?? 1m,
+                    MaxPenaltyPercent = Tender?.MaxPenaltyPercent ?? 20m,
+                },
+            };
+        }
+
+        private static DateTimeOffset DefaultBidDeadline(DateTimeOffset now, DateTimeOffset deadline)
+        {
+            var third = now + (deadline - now) / 3;
+            return third < now.AddDays(7) ? third : now.AddDays(7);
+        }
+
         public TaskTemplate Template() => new(TaskType ?? "", Labels ?? [], MultiLabel ?? false,
             (Criteria ?? []).Select(c => new RubricCriterion(c?.Name ?? "", c?.Min ?? 0, c?.Max ?? 0)).ToList());
     }
@@ -105,6 +147,7 @@ public static class CreateOrder
             RuleFor(r => r.SampleSize).GreaterThan(0).Must((r, n) => r.Items is not { Length: > 0 } || n <= r.Items.Length)
                 .WithMessage("'Sample Size' must be between 1 and the number of items.").When(r => r.SampleSize is not null);
             RuleFor(r => r.SuiteSize).InclusiveBetween(1, 50).When(r => r.SuiteSize is not null);
+            RuleFor(r => r.MaxItemsPerWorker).InclusiveBetween(1, 1_000_000).When(r => r.MaxItemsPerWorker is not null);
             RuleFor(r => r.ConfidenceBar).InclusiveBetween(0.5m, 1m).When(r => r.ConfidenceBar is not null);
             RuleFor(r => r.OverlapCap).InclusiveBetween(1, 15).Must((r, cap) => cap >= (r.Overlap ?? 1))
                 .WithMessage("'Overlap Cap' must be at least the overlap.").When(r => r.OverlapCap is not null);
@@ -114,6 +157,18 @@ public static class CreateOrder
             RuleFor(r => r.SampleRate).GreaterThan(0m).LessThanOrEqualTo(1m).When(r => r.SampleRate is not null);
             RuleFor(r => r.SampleRate).Null().When(r => r.SampleSize is not null)
                 .WithMessage("Give 'Sample Size' or 'Sample Rate', not both.");
+            RuleFor(r => r.Tender).Null().When(r => r.Mode != "bid")
+                .WithMessage("'Tender' (a call for bids) belongs to bid-mode orders only.");
+            RuleFor(r => r.Tender!.BidDeadline).Must((r, d) => d > clock.GetUtcNow() && d < r.Deadline)
+                .WithMessage("'tender.bidDeadline' must be in the future and before the order's deadline.")
+                .When(r => r.Tender?.BidDeadline is not null);
+            RuleFor(r => r.Tender!.InvitedVendorOrgIds).Must(v => v!.Length <= 50 && v.Distinct().Count() == v.Length)
+                .WithMessage("'tender.invitedVendorOrgIds' lists at most 50 distinct vendors.")
+                .When(r => r.Tender?.InvitedVendorOrgIds is not null);
+            RuleFor(r => r.Tender!.LatePenaltyPercentPerDay).InclusiveBetween(0m, 10m)
+                .When(r => r.Tender?.LatePenaltyPercentPerDay is not null).WithName("tender.latePenaltyPercentPerDay");
+            RuleFor(r => r.Tender!.MaxPenaltyPercent).InclusiveBetween(0m, 100m)
+                .When(r => r.Tender?.MaxPenaltyPercent is not null).WithName("tender.maxPenaltyPercent");
         }
     }
 
@@ -123,7 +178,8 @@ public static class CreateOrder
         return group;
     }
 
-    private static async Task<Created<OrderView>> Handle(Request request, HttpContext http, NpgsqlDataSource db, IOptions<FeeOptions> fees)
+    private static async Task<Created<OrderView>> Handle(Request request, HttpContext http, NpgsqlDataSource db, IOptions<FeeOptions> fees,
+        TimeProvider clock)
     {
         var caller = Caller.From(http.User);
         var overlap = request.Overlap ?? 1;
@@ -138,30 +194,19 @@ public static class CreateOrder
         var (reward, fee) = PlatformFee.Split(request.UnitPrice, terms.Percent);
         var (goldSlots, budget) = Budget.Of(request.UnitPrice, regular, overlap, request.OverlapCap, request.GoldShare ?? 0m, fee, terms.MinimumPerOrder);
         var reserve = PlatformFee.MinimumFeeReserve(terms.MinimumPerOrder, fee, regular * overlap + goldSlots);
+        var orderTerms = request.Terms(reward, fee, terms.Percent, terms.MinimumPerOrder, clock.GetUtcNow());
         const string insertOrder = """
-            INSERT INTO orders (id, enterprise_org_id, created_by, title, instructions, task_type, labels, overlap, unit_price,
-                                worker_reward, platform_fee, currency, item_count, budget, deadline, status, mode,
-                                multi_label, criteria, data_grade, personal_information, industry, required_qualifications,
-                                required_accuracy, gold_share, sample_size, sample_rate, pass_threshold, suite_size, lease_seconds, auto_approve_seconds, confidence_bar, overlap_cap,
-                                gold_item_count, gold_slots, fee_percent, minimum_fee, minimum_fee_reserve)
-            VALUES (@id, @OrgId, @UserId, @Title, @instructions, @TaskType, @labels, @overlap, @UnitPrice,
-                    @reward, @fee, @Currency, @itemCount, @budget, @Deadline, 'draft', @mode,
-                    @multiLabel, @criteria::jsonb, @dataGrade, @personalInformation, @industry, @requiredQualifications,
-                    @RequiredAccuracy, @goldShare, @SampleSize, @SampleRate, @passThreshold, @suiteSize, @LeaseSeconds, @AutoApproveSeconds, @ConfidenceBar, @OverlapCap,
-                    @goldItems, @goldSlots, @feePercent, @minimumFee, @reserve);
+            INSERT INTO orders (id, enterprise_org_id, created_by, title, instructions, terms, item_count, budget, status,
+                                gold_item_count, gold_slots, minimum_fee_reserve)
+            VALUES (@id, @OrgId, @UserId, @Title, @instructions, @terms::jsonb, @itemCount, @budget, 'draft',
+                    @goldItems, @goldSlots, @reserve);
             INSERT INTO order_transitions (order_id, to_status) VALUES (@id, 'draft');
             """;
         await connection.ExecuteAsync(insertOrder, new
         {
-            id, caller.OrgId, caller.UserId, request.Title, instructions = request.Instructions ?? "", request.TaskType,
-            labels = request.Labels ?? [], overlap, mode = request.Mode ?? "crowd", multiLabel = request.MultiLabel ?? false,
-            criteria = System.Text.Json.JsonSerializer.Serialize(request.Template().Criteria, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)),
-            dataGrade = request.DataGrade ?? "general", personalInformation = request.PersonalInformation ?? false,
-            industry = request.Industry ?? "other", requiredQualifications = request.RequiredQualifications ?? [],
-            request.RequiredAccuracy, goldShare = request.GoldShare ?? 0m, request.SampleSize, request.SampleRate, suiteSize = request.SuiteSize ?? 1, request.LeaseSeconds, request.AutoApproveSeconds, request.ConfidenceBar, request.OverlapCap, passThreshold = request.PassThreshold ?? 0.95m, request.UnitPrice, reward, fee, request.Currency,
-            itemCount = regular, budget, goldItems = items.Length - regular, goldSlots,
-            feePercent = terms.Percent, minimumFee = terms.MinimumPerOrder, reserve,
-            Deadline = request.Deadline.ToUniversalTime(),
+            id, caller.OrgId, caller.UserId, request.Title, instructions = request.Instructions ?? "",
+            terms = System.Text.Json.JsonSerializer.Serialize(orderTerms, OrderView.Json),
+            itemCount = regular, budget, goldItems = items.Length - regular, goldSlots, reserve,
         }, tx);
         await connection.ExecuteAsync(
             "INSERT INTO order_items (order_id, item_id, position, content, gold) VALUES (@id, @itemId, @position, @Content, @gold::jsonb)",

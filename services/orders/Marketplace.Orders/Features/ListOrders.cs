@@ -7,7 +7,7 @@ namespace Marketplace.Orders.Features;
 
 public static class ListOrders
 {
-    private static readonly IReadOnlyList<string> Statuses = Domain.OrderStatus.All;
+    private static readonly IReadOnlyList<string> Statuses = Enum.GetValues<Process.OrderState>().Select(Process.OrderProcess.Name).ToList();
 
     public static RouteGroupBuilder MapListOrders(this RouteGroupBuilder group)
     {

@@ -21,7 +21,9 @@ public sealed class OrderView
     public int ItemCount { get; init; }
     public decimal Budget { get; init; }
     public DateTime Deadline { get; init; }
-    public string Status { get; init; } = "";
+    /// <summary>Where the order is in its process (<see cref="Process.OrderProcess"/>).</summary>
+    public Process.OrderState Status => Process.OrderProcess.Parse(StatusName);
+    [System.Text.Json.Serialization.JsonIgnore] public string StatusName { get; init; } = "draft";
     public string? FundingFailureReason { get; init; }
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; init; }
@@ -65,15 +67,30 @@ public sealed class OrderView
     public decimal MinimumFee { get; init; }
     public decimal MinimumFeeReserve { get; init; }
 
-    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+    /// <summary>The order's terms, whole, as stored (the flat properties above are read from the same record).</summary>
+    public Marketplace.Contracts.Orders.OrderTerms Terms =>
+        System.Text.Json.JsonSerializer.Deserialize<Marketplace.Contracts.Orders.OrderTerms>(TermsJson, Json)!;
+    [System.Text.Json.Serialization.JsonIgnore] public string TermsJson { get; init; } = "{}";
+    /// <summary>The call for bids the order is in (0: it never tendered).</summary>
+    public int TenderRound { get; init; }
+    public Guid? ContractId { get; init; }
+    public Guid? AwardedVendorOrgId { get; init; }
+    public decimal? ContractPrice { get; init; }
+    public DateTime? ContractDeliverBy { get; init; }
+    public DateTime? DeliveredAt { get; init; }
+    public int DeliveryAttempts { get; init; }
+
+    public static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     public const string Columns = """
         id, enterprise_org_id, title, instructions, task_type, mode, labels, overlap, unit_price, worker_reward, platform_fee,
-        currency, item_count, budget, deadline, status, funding_failure_reason, created_at, updated_at,
+        currency, item_count, budget, deadline, status AS status_name, funding_failure_reason, created_at, updated_at,
         multi_label, criteria::text AS criteria_json, data_grade, personal_information, industry, required_qualifications,
         required_accuracy, gold_share, sample_size, pass_threshold, funded_at, cancelled_at, refunded_amount, dataset_bytes,
         sample_rate, approved_assignments, released_amount, rework_funding, rework_funding_failure_reason, suite_size, lease_seconds, auto_approve_seconds,
-        confidence_bar, overlap_cap, gold_item_count, gold_slots, fee_percent, minimum_fee, minimum_fee_reserve
+        confidence_bar, overlap_cap, gold_item_count, gold_slots, fee_percent, minimum_fee, minimum_fee_reserve,
+        terms::text AS terms_json, tender_round, contract_id, awarded_vendor_org_id, contract_price, contract_deliver_by,
+        delivered_at, delivery_attempts
         """;
 
     /// <summary>An order as its owner (or an operator) sees it; another organisation's order does not exist for them.</summary>

@@ -1,14 +1,12 @@
 using Dapper;
-using Marketplace.Contracts.Orders;
-using Marketplace.Orders.Domain;
+using Marketplace.Orders.Process;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
-using Marketplace.ServiceDefaults.Messaging;
 using Npgsql;
 
 namespace Marketplace.Orders.Features;
 
-/// <summary>The enterprise publishes a draft (or retries after funding failed): settlement will escrow its budget.</summary>
+/// <summary>The enterprise publishes a draft (or retries after funding failed): settlement will reserve its budget.</summary>
 public static class PublishOrder
 {
     public static RouteGroupBuilder MapPublishOrder(this RouteGroupBuilder group)
@@ -19,35 +17,27 @@ public static class PublishOrder
     }
 
     private static async Task<Results<Accepted<OrderView>, ProblemHttpResult>> Handle(
-        Guid id, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
+        Guid id, HttpContext http, NpgsqlDataSource db, OrderProcessRunner process, TimeProvider clock)
     {
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var status = await connection.ExecuteScalarAsync<string?>(
-            "SELECT status FROM orders WHERE id = @id AND enterprise_org_id = @OrgId FOR UPDATE", new { id, caller.OrgId }, tx);
-        if (status is null) return Problems.NotFound($"Order {id}");
-        if (!OrderStatus.CanMove(status, OrderStatus.Published))
-            return Problems.Conflict($"Order {id} is {status}; only a draft (or an order whose funding failed) can be published.", status);
-
-        var order = (await OrderView.FindAsync(connection, id, null, tx))!;
+        var order = await connection.QuerySingleOrDefaultAsync<OrderView>(
+            $"SELECT {OrderView.Columns} FROM orders WHERE id = @id AND enterprise_org_id = @OrgId FOR UPDATE", new { id, caller.OrgId }, tx);
+        if (order is null) return Problems.NotFound($"Order {id}");
         if (order.ItemCount == 0)
-            return Problems.Conflict($"Order {id} has no items yet: add them inline or upload a dataset first.", status);
+            return Problems.Conflict($"Order {id} has no items yet: add them inline or upload a dataset first.", OrderProcess.Name(order.Status));
         if (order.GoldShare > 0 && order.GoldItemCount == 0)
-            return Problems.Conflict($"Order {id} mixes in gold at {order.GoldShare:P0} but has no gold items: give some items a 'gold' answer.", status);
-        await OrderTransitions.MoveAsync(tx, id, status, OrderStatus.Published);
+            return Problems.Conflict($"Order {id} mixes in gold at {order.GoldShare:P0} but has no gold items: give some items a 'gold' answer.",
+                OrderProcess.Name(order.Status));
+        if (order.Terms.Tender is { } tender && tender.BidDeadline <= clock.GetUtcNow())
+            return Problems.Conflict($"Order {id}'s bid deadline ({tender.BidDeadline:u}) has passed: draft the order again with a later one.",
+                OrderProcess.Name(order.Status));
+        var moved = await process.FireAsync(tx, id, OrderTrigger.Publish);
+        if (!moved.Moved)
+            return Problems.Conflict($"Order {id} is {OrderProcess.Name(moved.From)}; only a draft (or an order whose funding failed) can be published.",
+                OrderProcess.Name(moved.From));
         order = (await OrderView.FindAsync(connection, id, null, tx))!;
-        // The order's data: the uploaded manifest's bytes (or the inline items' text) plus its media files.
-        const string dataBytes = """
-            SELECT (CASE WHEN o.dataset_bytes > 0 THEN o.dataset_bytes
-                         ELSE (SELECT coalesce(sum(octet_length(i.content)), 0) FROM order_items i WHERE i.order_id = o.id) END)
-                 + (SELECT coalesce(sum(f.bytes), 0) FROM content_files f WHERE f.order_id = o.id)
-            FROM orders o WHERE o.id = @id
-            """;
-        var bytes = await connection.ExecuteScalarAsync<long>(dataBytes, new { id }, tx);
-        await outbox.AddAsync(tx, new OrderPublished(order.Id, order.EnterpriseOrgId, order.Title, order.Mode, order.TaskType,
-            order.Budget, order.Currency, order.Deadline, clock.GetUtcNow(), order.DataGrade, order.Industry, order.FeePercent, order.MinimumFee,
-            order.ItemCount, bytes));
         await tx.CommitAsync();
         return TypedResults.Accepted($"/orders/{id}", order);
     }

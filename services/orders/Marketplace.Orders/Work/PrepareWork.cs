@@ -76,12 +76,12 @@ public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox
         await using var announce = await db.OpenConnectionAsync(ct);
         await using var tx = await announce.BeginTransactionAsync(ct);
         var order = await OrderView.FindAsync(tx.Connection!, orderId, null, tx) ?? throw new InvalidOperationException($"Order {orderId} is unknown");
-        if (order.Status != "in_progress") return; // cancelled meanwhile: nothing to hand over
+        if (order.Status != Process.OrderState.InProgress) return; // cancelled meanwhile: nothing to hand over
         await outbox.AddAsync(tx, new OrderReadyForWork(order.Id, order.EnterpriseOrgId, order.TaskType, order.Labels,
             [], order.Overlap, order.UnitPrice, order.WorkerReward, order.PlatformFee, order.Currency,
             order.Deadline, clock.GetUtcNow(), order.MultiLabel, order.Criteria, order.DataGrade, order.SuiteSize, order.LeaseSeconds,
             key, regular, order.Industry, order.PersonalInformation, order.RequiredQualifications, order.RequiredAccuracy,
-            order.GoldShare, order.ConfidenceBar, order.OverlapCap, gold, order.GoldSlots, order.AutoApproveSeconds));
+            order.GoldShare, order.ConfidenceBar, order.OverlapCap, gold, order.GoldSlots, order.AutoApproveSeconds, order.Terms));
         await tx.CommitAsync(ct);
     }
 }

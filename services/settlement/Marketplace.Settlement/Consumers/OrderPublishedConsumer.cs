@@ -26,8 +26,12 @@ public sealed class OrderPublishedConsumer(NpgsqlDataSource db, Outbox outbox, T
                 """, new { order.OrderId, order.EnterpriseOrgId, order.FeePercent, order.MinimumFee, order.Currency, publishedAt = order.OccurredAt.ToUniversalTime() }, tx);
             // Publishing again after a failed funding uses a new message, but the escrow key is per order and attempt-proof.
             // The budget is only reserved now; it moves into escrow when work starts.
+            // A crowd order starts work within minutes; a tender runs its call for bids and the award first, so its
+            // reservation lasts until the order's deadline (and at least the usual timeout).
+            var reserveUntil = now + options.Value.PendingEscrowTimeout;
+            if (order.Mode == "bid" && order.Deadline > reserveUntil) reserveUntil = order.Deadline;
             var funding = await EscrowFunding.FundAsync(tx, $"escrow:{order.OrderId}", order.OrderId, order.EnterpriseOrgId,
-                order.Budget, order.Currency, now, reserveUntil: now + options.Value.PendingEscrowTimeout);
+                order.Budget, order.Currency, now, reserveUntil: reserveUntil);
             if (funding.Outcome == EscrowFunding.Outcome.WalletShort)
             {
                 await outbox.AddAsync(tx, new OrderFundingFailed(order.OrderId, order.EnterpriseOrgId,

@@ -34,11 +34,11 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
                 INSERT INTO task_orders (order_id, enterprise_org_id, task_type, labels, worker_reward, platform_fee, currency, deadline,
                                          total_assignments, multi_label, criteria, data_grade, suite_size, lease_seconds,
                                          industry, personal_information, required_qualifications, required_accuracy, gold_share,
-                                         confidence_bar, overlap_cap, gold_slots, auto_approve_seconds)
+                                         confidence_bar, overlap_cap, gold_slots, auto_approve_seconds, terms)
                 VALUES (@OrderId, @EnterpriseOrgId, @TaskType, @labels, @WorkerReward, @PlatformFee, @Currency, @deadline,
                         @total, @MultiLabel, @criteria::jsonb, @DataGrade, @SuiteSize, @LeaseSeconds,
                         @Industry, @PersonalInformation, @qualifications, @RequiredAccuracy, @GoldShare, @ConfidenceBar, @OverlapCap, @GoldSlots,
-                        @AutoApproveSeconds)
+                        @AutoApproveSeconds, @terms::jsonb)
                 ON CONFLICT (order_id) DO NOTHING
                 """, new
             {
@@ -48,6 +48,7 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
                 order.Industry, order.PersonalInformation, qualifications = (order.RequiredQualifications ?? []).ToArray(),
                 order.RequiredAccuracy, order.GoldShare, order.ConfidenceBar, order.OverlapCap, order.GoldSlots, order.AutoApproveSeconds,
                 criteria = JsonSerializer.Serialize(order.Criteria ?? [], Json),
+                terms = order.Terms is null ? null : JsonSerializer.Serialize(order.Terms, Json),
             }, tx);
             if (inserted == 0) return;
 

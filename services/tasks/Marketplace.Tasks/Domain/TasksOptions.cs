@@ -10,6 +10,14 @@ public sealed class TasksOptions
     /// <summary>Assignments one worker may hold under live leases at once (a suite counts each of its assignments).</summary>
     public int MaxActiveLeasesPerWorker { get; set; } = 20;
 
+    /// <summary>
+    /// Claims one instance runs at once; the rest wait in line (up to <see cref="ClaimQueue"/>). Claims contend for the
+    /// same queue rows, so more at once only holds more connections: 200 at once exhausted the connection pool.
+    /// </summary>
+    public int ClaimConcurrency { get; set; } = 16;
+
+    public int ClaimQueue { get; set; } = 2000;
+
     /// <summary>A worker is judged on gold only after this many gold answers in an order.</summary>
     public int GoldMinimumAnswers { get; set; } = 3;
 

@@ -47,7 +47,10 @@ public static class ClaimAssignment
                ARRAY(SELECT q FROM unnest(o.required_qualifications) q
                      WHERE q NOT IN (SELECT qualification FROM worker_qualifications WHERE worker_id = @UserId)) AS missing_qualifications,
                (SELECT suspension_reason FROM worker_order_quality
-                WHERE worker_id = @UserId AND order_id = o.order_id AND suspended_until > now()) AS suspension_reason
+                WHERE worker_id = @UserId AND order_id = o.order_id AND suspended_until > now()) AS suspension_reason,
+               (o.terms->>'maxItemsPerWorker')::int AS max_items_per_worker,
+               ((o.terms->>'maxItemsPerWorker')::int
+                - (SELECT count(*) FROM worker_items w WHERE w.worker_id = @UserId AND w.order_id = o.order_id))::int AS items_left
         FROM task_orders o WHERE o.order_id = @orderId;
         """;
 
@@ -59,6 +62,9 @@ public static class ClaimAssignment
         public string[] MissingQualifications { get; init; } = [];
         /// <summary>Set while the worker is suspended from the order for accuracy on gold: why, and until when.</summary>
         public string? SuspensionReason { get; init; }
+        /// <summary>The order's terms cap the items one worker labels (maxItemsPerWorker): how many this worker has left.</summary>
+        public int? MaxItemsPerWorker { get; init; }
+        public int? ItemsLeft { get; init; }
 
         public IResult? Refusal()
         {
@@ -84,13 +90,19 @@ public static class ClaimAssignment
 
     public sealed record Suite(DateTime LeaseExpiresAt, IReadOnlyList<Response> Assignments);
 
+    public const string ConcurrencyPolicy = "claims";
+
     public static RouteGroupBuilder MapClaimAssignment(this RouteGroupBuilder group)
     {
         // 204: no work this worker may take right now.
-        group.MapPost("/claim", ClaimOne).RequireAuthorization(Roles.Worker)
-            .Produces<Response>().Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/claim-suite", ClaimSuite).RequireAuthorization(Roles.Worker)
-            .Produces<Suite>().Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict);
+        // Claims wait in line for one of ClaimConcurrency permits (they contend for the same queue rows anyway) and run
+        // again when PostgreSQL picked one as a deadlock victim.
+        group.MapPost("/claim", ClaimOne).RequireAuthorization(Roles.Worker).RequireRateLimiting(ConcurrencyPolicy).RetryOnDeadlock()
+            .Produces<Response>().Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapPost("/claim-suite", ClaimSuite).RequireAuthorization(Roles.Worker).RequireRateLimiting(ConcurrencyPolicy).RetryOnDeadlock()
+            .Produces<Suite>().Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
@@ -146,17 +158,23 @@ public static class ClaimAssignment
         if (eligibility?.SuspensionReason is { } suspended)
             return ([], TypedResults.Problem(title: "Suspended from this order", detail: suspended, statusCode: StatusCodes.Status403Forbidden,
                 extensions: new Dictionary<string, object?> { [ProblemCodes.Extension] = "claims.suspended" }));
+        if (eligibility?.ItemsLeft is <= 0)
+            return ([], Problems.Conflict($"You have labeled {eligibility.MaxItemsPerWorker} items of this order, the most it allows one worker.",
+                code: "claims.item_limit_reached"));
+        if (eligibility?.ItemsLeft is { } left) size = Math.Min(size, left);
         if (active >= limit)
             return ([], Problems.Conflict($"You already hold {active} assignments (the limit is {limit}); submit or release some first.",
                 code: "claims.limit_reached"));
         size = Math.Min(size, limit - active);
 
         // The order asked for, or else the open orders the worker may take that still have open slots, oldest first.
-        IReadOnlyList<Guid> orders = orderId is { } asked ? [asked]
-            : (await connection.QueryAsync<Guid>(OrdersWithWorkSql, new { caller.UserId }, tx)).AsList();
+        IReadOnlyList<(Guid Id, int? ItemsLeft)> orders = orderId is { } asked ? [(asked, null)]
+            : (await connection.QueryAsync<(Guid, int?)>(OrdersWithWorkSql, new { caller.UserId }, tx)).AsList();
         var claimed = new List<Response>();
-        foreach (var order in orders)
+        var wanted = size;
+        foreach (var (order, itemsLeft) in orders)
         {
+            size = Math.Min(wanted, itemsLeft ?? wanted);
             // Lanes in turn from this claim's first lane, each from where this instance last found its open slots; all
             // from the front when that finds nothing.
             var firstLane = head.NextLane();
@@ -182,14 +200,18 @@ public static class ClaimAssignment
 
     /// <summary>
     /// A claim without an order looks at the oldest open orders the worker may take (clearance, qualifications, not
-    /// suspended) that have an open slot, and claims from the first that has one for them. At most 20 are tried.
+    /// suspended, under the order's per-worker item cap) that have an open slot, and claims from the first that has one for
+    /// them. At most 20 are tried.
     /// </summary>
     private const string OrdersWithWorkSql = """
         WITH me AS MATERIALIZED (
             SELECT clearance_rank(worker_clearance(@UserId)) AS clearance,
                    ARRAY(SELECT qualification FROM worker_qualifications WHERE worker_id = @UserId) AS qualifications)
-        SELECT o.order_id FROM task_orders o, me
-        WHERE o.completed_at IS NULL
+        SELECT o.order_id, left_for_me.items_left FROM task_orders o, me,
+               LATERAL (SELECT ((o.terms->>'maxItemsPerWorker')::int
+                                - (SELECT count(*) FROM worker_items w WHERE w.worker_id = @UserId AND w.order_id = o.order_id))::int
+                               AS items_left) left_for_me
+        WHERE o.completed_at IS NULL AND (left_for_me.items_left IS NULL OR left_for_me.items_left > 0)
           AND required_clearance_rank(o.data_grade, o.personal_information) <= me.clearance
           AND o.required_qualifications <@ me.qualifications
           AND NOT EXISTS (SELECT 1 FROM worker_order_quality q

@@ -49,7 +49,7 @@ public static class OpenOrders
             WHERE vendor_org_id = @OrgId AND status = 'approved' AND valid_until >= current_date
             """, new { caller.OrgId }) ?? 0;
         const string where = """
-            WHERE status = 'published' AND mode = 'bid' AND funded_at IS NOT NULL AND deadline > now()
+            WHERE status = 'tendering' AND deadline > now()
               AND array_position(ARRAY['general', 'important', 'core'], data_grade) - 1 <= @maxRank
               AND (@taskType::text IS NULL OR task_type = @taskType) AND (@industry::text IS NULL OR industry = @industry)
             """;
