@@ -56,7 +56,8 @@ public static class ServiceDefaultsExtensions
         // Hosted services start in registration order: migrate before the bus, the relays and the jobs (AddJobs) start.
         builder.Services.AddHostedService<MigrationHostedService>();
 
-        builder.Services.AddProblemDetails();
+        // Every ProblemDetails carries a stable code (ProblemCodes) for clients that show errors in their users' language.
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemCodes.Apply);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<DatabaseBusyExceptionHandler>();
         builder.Services.AddRateLimitingProblems();

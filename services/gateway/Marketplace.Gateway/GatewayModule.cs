@@ -1,8 +1,11 @@
+using MassTransit;
 using Marketplace.Gateway.Bootstrap;
 using Marketplace.Gateway.Features;
+using Marketplace.Gateway.Notifications;
 using Marketplace.Gateway.Portal;
 using Marketplace.Gateway.Routing;
 using Marketplace.ServiceDefaults.Http;
+using Marketplace.ServiceDefaults.Messaging;
 using Marketplace.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Identity;
 
@@ -10,7 +13,8 @@ namespace Marketplace.Gateway;
 
 /// <summary>
 /// The gateway owns accounts and sign-in, serves the portal (static files) and the workers' list of available work, and forwards /api/&lt;service&gt;/... to the services.
-/// It publishes no messages, so it has no bus.
+/// It keeps each account's in-app notifications, fed by the services' events (it knows every account and organisation,
+/// so it can tell one person or all of an organisation's people); that is all its bus is for.
 /// </summary>
 public static class GatewayModule
 {
@@ -20,6 +24,8 @@ public static class GatewayModule
         // Registered after AddServiceDefaults' migration service, so it starts on a migrated database.
         builder.Services.AddHostedService<OperatorBootstrap>();
         builder.AddServiceRoutes();
+        // Every notification kind is a consumer in Notifications (one class per event): adding a kind needs no line here.
+        builder.AddMessaging(x => x.AddConsumers(t => t.Namespace == typeof(Kinds).Namespace, typeof(Kinds).Assembly));
         // The gateway faces the users: its own /metrics is for operators (the services' stay on their own ports).
         builder.Services.Configure<TelemetryOptions>(o => o.MetricsForOperatorsOnly = true);
         builder.AddAvailableWork();
@@ -35,6 +41,7 @@ public static class GatewayModule
             .MapListUsers()
             .MapCreateOperator()
             .MapDashboardSession();
+        app.MapGroup("/api/notifications").WithTags("Notifications").MapNotifications();
         app.MapPortal();
         app.MapApiReference();
         app.MapAvailableWork();

@@ -45,7 +45,7 @@ public static class SettlementModule
     {
         app.MapGroup("/wallet").WithTags("Wallet").MapDeposit().MapGetWallet();
         app.MapGroup("/bonuses").WithTags("Bonuses").MapGrantBonus();
-        app.MapGroup("/reports").WithTags("Reports").MapPeriodReport().MapOperatorReports();
+        app.MapGroup("/reports").WithTags("Reports").MapPeriodReport().MapOperatorReports().MapDashboard();
         app.MapGroup("/periods").WithTags("Reports").MapPeriods();
         app.MapGroup("/accounts").WithTags("Accounts").MapListAccounts();
         app.MapGroup("/statements").WithTags("Statements").MapStatements();

@@ -20,11 +20,13 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problems
             Status = bad.StatusCode,
             Title = "Malformed request",
             Detail = json is not null ? $"{bad.Message} {json.Message}" : bad.Message,
+            Extensions = { [ProblemCodes.Extension] = bad.StatusCode == StatusCodes.Status400BadRequest ? "request.malformed" : ProblemCodes.ForStatus(bad.StatusCode) },
         };
         if (json?.Path is { } path)
         {
             var field = path.TrimStart('$', '.');
             details.Extensions["errors"] = new Dictionary<string, string[]> { [field.Length == 0 ? "body" : field] = [json.Message] };
+            details.Extensions[ProblemCodes.FieldCodes] = new Dictionary<string, string[]> { [field.Length == 0 ? "body" : field] = ["validation.type"] };
         }
         context.Response.StatusCode = bad.StatusCode;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details });

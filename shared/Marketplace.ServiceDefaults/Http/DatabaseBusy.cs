@@ -33,6 +33,7 @@ internal sealed class DatabaseBusyExceptionHandler(IProblemDetailsService proble
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Busy: try again in a moment",
                 Detail = "The service's database could not take this request just now; nothing was changed. Retry after a second.",
+                Extensions = { [ProblemCodes.Extension] = "server.busy" },
             },
         });
     }
@@ -79,6 +80,7 @@ public static class DatabaseConcurrency
                         Status = StatusCodes.Status503ServiceUnavailable,
                         Title = "Busy: try again in a moment",
                         Detail = "Too many requests of this kind are waiting on this instance; nothing was changed. Retry after a second.",
+                        Extensions = { [ProblemCodes.Extension] = "server.busy" },
                     },
                 });
             };

@@ -23,7 +23,7 @@ public static class Idempotency
     }
 
     public static ProblemHttpResult MissingKey() =>
-        Problems.BadRequest(Header, $"This endpoint moves money: send an {Header} header (1-200 characters) so a retry cannot apply it twice.");
+        Problems.BadRequest(Header, $"This endpoint moves money: send an {Header} header (1-200 characters) so a retry cannot apply it twice.", "validation.required");
 
     public static async Task<IdempotencyClaim> ClaimAsync(NpgsqlTransaction tx, string scope, string key, object request)
     {
@@ -48,7 +48,7 @@ public static class Idempotency
             """, new { scope, key, status, body = JsonSerializer.Serialize(response, response.GetType(), Json) }, tx);
 
     public static ProblemHttpResult KeyReused() =>
-        Problems.Unprocessable($"This {Header} was already used with a different request body; nothing was changed.");
+        Problems.Unprocessable($"This {Header} was already used with a different request body; nothing was changed.", "idempotency.key_reused");
 
     public static IResult ReplayOf(IdempotencyClaim claim) =>
         Results.Text(claim.ResponseBody ?? "{}", "application/json", Encoding.UTF8, claim.ResponseStatus ?? StatusCodes.Status200OK);

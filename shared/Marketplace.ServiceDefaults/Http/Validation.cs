@@ -17,15 +17,17 @@ public static class Validation
                 return TypedResults.Problem(
                     title: "Request body required",
                     detail: $"Send a JSON body ({typeof(T).Name}).",
-                    statusCode: StatusCodes.Status400BadRequest);
+                    statusCode: StatusCodes.Status400BadRequest,
+                    extensions: new Dictionary<string, object?> { [ProblemCodes.Extension] = "request.body_required" });
             }
             var validator = context.HttpContext.RequestServices.GetRequiredService<IValidator<T>>();
             var result = await validator.ValidateAsync(argument);
             if (!result.IsValid)
             {
+                var byField = result.Errors.GroupBy(e => Camel(e.PropertyName)).ToList();
                 return TypedResults.ValidationProblem(
-                    result.Errors.GroupBy(e => Camel(e.PropertyName))
-                        .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()));
+                    byField.ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()),
+                    extensions: ProblemCodes.ForFailures(byField));
             }
             return await next(context);
         }).ProducesValidationProblem();
@@ -36,27 +38,39 @@ public static class Validation
 
 public static class Problems
 {
-    public static ProblemHttpResult Conflict(string detail, object? currentState = null) =>
+    /// <param name="code">the stable code (ProblemCodes); by default <c>conflict.&lt;currentState&gt;</c>, or <c>conflict</c>.</param>
+    public static ProblemHttpResult Conflict(string detail, object? currentState = null, string? code = null) =>
         TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
         {
             Status = StatusCodes.Status409Conflict,
             Title = "Conflict with the current state",
             Detail = detail,
-            Extensions = currentState is null ? new Dictionary<string, object?>() : new Dictionary<string, object?> { ["currentState"] = currentState },
+            Extensions = currentState is null
+                ? new Dictionary<string, object?> { [ProblemCodes.Extension] = code ?? ProblemCodes.ForConflict(null) }
+                : new Dictionary<string, object?> { ["currentState"] = currentState, [ProblemCodes.Extension] = code ?? ProblemCodes.ForConflict(currentState) },
         });
 
-    public static ProblemHttpResult NotFound(string what) =>
-        TypedResults.Problem(title: "Not found", detail: $"{what} was not found.", statusCode: StatusCodes.Status404NotFound);
+    /// <param name="code">the stable code; by default the thing named: "Exam attempt 7" → <c>exam_attempt.not_found</c>.</param>
+    public static ProblemHttpResult NotFound(string what, string? code = null) =>
+        TypedResults.Problem(title: "Not found", detail: $"{what} was not found.", statusCode: StatusCodes.Status404NotFound,
+            extensions: new Dictionary<string, object?> { [ProblemCodes.Extension] = code ?? ProblemCodes.ForNotFound(what) });
 
-    public static ProblemHttpResult BadRequest(string field, string detail) =>
+    /// <param name="code">the stable code of what is wrong with the field (<c>validation.required</c>...); <c>validation.invalid</c> by default.</param>
+    public static ProblemHttpResult BadRequest(string field, string detail, string? code = null) =>
         TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
         {
             Status = StatusCodes.Status400BadRequest,
             Title = "Invalid request",
             Detail = detail,
-            Extensions = { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } },
+            Extensions =
+            {
+                ["errors"] = new Dictionary<string, string[]> { [field] = [detail] },
+                [ProblemCodes.Extension] = code ?? ProblemCodes.ValidationInvalid,
+                [ProblemCodes.FieldCodes] = new Dictionary<string, string[]> { [field] = [code ?? ProblemCodes.ValidationInvalid] },
+            },
         });
 
-    public static ProblemHttpResult Unprocessable(string detail) =>
-        TypedResults.Problem(title: "Unprocessable request", detail: detail, statusCode: StatusCodes.Status422UnprocessableEntity);
+    public static ProblemHttpResult Unprocessable(string detail, string? code = null) =>
+        TypedResults.Problem(title: "Unprocessable request", detail: detail, statusCode: StatusCodes.Status422UnprocessableEntity,
+            extensions: new Dictionary<string, object?> { [ProblemCodes.Extension] = code ?? "request.unprocessable" });
 }

@@ -32,7 +32,7 @@ public static class CreateOperator
             await using var connection = await db.OpenConnectionAsync();
             var userId = await CreateAsync(connection, request, hasher);
             return userId is null
-                ? Problems.Conflict($"An account with the e-mail {email} already exists.")
+                ? Problems.Conflict($"An account with the e-mail {email} already exists.", code: "account.email_taken")
                 : TypedResults.Created($"/api/auth/users?role={Roles.Operator}",
                     new Register.Response(userId.Value, Account.OperatorsOrganisation, Roles.Operator, email));
         }).RequireAuthorization(Roles.Operator).Validate<Request>().ProducesProblem(StatusCodes.Status409Conflict);

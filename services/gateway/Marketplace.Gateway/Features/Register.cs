@@ -65,7 +65,7 @@ public static class Register
         if (inserted == 0)
         {
             await tx.RollbackAsync();
-            return Problems.Conflict($"An account with the e-mail {email} already exists; sign in instead.");
+            return Problems.Conflict($"An account with the e-mail {email} already exists; sign in instead.", code: "account.email_taken");
         }
         await tx.CommitAsync();
         return TypedResults.Created("/api/auth/me", new Response(userId, orgId, request.Role, email));

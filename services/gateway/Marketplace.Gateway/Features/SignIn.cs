@@ -44,7 +44,7 @@ public static class SignIn
         {
             // One answer for an unknown e-mail and a wrong password.
             return TypedResults.Problem(title: "Sign-in failed", detail: "The e-mail or the password is wrong.",
-                statusCode: StatusCodes.Status401Unauthorized);
+                statusCode: StatusCodes.Status401Unauthorized, extensions: new Dictionary<string, object?> { [ProblemCodes.Extension] = "auth.sign_in_failed" });
         }
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {

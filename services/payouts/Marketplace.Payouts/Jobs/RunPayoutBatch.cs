@@ -97,6 +97,8 @@ public sealed class RunPayoutBatch(NpgsqlDataSource db, IPaymentRail rail, Outbo
                     WHERE id = @Id;
                     UPDATE worker_balances SET available = available + @Amount WHERE worker_id = @WorkerId AND currency = @Currency;
                     """, new { payout.Id, result.Reason, payout.Amount, payout.WorkerId, payout.Currency }, tx);
+                await outbox.AddAsync(tx, new PayoutFailed(payout.Id, payout.BatchId, payout.WorkerId, payout.Amount, payout.Currency,
+                    result.Reason ?? "declined", clock.GetUtcNow()));
                 break;
             case RailOutcome.Accepted:
                 // Taken: the confirmation comes by callback. Should it never come, the payout is asked about again.

@@ -1,4 +1,6 @@
 using Dapper;
+using Marketplace.Contracts.Tasks;
+using Marketplace.ServiceDefaults.Messaging;
 using Npgsql;
 
 namespace Marketplace.Tasks.Domain;
@@ -11,7 +13,7 @@ namespace Marketplace.Tasks.Domain;
 public static class Quality
 {
     public static async Task RecordAsync(NpgsqlTransaction tx, Guid workerId, Guid orderId, bool gold, bool correct, bool tooFast,
-        TasksOptions options, DateTimeOffset now)
+        TasksOptions options, DateTimeOffset now, Outbox outbox)
     {
         var connection = tx.Connection!;
         var record = await connection.QuerySingleAsync<(int Answered, int Correct, DateTime? SuspendedUntil, decimal? Required)>("""
@@ -43,5 +45,7 @@ public static class Quality
             WHERE id IN (SELECT id FROM assignments WHERE worker_id = @workerId AND order_id = @orderId AND status = 'leased'
                          FOR UPDATE SKIP LOCKED);
             """, new { workerId, orderId, back = back.UtcDateTime, reason }, tx);
+        // Told in-app (the gateway's notifications) as well as on the next claim.
+        await outbox.AddAsync(tx, new WorkerSuspended(workerId, orderId, record.Answered, record.Correct, required, back, now));
     }
 }

@@ -70,7 +70,8 @@ public static class ClaimAssignment
         {
             var needed = Domain.Clearance.Required(DataGrade, PersonalInformation);
             if (needed > 2)
-                return Refusals.Forbidden("Core-grade data is never given to the crowd.", new Dictionary<string, object?> { ["dataGrade"] = DataGrade });
+                return Refusals.Forbidden("Core-grade data is never given to the crowd.", new Dictionary<string, object?> { ["dataGrade"] = DataGrade },
+                    "claims.core_data");
             var lacking = new List<string>();
             if (Domain.Clearance.Rank(Clearance) < needed)
                 lacking.Add(needed == 2
@@ -155,12 +156,15 @@ public static class ClaimAssignment
         if (eligibility?.Refusal() is { } refusal) return ([], refusal);
         // Suspended for accuracy on gold: told why (the eligible orders below leave it out as well).
         if (eligibility?.SuspensionReason is { } suspended)
-            return ([], TypedResults.Problem(title: "Suspended from this order", detail: suspended, statusCode: StatusCodes.Status403Forbidden));
+            return ([], TypedResults.Problem(title: "Suspended from this order", detail: suspended, statusCode: StatusCodes.Status403Forbidden,
+                extensions: new Dictionary<string, object?> { [ProblemCodes.Extension] = "claims.suspended" }));
         if (eligibility?.ItemsLeft is <= 0)
-            return ([], Problems.Conflict($"You have labeled {eligibility.MaxItemsPerWorker} items of this order, the most it allows one worker."));
+            return ([], Problems.Conflict($"You have labeled {eligibility.MaxItemsPerWorker} items of this order, the most it allows one worker.",
+                code: "claims.item_limit_reached"));
         if (eligibility?.ItemsLeft is { } left) size = Math.Min(size, left);
         if (active >= limit)
-            return ([], Problems.Conflict($"You already hold {active} assignments (the limit is {limit}); submit or release some first."));
+            return ([], Problems.Conflict($"You already hold {active} assignments (the limit is {limit}); submit or release some first.",
+                code: "claims.limit_reached"));
         size = Math.Min(size, limit - active);
 
         // The order asked for, or else the open orders the worker may take that still have open slots, oldest first.

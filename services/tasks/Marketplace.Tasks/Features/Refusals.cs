@@ -6,18 +6,18 @@ namespace Marketplace.Tasks.Features;
 /// a 409 carrying more than the current state.</summary>
 public static class Refusals
 {
-    public static ProblemHttpResult Forbidden(string detail, IDictionary<string, object?> extensions) =>
+    public static ProblemHttpResult Forbidden(string detail, IDictionary<string, object?> extensions, string code = "claims.not_eligible") =>
         TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
         {
             Status = StatusCodes.Status403Forbidden,
             Title = "Not eligible",
             Detail = detail,
-            Extensions = extensions,
+            Extensions = new Dictionary<string, object?>(extensions) { [ProblemCodes.Extension] = code },
         });
 
     public static ProblemHttpResult Conflict(string detail, string currentState, IDictionary<string, object?> more)
     {
-        var extensions = new Dictionary<string, object?>(more) { ["currentState"] = currentState };
+        var extensions = new Dictionary<string, object?>(more) { ["currentState"] = currentState, [ProblemCodes.Extension] = ProblemCodes.ForConflict(currentState) };
         return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
         {
             Status = StatusCodes.Status409Conflict,

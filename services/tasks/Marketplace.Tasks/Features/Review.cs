@@ -1,8 +1,10 @@
 using Dapper;
 using FluentValidation;
+using Marketplace.Contracts.Tasks;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Jobs;
+using Marketplace.ServiceDefaults.Messaging;
 using Marketplace.Tasks.Domain;
 using Marketplace.Tasks.Jobs;
 using Microsoft.Extensions.Options;
@@ -67,7 +69,8 @@ public static class Review
         return group;
     }
 
-    private static async Task<IResult> Reject(Guid id, RejectRequest request, HttpContext http, NpgsqlDataSource db, IOptions<TasksOptions> options)
+    private static async Task<IResult> Reject(Guid id, RejectRequest request, HttpContext http, NpgsqlDataSource db, IOptions<TasksOptions> options,
+        Outbox outbox, TimeProvider clock)
     {
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
@@ -78,12 +81,14 @@ public static class Review
             """, new { id, caller.OrgId }, tx);
         if (status is null) return Problems.NotFound($"Assignment {id}");
         if (status != "submitted") return Problems.Conflict($"Assignment {id} is {status}; only a submitted assignment can be rejected.", status);
-        var until = await connection.ExecuteScalarAsync<DateTime>("""
+        var (until, orderId, workerId) = await connection.QuerySingleAsync<(DateTime, Guid, Guid)>("""
             UPDATE assignments SET status = 'rejected', reject_reason_code = @ReasonCode, reject_comment = @Comment, rejected_at = now(),
                                    appealable_until = now() + @window
             WHERE id = @id
-            RETURNING appealable_until
+            RETURNING appealable_until, order_id, worker_id
             """, new { id, request.ReasonCode, request.Comment, window = options.Value.AppealWindow }, tx);
+        await outbox.AddAsync(tx, new AssignmentRejected(id, orderId, workerId, request.ReasonCode, request.Comment!,
+            new DateTimeOffset(DateTime.SpecifyKind(until, DateTimeKind.Utc)), clock.GetUtcNow()));
         // If nobody appeals in time, the item gets a new slot for another worker (the replace-standing-rejections sweep).
         await tx.CommitAsync();
         return TypedResults.Ok(new Rejected(id, "rejected", request.ReasonCode, until));
@@ -110,7 +115,7 @@ public static class Review
         return TypedResults.Ok(new Appeal(id, "pending"));
     }
 
-    private static async Task<IResult> Resolve(Guid id, ResolveRequest request, HttpContext http, NpgsqlDataSource db, TimeProvider clock)
+    private static async Task<IResult> Resolve(Guid id, ResolveRequest request, HttpContext http, NpgsqlDataSource db, TimeProvider clock, Outbox outbox)
     {
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
@@ -126,9 +131,11 @@ public static class Review
         if (cancelled) return Problems.Conflict($"The order of assignment {id} was cancelled; its appeals can no longer be resolved.", "order_cancelled");
         if (appeal != "pending") return Problems.Conflict($"Assignment {id} has no pending appeal ({appeal}).", $"appeal_{appeal}");
         var upheld = request.Decision == "uphold";
-        await connection.ExecuteAsync("""
+        var (orderId, workerId) = await connection.QuerySingleAsync<(Guid, Guid)>("""
             UPDATE assignments SET appeal_status = @status, appeal_note = @Note, appeal_resolved_at = now() WHERE id = @id
+            RETURNING order_id, worker_id
             """, new { id, status = upheld ? "upheld" : "denied", request.Note }, tx);
+        await outbox.AddAsync(tx, new AppealDecided(id, orderId, workerId, upheld ? "upheld" : "denied", request.Note, clock.GetUtcNow()));
         if (upheld)
         {
             // The work was right after all: approved, and paid with the next approval batch.

@@ -5,6 +5,7 @@ using FluentValidation;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Jobs;
+using Marketplace.ServiceDefaults.Messaging;
 using Marketplace.Tasks.Domain;
 using Marketplace.Tasks.Jobs;
 using Microsoft.Extensions.Options;
@@ -35,7 +36,7 @@ public static class SubmitAnswer
     }
 
     private static async Task<IResult> Handle(Guid id, Request request, HttpContext http, NpgsqlDataSource db,
-        IOptions<TasksOptions> options, TimeProvider clock)
+        IOptions<TasksOptions> options, TimeProvider clock, Outbox outbox)
     {
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
@@ -68,7 +69,7 @@ public static class SubmitAnswer
             WHERE id = @id
             """, new { id, answer = request.Answer.GetRawText(), correct, slot.TooFast, autoApproveAt }, tx);
         if (slot.IsGold || slot.TooFast)
-            await Quality.RecordAsync(tx, caller.UserId, slot.OrderId, slot.IsGold, correct == true, slot.TooFast, options.Value, clock.GetUtcNow());
+            await Quality.RecordAsync(tx, caller.UserId, slot.OrderId, slot.IsGold, correct == true, slot.TooFast, options.Value, clock.GetUtcNow(), outbox);
         await tx.CommitAsync();
         return TypedResults.Ok(new Response(id, "submitted", autoApproveAt));
     }
