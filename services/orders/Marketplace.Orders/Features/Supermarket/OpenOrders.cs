@@ -43,17 +43,17 @@ public static class OpenOrders
         var number = page ?? 1;
 
         await using var connection = await db.OpenConnectionAsync();
-        // An operator sees every open order; a vendor up to the highest grade it is certified for.
-        var maxRank = caller.IsOperator ? 2 : await connection.ExecuteScalarAsync<int?>("""
-            SELECT max(array_position(ARRAY['general', 'important', 'core'], grade) - 1) FROM vendor_certifications
-            WHERE vendor_org_id = @OrgId AND status = 'approved' AND valid_until >= current_date
-            """, new { caller.OrgId }) ?? 0;
+        // An operator sees every open order; a vendor the grades its approved, valid certifications cover (DataGrades).
+        var grades = caller.IsOperator ? DataGrades.Ordered : DataGrades.HandledBy(
+            (await connection.QueryAsync<(string Grade, DateTime ValidUntil)>(
+                "SELECT grade, valid_until FROM vendor_certifications WHERE vendor_org_id = @OrgId AND status = 'approved'", new { caller.OrgId }))
+            .Select(c => (c.Grade, DateOnly.FromDateTime(c.ValidUntil))), DateOnly.FromDateTime(DateTime.UtcNow));
         const string where = """
             WHERE status = 'published' AND mode = 'bid' AND funded_at IS NOT NULL AND deadline > now()
-              AND array_position(ARRAY['general', 'important', 'core'], data_grade) - 1 <= @maxRank
+              AND data_grade = ANY (@grades)
               AND (@taskType::text IS NULL OR task_type = @taskType) AND (@industry::text IS NULL OR industry = @industry)
             """;
-        var args = new { maxRank, taskType, industry, take = size, skip = (number - 1) * size };
+        var args = new { grades = grades.ToArray(), taskType, industry, take = size, skip = (number - 1) * size };
         var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM orders {where}", args);
         var items = (await connection.QueryAsync<OpenOrder>($"""
             SELECT id, title, task_type, industry, data_grade, personal_information, item_count, budget, currency, deadline, funded_at
