@@ -55,7 +55,7 @@ public class AccessTests
         ("GET", "/api/orders/orders/{order}", "worker"),
         ("POST", "/api/orders/orders/{order}/publish", "vendor"),
         ("POST", "/api/orders/orders/{order}/cancel", "worker"),
-        ("GET", "/api/bidding/open-orders", "worker"),
+        ("GET", "/api/bidding/calls", "worker"),
         ("GET", "/api/orders/orders/open-for-bids", "enterprise"),
         ("POST", "/api/orders/listings", "enterprise"),
         ("GET", "/api/orders/listings", "worker"),
