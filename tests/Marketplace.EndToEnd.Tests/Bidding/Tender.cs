@@ -116,7 +116,9 @@ public static class Tender
                 industries = new[] { industry }, languages = new[] { "zh-CN" }, capacityPerDay = 1000, priceMin = 0.1m, priceMax = 5m,
             }), HttpStatusCode.Created);
         }
-        // Evidence that bidding holds the newest snapshot (listing and certificate), not a sleep.
+        // Evidence that bidding holds the newest snapshot (listing and certificate), not a sleep. A vendor with neither
+        // was never announced: bidding does not know it, as for any vendor that never used the supermarket.
+        if (!listing && (grade is null or "general")) return vendor;
         await Api.EventuallyAsync(async () =>
         {
             await using var connection = new NpgsqlConnection(Cluster.Database("bidding"));

@@ -64,7 +64,12 @@ public static class CallRows
     public static Task<CallRow?> FindAsync(NpgsqlConnection connection, Guid id, NpgsqlTransaction? tx = null, string lockMode = "") =>
         connection.QuerySingleOrDefaultAsync<CallRow>($"SELECT {Columns} FROM calls c WHERE c.id = @id {lockMode}", new { id }, tx);
 
-    private sealed record QualificationRow(string Certificates, string[] TaskTypes, string[] Industries);
+    private sealed class QualificationRow
+    {
+        public string Certificates { get; init; } = "[]";
+        public string[] TaskTypes { get; init; } = [];
+        public string[] Industries { get; init; } = [];
+    }
 
     public static async Task<Qualification> QualificationAsync(NpgsqlConnection connection, Guid vendorOrgId, NpgsqlTransaction? tx = null)
     {

@@ -24,14 +24,21 @@ public static class VendorQualifications
             ORDER BY valid_until DESC
             """, new { vendorOrgId }, tx))
             .Select(c => new VendorCertificate(c.Grade, DateOnly.FromDateTime(c.ValidUntil))).ToList();
-        var listings = await connection.QuerySingleAsync<(string? VendorName, string[]? TaskTypes, string[]? Industries)>("""
-            SELECT (SELECT vendor_name FROM vendor_listings WHERE vendor_org_id = @vendorOrgId ORDER BY updated_at DESC LIMIT 1),
-                   (SELECT array_agg(DISTINCT t ORDER BY t) FROM vendor_listings, unnest(task_types) t WHERE vendor_org_id = @vendorOrgId),
-                   (SELECT array_agg(DISTINCT i ORDER BY i) FROM vendor_listings, unnest(industries) i WHERE vendor_org_id = @vendorOrgId)
+        var listings = await connection.QuerySingleAsync<Covered>("""
+            SELECT (SELECT vendor_name FROM vendor_listings WHERE vendor_org_id = @vendorOrgId ORDER BY updated_at DESC LIMIT 1) AS vendor_name,
+                   (SELECT array_agg(DISTINCT t ORDER BY t) FROM vendor_listings, unnest(task_types) t WHERE vendor_org_id = @vendorOrgId) AS task_types,
+                   (SELECT array_agg(DISTINCT i ORDER BY i) FROM vendor_listings, unnest(industries) i WHERE vendor_org_id = @vendorOrgId) AS industries
             """, new { vendorOrgId }, tx);
         // clock_timestamp(): later than any snapshot of this vendor committed before the lock was granted.
         var occurredAt = await connection.ExecuteScalarAsync<DateTime>("SELECT clock_timestamp()", transaction: tx);
         await outbox.AddAsync(tx, new VendorQualificationsChanged(vendorOrgId, listings.VendorName ?? "", certificates,
             listings.TaskTypes ?? [], listings.Industries ?? [], new DateTimeOffset(DateTime.SpecifyKind(occurredAt, DateTimeKind.Utc))));
+    }
+
+    private sealed class Covered
+    {
+        public string? VendorName { get; init; }
+        public string[]? TaskTypes { get; init; }
+        public string[]? Industries { get; init; }
     }
 }
