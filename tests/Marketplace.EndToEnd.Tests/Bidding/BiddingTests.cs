@@ -237,7 +237,7 @@ public class BiddingTests
         await Api.EventuallyAsync(() => Task.FromResult(Closed.Any(c => c.CallId == call.Id && c.Bids == 0)), "CallForBidsClosed with no bids");
         Assert.That(await OutboxCountAsync<BidAwarded>(call.OrderId), Is.Zero);
         await Api.ReadAsync(await enterprise.PostAsync($"/api/bidding/calls/{call.Id}/award", new { bidId = Guid.NewGuid() }), HttpStatusCode.Conflict);
-        await Api.ReadAsync(await vendor.PostAsync($"/api/bidding/calls/{call.Id}/bids", BidBody()), HttpStatusCode.NotFound);
+        await Api.ReadAsync(await vendor.PostAsync($"/api/bidding/calls/{call.Id}/bids", BidBody()), HttpStatusCode.Conflict); // closed: frozen
 
         var extended = await PublishAsync(new ExtendCallForBids(call.OrderId, 1, DateTimeOffset.UtcNow.AddHours(2), DateTimeOffset.UtcNow));
         await Jobs.ConsumedAsync("bidding", extended);

@@ -51,16 +51,22 @@ public static class Tender
     public static async Task<Guid> PublishAsync<T>(T message, Guid? messageId = null) where T : class
     {
         var id = messageId ?? NewId.NextGuid();
-        await (await BusAsync()).Publish(message, ctx => ctx.MessageId = id);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await (await BusAsync()).Publish(message, ctx => ctx.MessageId = id, timeout.Token);
         return id;
     }
 
-    /// <summary>Straight to bidding's own queue (a fact other services also consume, for an order only bidding knows).</summary>
-    public static async Task<Guid> SendToBiddingAsync<T>(string queue, T message) where T : class
+    /// <summary>
+    /// Straight to bidding's own receive endpoint (a fact other services also consume, for an order only bidding knows).
+    /// Through the endpoint's exchange: sending to "queue:" would declare the quorum queue again as a classic one, which
+    /// the broker refuses.
+    /// </summary>
+    public static async Task<Guid> SendToBiddingAsync<T>(string endpointName, T message) where T : class
     {
         var id = NewId.NextGuid();
-        var endpoint = await (await BusAsync()).GetSendEndpoint(new Uri($"queue:bidding-{queue}"));
-        await endpoint.Send(message, ctx => ctx.MessageId = id);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var endpoint = await (await BusAsync()).GetSendEndpoint(new Uri($"exchange:bidding-{endpointName}"));
+        await endpoint.Send(message, ctx => ctx.MessageId = id, timeout.Token);
         return id;
     }
 
