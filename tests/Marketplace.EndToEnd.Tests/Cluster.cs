@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace Marketplace.EndToEnd.Tests;
 
 /// <summary>
-/// The real services as separate processes on loopback: orders, bidding, two instances each of settlement, tasks and
+/// The real services as separate processes on loopback: orders, two instances each of bidding, settlement, tasks and
 /// payouts, and the gateway in front. Each run gets its own databases on the test PostgreSQL and shares the test RabbitMQ.
 /// </summary>
 [SetUpFixture]
@@ -26,7 +26,7 @@ public sealed class Cluster
     /// <summary>Media uploads are capped lower than the 50 MB default so the limit can be tested cheaply.</summary>
     public const long MaxFileBytes = 1024 * 1024;
 
-    /// <summary>Ten processes start at once (two instances each of settlement, tasks and payouts); on a loaded 2-core machine
+    /// <summary>Eleven processes start at once (two instances each of bidding, settlement, tasks and payouts); on a loaded 2-core machine
     /// that takes minutes, not seconds.</summary>
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(300);
 
@@ -64,7 +64,7 @@ public sealed class Cluster
             ["Settlement__Reconciliation__PayoutMargin"] = "00:00:03",
         };
         var urls = new Dictionary<string, List<string>>();
-        foreach (var (service, instances) in new[] { ("orders", 1), ("bidding", 1), ("settlement", 2), ("tasks", 2), ("payouts", 2) })
+        foreach (var (service, instances) in new[] { ("orders", 1), ("bidding", 2), ("settlement", 2), ("tasks", 2), ("payouts", 2) })
         {
             for (var i = 0; i < instances; i++)
             {

@@ -55,13 +55,9 @@ public class DuplicateMessageTests
         // A draft never reaches the crowd: the budget stays reserved (pending escrow), once.
         await Api.EventuallyAsync(async () => (await enterprise.GetAsync("/api/settlement/wallet")).Money("reserved") == 2.00m, "2.00 is reserved");
         await Jobs.DuplicateSkippedAsync("settlement", published);
-        await Jobs.DuplicateSkippedAsync("bidding", published);
         var wallet = await enterprise.GetAsync("/api/settlement/wallet");
         Assert.That(wallet.Money("available"), Is.EqualTo(8.00m));
         Assert.That(wallet.Money("reserved"), Is.EqualTo(2.00m));
-        var vendor = await Api.SignUpAsync("vendor");
-        var feed = await vendor.GetAsync("/api/bidding/open-orders?limit=500");
-        Assert.That(feed.EnumerateArray().Count(o => o.GetProperty("orderId").GetGuid() == orderId), Is.EqualTo(1), "bidding lists it once");
     }
 
     [Test]

@@ -89,19 +89,27 @@ public class SupermarketTests
             body["industry"] = "medical";
             var id = (await Api.ReadAsync(await enterprise.PostAsync("/api/orders/orders", body.ToJsonString()), HttpStatusCode.Created)).GetProperty("id").GetGuid();
             await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{id}/publish"), HttpStatusCode.Accepted);
-            await Api.EventuallyAsync(async () => (await enterprise.GetAsync($"/api/orders/orders/{id}")).GetProperty("fundedAt").ValueKind != JsonValueKind.Null, "funded");
+            await Scenario.WaitForStatusAsync(enterprise, id, "tendering");
             return id;
         }
+        // The vendor sells labeling of this kind (bidding shows a call only to vendors whose listing covers it).
+        await Api.ReadAsync(await vendor.PostAsync("/api/orders/listings", new
+        {
+            vendorName = "Grade test vendor", title = "Medical sentiment", taskTypes = new[] { "text-classification" },
+            industries = new[] { "medical" }, capacityPerDay = 100, priceMin = 0.1m, priceMax = 5m,
+        }), HttpStatusCode.Created);
         var general = await BidOrder("general");
         var important = await BidOrder("important");
         var core = await BidOrder("core");
 
         async Task<Guid[]> Visible()
         {
-            var page = await vendor.GetAsync("/api/orders/orders/open-for-bids?industry=medical&pageSize=100&sort=newest");
-            return page.GetProperty("items").EnumerateArray().Select(o => o.GetProperty("id").GetGuid()).ToArray();
+            var page = await vendor.GetAsync("/api/bidding/calls?industry=medical&pageSize=100&sort=newest");
+            return page.GetProperty("items").EnumerateArray().Select(o => o.GetProperty("orderId").GetGuid()).ToArray();
         }
-        Assert.That(await Visible(), Does.Contain(general).And.Not.Contain(important).And.Not.Contain(core), "no certification: general data only");
+        // The calls open and the vendor's listing reaches bidding through messages: wait for what it should see.
+        await Api.EventuallyAsync(async () => (await Visible()).Contains(general), "the general-grade call is open to the vendor");
+        Assert.That(await Visible(), Does.Not.Contain(important).And.Not.Contain(core), "no certification: general data only");
 
         var cert = await Api.ReadAsync(await vendor.PostAsync("/api/orders/certifications",
             new { name = "Data security level 2", issuer = "Guizhou data labeling base", grade = "important", validUntil = "2028-12-31" }), HttpStatusCode.Created);
@@ -116,8 +124,8 @@ public class SupermarketTests
         await Api.ReadAsync(await op.PostAsync($"/api/orders/certifications/{certId}/review", new { decision = "approve", note = "Checked the certificate." }), HttpStatusCode.OK);
         await Api.ReadAsync(await op.PostAsync($"/api/orders/certifications/{certId}/review", new { decision = "approve" }), HttpStatusCode.Conflict);
 
-        var visible = await Visible();
-        Assert.That(visible, Does.Contain(general).And.Contain(important).And.Not.Contain(core), "approved for important: not core");
+        await Api.EventuallyAsync(async () => (await Visible()).Contains(important), "approved for important: its calls open to the vendor");
+        Assert.That(await Visible(), Does.Contain(general).And.Not.Contain(core), "approved for important: not core");
         await Api.ReadAsync(await vendor.PostAsync("/api/orders/certifications",
             new { name = "Old", issuer = "Somewhere", grade = "core", validUntil = "2001-01-01" }), HttpStatusCode.BadRequest);
     }

@@ -25,7 +25,7 @@ public class TelemetryTests
         await Scenario.WaitForStatusAsync(enterprise, orderId, "in_progress");
         await Api.EventuallyAsync(async () => await Scenario.AssignmentCountAsync(enterprise, orderId) == 1, "tasks split the order");
 
-        // orders (the HTTP request) -> settlement and bidding (OrderPublished) -> orders (OrderFunded) -> tasks (OrderReadyForWork,
+        // orders (the HTTP request) -> settlement (OrderPublished) -> orders (OrderFunded) -> tasks (OrderReadyForWork,
         // from orders' prepare-work job). Each service's spans are read through the gateway; a service with two instances
         // answers from one of them per request, so ask until the one that handled the message answers.
         var gatewaySpans = await SpansAsync("/ops/traces/" + correlationId, s => s.Any(span => span.Kind == "Server"));
@@ -34,7 +34,7 @@ public class TelemetryTests
             s => s.Any(span => span.Kind == "Server") && s.Any(span => span.Source == "MassTransit" && span.Kind == "Consumer"));
         Assert.That(ordersSpans.Any(s => s.Name.StartsWith("outbox publish", StringComparison.Ordinal)), Is.True, "the relay's publish span");
         Assert.That(ordersSpans.Any(s => s.Source == "Npgsql"), Is.True, "database commands of the request");
-        foreach (var service in new[] { "settlement", "bidding", "tasks" })
+        foreach (var service in new[] { "settlement", "tasks" })
         {
             var spans = await SpansAsync($"/api/{service}/ops/traces/{correlationId}",
                 s => s.Any(span => span.Source == "MassTransit" && span.Kind == "Consumer"));

@@ -47,7 +47,6 @@ public static class OrdersModule
             .MapCancelOrder()
             .MapTender()
             .MapAcceptance()
-            .MapOpenOrders()
             .MapDatasetUploads()
             .MapContentFiles();
         app.MapGroup("/content").WithTags("Content").MapServeContent();

@@ -1,7 +1,9 @@
 using Dapper;
 using FluentValidation;
+using Marketplace.Labeling;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
+using Marketplace.ServiceDefaults.Messaging;
 using Npgsql;
 
 namespace Marketplace.Orders.Features.Supermarket;
@@ -22,7 +24,7 @@ public static class Certifications
         {
             RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
             RuleFor(r => r.Issuer).NotEmpty().MaximumLength(200);
-            RuleFor(r => r.Grade).Must(g => g is "general" or "important" or "core").WithMessage("'Grade' must be general, important or core.");
+            RuleFor(r => r.Grade).Must(DataGrades.IsKnown).WithMessage("'Grade' must be general, important or core.");
             RuleFor(r => r.ValidUntil).Must(d => d > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
                 .WithMessage("'Valid Until' must be in the future.");
         }
@@ -83,17 +85,24 @@ public static class Certifications
             """, new { scope = caller.IsOperator ? (Guid?)null : caller.OrgId, status }));
     }
 
-    private static async Task<IResult> Decide(Guid id, Review review, HttpContext http, NpgsqlDataSource db)
+    /// <summary>The decision and the vendor's new qualifications (for bidding) commit together.</summary>
+    private static async Task<IResult> Decide(Guid id, Review review, HttpContext http, NpgsqlDataSource db, Outbox outbox)
     {
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
-        var status = await connection.ExecuteScalarAsync<string?>("SELECT status FROM vendor_certifications WHERE id = @id", new { id });
-        if (status is null) return Problems.NotFound($"Certification {id}");
+        await using var tx = await connection.BeginTransactionAsync();
+        var found = await connection.QuerySingleOrDefaultAsync<Decided>(
+            "SELECT status, vendor_org_id FROM vendor_certifications WHERE id = @id FOR UPDATE", new { id }, tx);
+        if (found is null) return Problems.NotFound($"Certification {id}");
         var updated = await connection.ExecuteAsync("""
             UPDATE vendor_certifications SET status = @decided, review_note = @Note, reviewed_by = @UserId, reviewed_at = now()
             WHERE id = @id AND status = 'pending'
-            """, new { id, decided = review.Decision == "approve" ? "approved" : "rejected", review.Note, caller.UserId });
-        if (updated == 0) return Problems.Conflict($"Certification {id} was already {status}.", status);
+            """, new { id, decided = review.Decision == "approve" ? "approved" : "rejected", review.Note, caller.UserId }, tx);
+        if (updated == 0) return Problems.Conflict($"Certification {id} was already {found.Status}.", found.Status);
+        await VendorQualifications.PublishAsync(tx, outbox, found.VendorOrgId);
+        await tx.CommitAsync();
         return TypedResults.Ok(await connection.QuerySingleAsync<CertificationView>($"{Select} WHERE id = @id", new { id }));
     }
+
+    private sealed record Decided(string Status, Guid VendorOrgId);
 }

@@ -3,6 +3,7 @@ using FluentValidation;
 using Marketplace.Labeling;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
+using Marketplace.ServiceDefaults.Messaging;
 using Npgsql;
 
 namespace Marketplace.Orders.Features.Supermarket;
@@ -67,6 +68,8 @@ public static class Listings
         group.MapPost("/", Create).RequireAuthorization(Roles.Vendor).Validate<Request>().Produces<ListingView>(StatusCodes.Status201Created);
         group.MapPut("/{id:guid}", Update).RequireAuthorization(Roles.Vendor).Validate<Request>()
             .Produces<ListingView>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(Roles.Vendor)
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/", Search).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Vendor, Roles.Operator))
             .Produces<PageOf<ListingView>>();
         group.MapGet("/{id:guid}", Get).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Vendor, Roles.Operator))
@@ -74,30 +77,51 @@ public static class Listings
         return group;
     }
 
-    private static async Task<IResult> Create(Request request, HttpContext http, NpgsqlDataSource db)
+    private static async Task<IResult> Create(Request request, HttpContext http, NpgsqlDataSource db, Outbox outbox)
     {
         var caller = Caller.From(http.User);
         var id = Guid.CreateVersion7();
         await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("""
             INSERT INTO vendor_listings (id, vendor_org_id, vendor_name, title, description, task_types, industries, languages,
                                          capacity_per_day, price_min, price_max)
             VALUES (@id, @OrgId, @VendorName, @Title, @description, @TaskTypes, @industries, @languages, @CapacityPerDay, @PriceMin, @PriceMax)
-            """, Parameters(id, caller.OrgId, request));
+            """, Parameters(id, caller.OrgId, request), tx);
+        await VendorQualifications.PublishAsync(tx, outbox, caller.OrgId);
+        await tx.CommitAsync();
         return TypedResults.Created($"/listings/{id}", await Find(connection, id));
     }
 
-    private static async Task<IResult> Update(Guid id, Request request, HttpContext http, NpgsqlDataSource db)
+    private static async Task<IResult> Update(Guid id, Request request, HttpContext http, NpgsqlDataSource db, Outbox outbox)
     {
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
         var updated = await connection.ExecuteAsync("""
             UPDATE vendor_listings SET vendor_name = @VendorName, title = @Title, description = @description, task_types = @TaskTypes,
                    industries = @industries, languages = @languages, capacity_per_day = @CapacityPerDay,
                    price_min = @PriceMin, price_max = @PriceMax, updated_at = now()
             WHERE id = @id AND vendor_org_id = @OrgId
-            """, Parameters(id, caller.OrgId, request));
-        return updated == 0 ? Problems.NotFound($"Listing {id}") : TypedResults.Ok(await Find(connection, id));
+            """, Parameters(id, caller.OrgId, request), tx);
+        if (updated == 0) return Problems.NotFound($"Listing {id}");
+        await VendorQualifications.PublishAsync(tx, outbox, caller.OrgId);
+        await tx.CommitAsync();
+        return TypedResults.Ok(await Find(connection, id));
+    }
+
+    /// <summary>A vendor withdraws a listing; what it no longer lists, it is no longer shown calls for.</summary>
+    private static async Task<IResult> Delete(Guid id, HttpContext http, NpgsqlDataSource db, Outbox outbox)
+    {
+        var caller = Caller.From(http.User);
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var deleted = await connection.ExecuteAsync("DELETE FROM vendor_listings WHERE id = @id AND vendor_org_id = @OrgId",
+            new { id, caller.OrgId }, tx);
+        if (deleted == 0) return Problems.NotFound($"Listing {id}");
+        await VendorQualifications.PublishAsync(tx, outbox, caller.OrgId);
+        await tx.CommitAsync();
+        return TypedResults.NoContent();
     }
 
     private static object Parameters(Guid id, Guid orgId, Request r) => new
@@ -129,7 +153,7 @@ public static class Listings
     {
         if (taskType is not null && !TaskTypes.All.Contains(taskType)) return Problems.BadRequest("taskType", $"'taskType' must be one of {string.Join(", ", TaskTypes.All)}.");
         if (industry is not null && !CreateOrder.Industries.Contains(industry)) return Problems.BadRequest("industry", $"'industry' must be one of {string.Join(", ", CreateOrder.Industries)}.");
-        if (certifiedGrade is not null && !Domain.DataGrades.Ordered.Contains(certifiedGrade)) return Problems.BadRequest("certifiedGrade", "'certifiedGrade' must be general, important or core.");
+        if (certifiedGrade is not null && !DataGrades.IsKnown(certifiedGrade)) return Problems.BadRequest("certifiedGrade", "'certifiedGrade' must be general, important or core.");
         sort ??= "newest";
         if (!Sorts.TryGetValue(sort, out var orderBy)) return Problems.BadRequest("sort", $"'sort' must be one of {string.Join(", ", Sorts.Keys)}.");
         if (page is < 1) return Problems.BadRequest("page", "'page' starts at 1.");
@@ -145,17 +169,17 @@ public static class Listings
               AND (@maxPrice::numeric IS NULL OR l.price_min <= @maxPrice)
               AND (@vendor::uuid IS NULL OR l.vendor_org_id = @vendor::uuid)
               AND (@q::text IS NULL OR l.title ILIKE '%' || @q || '%' OR l.description ILIKE '%' || @q || '%' OR l.vendor_name ILIKE '%' || @q || '%')
-              AND (@gradeRank::int IS NULL OR EXISTS (
+              AND (@coveringGrades::text[] IS NULL OR EXISTS (
                     SELECT 1 FROM vendor_certifications c
                     WHERE c.vendor_org_id = l.vendor_org_id AND c.status = 'approved' AND c.valid_until >= current_date
-                      AND array_position(ARRAY['general', 'important', 'core'], c.grade) - 1 >= @gradeRank))
+                      AND c.grade = ANY (@coveringGrades)))
             """;
         var vendorId = Guid.TryParse(vendor, out var parsed) ? parsed : (Guid?)null;
         if (vendor is not null && vendorId is null) return Problems.BadRequest("vendor", "'vendor' must be an organisation id.");
         var args = new
         {
             taskType, industry, language, minCapacity, maxPrice, vendor = vendorId?.ToString(), q = string.IsNullOrWhiteSpace(q) ? null : q.Trim(),
-            gradeRank = certifiedGrade is null ? (int?)null : Domain.DataGrades.Rank(certifiedGrade),
+            coveringGrades = certifiedGrade is null ? null : DataGrades.Ordered.Where(g => DataGrades.Covers(g, certifiedGrade)).ToArray(),
             take = size, skip = (number - 1) * size,
         };
         await using var connection = await db.OpenConnectionAsync();
