@@ -31,6 +31,7 @@ public class OpenApiTests
         ["SubmitAnswerRequest"] = ["POST /assignments/{id}/submit", "POST /exam-attempts/{id}/training/{itemId}", "POST /exam-attempts/{id}/test/{itemId}"],
         ["ListingsRequest"] = ["POST /listings", "PUT /listings/{id}"],
         ["BidsBidRequest"] = ["POST /calls/{id}/bids", "PUT /bids/{id}"],
+        ["TenderDeadline"] = ["POST /orders/{id}/tender/extend", "POST /orders/{id}/tender/retender"],
     };
 
     private readonly Dictionary<string, Actor> actors = [];

@@ -19,7 +19,9 @@ public sealed class OrderFundedConsumer(NpgsqlDataSource db, OrderProcessRunner 
         return db.ApplyOnceAsync(context, nameof(OrderFundedConsumer), async tx =>
         {
             await tx.Connection!.ExecuteAsync("UPDATE orders SET funded_at = now() WHERE id = @orderId AND funded_at IS NULL", new { orderId }, tx);
-            await process.FireAsync(tx, orderId, OrderTrigger.Funded);
+            // Funding for an order this service never had is a fault elsewhere: park it where operators see it.
+            if ((await process.FireAsync(tx, orderId, OrderTrigger.Funded)).Result == OrderProcessRunner.Result.NotFound)
+                throw new InvalidOperationException($"Order {orderId} is unknown");
         });
     }
 }
