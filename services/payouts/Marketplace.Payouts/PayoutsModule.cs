@@ -18,6 +18,7 @@ public static class PayoutsModule
         {
             x.AddConsumer<AssignmentsApprovedConsumer>();
             x.AddConsumer<WorkerBonusGrantedConsumer>();
+            x.AddConsumer<SendVendorWithdrawalConsumer>();
             x.AddConsumer<EarningTotalsResponder>(); // settlement's reconciliation asks for totals
         });
         builder.AddJobs();
@@ -33,6 +34,7 @@ public static class PayoutsModule
         app.MapGroup("/earnings").WithTags("Earnings").MapListEarnings().MapReverseEarning();
         app.MapGroup("/payouts").WithTags("Payouts").MapListPayouts();
         app.MapGroup("/method").WithTags("Payouts").MapPayoutMethod();
+        app.MapGroup("/vendor-account").WithTags("Vendor withdrawals").MapVendorPayoutAccount();
         app.MapGroup("/rail").WithTags("Payment rail").MapRailCallbacks();
         app.MapGroup("/payout-batches").WithTags("Payouts").MapTriggerPayoutBatch();
         app.MapGroup("/fake-bank").WithTags("Fake bank").MapSetFakeBankMode().MapListFakeBankTransfers();

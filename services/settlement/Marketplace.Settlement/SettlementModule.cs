@@ -28,6 +28,10 @@ public static class SettlementModule
             x.AddConsumer<OrderReadyForWorkConsumer>();
             x.AddConsumer<EarningReversedConsumer>();
             x.AddConsumer<OrderFactsConsumer>();
+            x.AddConsumer<SubcontractAgreedConsumer>();
+            x.AddConsumer<VendorPayoutAccountSetConsumer>();
+            x.AddConsumer<VendorWithdrawalSentConsumer>();
+            x.AddConsumer<VendorWithdrawalFailedConsumer>();
             // Reconciliation asks tasks and payouts for their totals (they own that data).
             x.AddRequestClient<GetApprovalTotals>();
             x.AddRequestClient<GetEarningTotals>();
@@ -48,6 +52,7 @@ public static class SettlementModule
         app.MapGroup("/reports").WithTags("Reports").MapPeriodReport().MapOperatorReports().MapDashboard();
         app.MapGroup("/periods").WithTags("Reports").MapPeriods();
         app.MapGroup("/accounts").WithTags("Accounts").MapListAccounts();
+        app.MapGroup("/vendor").WithTags("Vendor money").MapVendorMoney();
         app.MapGroup("/statements").WithTags("Statements").MapStatements();
         app.MapGroup("/reconciliation").WithTags("Reconciliation").MapReconciliation();
         return app;

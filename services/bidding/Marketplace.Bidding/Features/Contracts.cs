@@ -1,5 +1,6 @@
 using Dapper;
 using Marketplace.Bidding.Domain;
+using Marketplace.Labeling.Money;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
 using Npgsql;
@@ -12,7 +13,17 @@ public static class Contracts
     public sealed record ContractView(Guid Id, Guid OrderId, Guid CallId, Guid BidId, Guid VendorOrgId, string VendorName, Guid EnterpriseOrgId,
         string Title, decimal Price, string Currency, DateTime DeliverBy, decimal LatePenaltyPercentPerDay, decimal MaxPenaltyPercent,
         int? SampleSize, decimal? SampleRate, decimal PassThreshold, bool Automatic, string? Reason, string Status, DateTime? DeliveredAt,
-        bool ReworkRequested, DateTime? AcceptedAt, DateTime AwardedAt);
+        bool ReworkRequested, DateTime? AcceptedAt, DateTime AwardedAt)
+    {
+        /// <summary>Whole or part days the first delivery came after the deliver-by (0: on time, or not delivered yet).</summary>
+        public int DaysLate => LatePenalty.DaysLate(Utc(DeliverBy), DeliveredAt is { } d ? Utc(d) : null);
+
+        /// <summary>What the late delivery owes the enterprise, given back to it from the price at acceptance.</summary>
+        public decimal LatePenaltyOwed => LatePenalty.Amount(Price, Utc(DeliverBy), DeliveredAt is { } d ? Utc(d) : null,
+            LatePenaltyPercentPerDay, MaxPenaltyPercent);
+
+        private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
+    }
 
     private const string Select = """
         SELECT k.id, k.order_id, k.call_id, k.bid_id, k.vendor_org_id, coalesce(q.vendor_name, '') AS vendor_name, k.enterprise_org_id,

@@ -176,7 +176,13 @@ public static class Acceptance
         if (passed)
         {
             await process.FireAsync(tx, id, OrderTrigger.SamplePassed, $"sample round {open.Round}: {right}/{open.SampleSize} right");
-            await outbox.AddAsync(tx, new OrderAccepted(id, caller.OrgId, order.ApprovedAssignments, order.Currency, now));
+            // A contract's late penalty is priced from its first delivery and its deliver-by.
+            var (firstDelivered, deliverBy) = await connection.QuerySingleAsync<(DateTime? FirstDelivered, DateTime? DeliverBy)>("""
+                SELECT (SELECT min(t.at) FROM order_transitions t WHERE t.order_id = o.id AND t.to_status = 'delivered'), o.contract_deliver_by
+                FROM orders o WHERE o.id = @id
+                """, new { id }, tx);
+            await outbox.AddAsync(tx, new OrderAccepted(id, caller.OrgId, order.ApprovedAssignments, order.Currency, now,
+                Utc(firstDelivered), Utc(deliverBy)));
         }
         else
         {
@@ -223,6 +229,8 @@ public static class Acceptance
     /// <summary>Each item found wrong gets one more answer at the order's unit price.</summary>
     private static OrderReworkRequested ReworkRequest(Guid orderId, Guid orgId, int round, int items, decimal unitPrice, string currency, DateTimeOffset now) =>
         new(orderId, orgId, round, items, unitPrice * items, currency, now);
+
+    private static DateTimeOffset? Utc(DateTime? at) => at is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
 
     private sealed record OrderRow(string Status, decimal UnitPrice, string Currency, int ApprovedAssignments, string? ReworkFunding);
 

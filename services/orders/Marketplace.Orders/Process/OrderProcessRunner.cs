@@ -110,7 +110,8 @@ public sealed class OrderProcessRunner(Outbox outbox, TimeProvider clock)
             {
                 var order = await LoadAsync(tx, orderId);
                 await outbox.AddAsync(tx, new AdjustEscrowToContract(order.Id, order.EnterpriseOrgId, order.ContractId!.Value,
-                    order.AwardedVendorOrgId!.Value, order.ContractPrice!.Value, order.Currency, now));
+                    order.AwardedVendorOrgId!.Value, order.ContractPrice!.Value, order.Currency, now,
+                    order.ContractDeliverBy is { } deliverBy ? new DateTimeOffset(DateTime.SpecifyKind(deliverBy, DateTimeKind.Utc)) : null, order.Terms));
                 break;
             }
             case OrderCommand.AnnounceDelivery:

@@ -36,7 +36,8 @@ public static class RailCallbacks
             WHERE id = @payoutId AND status = 'pending'
             RETURNING id, batch_id, worker_id, amount, currency
             """, new { payoutId, railReference }, tx);
-        if (payout is not { } p) return false;
+        // Not a worker's payout: perhaps a vendor's withdrawal, paid through the same rail.
+        if (payout is not { } p) return await Jobs.PayVendorWithdrawal.ConfirmAsync(tx, outbox, payoutId, railReference, now);
 
         await outbox.AddAsync(tx, new PayoutSent(p.Id, p.BatchId, p.WorkerId, p.Amount, p.Currency, railReference, now));
         return true;

@@ -1,3 +1,4 @@
+using Dapper;
 using MassTransit;
 using Marketplace.Contracts.Settlement;
 using Marketplace.ServiceDefaults.Messaging;
@@ -31,6 +32,20 @@ public sealed class AdjustEscrowToContractConsumer(NpgsqlDataSource db, Outbox o
                     contract.OrderId, held, contract.Currency, contract.ContractPrice);
                 throw new InvalidOperationException($"Order {contract.OrderId}'s escrow holds {held}, less than the contract price {contract.ContractPrice}");
             }
+            // What prices the contract at acceptance (its penalty and fee), kept whole from the order's terms.
+            var terms = contract.Terms;
+            await tx.Connection!.ExecuteAsync("""
+                INSERT INTO contracts (contract_id, order_id, enterprise_org_id, vendor_org_id, price, currency, deliver_by,
+                                       late_penalty_percent_per_day, max_penalty_percent, fee_percent, minimum_fee)
+                VALUES (@ContractId, @OrderId, @EnterpriseOrgId, @VendorOrgId, @ContractPrice, @Currency, @deliverBy,
+                        @perDay, @maxPercent, @feePercent, @minimumFee)
+                ON CONFLICT (contract_id) DO NOTHING
+                """, new
+            {
+                contract.ContractId, contract.OrderId, contract.EnterpriseOrgId, contract.VendorOrgId, contract.ContractPrice, contract.Currency,
+                deliverBy = contract.DeliverBy?.UtcDateTime, perDay = terms?.Tender?.LatePenaltyPercentPerDay ?? 0m,
+                maxPercent = terms?.Tender?.MaxPenaltyPercent ?? 0m, feePercent = terms?.FeePercent ?? 0m, minimumFee = terms?.MinimumFee ?? 0m,
+            }, tx);
             var refund = held - contract.ContractPrice;
             if (refund > 0)
             {

@@ -1,3 +1,4 @@
+using Dapper;
 using MassTransit;
 using Marketplace.Contracts.Tasks;
 using Marketplace.ServiceDefaults.Messaging;
@@ -19,6 +20,12 @@ public sealed class AssignmentsApprovedConsumer(NpgsqlDataSource db, Outbox outb
             foreach (var approval in context.Message.Approvals)
             {
                 var escrow = AccountRef.Escrow(approval.OrderId, approval.Currency);
+                // A vendor's work package: its cost, taken from the vendor's share when the contract is split.
+                if (approval.PayerVendorOrgId is { } payer)
+                    await tx.Connection!.ExecuteAsync("""
+                        INSERT INTO vendor_package_costs (assignment_id, order_id, vendor_org_id, amount, currency)
+                        VALUES (@AssignmentId, @OrderId, @payer, @amount, @Currency) ON CONFLICT (assignment_id) DO NOTHING
+                        """, new { approval.AssignmentId, approval.OrderId, payer, amount = approval.WorkerReward + approval.PlatformFee, approval.Currency }, tx);
                 // Keyed by assignment: the same approval arriving in another batch is booked once.
                 await Ledger.BookAsync(tx, new LedgerEntry(
                     $"approval:{approval.AssignmentId}", "approval", approval.OrderId, approval.ApprovedAt,

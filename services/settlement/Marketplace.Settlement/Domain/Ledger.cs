@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Marketplace.Settlement.Domain;
 
-public enum AccountKind { Bank, Wallet, Escrow, WorkerPayable, PlatformFee }
+public enum AccountKind { Bank, Wallet, Escrow, WorkerPayable, PlatformFee, VendorPayable }
 
 /// <summary>An account is named by what it is for, e.g. wallet:&lt;org&gt;:CNY or escrow:&lt;order&gt;:CNY.</summary>
 public sealed record AccountRef(AccountKind Kind, Guid? OwnerId, string Currency)
@@ -14,6 +14,8 @@ public sealed record AccountRef(AccountKind Kind, Guid? OwnerId, string Currency
     public static AccountRef Wallet(Guid orgId, string currency) => new(AccountKind.Wallet, orgId, currency);
     public static AccountRef Escrow(Guid orderId, string currency) => new(AccountKind.Escrow, orderId, currency);
     public static AccountRef WorkerPayable(Guid workerId, string currency) => new(AccountKind.WorkerPayable, workerId, currency);
+    /// <summary>What the platform owes a vendor organisation from its accepted contracts, less its withdrawals.</summary>
+    public static AccountRef VendorPayable(Guid vendorOrgId, string currency) => new(AccountKind.VendorPayable, vendorOrgId, currency);
 
     public string KindName => Kind switch
     {
@@ -22,6 +24,7 @@ public sealed record AccountRef(AccountKind Kind, Guid? OwnerId, string Currency
         AccountKind.Escrow => "escrow",
         AccountKind.WorkerPayable => "worker_payable",
         AccountKind.PlatformFee => "platform_fee",
+        AccountKind.VendorPayable => "vendor_payable",
         _ => throw new ArgumentOutOfRangeException(nameof(Kind)),
     };
 

@@ -52,7 +52,9 @@ public static class Refunds
         await Ledger.LockBalanceAsync(tx, escrow);
         // A budget still only reserved (work never started) is let go: it never reached the escrow.
         var voided = await EscrowFunding.VoidAsync(tx, orderId, "voided", now);
-        if (accepted) await MinimumFee.TopUpAsync(tx, orderId, closure.Currency, now);
+        // A contract shares its price (penalty, fee, vendors); a crowd order's fees came per approval, topped up to its minimum.
+        if (accepted && !await ContractSettlement.BookAsync(tx, outbox, orderId, now))
+            await MinimumFee.TopUpAsync(tx, orderId, closure.Currency, now);
         var remaining = -await Ledger.LockBalanceAsync(tx, escrow);
         if (remaining > 0)
         {

@@ -7,7 +7,7 @@ namespace Marketplace.Settlement.Features;
 
 public static class ListAccounts
 {
-    private static readonly string[] Kinds = ["bank", "wallet", "escrow", "worker_payable", "platform_fee"];
+    private static readonly string[] Kinds = ["bank", "wallet", "escrow", "worker_payable", "vendor_payable", "platform_fee"];
 
     public sealed record AccountView(string Code, string Kind, Guid? OwnerId, string Currency, decimal Balance, decimal Pending);
 

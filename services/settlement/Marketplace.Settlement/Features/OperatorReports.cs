@@ -55,7 +55,7 @@ public static class OperatorReports
         await using var connection = await db.OpenConnectionAsync();
         const string sql = """
             SELECT date_trunc('day', p.reported_at AT TIME ZONE 'UTC') AS date,
-              coalesce(-sum(p.amount) FILTER (WHERE p.order_id IS NOT NULL AND a.kind IN ('worker_payable', 'vendor_receivable', 'platform_fee')), 0) AS gmv,
+              coalesce(-sum(p.amount) FILTER (WHERE p.order_id IS NOT NULL AND a.kind IN ('worker_payable', 'vendor_payable', 'platform_fee')), 0) AS gmv,
               coalesce(-sum(p.amount) FILTER (WHERE a.kind = 'platform_fee'), 0) AS fees,
               coalesce(sum(p.amount) FILTER (WHERE a.kind = 'worker_payable' AND p.amount > 0), 0) AS payouts
             FROM postings p

@@ -80,7 +80,7 @@ public static class Statements
 
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
-        var accountKind = party switch { "enterprise" => "wallet", "worker" => "worker_payable", _ => "vendor_receivable" };
+        var accountKind = party switch { "enterprise" => "wallet", "worker" => "worker_payable", _ => "vendor_payable" };
         var account = await LedgerReads.FindAccountAsync(connection, $"{accountKind}:{id}:{period.Currency}", tx);
         if (account is null && caller.IsOperator) return UnknownParty(party);
         account ??= new LedgerReads.Account(Guid.Empty, 0);
@@ -125,7 +125,7 @@ public static class Statements
             )
             SELECT m.order_id, coalesce(f.industry, 'unknown') AS industry, coalesce(f.task_type, 'unknown') AS task_type,
               coalesce(-sum(amount) FILTER (WHERE in_period AND account_kind = 'escrow' AND amount < 0), 0) AS escrowed,
-              coalesce(-sum(amount) FILTER (WHERE in_period AND account_kind IN ('worker_payable', 'vendor_receivable')), 0) AS spent_on_work,
+              coalesce(-sum(amount) FILTER (WHERE in_period AND account_kind IN ('worker_payable', 'vendor_payable')), 0) AS spent_on_work,
               coalesce(-sum(amount) FILTER (WHERE in_period AND account_kind = 'platform_fee'), 0) AS fees,
               coalesce(-sum(amount) FILTER (WHERE in_period AND account_kind = 'wallet' AND amount < 0 AND tx_kind = 'refund'), 0) AS refunded,
               coalesce(-sum(amount) FILTER (WHERE in_period AND account_kind = 'wallet' AND amount < 0 AND tx_kind = 'release'), 0) AS released,

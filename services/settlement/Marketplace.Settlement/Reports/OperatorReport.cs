@@ -45,14 +45,14 @@ public static class OperatorReport
             WHERE p.reported_at >= @from AND p.reported_at < @to AND p.currency = @currency
         )
         SELECT GROUPING(industry, task_type) AS level, industry, task_type,
-          coalesce(-sum(amount) FILTER (WHERE order_id IS NOT NULL AND account_kind IN ('worker_payable', 'vendor_receivable', 'platform_fee')), 0) AS gmv,
+          coalesce(-sum(amount) FILTER (WHERE order_id IS NOT NULL AND account_kind IN ('worker_payable', 'vendor_payable', 'platform_fee')), 0) AS gmv,
           coalesce(-sum(amount) FILTER (WHERE account_kind = 'platform_fee'), 0) AS fees,
           coalesce(-sum(amount) FILTER (WHERE order_id IS NOT NULL AND account_kind = 'worker_payable'), 0) AS worker_earnings,
           coalesce(-sum(amount) FILTER (WHERE account_kind = 'escrow' AND amount < 0), 0) AS escrowed,
           count(*) FILTER (WHERE tx_kind = 'approval' AND account_kind = 'escrow') AS assignments_approved,
-          count(DISTINCT enterprise_org_id) FILTER (WHERE order_id IS NOT NULL AND account_kind IN ('worker_payable', 'vendor_receivable', 'platform_fee')) AS enterprises_served,
+          count(DISTINCT enterprise_org_id) FILTER (WHERE order_id IS NOT NULL AND account_kind IN ('worker_payable', 'vendor_payable', 'platform_fee')) AS enterprises_served,
           count(DISTINCT owner_id) FILTER (WHERE account_kind = 'worker_payable' AND tx_kind = 'approval') AS active_workers,
-          count(DISTINCT owner_id) FILTER (WHERE account_kind = 'vendor_receivable' AND amount < 0) AS vendors
+          count(DISTINCT owner_id) FILTER (WHERE account_kind = 'vendor_payable' AND amount < 0) AS vendors
         FROM moves
         GROUP BY {GroupingSets}
         """;
@@ -111,7 +111,7 @@ public static class OperatorReport
             FROM delivered d
             JOIN postings p ON p.order_id = d.order_id
             JOIN accounts a ON a.id = p.account_id
-            WHERE p.reported_at < @to AND a.kind IN ('worker_payable', 'vendor_receivable', 'platform_fee')
+            WHERE p.reported_at < @to AND a.kind IN ('worker_payable', 'vendor_payable', 'platform_fee')
             GROUP BY d.order_id
         )
         SELECT GROUPING(industry, task_type) AS level, industry, task_type,

@@ -1,0 +1,128 @@
+using Dapper;
+using FluentValidation;
+using Marketplace.Contracts.Payouts;
+using Marketplace.ServiceDefaults.Auth;
+using Marketplace.ServiceDefaults.Http;
+using Marketplace.ServiceDefaults.Messaging;
+using Marketplace.Settlement.Domain;
+using Npgsql;
+
+namespace Marketplace.Settlement.Features;
+
+/// <summary>
+/// A vendor's money: what the platform owes it from accepted contracts (its vendor payable), what is on its way to its
+/// bank, and withdrawals. A withdrawal holds the amount (accounts.pending) and asks payouts to pay it through the rail;
+/// the ledger moves only when the bank answers (payable → bank when it confirms, the hold let go when it declines).
+/// </summary>
+public static class VendorMoney
+{
+    public const string Currency = "CNY";
+
+    /// <param name="Balance">Owed to the vendor by the ledger (withdrawals on their way included).</param>
+    /// <param name="Pending">Withdrawals the bank has not answered yet.</param>
+    /// <param name="Available">What the vendor may withdraw now: Balance less Pending.</param>
+    public sealed record AccountView(Guid VendorOrgId, string Currency, decimal Balance, decimal Pending, decimal Available,
+        string? PayoutAccount, string? PayoutAccountHolder);
+
+    public sealed record WithdrawalRequest(decimal Amount, string Currency);
+
+    public sealed record WithdrawalView(Guid Id, decimal Amount, string Currency, string Destination, string Status, string? RailReference,
+        string? FailureReason, DateTime RequestedAt, DateTime? CompletedAt);
+
+    public sealed class WithdrawalValidator : AbstractValidator<WithdrawalRequest>
+    {
+        public WithdrawalValidator()
+        {
+            RuleFor(r => r.Amount).GreaterThan(0).LessThanOrEqualTo(100_000_000)
+                .Must(a => decimal.Round(a, 2) == a).WithMessage("'Amount' has at most 2 decimal places (fen).");
+            RuleFor(r => r.Currency).NotEmpty().Must(c => c == Currency).WithMessage("'Currency' must be CNY.");
+        }
+    }
+
+    public static RouteGroupBuilder MapVendorMoney(this RouteGroupBuilder group)
+    {
+        group.MapGet("/account", Account).RequireAuthorization(Roles.Vendor).Produces<AccountView>();
+        group.MapPost("/withdrawals", Withdraw).RequireAuthorization(Roles.Vendor).Validate<WithdrawalRequest>().WithIdempotencyKey()
+            .Produces<WithdrawalView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/withdrawals", Withdrawals).RequireAuthorization(Roles.Vendor).Produces<PageOf<WithdrawalView>>();
+        group.MapGet("/withdrawals/{id:guid}", Withdrawal).RequireAuthorization(Roles.Vendor).Produces<WithdrawalView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    private const string SelectWithdrawal = """
+        SELECT id, amount, currency, destination, status, rail_reference, failure_reason, requested_at, completed_at FROM vendor_withdrawals
+        """;
+
+    private static async Task<Ok<AccountView>> Account(HttpContext http, NpgsqlDataSource db)
+    {
+        var caller = Caller.From(http.User);
+        await using var connection = await db.OpenConnectionAsync();
+        var row = await connection.QuerySingleAsync<(decimal Balance, decimal Pending, string? Masked, string? Holder)>("""
+            SELECT coalesce((SELECT -balance FROM accounts WHERE code = @code), 0) AS balance,
+                   coalesce((SELECT pending FROM accounts WHERE code = @code), 0) AS pending,
+                   (SELECT masked FROM vendor_payout_accounts WHERE vendor_org_id = @OrgId) AS masked,
+                   (SELECT holder FROM vendor_payout_accounts WHERE vendor_org_id = @OrgId) AS holder
+            """, new { code = AccountRef.VendorPayable(caller.OrgId, Currency).Code, caller.OrgId });
+        return TypedResults.Ok(new AccountView(caller.OrgId, Currency, row.Balance, row.Pending, row.Balance - row.Pending, row.Masked, row.Holder));
+    }
+
+    private static async Task<IResult> Withdraw(WithdrawalRequest request, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
+    {
+        var key = Idempotency.KeyOf(http.Request);
+        if (key is null) return Idempotency.MissingKey();
+        var caller = Caller.From(http.User);
+        var scope = $"vendor-withdrawal:{caller.OrgId}";
+
+        await using var connection = await db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var claim = await Idempotency.ClaimAsync(tx, scope, key, request);
+        if (claim.Outcome == IdempotencyOutcome.Mismatch) return Idempotency.KeyReused();
+        if (claim.Outcome == IdempotencyOutcome.Replay) return Idempotency.ReplayOf(claim);
+
+        var destination = await connection.ExecuteScalarAsync<string?>(
+            "SELECT masked FROM vendor_payout_accounts WHERE vendor_org_id = @OrgId", new { caller.OrgId }, tx);
+        if (destination is null)
+            return Problems.Conflict("Set the company bank account to withdraw to first (PUT /api/payouts/vendor-account).",
+                "no_payout_account");
+        var payable = AccountRef.VendorPayable(caller.OrgId, request.Currency);
+        var available = await Ledger.LockAvailableAsync(tx, payable);
+        if (request.Amount > available)
+            return Problems.Unprocessable($"You can withdraw at most {available:0.00##} {request.Currency} now.", "withdrawal.insufficient_funds");
+
+        var id = Guid.CreateVersion7();
+        var now = clock.GetUtcNow();
+        await connection.ExecuteAsync("""
+            UPDATE accounts SET pending = pending + @Amount WHERE code = @Code;
+            INSERT INTO vendor_withdrawals (id, vendor_org_id, amount, currency, destination, requested_by)
+            VALUES (@id, @OrgId, @Amount, @Currency, @destination, @UserId);
+            """, new { request.Amount, payable.Code, id, caller.OrgId, request.Currency, destination, caller.UserId }, tx);
+        await outbox.AddAsync(tx, new SendVendorWithdrawal(id, caller.OrgId, request.Amount, request.Currency, now));
+        var view = await connection.QuerySingleAsync<WithdrawalView>($"{SelectWithdrawal} WHERE id = @id", new { id }, tx);
+        await Idempotency.CompleteAsync(tx, scope, key, StatusCodes.Status202Accepted, view);
+        await tx.CommitAsync();
+        return TypedResults.Accepted($"/vendor/withdrawals/{id}", view);
+    }
+
+    private static async Task<IResult> Withdrawals(int? page, int? pageSize, HttpContext http, NpgsqlDataSource db)
+    {
+        if (Paging.Check(page, pageSize, out var number, out var size) is { } bad) return bad;
+        var caller = Caller.From(http.User);
+        await using var connection = await db.OpenConnectionAsync();
+        var args = new { caller.OrgId, take = size, skip = (number - 1) * size };
+        var total = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM vendor_withdrawals WHERE vendor_org_id = @OrgId", args);
+        var items = (await connection.QueryAsync<WithdrawalView>(
+            $"{SelectWithdrawal} WHERE vendor_org_id = @OrgId ORDER BY requested_at DESC, id LIMIT @take OFFSET @skip", args)).ToList();
+        return TypedResults.Ok(new PageOf<WithdrawalView>(items, total, number, size));
+    }
+
+    private static async Task<IResult> Withdrawal(Guid id, HttpContext http, NpgsqlDataSource db)
+    {
+        var caller = Caller.From(http.User);
+        await using var connection = await db.OpenConnectionAsync();
+        var view = await connection.QuerySingleOrDefaultAsync<WithdrawalView>(
+            $"{SelectWithdrawal} WHERE id = @id AND vendor_org_id = @OrgId", new { id, caller.OrgId });
+        return view is null ? Problems.NotFound($"Withdrawal {id}") : TypedResults.Ok(view);
+    }
+}
