@@ -1,0 +1,74 @@
+using System.Net;
+
+namespace Marketplace.EndToEnd.Tests.Bidding;
+
+/// <summary>
+/// A contract's money at acceptance: the vendor's payable is credited the price less the platform fee (and less a late
+/// penalty, which goes back to the enterprise), to the fen, the escrow empties and reconciliation stays green.
+/// </summary>
+public class ContractMoneyTests
+{
+    [Test]
+    public async Task An_accepted_contract_pays_its_vendor_the_price_less_the_fee_to_the_fen()
+    {
+        var order = await Contracted.AwardedAsync(price: 15.55m);
+        Assert.That(await Contracted.VendorBalanceAsync(order.Vendor), Is.Zero, "nothing is owed before acceptance");
+        await Contracted.DeliverAsync(order);
+        await Contracted.AcceptAsync(order);
+
+        var fee = Contracted.Fee(order);
+        Assert.That(fee, Is.GreaterThan(0m), "the order states a fee");
+        await Api.EventuallyAsync(async () => await Contracted.VendorBalanceAsync(order.Vendor) == 15.55m - fee,
+            $"the vendor is owed 15.55 - {fee}");
+        var account = await order.Vendor.GetAsync("/api/settlement/vendor/account");
+        Assert.That(account.Money("available"), Is.EqualTo(15.55m - fee));
+        Assert.That(await Contracted.EscrowAsync(order.OrderId), Is.Zero, "the escrow is spent: vendor and platform");
+        var wallet = await order.Enterprise.GetAsync("/api/settlement/wallet");
+        Assert.That(wallet.Money("available"), Is.EqualTo(100m - 15.55m), "the enterprise paid the contract price, no more");
+
+        var contract = await order.Vendor.GetAsync($"/api/bidding/contracts/{order.ContractId}");
+        Assert.That(contract.Money("latePenaltyOwed"), Is.Zero, "delivered on time");
+        Assert.That(contract.GetProperty("daysLate").GetInt32(), Is.Zero);
+        await Contracted.AssertReconciledAsync();
+    }
+
+    [Test]
+    public async Task A_late_delivery_pays_its_penalty_back_to_the_enterprise()
+    {
+        var order = await Contracted.AwardedAsync(price: 15m,
+            tender: new { bidDeadline = DateTimeOffset.UtcNow.AddHours(1), latePenaltyPercentPerDay = 2m, maxPenaltyPercent = 10m });
+        await Contracted.DueAgoAsync(order, TimeSpan.FromDays(2) + TimeSpan.FromHours(1));
+        await Contracted.DeliverAsync(order);
+
+        // Two days and an hour late is three days (a part of a day counts): 6% of 15.00.
+        await Api.EventuallyAsync(async () =>
+            (await order.Enterprise.GetAsync($"/api/bidding/contracts/{order.ContractId}")).GetProperty("daysLate").GetInt32() == 3,
+            "bidding knows the delivery came three days late");
+        var contract = await order.Enterprise.GetAsync($"/api/bidding/contracts/{order.ContractId}");
+        Assert.That(contract.Money("latePenaltyOwed"), Is.EqualTo(0.90m));
+
+        await Contracted.AcceptAsync(order);
+        var fee = Contracted.Fee(order, penalty: 0.90m);
+        await Api.EventuallyAsync(async () => await Contracted.VendorBalanceAsync(order.Vendor) == 15m - 0.90m - fee,
+            $"the vendor is owed 15.00 - 0.90 - {fee}");
+        var wallet = await order.Enterprise.GetAsync("/api/settlement/wallet");
+        Assert.That(wallet.Money("available"), Is.EqualTo(100m - 15m + 0.90m), "the penalty went back to the enterprise");
+        Assert.That(await Contracted.EscrowAsync(order.OrderId), Is.Zero);
+        await Contracted.AssertReconciledAsync();
+    }
+
+    [Test]
+    public async Task The_penalty_is_capped_at_the_contracts_maximum()
+    {
+        var order = await Contracted.AwardedAsync(price: 20m,
+            tender: new { bidDeadline = DateTimeOffset.UtcNow.AddHours(1), latePenaltyPercentPerDay = 3m, maxPenaltyPercent = 5m });
+        await Contracted.DueAgoAsync(order, TimeSpan.FromDays(9));
+        await Contracted.DeliverAsync(order);
+        await Api.EventuallyAsync(async () =>
+            (await order.Vendor.GetAsync($"/api/bidding/contracts/{order.ContractId}")).Money("latePenaltyOwed") == 1.00m,
+            "the contract owes 5% of 20.00, not 27%");
+        await Contracted.AcceptAsync(order);
+        var fee = Contracted.Fee(order, penalty: 1.00m);
+        await Api.EventuallyAsync(async () => await Contracted.VendorBalanceAsync(order.Vendor) == 19m - fee, "the vendor bears the capped penalty");
+    }
+}
