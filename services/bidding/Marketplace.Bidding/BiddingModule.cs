@@ -24,6 +24,8 @@ public static class BiddingModule
             x.AddConsumer<OrderDeliveredConsumer>();
             x.AddConsumer<OrderReworkRequestedConsumer>();
             x.AddConsumer<OrderAcceptedConsumer>();
+            x.AddConsumer<DisputeOpenedConsumer>();
+            x.AddConsumer<DisputeDecidedConsumer>();
         });
         builder.AddJobs();
         builder.Services.AddRecurringJob<CloseDueCalls, BiddingOptions>(CloseDueCalls.Name, o => o.CloseSweepInterval);

@@ -47,8 +47,10 @@ public static class OrdersModule
             .MapCancelOrder()
             .MapTender()
             .MapAcceptance()
+            .MapOrderDisputes()
             .MapDatasetUploads()
             .MapContentFiles();
+        app.MapGroup("/disputes").WithTags("Disputes").MapDisputes();
         app.MapGroup("/content").WithTags("Content").MapServeContent();
         app.MapGroup("/fees").WithTags("Fees").MapFeeSchedule();
         app.MapGroup("/listings").WithTags("Supermarket").MapListings();

@@ -29,6 +29,7 @@ public static class SettlementModule
             x.AddConsumer<EarningReversedConsumer>();
             x.AddConsumer<OrderFactsConsumer>();
             x.AddConsumer<SubcontractAgreedConsumer>();
+            x.AddConsumer<DisputeDecidedConsumer>();
             x.AddConsumer<VendorPayoutAccountSetConsumer>();
             x.AddConsumer<VendorWithdrawalSentConsumer>();
             x.AddConsumer<VendorWithdrawalFailedConsumer>();

@@ -36,3 +36,22 @@ public sealed class OrderAcceptedConsumer(NpgsqlDataSource db) : IConsumer<Order
             WHERE order_id = @OrderId
             """, new { context.Message.OrderId, at = context.Message.OccurredAt.UtcDateTime }, tx));
 }
+
+/// <summary>The order's acceptance is disputed: the contract shows it until an operator decides.</summary>
+public sealed class DisputeOpenedConsumer(NpgsqlDataSource db) : IConsumer<DisputeOpened>
+{
+    public Task Consume(ConsumeContext<DisputeOpened> context) =>
+        db.ApplyOnceAsync(context, nameof(DisputeOpenedConsumer), tx => tx.Connection!.ExecuteAsync(
+            "UPDATE contracts SET dispute_status = 'open' WHERE id = @ContractId AND dispute_status IS NULL", new { context.Message.ContractId }, tx));
+}
+
+/// <summary>An operator decided the dispute: the contract records the outcome (its money is settlement's).</summary>
+public sealed class DisputeDecidedConsumer(NpgsqlDataSource db) : IConsumer<DisputeDecided>
+{
+    public Task Consume(ConsumeContext<DisputeDecided> context) =>
+        db.ApplyOnceAsync(context, nameof(DisputeDecidedConsumer), tx => tx.Connection!.ExecuteAsync("""
+            UPDATE contracts SET dispute_status = 'decided', dispute_outcome = @Outcome, dispute_vendor_amount = @VendorAmount,
+                   dispute_decided_at = @at
+            WHERE id = @ContractId
+            """, new { context.Message.ContractId, context.Message.Outcome, context.Message.VendorAmount, at = context.Message.OccurredAt.UtcDateTime }, tx));
+}

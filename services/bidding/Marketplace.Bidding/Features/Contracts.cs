@@ -13,7 +13,8 @@ public static class Contracts
     public sealed record ContractView(Guid Id, Guid OrderId, Guid CallId, Guid BidId, Guid VendorOrgId, string VendorName, Guid EnterpriseOrgId,
         string Title, decimal Price, string Currency, DateTime DeliverBy, decimal LatePenaltyPercentPerDay, decimal MaxPenaltyPercent,
         int? SampleSize, decimal? SampleRate, decimal PassThreshold, bool Automatic, string? Reason, string Status, DateTime? DeliveredAt,
-        bool ReworkRequested, DateTime? AcceptedAt, DateTime AwardedAt)
+        bool ReworkRequested, DateTime? AcceptedAt, DateTime AwardedAt, string? DisputeStatus, string? DisputeOutcome,
+        decimal? DisputeVendorAmount, DateTime? DisputeDecidedAt)
     {
         /// <summary>Whole or part days the first delivery came after the deliver-by (0: on time, or not delivered yet).</summary>
         public int DaysLate => LatePenalty.DaysLate(Utc(DeliverBy), DeliveredAt is { } d ? Utc(d) : null);
@@ -28,7 +29,8 @@ public static class Contracts
     private const string Select = """
         SELECT k.id, k.order_id, k.call_id, k.bid_id, k.vendor_org_id, coalesce(q.vendor_name, '') AS vendor_name, k.enterprise_org_id,
                c.title, k.price, k.currency, k.deliver_by, k.late_penalty_percent_per_day, k.max_penalty_percent, k.sample_size,
-               k.sample_rate, k.pass_threshold, k.automatic, k.reason, k.status, k.delivered_at, k.rework_requested, k.accepted_at, k.awarded_at
+               k.sample_rate, k.pass_threshold, k.automatic, k.reason, k.status, k.delivered_at, k.rework_requested, k.accepted_at, k.awarded_at,
+               k.dispute_status, k.dispute_outcome, k.dispute_vendor_amount, k.dispute_decided_at
         FROM contracts k JOIN calls c ON c.id = k.call_id LEFT JOIN vendor_qualifications q ON q.vendor_org_id = k.vendor_org_id
         """;
 

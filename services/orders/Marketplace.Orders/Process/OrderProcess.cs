@@ -35,6 +35,8 @@ public enum OrderState
     Closed,
     /// <summary>Cancelled by the enterprise; whatever escrow is left goes back.</summary>
     Cancelled,
+    /// <summary>A contracted order's acceptance is disputed (by its enterprise or vendor): stopped until an operator decides.</summary>
+    Disputed,
 }
 
 /// <summary>What happens to an order: the enterprise's commands and the events other services answer with.</summary>
@@ -56,6 +58,8 @@ public enum OrderTrigger
     SampleFailed,          // enterprise: POST /orders/{id}/acceptance (failed)
     EscrowReleased,        // settlement: OrderEscrowReleased
     Cancel,                // enterprise: POST /orders/{id}/cancel
+    OpenDispute,           // enterprise or vendor: POST /orders/{id}/disputes
+    DisputeDecided,        // operator: POST /disputes/{id}/decision
 }
 
 /// <summary>What the order process asks other services (or its own jobs) to do when it enters a state.</summary>
@@ -77,6 +81,8 @@ public enum OrderCommand
     AnnounceDelivery,
     /// <summary>OrderCancelled: tasks withdraws open work, settlement refunds what is left.</summary>
     AnnounceCancellation,
+    /// <summary>DisputeDecided: settlement books the operator's decision, bidding records it on the contract.</summary>
+    SettleDispute,
 }
 
 /// <summary>
@@ -161,6 +167,7 @@ public sealed class OrderProcess
 
         machine.Configure(OrderState.Rework)
             .Permit(OrderTrigger.WorkCompleted, OrderState.Delivered)
+            .PermitIf(OrderTrigger.OpenDispute, OrderState.Disputed, () => bidMode, "contracted")
             .Permit(OrderTrigger.Cancel, OrderState.Cancelled);
 
         machine.Configure(OrderState.Accepted)
@@ -174,7 +181,11 @@ public sealed class OrderProcess
                 if (transition.Source != OrderState.Draft) Send(OrderCommand.AnnounceCancellation);
             }, "send WithdrawCallForBids (from a tender) and OrderCancelled (unless a draft)");
 
-        machine.Configure(OrderState.Closed);
+        machine.Configure(OrderState.Disputed)
+            .Permit(OrderTrigger.DisputeDecided, OrderState.Closed);
+
+        machine.Configure(OrderState.Closed)
+            .OnEntryFrom(OrderTrigger.DisputeDecided, () => Send(OrderCommand.SettleDispute), "send DisputeDecided");
     }
 
     public OrderState State => machine.State;

@@ -130,10 +130,25 @@ public sealed class OrderProcessRunner(Outbox outbox, TimeProvider clock)
                 await outbox.AddAsync(tx, new OrderCancelled(orderId, order.EnterpriseOrgId, workStarted, order.Currency, now));
                 break;
             }
+            case OrderCommand.SettleDispute:
+            {
+                var order = await LoadAsync(tx, orderId);
+                var d = await connection.QuerySingleAsync<(Guid Id, Guid ContractId, Guid EnterpriseOrgId, Guid VendorOrgId, string Outcome,
+                    decimal? VendorAmount, DateTime? FirstDelivered)>("""
+                    SELECT d.id, d.contract_id, d.enterprise_org_id, d.vendor_org_id, d.outcome, d.vendor_amount,
+                           (SELECT min(t.at) FROM order_transitions t WHERE t.order_id = d.order_id AND t.to_status = 'delivered') AS first_delivered
+                    FROM disputes d WHERE d.order_id = @orderId AND d.status = 'decided'
+                    """, new { orderId }, tx);
+                await outbox.AddAsync(tx, new DisputeDecided(d.Id, orderId, d.ContractId, d.EnterpriseOrgId, d.VendorOrgId, d.Outcome, d.VendorAmount,
+                    order.Currency, order.ApprovedAssignments, Utc(d.FirstDelivered), Utc(order.ContractDeliverBy), now));
+                break;
+            }
             default:
                 throw new ArgumentOutOfRangeException(nameof(command), command, "no message for this command");
         }
     }
+
+    private static DateTimeOffset? Utc(DateTime? at) => at is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
 
     private static async Task<OrderView> LoadAsync(NpgsqlTransaction tx, Guid orderId) =>
         await OrderView.FindAsync(tx.Connection!, orderId, null, tx) ?? throw new InvalidOperationException($"Order {orderId} is unknown");

@@ -91,3 +91,12 @@ CREATE TABLE vendor_withdrawals (
     completed_at   timestamptz    NULL
 );
 CREATE INDEX vendor_withdrawals_vendor ON vendor_withdrawals (vendor_org_id, requested_at DESC);
+
+-- A dispute's decision closes the escrow too (Refunds): release as if accepted, a partial release of dispute_vendor_amount
+-- to the vendor side with the rest refunded, or a refund of what is left.
+ALTER TABLE order_closures DROP CONSTRAINT order_closures_reason_check;
+ALTER TABLE order_closures ADD CONSTRAINT order_closures_reason_check CHECK (reason IN ('cancelled', 'accepted', 'dispute'));
+ALTER TABLE contracts
+    ADD COLUMN dispute_id            uuid           NULL,
+    ADD COLUMN dispute_outcome       text           NULL CHECK (dispute_outcome IN ('release', 'partial', 'refund')),
+    ADD COLUMN dispute_vendor_amount numeric(20, 4) NULL CHECK (dispute_vendor_amount > 0);

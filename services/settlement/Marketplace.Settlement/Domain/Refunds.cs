@@ -48,6 +48,7 @@ public static class Refunds
         }
 
         var accepted = closure.Reason == "accepted";
+        var disputed = closure.Reason == "dispute";
         var escrow = AccountRef.Escrow(orderId, closure.Currency);
         await Ledger.LockBalanceAsync(tx, escrow);
         // A budget still only reserved (work never started) is let go: it never reached the escrow.
@@ -55,16 +56,24 @@ public static class Refunds
         // A contract shares its price (penalty, fee, vendors); a crowd order's fees came per approval, topped up to its minimum.
         if (accepted && !await ContractSettlement.BookAsync(tx, outbox, orderId, now))
             await MinimumFee.TopUpAsync(tx, orderId, closure.Currency, now);
+        var released = accepted;
+        if (disputed)
+        {
+            await ContractSettlement.BookAsync(tx, outbox, orderId, now);
+            // A dispute released in full is paid as if accepted; after a partial release or a refund the rest is refunded.
+            released = await connection.ExecuteScalarAsync<string?>(
+                "SELECT dispute_outcome FROM contracts WHERE order_id = @orderId", new { orderId }, tx) == "release";
+        }
         var remaining = -await Ledger.LockBalanceAsync(tx, escrow);
         if (remaining > 0)
         {
-            var kind = accepted ? "release" : "refund";
+            var kind = released ? "release" : "refund";
             await Ledger.BookAsync(tx, new LedgerEntry($"{kind}:{orderId}", kind, orderId, now,
                 LedgerEntry.Transfer(escrow, AccountRef.Wallet(closure.EnterpriseOrgId, closure.Currency), remaining)));
         }
         await connection.ExecuteAsync("UPDATE order_closures SET settled_at = now() WHERE order_id = @orderId", new { orderId }, tx);
         var returned = remaining + (voided?.Amount ?? 0);
-        if (accepted) await outbox.AddAsync(tx, new OrderEscrowReleased(orderId, closure.EnterpriseOrgId, returned, closure.Currency, now));
+        if (released) await outbox.AddAsync(tx, new OrderEscrowReleased(orderId, closure.EnterpriseOrgId, returned, closure.Currency, now));
         else await outbox.AddAsync(tx, new OrderRefunded(orderId, closure.EnterpriseOrgId, returned, closure.Currency, now));
     }
 
