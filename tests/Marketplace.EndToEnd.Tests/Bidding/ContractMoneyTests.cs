@@ -29,8 +29,27 @@ public class ContractMoneyTests
         var contract = await order.Vendor.GetAsync($"/api/bidding/contracts/{order.ContractId}");
         Assert.That(contract.Money("latePenaltyOwed"), Is.Zero, "delivered on time");
         Assert.That(contract.GetProperty("daysLate").GetInt32(), Is.Zero);
+
+        // The vendor's statement: the order's income, costs and margin, which is what its payable was credited.
+        var period = $"from={Q(DateTimeOffset.UtcNow.AddHours(-1))}&to={Q(DateTimeOffset.UtcNow.AddMinutes(5))}";
+        var statement = await order.Vendor.GetAsync($"/api/settlement/statements/vendor?{period}");
+        var line = statement.GetProperty("orders").EnumerateArray().Single(o => o.GetProperty("orderId").GetGuid() == order.OrderId);
+        Assert.That(line.GetProperty("role").GetString(), Is.EqualTo("contract"));
+        Assert.That(line.Money("income"), Is.EqualTo(15.55m));
+        Assert.That(line.Money("fee"), Is.EqualTo(fee));
+        Assert.That(line.Money("penalty"), Is.Zero);
+        Assert.That(line.Money("workerCosts"), Is.Zero);
+        Assert.That(line.Money("margin"), Is.EqualTo(15.55m - fee));
+        Assert.That(line.Money("receivable"), Is.EqualTo(line.Money("margin")), "the margin is what the ledger credited");
+        Assert.That(statement.Money("closingReceivable"), Is.EqualTo(15.55m - fee));
+        var csv = await order.Vendor.Http.GetStringAsync($"/api/settlement/statements/vendor?{period}&format=csv");
+        Assert.That(csv, Does.Contain($"order,{order.OrderId},").And.Contain(",margin,"));
+        var enterpriseSees = await order.Enterprise.Http.GetAsync($"/api/settlement/statements/vendor?{period}");
+        Assert.That(enterpriseSees.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         await Contracted.AssertReconciledAsync();
     }
+
+    private static string Q(DateTimeOffset t) => Uri.EscapeDataString(t.ToUniversalTime().ToString("O"));
 
     [Test]
     public async Task A_late_delivery_pays_its_penalty_back_to_the_enterprise()

@@ -81,6 +81,10 @@ public class VendorWithdrawalTests
         Assert.That(after.Money("balance"), Is.EqualTo(earned - 5.00m), "the ledger paid 5.00 out to the bank");
         Assert.That(after.Money("pending"), Is.Zero);
         Assert.That(after.Money("available"), Is.EqualTo(earned - 5.00m));
+        var period = $"from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O"))}&to={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(5).ToString("O"))}";
+        var statement = await vendor.GetAsync($"/api/settlement/statements/vendor?{period}");
+        Assert.That(statement.GetProperty("withdrawals").EnumerateArray().Select(w => w.Money("amount")), Is.EqualTo(new[] { 5.00m }),
+            "the statement lists the withdrawal (the payable's debit)");
         var list = await vendor.GetAsync("/api/settlement/vendor/withdrawals?pageSize=10");
         Assert.That(list.GetProperty("total").GetInt64(), Is.EqualTo(1));
 

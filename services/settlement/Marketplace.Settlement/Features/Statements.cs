@@ -31,13 +31,21 @@ public static class Statements
         decimal OpeningPayable, decimal ClosingPayable, IReadOnlyList<LedgerReads.KindMovement> Movements,
         IReadOnlyList<OrderEarnings> Earnings, IReadOnlyList<PayoutLine> Payouts, decimal TotalEarned, decimal TotalPaidOut);
 
-    public sealed record OrderMargin(Guid OrderId, string Industry, string TaskType, decimal Receivable, decimal SubcontractCosts, decimal Margin);
+    /// <summary>
+    /// One order a vendor worked, settled in the period. Role: contract (it held the contract) or subcontract. Income is
+    /// the contract price (a dispute's partial release: the amount released; a refund: nothing) or the sub-contracts'
+    /// prices; costs are its workers' approvals, the sub-contracts it gave, and for the contract's vendor the late penalty
+    /// and the platform fee. Margin = income − costs, which is what the order credited to the vendor's payable (Receivable).
+    /// </summary>
+    public sealed record OrderMargin(Guid OrderId, string Industry, string TaskType, string Role, decimal Income, decimal WorkerCosts,
+        decimal SubcontractCosts, decimal Penalty, decimal Fee, decimal Margin, decimal Receivable);
 
-    public sealed record MarginTotals(decimal Receivables, decimal SubcontractCosts, decimal Margin);
+    public sealed record MarginTotals(decimal Income, decimal WorkerCosts, decimal SubcontractCosts, decimal Penalties, decimal Fees,
+        decimal Margin, decimal Receivables);
 
     public sealed record VendorStatement(string Party, Guid PartyId, DateTimeOffset From, DateTimeOffset To, string Currency,
         decimal OpeningReceivable, decimal ClosingReceivable, IReadOnlyList<LedgerReads.KindMovement> Movements,
-        IReadOnlyList<OrderMargin> Orders, IReadOnlyList<PayoutLine> Payouts, MarginTotals Totals);
+        IReadOnlyList<OrderMargin> Orders, IReadOnlyList<PayoutLine> Withdrawals, MarginTotals Totals);
 
     private static readonly Dictionary<string, string> RoleOfParty = new()
     {
@@ -172,34 +180,52 @@ public static class Statements
         var opening = -await LedgerReads.BalanceAtAsync(connection, receivable, period.From, tx);
         var closing = -await LedgerReads.BalanceAtAsync(connection, receivable, period.To, tx);
         var movements = await LedgerReads.MovementsAsync(connection, receivable, period, tx);
-        // Receivables are what orders credit to the vendor; sub-contract costs what leaves the receivable for others' work
-        // (anything but a payout to the vendor's own bank).
+        // The orders settled in the period where the vendor held the contract or a sub-contract, from what settlement kept
+        // of each (contracts, subcontracts, vendor_package_costs) and what the ledger credited it.
         const string sql = """
-            SELECT p.order_id, coalesce(f.industry, 'unknown') AS industry, coalesce(f.task_type, 'unknown') AS task_type,
-                   coalesce(-sum(p.amount) FILTER (WHERE p.amount < 0), 0) AS receivable,
-                   coalesce(sum(p.amount) FILTER (WHERE p.amount > 0 AND p.tx_kind <> 'payout'), 0) AS subcontract_costs,
-                   coalesce(-sum(p.amount) FILTER (WHERE p.amount < 0), 0) - coalesce(sum(p.amount) FILTER (WHERE p.amount > 0 AND p.tx_kind <> 'payout'), 0) AS margin
-            FROM postings p
-            LEFT JOIN order_facts f ON f.order_id = p.order_id
-            WHERE p.account_id = @Id AND p.order_id IS NOT NULL AND p.reported_at >= @from AND p.reported_at < @to
-            GROUP BY p.order_id, f.industry, f.task_type
+            WITH parts AS (
+                SELECT c.order_id, 'contract' AS role, c.dispute_outcome,
+                       CASE c.dispute_outcome WHEN 'partial' THEN c.dispute_vendor_amount WHEN 'refund' THEN 0 ELSE c.price END AS income,
+                       coalesce(c.penalty, 0) AS penalty, coalesce(c.fee, 0) AS fee
+                FROM contracts c
+                WHERE c.vendor_org_id = @vendorId AND c.currency = @currency AND c.settled_at >= @from AND c.settled_at < @to
+                UNION ALL
+                SELECT c.order_id, 'subcontract', c.dispute_outcome, CASE c.dispute_outcome WHEN 'refund' THEN 0 ELSE sum(s.price) END, 0, 0
+                FROM subcontracts s JOIN contracts c ON c.order_id = s.order_id
+                WHERE s.to_vendor_org_id = @vendorId AND c.currency = @currency AND c.settled_at >= @from AND c.settled_at < @to
+                GROUP BY c.order_id, c.dispute_outcome
+            )
+            SELECT p.order_id, coalesce(f.industry, 'unknown') AS industry, coalesce(f.task_type, 'unknown') AS task_type, p.role, p.income,
+                   CASE WHEN p.dispute_outcome = 'refund' THEN 0 ELSE coalesce((SELECT sum(k.amount) FROM vendor_package_costs k
+                        WHERE k.order_id = p.order_id AND k.vendor_org_id = @vendorId), 0) END AS worker_costs,
+                   CASE WHEN p.dispute_outcome = 'refund' THEN 0 ELSE coalesce((SELECT sum(s.price) FROM subcontracts s
+                        WHERE s.order_id = p.order_id AND s.from_vendor_org_id = @vendorId), 0) END AS subcontract_costs,
+                   p.penalty, p.fee, 0::numeric AS margin,
+                   coalesce((SELECT -sum(po.amount) FROM postings po WHERE po.account_id = @accountId AND po.order_id = p.order_id), 0) AS receivable
+            FROM parts p LEFT JOIN order_facts f ON f.order_id = p.order_id
             ORDER BY p.order_id
             """;
-        var orders = (await connection.QueryAsync<OrderMargin>(sql, new { receivable.Id, from = period.From.UtcDateTime, to = period.To.UtcDateTime }, tx)).ToList();
-        var payouts = await PayoutsAsync(connection, tx, receivable, period);
-        return new VendorStatement("vendor", vendorId, period.From, period.To, period.Currency, opening, closing, movements, orders, payouts,
-            new MarginTotals(orders.Sum(o => o.Receivable), orders.Sum(o => o.SubcontractCosts), orders.Sum(o => o.Margin)));
+        var orders = (await connection.QueryAsync<OrderMargin>(sql, new
+        {
+            vendorId, accountId = receivable.Id, currency = period.Currency, from = period.From.UtcDateTime, to = period.To.UtcDateTime,
+        }, tx)).Select(o => o with { Margin = o.Income - o.WorkerCosts - o.SubcontractCosts - o.Penalty - o.Fee }).ToList();
+        var withdrawals = await PayoutsAsync(connection, tx, receivable, period, "withdrawal");
+        return new VendorStatement("vendor", vendorId, period.From, period.To, period.Currency, opening, closing, movements, orders, withdrawals,
+            new MarginTotals(orders.Sum(o => o.Income), orders.Sum(o => o.WorkerCosts), orders.Sum(o => o.SubcontractCosts),
+                orders.Sum(o => o.Penalty), orders.Sum(o => o.Fee), orders.Sum(o => o.Margin), orders.Sum(o => o.Receivable)));
     }
 
-    private static async Task<List<PayoutLine>> PayoutsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LedgerReads.Account account, ReportPeriod period)
+    /// <summary>Money out to the party's bank: a worker's payouts (kind payout) or a vendor's withdrawals (kind withdrawal).</summary>
+    private static async Task<List<PayoutLine>> PayoutsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, LedgerReads.Account account, ReportPeriod period,
+        string kind = "payout")
     {
         const string sql = """
-            SELECT substr(t.business_key, length('payout:') + 1) AS payout_id, p.amount, t.occurred_at, t.reported_at
+            SELECT substr(t.business_key, length(@kind) + 2) AS payout_id, p.amount, t.occurred_at, t.reported_at
             FROM postings p JOIN ledger_transactions t ON t.id = p.transaction_id
-            WHERE p.account_id = @Id AND t.kind = 'payout' AND p.reported_at >= @from AND p.reported_at < @to
+            WHERE p.account_id = @Id AND t.kind = @kind AND p.reported_at >= @from AND p.reported_at < @to
             ORDER BY t.reported_at, t.id
             """;
-        return (await connection.QueryAsync<PayoutLine>(sql, new { account.Id, from = period.From.UtcDateTime, to = period.To.UtcDateTime }, tx)).ToList();
+        return (await connection.QueryAsync<PayoutLine>(sql, new { account.Id, kind, from = period.From.UtcDateTime, to = period.To.UtcDateTime }, tx)).ToList();
     }
 
     private static IResult Render(EnterpriseStatement s, bool csv)
@@ -243,12 +269,19 @@ public static class Statements
         c.Add("receivable", null, null, null, "opening_receivable", s.OpeningReceivable).Add("receivable", null, null, null, "closing_receivable", s.ClosingReceivable);
         foreach (var m in s.Movements) c.Add("receivable_movement", m.Kind, null, null, "amount", m.Amount);
         foreach (var o in s.Orders)
-            c.Add("order", o.OrderId.ToString(), o.Industry, o.TaskType, "receivable", o.Receivable)
-             .Add("order", o.OrderId.ToString(), o.Industry, o.TaskType, "subcontract_costs", o.SubcontractCosts)
-             .Add("order", o.OrderId.ToString(), o.Industry, o.TaskType, "margin", o.Margin);
-        foreach (var p in s.Payouts) c.Add("payout", p.PayoutId, null, null, "amount", p.Amount);
-        c.Add("total", null, null, null, "receivables", s.Totals.Receivables).Add("total", null, null, null, "subcontract_costs", s.Totals.SubcontractCosts)
-         .Add("total", null, null, null, "margin", s.Totals.Margin);
+        {
+            var k = o.OrderId.ToString();
+            c.Add("order", k, o.Industry, o.TaskType, "role", o.Role).Add("order", k, o.Industry, o.TaskType, "income", o.Income)
+             .Add("order", k, o.Industry, o.TaskType, "worker_costs", o.WorkerCosts).Add("order", k, o.Industry, o.TaskType, "subcontract_costs", o.SubcontractCosts)
+             .Add("order", k, o.Industry, o.TaskType, "penalty", o.Penalty).Add("order", k, o.Industry, o.TaskType, "fee", o.Fee)
+             .Add("order", k, o.Industry, o.TaskType, "margin", o.Margin).Add("order", k, o.Industry, o.TaskType, "receivable", o.Receivable);
+        }
+        foreach (var w in s.Withdrawals) c.Add("withdrawal", w.PayoutId, null, null, "amount", w.Amount);
+        var t = s.Totals;
+        c.Add("total", null, null, null, "income", t.Income).Add("total", null, null, null, "worker_costs", t.WorkerCosts)
+         .Add("total", null, null, null, "subcontract_costs", t.SubcontractCosts).Add("total", null, null, null, "penalties", t.Penalties)
+         .Add("total", null, null, null, "fees", t.Fees).Add("total", null, null, null, "margin", t.Margin)
+         .Add("total", null, null, null, "receivables", t.Receivables);
         return c.ToResult();
     }
 
