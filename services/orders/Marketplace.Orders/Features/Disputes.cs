@@ -43,9 +43,9 @@ public static class Disputes
                 .WithMessage("'Outcome' must be release, partial or refund.");
             RuleFor(r => r.Note).MaximumLength(2000);
             RuleFor(r => r).Must(r => r.VendorAmount is null ^ r.VendorPercent is null).When(r => r.Outcome == "partial")
-                .WithName("vendorAmount").WithMessage("A partial release states either 'VendorAmount' or 'VendorPercent'.");
+                .OverridePropertyName("VendorAmount").WithMessage("A partial release states either 'VendorAmount' or 'VendorPercent'.");
             RuleFor(r => r).Must(r => r.VendorAmount is null && r.VendorPercent is null).When(r => r.Outcome != "partial")
-                .WithName("vendorAmount").WithMessage("Only a partial release states an amount or a percent.");
+                .OverridePropertyName("VendorAmount").WithMessage("Only a partial release states an amount or a percent.");
             RuleFor(r => r.VendorAmount).GreaterThan(0).Must(a => a is null || decimal.Round(a.Value, 2) == a)
                 .WithMessage("'VendorAmount' has at most 2 decimal places (fen).");
             RuleFor(r => r.VendorPercent).ExclusiveBetween(0m, 100m);
