@@ -1,4 +1,7 @@
 using System.Net;
+using Dapper;
+using Marketplace.Contracts.Orders;
+using Npgsql;
 
 namespace Marketplace.EndToEnd.Tests.Bidding;
 
@@ -46,6 +49,41 @@ public class ContractMoneyTests
         Assert.That(csv, Does.Contain($"order,{order.OrderId},").And.Contain(",margin,"));
         var enterpriseSees = await order.Enterprise.Http.GetAsync($"/api/settlement/statements/vendor?{period}");
         Assert.That(enterpriseSees.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        await Contracted.AssertReconciledAsync();
+    }
+
+    /// <summary>
+    /// Sub-contracts as the work-package side will announce them (SubcontractAgreed, put on RabbitMQ as orders sends it):
+    /// the contract's vendor A gives part of the work to B for 6.00, B passes part of that to C for 2.50. At acceptance
+    /// every tier is credited its income less what it gave on, to the fen; A also bears the fee.
+    /// </summary>
+    [Test]
+    public async Task A_sub_contracted_order_pays_every_tier_its_share_to_the_fen()
+    {
+        var order = await Contracted.AwardedAsync(price: 15m);
+        var b = await Api.SignUpAsync("vendor");
+        var c = await Api.SignUpAsync("vendor");
+        await Tender.PublishAsync(new SubcontractAgreed(Guid.NewGuid(), order.OrderId, order.ContractId, order.Vendor.OrgId, b.OrgId, 4, 6.00m, "CNY", DateTimeOffset.UtcNow));
+        await Tender.PublishAsync(new SubcontractAgreed(Guid.NewGuid(), order.OrderId, order.ContractId, b.OrgId, c.OrgId, 2, 2.50m, "CNY", DateTimeOffset.UtcNow));
+        await Api.EventuallyAsync(async () =>
+        {
+            await using var settlement = new NpgsqlConnection(Cluster.Database("settlement"));
+            return await settlement.ExecuteScalarAsync<long>("SELECT count(*) FROM subcontracts WHERE order_id = @OrderId", new { order.OrderId }) == 2;
+        }, "settlement keeps both sub-contracts");
+        await Contracted.DeliverAsync(order);
+        await Contracted.AcceptAsync(order);
+
+        var fee = Contracted.Fee(order);
+        await Api.EventuallyAsync(async () => await Contracted.VendorBalanceAsync(c) == 2.50m, "C is owed its sub-contract price");
+        Assert.That(await Contracted.VendorBalanceAsync(b), Is.EqualTo(6.00m - 2.50m), "B keeps its price less what it gave C");
+        Assert.That(await Contracted.VendorBalanceAsync(order.Vendor), Is.EqualTo(15m - fee - 6.00m), "A keeps the rest after the fee");
+        Assert.That(await Contracted.EscrowAsync(order.OrderId), Is.Zero);
+        var period = $"from={Q(DateTimeOffset.UtcNow.AddHours(-1))}&to={Q(DateTimeOffset.UtcNow.AddMinutes(5))}";
+        var bLine = (await b.GetAsync($"/api/settlement/statements/vendor?{period}")).GetProperty("orders").EnumerateArray().Single();
+        Assert.That(bLine.GetProperty("role").GetString(), Is.EqualTo("subcontract"));
+        Assert.That(bLine.Money("income"), Is.EqualTo(6.00m));
+        Assert.That(bLine.Money("subcontractCosts"), Is.EqualTo(2.50m));
+        Assert.That(bLine.Money("margin"), Is.EqualTo(3.50m));
         await Contracted.AssertReconciledAsync();
     }
 
