@@ -82,6 +82,9 @@ public class DisputeTests
         await ExpectWalletAsync(order.Enterprise, 100m - 15m, "the enterprise paid the contract price and got its rework money back");
         Assert.That(await Contracted.EscrowAsync(order.OrderId), Is.Zero);
         await ExpectContractAsync(order, "release");
+        await NotificationTests.ArrivesAsync(order.Vendor, "dispute.opened", p => p.GetProperty("disputeId").GetGuid() == id);
+        await NotificationTests.ArrivesAsync(order.Enterprise, "dispute.decided",
+            p => p.GetProperty("disputeId").GetGuid() == id && p.GetProperty("outcome").GetString() == "release");
         await Contracted.AssertReconciledAsync();
     }
 

@@ -109,6 +109,7 @@ public class VendorWithdrawalTests
         Assert.That(held.Money("available"), Is.LessThan(earned), "the amount is held while the bank works");
 
         var failed = await WithdrawalAsync(vendor, w.GetProperty("id").GetGuid(), "failed");
+        await NotificationTests.ArrivesAsync(vendor, "withdrawal.failed", p => p.GetProperty("withdrawalId").GetGuid() == w.GetProperty("id").GetGuid());
         Assert.That(failed.GetProperty("failureReason").GetString(), Does.Contain("Declined"));
         var after = await vendor.GetAsync("/api/settlement/vendor/account");
         Assert.That(after.Money("balance"), Is.EqualTo(earned));
