@@ -116,6 +116,33 @@ public class VendorWithdrawalTests
         Assert.That(after.Money("available"), Is.EqualTo(earned), "the money is the vendor's again");
     }
 
+    [TestCase("timeout")]
+    [TestCase("duplicate-callback")]
+    public async Task A_bank_that_does_not_answer_or_confirms_twice_pays_a_withdrawal_once(string mode)
+    {
+        var (vendor, earned) = await VendorWithEarningsAsync();
+        await SetAccountAsync(vendor);
+        await Api.EventuallyAsync(async () =>
+            (await vendor.GetAsync("/api/settlement/vendor/account")).GetProperty("payoutAccount").ValueKind == JsonValueKind.String,
+            "settlement knows where the vendor withdraws to");
+        await SetMode(mode);
+        var w = await Api.ReadAsync(await WithdrawAsync(vendor, new { amount = 3.00m, currency = "CNY" }, Guid.NewGuid().ToString()),
+            HttpStatusCode.Accepted);
+        // No answer: asked again with the same reference, which the bank answers as paid. Two callbacks: the first counts.
+        await WithdrawalAsync(vendor, w.GetProperty("id").GetGuid(), "sent");
+        JsonElement transfers = default;
+        await Api.EventuallyAsync(async () =>
+        {
+            transfers = await _operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={vendor.OrgId}");
+            return transfers.GetArrayLength() == 1 && (mode != "duplicate-callback" || transfers[0].GetProperty("callbacks").GetInt32() == 2);
+        }, "the bank took the money once (and called back twice in duplicate-callback mode)");
+        Assert.That(transfers[0].Money("amount"), Is.EqualTo(3.00m));
+        await Api.EventuallyAsync(async () => (await vendor.GetAsync("/api/settlement/vendor/account")).Money("pending") == 0m, "the hold is gone");
+        var after = await vendor.GetAsync("/api/settlement/vendor/account");
+        Assert.That(after.Money("balance"), Is.EqualTo(earned - 3.00m), "booked once");
+        await NotificationTests.ArrivesAsync(vendor, "withdrawal.sent", p => p.GetProperty("withdrawalId").GetGuid() == w.GetProperty("id").GetGuid());
+    }
+
     [Test]
     public async Task Bad_withdrawals_are_refused_and_change_nothing()
     {
