@@ -14,3 +14,6 @@ public record VendorWithdrawalSent(Guid WithdrawalId, Guid VendorOrgId, decimal 
 
 /// <summary>Event (payouts): the bank declined the withdrawal (or there was no account to pay): the held money is the vendor's again.</summary>
 public record VendorWithdrawalFailed(Guid WithdrawalId, Guid VendorOrgId, decimal Amount, string Currency, string Reason, DateTimeOffset OccurredAt);
+
+/// <summary>What payouts sent a vendor's bank before the watermark (reconciliation compares it with the ledger's withdrawals).</summary>
+public record VendorWithdrawalTotal(Guid VendorOrgId, string Currency, decimal Sent, bool SentNearWatermark);

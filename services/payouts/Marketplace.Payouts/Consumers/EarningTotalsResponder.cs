@@ -50,7 +50,13 @@ public sealed class EarningTotalsResponder(NpgsqlDataSource db) : IConsumer<GetE
                 WHERE approved_at < @watermark AND kind = 'assignment' AND order_id = ANY(@ids)
                 """, new { watermark, ids = request.DetailOrderIds.ToArray() }, tx));
         }
+        var vendors = (await connection.QueryAsync<VendorWithdrawalTotal>("""
+            SELECT vendor_org_id, currency, coalesce(sum(amount) FILTER (WHERE completed_at < @watermark), 0) AS sent,
+                   bool_or(completed_at >= @watermark - @margin AND completed_at < @watermark + @margin) AS sent_near_watermark
+            FROM vendor_withdrawals WHERE status = 'sent'
+            GROUP BY vendor_org_id, currency
+            """, args, tx, commandTimeout: 300)).ToList();
         await tx.CommitAsync(context.CancellationToken);
-        await context.RespondAsync(new EarningTotals(request.Watermark, byOrder, byWorker, details));
+        await context.RespondAsync(new EarningTotals(request.Watermark, byOrder, byWorker, details, vendors));
     }
 }

@@ -184,6 +184,30 @@ public sealed class Reconciler(NpgsqlDataSource db, IServiceScopeFactory scopes,
         }
         Add("worker-payables", payableMismatches, $"{payables.Count} worker payables compared, {deferred} paid at the watermark left for the next run");
 
+        // 3b. What payouts sent each vendor's bank is what the ledger booked out of its vendor payable.
+        var withdrawn = (await connection.QueryAsync<(Guid VendorOrgId, string Currency, decimal Sent, bool Near)>("""
+            SELECT a.owner_id AS vendor_org_id, a.currency,
+                   coalesce(sum(p.amount) FILTER (WHERE t.occurred_at < @w), 0) AS sent,
+                   coalesce(bool_or(t.occurred_at >= @w - @margin AND t.occurred_at < @w + @margin), false) AS near
+            FROM accounts a
+            JOIN postings p ON p.account_id = a.id
+            JOIN ledger_transactions t ON t.id = p.transaction_id
+            WHERE a.kind = 'vendor_payable' AND t.kind = 'withdrawal'
+            GROUP BY a.owner_id, a.currency
+            """, new { w, margin = o.PayoutMargin }, tx, 600)).ToDictionary(r => (r.VendorOrgId, r.Currency));
+        var sentByPayouts = (earnings.VendorWithdrawals ?? []).ToDictionary(r => (r.VendorOrgId, r.Currency));
+        var withdrawalMismatches = new List<Mismatch>();
+        foreach (var key in withdrawn.Keys.Union(sentByPayouts.Keys).OrderBy(k => k.VendorOrgId))
+        {
+            withdrawn.TryGetValue(key, out var ledger);
+            sentByPayouts.TryGetValue(key, out var payout);
+            if (ledger.Sent == (payout?.Sent ?? 0)) continue;
+            if (ledger.Near || payout?.SentNearWatermark == true) { deferred++; continue; }
+            withdrawalMismatches.Add(new("vendor-withdrawals", "vendor", key.VendorOrgId.ToString(), null,
+                $"The ledger booked {ledger.Sent} {key.Currency} of withdrawals to the vendor's bank; payouts sent {payout?.Sent ?? 0}."));
+        }
+        Add("vendor-withdrawals", withdrawalMismatches, $"{withdrawn.Count} vendors' withdrawals compared");
+
         // 4. Escrow is each order's unspent budget.
         var escrows = (await connection.QueryAsync<(Guid OrderId, decimal Held, decimal Funded, decimal Returned)>("""
             SELECT a.owner_id AS order_id,
