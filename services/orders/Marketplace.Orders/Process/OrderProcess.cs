@@ -35,6 +35,11 @@ public enum OrderState
     Closed,
     /// <summary>Cancelled by the enterprise; whatever escrow is left goes back.</summary>
     Cancelled,
+    /// <summary>
+    /// A crowd order's deadline passed before its work was done: unfinished work was withdrawn, what was approved is the
+    /// enterprise's (and paid), the unspent escrow goes back. Nothing more happens.
+    /// </summary>
+    Expired,
 }
 
 /// <summary>What happens to an order: the enterprise's commands and the events other services answer with.</summary>
@@ -56,6 +61,8 @@ public enum OrderTrigger
     SampleFailed,          // enterprise: POST /orders/{id}/acceptance (failed)
     EscrowReleased,        // settlement: OrderEscrowReleased
     Cancel,                // enterprise: POST /orders/{id}/cancel
+    ExtendDeadline,        // enterprise: POST /orders/{id}/deadline (crowd work in progress, before the deadline)
+    DeadlinePassed,        // orders' order-deadlines job: a crowd order's deadline passed with its work unfinished
 }
 
 /// <summary>What the order process asks other services (or its own jobs) to do when it enters a state.</summary>
@@ -77,6 +84,10 @@ public enum OrderCommand
     AnnounceDelivery,
     /// <summary>OrderCancelled: tasks withdraws open work, settlement refunds what is left.</summary>
     AnnounceCancellation,
+    /// <summary>OrderDeadlineExtended: tasks keeps the new deadline.</summary>
+    AnnounceDeadlineExtension,
+    /// <summary>CloseWorkAtDeadline (tasks and settlement): unfinished work withdrawn, the unspent escrow refunded.</summary>
+    CloseWorkAtDeadline,
 }
 
 /// <summary>
@@ -89,6 +100,7 @@ public enum OrderCommand
 /// crowd:      draft → published → in_progress → delivered ⇄ rework; delivered → accepted → closed
 /// contracted: draft → published → tendering → evaluating → awarded → in_progress → delivered → ...
 ///                                 tendering → no_bids → tendering (extend, re-tender) | in_progress (switch to crowd)
+/// deadline:   in_progress (crowd) → expired when the deadline passes first (the enterprise may extend it before)
 /// </code>
 /// </summary>
 public sealed class OrderProcess
@@ -152,7 +164,13 @@ public sealed class OrderProcess
             .OnEntryFrom(OrderTrigger.Funded, () => Send(OrderCommand.PrepareCrowdWork), "run prepare-work (OrderReadyForWork)")
             .OnEntryFrom(OrderTrigger.SwitchToCrowd, () => Send(OrderCommand.PrepareCrowdWork), "run prepare-work (OrderReadyForWork)")
             .Permit(OrderTrigger.WorkCompleted, OrderState.Delivered)
+            .InternalTransitionIf(OrderTrigger.ExtendDeadline, _ => !bidMode,
+                _ => Send(OrderCommand.AnnounceDeadlineExtension), "crowd work: send OrderDeadlineExtended")
+            .PermitIf(OrderTrigger.DeadlinePassed, OrderState.Expired, () => !bidMode, "crowd work (a late contract pays its penalty instead)")
             .Permit(OrderTrigger.Cancel, OrderState.Cancelled);
+
+        machine.Configure(OrderState.Expired)
+            .OnEntry(() => Send(OrderCommand.CloseWorkAtDeadline), "send CloseWorkAtDeadline");
 
         machine.Configure(OrderState.Delivered)
             .OnEntry(() => Send(OrderCommand.AnnounceDelivery), "send OrderDelivered")

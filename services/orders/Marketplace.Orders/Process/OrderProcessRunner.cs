@@ -129,6 +129,18 @@ public sealed class OrderProcessRunner(Outbox outbox, TimeProvider clock)
                 await outbox.AddAsync(tx, new OrderCancelled(orderId, order.EnterpriseOrgId, workStarted, order.Currency, now));
                 break;
             }
+            case OrderCommand.AnnounceDeadlineExtension:
+            {
+                var order = await LoadAsync(tx, orderId);
+                await outbox.AddAsync(tx, new OrderDeadlineExtended(orderId, order.Deadline, now));
+                break;
+            }
+            case OrderCommand.CloseWorkAtDeadline:
+            {
+                var order = await LoadAsync(tx, orderId);
+                await outbox.AddAsync(tx, new CloseWorkAtDeadline(orderId, order.EnterpriseOrgId, order.Currency, order.Deadline, now));
+                break;
+            }
             default:
                 throw new ArgumentOutOfRangeException(nameof(command), command, "no message for this command");
         }
