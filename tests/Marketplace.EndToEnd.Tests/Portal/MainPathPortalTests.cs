@@ -76,7 +76,7 @@ public class MainPathPortalTests : PortalTest
     {
         var op = await Api.OperatorAsync();
         var month = new DateTimeOffset(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(-3).ToString("yyyy-MM");
-        await SignInAsync(op);
+        await SignInAsync(op, Cluster.OperatorPassword);
         await Page.GotoAsync("/#/ops/periods");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "结算期", Exact = true }).First).ToBeVisibleAsync();
         var picker = Page.Locator("input[name=month]");
