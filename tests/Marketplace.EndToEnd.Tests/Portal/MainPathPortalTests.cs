@@ -46,8 +46,14 @@ public class MainPathPortalTests : PortalTest
         await Page.Mouse.UpAsync();
         await Expect(Page.Locator(".box-layer .box")).ToHaveCountAsync(1);
         await Page.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "全部完成" })).ToBeVisibleAsync();
 
-        var assignment = (await AssignmentsAsync(enterprise, orderId)).Single();
+        System.Text.Json.JsonElement assignment = default;
+        await Api.EventuallyAsync(async () =>
+        {
+            assignment = (await AssignmentsAsync(enterprise, orderId)).Single();
+            return assignment.GetProperty("answer").ValueKind == System.Text.Json.JsonValueKind.Array;
+        }, "the submission reached the API");
         var box = assignment.GetProperty("answer")[0];
         Assert.That(box.GetProperty("x").GetDouble(), Is.EqualTo(0.30).Within(0.01), box.ToString());
         Assert.That(box.GetProperty("y").GetDouble(), Is.EqualTo(0.40).Within(0.01), box.ToString());
@@ -75,7 +81,8 @@ public class MainPathPortalTests : PortalTest
     public async Task An_operator_closes_a_period_and_downloads_its_report_as_CSV()
     {
         var op = await Api.OperatorAsync();
-        var month = new DateTimeOffset(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(-3).ToString("yyyy-MM");
+        var start = new DateTimeOffset(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(-3);
+        var month = start.ToString("yyyy-MM");
         await SignInAsync(op, Cluster.OperatorPassword);
         await Page.GotoAsync("/#/ops/periods");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "结算期", Exact = true }).First).ToBeVisibleAsync();
@@ -85,7 +92,7 @@ public class MainPathPortalTests : PortalTest
         await picker.PressAsync("Enter");
         await Page.Locator("form.inline-form button[type=submit]").ClickAsync();
 
-        var row = Page.Locator("table.el-table__body tr").Filter(new() { HasText = month + "-01" });
+        var row = Page.Locator("table.el-table__body tr").Filter(new() { HasText = $"{start.Year}年{start.Month}月1日" });
         await Expect(row).ToHaveCountAsync(1, new() { Timeout = 20_000 });
         var download = await Page.RunAndWaitForDownloadAsync(() => row.Locator("button.csv").ClickAsync());
         var path = Path.Combine(Screenshots, $"period-{month}.csv");
