@@ -67,6 +67,17 @@ public static class Jobs
         await RunNowAsync("payouts", "release-held-earnings");
     }
 
+    /// <summary>
+    /// Time passes for an order's deadline: it is moved to <paramref name="fromNow"/> from now (negative: it has passed),
+    /// and the deadline sweep runs (a day before it warns the enterprise; once passed, unfinished crowd work expires).
+    /// </summary>
+    public static async Task MoveDeadlineAsync(Guid orderId, TimeSpan fromNow)
+    {
+        await ExecuteAsync("orders", "UPDATE orders SET terms = jsonb_set(terms, '{deadline}', to_jsonb(now() + @fromNow)) WHERE id = @orderId",
+            new { orderId, fromNow });
+        await RunNowAsync("orders", "order-deadlines");
+    }
+
     /// <summary>The order's reserved budget (pending escrow) reaches its expiry now, and the expiry sweep runs.</summary>
     public static async Task ExpireReservationAsync(Guid orderId)
     {

@@ -11,7 +11,7 @@ public class PayoutMethodTests
     public async Task A_worker_sets_a_bank_card_or_an_Alipay_account_and_sees_it_masked()
     {
         var worker = await Api.SignUpAsync("worker");
-        Assert.That((await worker.Http.GetAsync("/api/payouts/method")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "none yet");
+        Assert.That((await worker.Http.GetAsync("/api/payouts/method")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent), "none yet");
 
         var card = await Scenario.PayoutMethodAsync(worker, "6222 0212 3456 7890 128");
         Assert.That(card.GetProperty("account").GetString(), Is.EqualTo("**** **** **** 0128"));

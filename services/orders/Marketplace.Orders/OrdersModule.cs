@@ -34,6 +34,8 @@ public static class OrdersModule
         builder.Services.AddContentStore(builder.Configuration);
         builder.AddContentLinks();
         builder.AddJobs();
+        builder.Services.AddOptions<Jobs.DeadlineOptions>().BindConfiguration("Orders:Deadlines");
+        builder.Services.AddRecurringJob<Jobs.OrderDeadlines, Jobs.DeadlineOptions>(Jobs.OrderDeadlines.Name, o => o.SweepInterval);
         return builder;
     }
 
@@ -46,6 +48,7 @@ public static class OrdersModule
             .MapPublishOrder()
             .MapCancelOrder()
             .MapTender()
+            .MapExtendDeadline()
             .MapAcceptance()
             .MapOrderDisputes()
             .MapDatasetUploads()

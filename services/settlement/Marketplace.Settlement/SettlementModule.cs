@@ -22,6 +22,7 @@ public static class SettlementModule
             x.AddConsumer<AssignmentsApprovedConsumer>();
             x.AddConsumer<PayoutSentConsumer>();
             x.AddConsumer<OrderCancelledConsumer>();
+            x.AddConsumer<CloseWorkAtDeadlineConsumer>();
             x.AddConsumer<OrderWorkClosedConsumer>();
             x.AddConsumer<OrderAcceptedConsumer>();
             x.AddConsumer<OrderReworkRequestedConsumer>();

@@ -21,6 +21,8 @@ public static class TasksModule
         {
             x.AddConsumer<OrderReadyForWorkConsumer>();
             x.AddConsumer<OrderCancelledConsumer>();
+            x.AddConsumer<CloseWorkAtDeadlineConsumer>();
+            x.AddConsumer<OrderDeadlineExtendedConsumer>();
             x.AddConsumer<OrderReworkReadyConsumer>();
             x.AddConsumer<ApprovalTotalsResponder>();
             x.AddConsumer<AcceptanceSampleViewedConsumer>();

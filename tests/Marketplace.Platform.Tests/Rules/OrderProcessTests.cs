@@ -126,4 +126,26 @@ public class OrderProcessTests
         if (documented != graph) File.WriteAllText(path, graph);
         Assert.That(documented, Is.EqualTo(graph), "docs/order-process.dot was out of date and has been rewritten: commit it");
     }
+
+    [Test]
+    public void Crowd_work_past_its_deadline_expires_and_closes_its_work_but_a_contract_does_not()
+    {
+        var expired = Fired(OrderState.InProgress, OrderTrigger.DeadlinePassed);
+        Assert.That((expired.State, expired.Commands.Single()), Is.EqualTo((OrderState.Expired, OrderCommand.CloseWorkAtDeadline)));
+        Assert.That(new OrderProcess(OrderState.InProgress, bidMode: true, coreData: false).CanFire(OrderTrigger.DeadlinePassed), Is.False,
+            "a contract delivered late pays its penalty instead");
+        foreach (var state in new[] { OrderState.Delivered, OrderState.Rework, OrderState.Accepted, OrderState.Tendering })
+            Assert.That(new OrderProcess(state, bidMode: false, coreData: false).CanFire(OrderTrigger.DeadlinePassed), Is.False, $"{state}");
+        Assert.That(new OrderProcess(OrderState.Expired, bidMode: false, coreData: false).PermittedTriggers, Is.Empty, "nothing more happens");
+    }
+
+    [Test]
+    public void Extending_the_deadline_keeps_crowd_work_where_it_is_and_tells_tasks()
+    {
+        var extended = Fired(OrderState.InProgress, OrderTrigger.ExtendDeadline);
+        Assert.That((extended.State, extended.Commands.Single()), Is.EqualTo((OrderState.InProgress, OrderCommand.AnnounceDeadlineExtension)));
+        Assert.That(new OrderProcess(OrderState.InProgress, bidMode: true, coreData: false).CanFire(OrderTrigger.ExtendDeadline), Is.False,
+            "a contract's delivery date is the vendor's agreement");
+        Assert.That(new OrderProcess(OrderState.Delivered, bidMode: false, coreData: false).CanFire(OrderTrigger.ExtendDeadline), Is.False);
+    }
 }

@@ -1,3 +1,4 @@
+using Marketplace.Contracts.Orders;
 using Marketplace.Contracts.Payouts;
 using Marketplace.Contracts.Tasks;
 using Npgsql;
@@ -16,6 +17,7 @@ public static class Kinds
     public const string PayoutSent = "payout.sent";
     public const string PayoutFailed = "payout.failed";
     public const string WorkerSuspended = "worker.suspended";
+    public const string OrderDeadlineApproaching = "order.deadline_approaching";
 }
 
 public sealed class AssignmentRejectedNotice(NpgsqlDataSource db) : NotificationConsumer<AssignmentRejected>(db)
@@ -52,4 +54,10 @@ public sealed class WorkerSuspendedNotice(NpgsqlDataSource db) : NotificationCon
         new(new Recipient.User(m.WorkerId), Kinds.WorkerSuspended,
             new { m.OrderId, m.GoldAnswered, m.GoldCorrect, m.RequiredAccuracy, m.SuspendedUntil }, m.OccurredAt),
     ];
+}
+
+public sealed class OrderDeadlineApproachingNotice(NpgsqlDataSource db) : NotificationConsumer<OrderDeadlineApproaching>(db)
+{
+    protected override IEnumerable<Notice> Describe(OrderDeadlineApproaching m) =>
+        [new(new Recipient.Organisation(m.EnterpriseOrgId), Kinds.OrderDeadlineApproaching, new { m.OrderId, m.Title, m.Deadline, m.ItemCount }, m.OccurredAt)];
 }

@@ -95,7 +95,7 @@ export default {
     orderStatus: {
       draft: ["草稿", "Draft"], published: ["已发布", "Published"], awarded: ["已中标", "Awarded"], in_progress: ["进行中", "In progress"],
       delivered: ["已交付", "Delivered"], rework: ["返工", "Rework"], accepted: ["已验收", "Accepted"], closed: ["已关闭", "Closed"],
-      cancelled: ["已取消", "Cancelled"], funding_failed: ["资金不足", "Funding failed"],
+      cancelled: ["已取消", "Cancelled"], funding_failed: ["资金不足", "Funding failed"], expired: ["已过期", "Expired"],
     },
     assignment: {
       open: ["待领取", "Open"], leased: ["标注中", "In progress"], submitted: ["待审核", "Submitted"], approved: ["已通过", "Approved"],
@@ -424,6 +424,12 @@ export default {
     publish: ["发布", "Publish"],
     published: ["已发布：预算转入托管。", "Published: the budget goes into escrow."],
     cancelOrder: ["取消订单", "Cancel order"],
+    extendDeadline: ["延长截止时间", "Extend deadline"],
+    newDeadline: ["新的截止时间", "New deadline"],
+    deadlineNow: ["当前截止时间：{when}", "Current deadline: {when}"],
+    deadlineExtended: ["截止时间已延长。", "The deadline was extended."],
+    deadlineSoon: ["截止时间 {when} 将在一天内到期，未完成的工作届时将被撤回。", "The deadline {when} is less than a day away: unfinished work will be withdrawn then."],
+    expiredNote: ["截止时间已过：未完成的工作已撤回，按时提交的工作已付款，退回 {refunded}。", "The deadline passed: unfinished work was withdrawn, work submitted in time was paid, {refunded} was refunded."],
     cancelConfirm: ["取消此订单？未使用的托管资金将退回。", "Cancel this order? Unspent escrow is refunded."],
     progress: ["进度", "Progress"],
     loadingProgress: ["正在加载进度…", "Loading progress…"],

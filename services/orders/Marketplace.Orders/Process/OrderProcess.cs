@@ -37,6 +37,11 @@ public enum OrderState
     Cancelled,
     /// <summary>A contracted order's acceptance is disputed (by its enterprise or vendor): stopped until an operator decides.</summary>
     Disputed,
+    /// <summary>
+    /// A crowd order's deadline passed before its work was done: unfinished work was withdrawn, what was approved is the
+    /// enterprise's (and paid), the unspent escrow goes back. Nothing more happens.
+    /// </summary>
+    Expired,
 }
 
 /// <summary>What happens to an order: the enterprise's commands and the events other services answer with.</summary>
@@ -60,6 +65,8 @@ public enum OrderTrigger
     Cancel,                // enterprise: POST /orders/{id}/cancel
     OpenDispute,           // enterprise or vendor: POST /orders/{id}/disputes
     DisputeDecided,        // operator: POST /disputes/{id}/decision
+    ExtendDeadline,        // enterprise: POST /orders/{id}/deadline (crowd work in progress, before the deadline)
+    DeadlinePassed,        // orders' order-deadlines job: a crowd order's deadline passed with its work unfinished
 }
 
 /// <summary>What the order process asks other services (or its own jobs) to do when it enters a state.</summary>
@@ -83,6 +90,10 @@ public enum OrderCommand
     AnnounceCancellation,
     /// <summary>DisputeDecided: settlement books the operator's decision, bidding records it on the contract.</summary>
     SettleDispute,
+    /// <summary>OrderDeadlineExtended: tasks keeps the new deadline.</summary>
+    AnnounceDeadlineExtension,
+    /// <summary>CloseWorkAtDeadline (tasks and settlement): unfinished work withdrawn, the unspent escrow refunded.</summary>
+    CloseWorkAtDeadline,
 }
 
 /// <summary>
@@ -95,6 +106,7 @@ public enum OrderCommand
 /// crowd:      draft → published → in_progress → delivered ⇄ rework; delivered → accepted → closed
 /// contracted: draft → published → tendering → evaluating → awarded → in_progress → delivered → ...
 ///                                 tendering → no_bids → tendering (extend, re-tender) | in_progress (switch to crowd)
+/// deadline:   in_progress (crowd) → expired when the deadline passes first (the enterprise may extend it before)
 /// </code>
 /// </summary>
 public sealed class OrderProcess
@@ -158,7 +170,13 @@ public sealed class OrderProcess
             .OnEntryFrom(OrderTrigger.Funded, () => Send(OrderCommand.PrepareCrowdWork), "run prepare-work (OrderReadyForWork)")
             .OnEntryFrom(OrderTrigger.SwitchToCrowd, () => Send(OrderCommand.PrepareCrowdWork), "run prepare-work (OrderReadyForWork)")
             .Permit(OrderTrigger.WorkCompleted, OrderState.Delivered)
+            .InternalTransitionIf(OrderTrigger.ExtendDeadline, _ => !bidMode,
+                _ => Send(OrderCommand.AnnounceDeadlineExtension), "crowd work: send OrderDeadlineExtended")
+            .PermitIf(OrderTrigger.DeadlinePassed, OrderState.Expired, () => !bidMode, "crowd work (a late contract pays its penalty instead)")
             .Permit(OrderTrigger.Cancel, OrderState.Cancelled);
+
+        machine.Configure(OrderState.Expired)
+            .OnEntry(() => Send(OrderCommand.CloseWorkAtDeadline), "send CloseWorkAtDeadline");
 
         machine.Configure(OrderState.Delivered)
             .OnEntry(() => Send(OrderCommand.AnnounceDelivery), "send OrderDelivered")

@@ -141,6 +141,16 @@ public sealed class OrderProcessRunner(Outbox outbox, TimeProvider clock)
                     """, new { orderId }, tx);
                 await outbox.AddAsync(tx, new DisputeDecided(d.Id, orderId, d.ContractId, d.EnterpriseOrgId, d.VendorOrgId, d.Outcome, d.VendorAmount,
                     order.Currency, order.ApprovedAssignments, Utc(d.FirstDelivered), Utc(order.ContractDeliverBy), now));
+            case OrderCommand.AnnounceDeadlineExtension:
+            {
+                var order = await LoadAsync(tx, orderId);
+                await outbox.AddAsync(tx, new OrderDeadlineExtended(orderId, order.Deadline, now));
+                break;
+            }
+            case OrderCommand.CloseWorkAtDeadline:
+            {
+                var order = await LoadAsync(tx, orderId);
+                await outbox.AddAsync(tx, new CloseWorkAtDeadline(orderId, order.EnterpriseOrgId, order.Currency, order.Deadline, now));
                 break;
             }
             default:

@@ -37,7 +37,7 @@ public static class SetPayoutMethod
     public static RouteGroupBuilder MapPayoutMethod(this RouteGroupBuilder group)
     {
         group.MapPut("/", Set).RequireAuthorization(Roles.Worker).Validate<Request>();
-        group.MapGet("/", Get).RequireAuthorization(Roles.Worker).Produces<Response>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/", Get).RequireAuthorization(Roles.Worker).Produces<Response>().Produces(StatusCodes.Status204NoContent);
         return group;
     }
 
@@ -62,6 +62,7 @@ public static class SetPayoutMethod
         await using var connection = await db.OpenConnectionAsync();
         var row = await connection.QuerySingleOrDefaultAsync<Response>(
             "SELECT kind AS method, masked AS account, holder AS holdername, updated_at AS updatedat FROM payout_methods WHERE worker_id = @UserId", new { caller.UserId });
-        return row is null ? Problems.NotFound("Your payout method") : TypedResults.Ok(row);
+        // None yet is an ordinary answer, not an error: 204 (a 404 would be logged as a failed load on every earnings page).
+        return row is null ? TypedResults.NoContent() : TypedResults.Ok(row);
     }
 }

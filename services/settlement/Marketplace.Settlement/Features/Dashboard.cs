@@ -58,7 +58,7 @@ public static class Dashboard
 
     // Output value: the value of the delivered orders' work booked before the period's end (as in the operator report),
     // so the buckets add up to the total.
-    private const string DeliveredSql = """
+    private const string DeliveredSql = $"""
         WITH delivered AS (
             SELECT width_bucket(c.closed_at, @starts) AS bucket, c.order_id,
                    coalesce(f.item_count, 0) AS items, coalesce(f.data_bytes, 0) AS bytes
@@ -66,14 +66,7 @@ public static class Dashboard
             WHERE c.reason = 'accepted' AND c.closed_at >= @from AND c.closed_at < @to AND c.currency = @currency
               AND (@industry::text IS NULL OR coalesce(f.industry, 'unknown') = @industry)
               AND (@taskType::text IS NULL OR coalesce(f.task_type, 'unknown') = @taskType)
-        ), value AS (
-            SELECT d.order_id, -sum(p.amount) AS amount
-            FROM delivered d
-            JOIN postings p ON p.order_id = d.order_id
-            JOIN accounts a ON a.id = p.account_id
-            WHERE p.reported_at < @to AND a.kind IN ('worker_payable', 'vendor_payable', 'platform_fee')
-            GROUP BY d.order_id
-        )
+        ), {Reports.OperatorReport.DeliveredValue}
         SELECT GROUPING(bucket) AS level, coalesce(bucket, 0) AS bucket,
                count(*) AS datasets_delivered, coalesce(sum(items), 0)::bigint AS items_labeled,
                coalesce(sum(bytes), 0)::bigint AS data_bytes_labeled, coalesce(sum(v.amount), 0) AS output_value

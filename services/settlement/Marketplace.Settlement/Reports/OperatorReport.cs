@@ -100,13 +100,13 @@ public static class OperatorReport
         GROUP BY {GroupingSets}
         """;
 
-    private const string DeliveredSql = $"""
-        WITH delivered AS (
-            SELECT c.order_id, coalesce(f.industry, 'unknown') AS industry, coalesce(f.task_type, 'unknown') AS task_type,
-                   coalesce(f.item_count, 0) AS items, coalesce(f.data_bytes, 0) AS bytes
-            FROM order_closures c LEFT JOIN order_facts f ON f.order_id = c.order_id
-            WHERE c.reason = 'accepted' AND c.closed_at >= @from AND c.closed_at < @to AND c.currency = @currency
-        ), value AS (
+    /// <summary>
+    /// The output value of the orders in a <c>delivered</c> CTE (order_id per row): what their work paid to workers,
+    /// vendors and the platform, booked before the period's end (@to). The dashboard's buckets use the same rule, so they
+    /// add up to this report's total.
+    /// </summary>
+    internal const string DeliveredValue = """
+        value AS (
             SELECT d.order_id, -sum(p.amount) AS amount
             FROM delivered d
             JOIN postings p ON p.order_id = d.order_id
@@ -114,6 +114,15 @@ public static class OperatorReport
             WHERE p.reported_at < @to AND a.kind IN ('worker_payable', 'vendor_payable', 'platform_fee')
             GROUP BY d.order_id
         )
+        """;
+
+    private const string DeliveredSql = $"""
+        WITH delivered AS (
+            SELECT c.order_id, coalesce(f.industry, 'unknown') AS industry, coalesce(f.task_type, 'unknown') AS task_type,
+                   coalesce(f.item_count, 0) AS items, coalesce(f.data_bytes, 0) AS bytes
+            FROM order_closures c LEFT JOIN order_facts f ON f.order_id = c.order_id
+            WHERE c.reason = 'accepted' AND c.closed_at >= @from AND c.closed_at < @to AND c.currency = @currency
+        ), {DeliveredValue}
         SELECT GROUPING(industry, task_type) AS level, industry, task_type,
                count(*) AS datasets_delivered, coalesce(sum(items), 0)::bigint AS items_labeled, coalesce(sum(bytes), 0)::bigint AS data_bytes_labeled,
                coalesce(sum(v.amount), 0) AS output_value

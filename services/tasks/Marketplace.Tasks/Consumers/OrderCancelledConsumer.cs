@@ -7,40 +7,69 @@ using Npgsql;
 
 namespace Marketplace.Tasks.Consumers;
 
-/// <summary>
-/// Closes a cancelled order's work: what nobody has submitted is withdrawn; what was submitted in good faith is approved
-/// (and paid). The final count of approvals goes to settlement, which refunds the rest of the escrow once all are booked.
-/// </summary>
+/// <summary>Closes a cancelled order's work (when the crowd had it).</summary>
 public sealed class OrderCancelledConsumer(NpgsqlDataSource db, Outbox outbox, TimeProvider clock) : IConsumer<OrderCancelled>
 {
     public Task Consume(ConsumeContext<OrderCancelled> context)
     {
-        var orderId = context.Message.OrderId;
         if (!context.Message.WorkStarted) return Task.CompletedTask;
-        return db.ApplyOnceAsync(context, nameof(OrderCancelledConsumer), async tx =>
-        {
-            var connection = tx.Connection!;
-            var known = await connection.ExecuteScalarAsync<bool>(
-                "SELECT EXISTS (SELECT 1 FROM task_orders WHERE order_id = @orderId FOR NO KEY UPDATE)", new { orderId }, tx);
-            // The work itself is still on its way (OrderReadyForWork): let the retry policy bring this back after it.
-            if (!known) throw new InvalidOperationException($"Order {orderId} has not reached tasks yet");
+        return db.ApplyOnceAsync(context, nameof(OrderCancelledConsumer),
+            tx => WorkClosing.CloseAsync(tx, outbox, context.Message.OrderId, "cancelled", clock.GetUtcNow()));
+    }
+}
 
-            var withdrawn = await connection.ExecuteAsync("""
-                UPDATE assignments SET status = 'withdrawn', lease_expires_at = NULL
-                WHERE order_id = @orderId AND status IN ('open', 'leased')
-                """, new { orderId }, tx);
-            await connection.ExecuteAsync("""
-                WITH approved AS (
-                    UPDATE assignments SET status = 'approved', approved_at = now(), auto_approved = true
-                    WHERE order_id = @orderId AND status = 'submitted'
-                    RETURNING id)
-                UPDATE task_orders SET approved_assignments = approved_assignments + (SELECT count(*) FROM approved),
-                                       completed_at = coalesce(completed_at, now()), cancelled_at = now()
-                WHERE order_id = @orderId
-                """, new { orderId }, tx);
-            var approved = await connection.ExecuteScalarAsync<int>(
-                "SELECT approved_assignments FROM task_orders WHERE order_id = @orderId", new { orderId }, tx);
-            await outbox.AddAsync(tx, new OrderWorkClosed(orderId, approved, withdrawn, clock.GetUtcNow()));
+/// <summary>Closes the work of a crowd order whose deadline passed before it was done.</summary>
+public sealed class CloseWorkAtDeadlineConsumer(NpgsqlDataSource db, Outbox outbox, TimeProvider clock) : IConsumer<CloseWorkAtDeadline>
+{
+    public Task Consume(ConsumeContext<CloseWorkAtDeadline> context) =>
+        db.ApplyOnceAsync(context, nameof(CloseWorkAtDeadlineConsumer),
+            tx => WorkClosing.CloseAsync(tx, outbox, context.Message.OrderId, "deadline", clock.GetUtcNow()));
+}
+
+/// <summary>The enterprise extended a crowd order's deadline: tasks' copy of the terms follows.</summary>
+public sealed class OrderDeadlineExtendedConsumer(NpgsqlDataSource db) : IConsumer<OrderDeadlineExtended>
+{
+    public Task Consume(ConsumeContext<OrderDeadlineExtended> context) =>
+        db.ApplyOnceAsync(context, nameof(OrderDeadlineExtendedConsumer), async tx =>
+        {
+            var updated = await tx.Connection!.ExecuteAsync("""
+                UPDATE task_orders SET deadline = @deadline, terms = jsonb_set(terms, '{deadline}', to_jsonb(@deadline::timestamptz))
+                WHERE order_id = @OrderId
+                """, new { context.Message.OrderId, deadline = context.Message.Deadline.UtcDateTime }, tx);
+            if (updated == 0) throw new InvalidOperationException($"Order {context.Message.OrderId} has not reached tasks yet");
         });
+}
+
+/// <summary>
+/// Closes an order's work for good (it was cancelled, or its deadline passed): what nobody has submitted is withdrawn;
+/// what was submitted in good faith is approved (and paid). The final count of approvals goes to settlement
+/// (OrderWorkClosed), which refunds the rest of the escrow once all are booked.
+/// </summary>
+public static class WorkClosing
+{
+    public static async Task CloseAsync(NpgsqlTransaction tx, Outbox outbox, Guid orderId, string reason, DateTimeOffset now)
+    {
+        var connection = tx.Connection!;
+        var known = await connection.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM task_orders WHERE order_id = @orderId FOR NO KEY UPDATE)", new { orderId }, tx);
+        // The work itself is still on its way (OrderReadyForWork): let the retry policy bring this back after it.
+        if (!known) throw new InvalidOperationException($"Order {orderId} has not reached tasks yet");
+
+        var withdrawn = await connection.ExecuteAsync("""
+            UPDATE assignments SET status = 'withdrawn', lease_expires_at = NULL
+            WHERE order_id = @orderId AND status IN ('open', 'leased')
+            """, new { orderId }, tx);
+        await connection.ExecuteAsync("""
+            WITH approved AS (
+                UPDATE assignments SET status = 'approved', approved_at = now(), auto_approved = true
+                WHERE order_id = @orderId AND status = 'submitted'
+                RETURNING id)
+            UPDATE task_orders SET approved_assignments = approved_assignments + (SELECT count(*) FROM approved),
+                                   completed_at = coalesce(completed_at, now()), cancelled_at = now(), closed_reason = @reason
+            WHERE order_id = @orderId
+            """, new { orderId, reason }, tx);
+        var approved = await connection.ExecuteScalarAsync<int>(
+            "SELECT approved_assignments FROM task_orders WHERE order_id = @orderId", new { orderId }, tx);
+        await outbox.AddAsync(tx, new OrderWorkClosed(orderId, approved, withdrawn, now));
     }
 }
