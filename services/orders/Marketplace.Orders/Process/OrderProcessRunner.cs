@@ -141,6 +141,8 @@ public sealed class OrderProcessRunner(Outbox outbox, TimeProvider clock)
                     """, new { orderId }, tx);
                 await outbox.AddAsync(tx, new DisputeDecided(d.Id, orderId, d.ContractId, d.EnterpriseOrgId, d.VendorOrgId, d.Outcome, d.VendorAmount,
                     order.Currency, order.ApprovedAssignments, Utc(d.FirstDelivered), Utc(order.ContractDeliverBy), now));
+                break;
+            }
             case OrderCommand.AnnounceDeadlineExtension:
             {
                 var order = await LoadAsync(tx, orderId);
