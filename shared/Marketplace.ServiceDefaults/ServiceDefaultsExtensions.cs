@@ -84,6 +84,7 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<CorrelationMiddleware>();
+        app.Use((context, next) => InputHygiene.CheckAsync(context, () => next(context)));
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
