@@ -22,7 +22,7 @@ public class TenderNoticeTests
         var winnerReviewer = await MemberAsync(winner, "reviewer");
         var winnerFinance = await MemberAsync(winner, "finance");
         var loser = await Tender.VendorAsync();
-        var outsider = await Tender.VendorAsync(industry: "healthcare");
+        var outsider = await Tender.VendorAsync(industry: "medical");
 
         var call = await Tender.OpenAsync(enterprise, items: 10, budget: 100m);
         bool ThisCall(System.Text.Json.JsonElement p) => p.GetProperty("callId").GetGuid() == call.Id;
