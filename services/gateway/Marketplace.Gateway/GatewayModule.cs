@@ -31,11 +31,14 @@ public static class GatewayModule
         builder.Services.Configure<TelemetryOptions>(o => o.MetricsForOperatorsOnly = true);
         builder.AddAvailableWork();
         builder.Services.AddOptions<InvitationOptions>().BindConfiguration("Gateway:Invitations");
+        builder.Services.AddMemoryCache();
         return builder;
     }
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        // After authentication (MapServiceDefaults), before every endpoint and the services' routes.
+        app.UseMiddleware<MembershipCheck>();
         app.MapGroup("/api/auth").WithTags("Accounts")
             .MapRegister()
             .MapSignIn()

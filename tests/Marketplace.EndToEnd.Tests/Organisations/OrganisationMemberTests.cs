@@ -213,13 +213,16 @@ public class OrganisationMemberTests
             HttpStatusCode.OK);
         Assert.That(promoted.GetProperty("orgRole").GetString(), Is.EqualTo("owner"));
         await Api.ReadAsync(await Api.Send(owner.Http, HttpMethod.Put, $"/api/organisation/members/{owner.UserId}", new { orgRole = "reviewer" }), HttpStatusCode.OK);
+        // The founder's token still says owner: the gateway refuses it now, rather than for the rest of its hours.
+        Assert.That(await CodeAsync(await owner.Http.GetAsync("/api/organisation/members"), HttpStatusCode.Unauthorized), Is.EqualTo("auth.membership_changed"));
         var newOwner = await SwitchAsync(finance, owner.OrgId);
         await Api.ReadAsync(await Api.Send(newOwner.Http, HttpMethod.Delete, $"/api/organisation/members/{reviewer.UserId}"), HttpStatusCode.NoContent);
         Assert.That(await CodeAsync(await Api.Send(newOwner.Http, HttpMethod.Delete, $"/api/organisation/members/{reviewer.UserId}"), HttpStatusCode.NotFound),
             Is.EqualTo("member.not_found"));
         var members = await newOwner.GetAsync("/api/organisation/members");
         Assert.That(members.Ids("userId"), Is.EquivalentTo(new[] { owner.UserId, finance.UserId }));
-        // The removed member can no longer act for the organisation.
+        // The removed member can no longer act for the organisation: neither with the token it holds nor with a new one.
+        Assert.That(await CodeAsync(await reviewer.Http.GetAsync("/api/orders/orders"), HttpStatusCode.Unauthorized), Is.EqualTo("auth.membership_changed"));
         Assert.That(await CodeAsync(await reviewer.PostAsync("/api/auth/switch", new { organisationId = owner.OrgId }), HttpStatusCode.NotFound),
             Is.EqualTo("membership.not_found"));
         // The founder, now a reviewer, signs in acting for its organisation with that role.

@@ -2,6 +2,7 @@ using Dapper;
 using FluentValidation;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
+using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 
 namespace Marketplace.Gateway.Organisations;
@@ -54,7 +55,7 @@ public static class Members
         return TypedResults.Ok(new PageOf<MemberView>(items, total, number, size));
     }
 
-    private static async Task<IResult> Change(Guid userId, RoleChange request, HttpContext http, NpgsqlDataSource db)
+    private static async Task<IResult> Change(Guid userId, RoleChange request, HttpContext http, NpgsqlDataSource db, IMemoryCache cache)
     {
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
@@ -66,10 +67,11 @@ public static class Members
         var view = await connection.QuerySingleAsync<MemberView>($"{Select} WHERE m.organisation_id = @OrgId AND m.user_id = @userId",
             new { caller.OrgId, userId }, tx);
         await tx.CommitAsync();
+        MembershipCheck.Forget(cache, userId, caller.OrgId);
         return TypedResults.Ok(view);
     }
 
-    private static async Task<IResult> Remove(Guid userId, HttpContext http, NpgsqlDataSource db)
+    private static async Task<IResult> Remove(Guid userId, HttpContext http, NpgsqlDataSource db, IMemoryCache cache)
     {
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
@@ -78,6 +80,7 @@ public static class Members
         if (member.OrgRole == OrgRoles.Owner && member.Owners == 1) return LastOwner();
         await connection.ExecuteAsync("DELETE FROM memberships WHERE organisation_id = @OrgId AND user_id = @userId", new { caller.OrgId, userId }, tx);
         await tx.CommitAsync();
+        MembershipCheck.Forget(cache, userId, caller.OrgId);
         return TypedResults.NoContent();
     }
 
