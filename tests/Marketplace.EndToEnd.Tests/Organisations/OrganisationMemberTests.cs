@@ -232,6 +232,26 @@ public class OrganisationMemberTests
     }
 
     [Test]
+    public async Task Two_owners_demoting_each_other_at_once_leave_exactly_one_owner()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var first = await Api.SignUpAsync("vendor");
+            var second = await MemberAsync(first, "owner");
+            var answers = await Task.WhenAll(
+                Api.Send(first.Http, HttpMethod.Put, $"/api/organisation/members/{second.UserId}", new { orgRole = "finance" }),
+                Api.Send(second.Http, HttpMethod.Put, $"/api/organisation/members/{first.UserId}", new { orgRole = "finance" }));
+            var statuses = answers.Select(a => a.StatusCode).ToList();
+            Assert.That(statuses.Count(s => s == HttpStatusCode.OK), Is.EqualTo(1), string.Join(", ", statuses));
+            // The other waited for the lock and found the last owner (409), or came after and held a stale token (401).
+            Assert.That(statuses.Single(s => s != HttpStatusCode.OK), Is.AnyOf(HttpStatusCode.Conflict, HttpStatusCode.Unauthorized));
+            var owner = statuses[0] == HttpStatusCode.OK ? first : second;
+            var members = (await owner.GetAsync("/api/organisation/members")).GetProperty("items").EnumerateArray().ToList();
+            Assert.That(members.Count(m => m.GetProperty("orgRole").GetString() == "owner"), Is.EqualTo(1));
+        }
+    }
+
+    [Test]
     public async Task Another_organisations_invitation_and_member_ids_answer_404_and_change_nothing()
     {
         var owner = await Api.SignUpAsync("enterprise");
