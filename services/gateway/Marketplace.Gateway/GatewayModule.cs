@@ -2,6 +2,7 @@ using MassTransit;
 using Marketplace.Gateway.Bootstrap;
 using Marketplace.Gateway.Features;
 using Marketplace.Gateway.Notifications;
+using Marketplace.Gateway.Organisations;
 using Marketplace.Gateway.Portal;
 using Marketplace.Gateway.Routing;
 using Marketplace.ServiceDefaults.Http;
@@ -29,18 +30,25 @@ public static class GatewayModule
         // The gateway faces the users: its own /metrics is for operators (the services' stay on their own ports).
         builder.Services.Configure<TelemetryOptions>(o => o.MetricsForOperatorsOnly = true);
         builder.AddAvailableWork();
+        builder.Services.AddOptions<InvitationOptions>().BindConfiguration("Gateway:Invitations");
+        builder.Services.AddMemoryCache();
         return builder;
     }
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        // After authentication (MapServiceDefaults), before every endpoint and the services' routes.
+        app.UseMiddleware<MembershipCheck>();
         app.MapGroup("/api/auth").WithTags("Accounts")
             .MapRegister()
             .MapSignIn()
             .MapMe()
             .MapListUsers()
             .MapCreateOperator()
-            .MapDashboardSession();
+            .MapDashboardSession()
+            .MapActingFor()
+            .MapMyInvitations();
+        app.MapGroup("/api/organisation").WithTags("Organisation members").MapMembers().MapInvitations();
         app.MapGroup("/api/notifications").WithTags("Notifications").MapNotifications();
         app.MapPortal();
         app.MapApiReference();

@@ -17,15 +17,18 @@ public record ExtendCallForBids(Guid OrderId, int Round, DateTimeOffset BidDeadl
 /// <summary>Command (orders → bidding): the order left the tender (cancelled, or switched to crowd mode): close its call, award nothing.</summary>
 public record WithdrawCallForBids(Guid OrderId, int Round, string Reason, DateTimeOffset OccurredAt);
 
-/// <summary>Event (bidding): a call's deadline passed and its bids are frozen; Bids sealed bids stand (0: nobody bid).</summary>
-public record CallForBidsClosed(Guid OrderId, Guid CallId, int Round, int Bids, DateTimeOffset OccurredAt);
+/// <summary>Event (bidding): a call's deadline passed and its bids are frozen; Bids sealed bids stand (0: nobody bid).
+/// EnterpriseOrgId and Title (added later; null in older messages) say whom to tell.</summary>
+public record CallForBidsClosed(Guid OrderId, Guid CallId, int Round, int Bids, DateTimeOffset OccurredAt, Guid? EnterpriseOrgId = null,
+    string? Title = null);
 
 /// <summary>
 /// Event (bidding): a bid won. The contract binds the vendor to deliver the order's items for Price (total) by DeliverBy;
 /// Automatic when the order auto-awarded at the deadline; Reason when the enterprise passed over the top-ranked bid.
+/// EnterpriseOrgId (added later; null in older messages) says whom to tell of the contract.
 /// </summary>
 public record BidAwarded(Guid OrderId, Guid CallId, Guid BidId, Guid ContractId, Guid VendorOrgId, decimal Price, string Currency,
-    DateTimeOffset DeliverBy, bool Automatic, string? Reason, DateTimeOffset OccurredAt);
+    DateTimeOffset DeliverBy, bool Automatic, string? Reason, DateTimeOffset OccurredAt, Guid? EnterpriseOrgId = null);
 
 /// <summary>One approved certification a vendor holds: a grade covers the grades below it.</summary>
 public record VendorCertificate(string Grade, DateOnly ValidUntil);

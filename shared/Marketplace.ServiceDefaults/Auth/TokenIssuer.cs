@@ -20,6 +20,7 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider cloc
                 new Claim(Caller.OrgClaim, caller.OrgId.ToString()),
                 new Claim(Caller.RoleClaim, caller.Role),
                 new Claim(Caller.NameClaim, caller.Name),
+                new Claim(Caller.OrgRoleClaim, caller.OrgRole),
             ],
             now.UtcDateTime,
             expires.UtcDateTime,

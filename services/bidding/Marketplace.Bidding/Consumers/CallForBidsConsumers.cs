@@ -8,26 +8,38 @@ using Npgsql;
 
 namespace Marketplace.Bidding.Consumers;
 
-/// <summary>orders opens a call for a funded bid-mode order: one call per order and round, its terms stored whole.</summary>
-public sealed class OpenCallForBidsConsumer(NpgsqlDataSource db) : IConsumer<OpenCallForBids>
+/// <summary>
+/// orders opens a call for a funded bid-mode order: one call per order and round, its terms stored whole. The vendors who
+/// may see it are told (CallForBidsOpened with the audience, in the same transaction).
+/// </summary>
+public sealed class OpenCallForBidsConsumer(NpgsqlDataSource db, Outbox outbox) : IConsumer<OpenCallForBids>
 {
     public Task Consume(ConsumeContext<OpenCallForBids> context)
     {
         var m = context.Message;
-        return db.ApplyOnceAsync(context, nameof(OpenCallForBidsConsumer), tx => tx.Connection!.ExecuteAsync("""
-            INSERT INTO calls (id, order_id, round, enterprise_org_id, title, instructions, terms, task_type, industry, data_grade,
-                               invited_vendor_org_ids, auto_award, item_count, budget, currency, order_deadline, bid_deadline, opened_at)
-            VALUES (@id, @OrderId, @Round, @EnterpriseOrgId, @Title, @Instructions, @terms::jsonb, @taskType, @industry, @dataGrade,
-                    @invited, @autoAward, @ItemCount, @Budget, @currency, @orderDeadline, @bidDeadline, @openedAt)
-            ON CONFLICT (order_id, round) DO NOTHING
-            """, new
+        return db.ApplyOnceAsync(context, nameof(OpenCallForBidsConsumer), async tx =>
         {
-            id = Guid.CreateVersion7(), m.OrderId, m.Round, m.EnterpriseOrgId, m.Title, m.Instructions,
-            terms = JsonSerializer.Serialize(m.Terms, CallRow.Json), taskType = m.Terms.TaskType, industry = m.Terms.Industry,
-            dataGrade = m.Terms.DataGrade, invited = (m.Terms.Tender?.InvitedVendorOrgIds ?? []).ToArray(),
-            autoAward = m.Terms.Tender?.AutoAward ?? false, m.ItemCount, m.Budget, currency = m.Terms.Currency,
-            orderDeadline = m.Terms.Deadline.UtcDateTime, bidDeadline = m.BidDeadline.UtcDateTime, openedAt = m.OccurredAt.UtcDateTime,
-        }, tx));
+            var invited = (m.Terms.Tender?.InvitedVendorOrgIds ?? []).ToArray();
+            var callId = await tx.Connection!.ExecuteScalarAsync<Guid?>("""
+                INSERT INTO calls (id, order_id, round, enterprise_org_id, title, instructions, terms, task_type, industry, data_grade,
+                                   invited_vendor_org_ids, auto_award, item_count, budget, currency, order_deadline, bid_deadline, opened_at)
+                VALUES (@id, @OrderId, @Round, @EnterpriseOrgId, @Title, @Instructions, @terms::jsonb, @taskType, @industry, @dataGrade,
+                        @invited, @autoAward, @ItemCount, @Budget, @currency, @orderDeadline, @bidDeadline, @openedAt)
+                ON CONFLICT (order_id, round) DO NOTHING
+                RETURNING id
+                """, new
+            {
+                id = Guid.CreateVersion7(), m.OrderId, m.Round, m.EnterpriseOrgId, m.Title, m.Instructions,
+                terms = JsonSerializer.Serialize(m.Terms, CallRow.Json), taskType = m.Terms.TaskType, industry = m.Terms.Industry,
+                dataGrade = m.Terms.DataGrade, invited, autoAward = m.Terms.Tender?.AutoAward ?? false, m.ItemCount, m.Budget,
+                currency = m.Terms.Currency, orderDeadline = m.Terms.Deadline.UtcDateTime, bidDeadline = m.BidDeadline.UtcDateTime,
+                openedAt = m.OccurredAt.UtcDateTime,
+            }, tx);
+            if (callId is not { } id) return;
+            var audience = await CallRows.AudienceAsync(tx.Connection!, m.Terms.DataGrade, m.Terms.TaskType, m.Terms.Industry, invited, tx);
+            await outbox.AddAsync(tx, new CallForBidsOpened(m.OrderId, id, m.Round, m.EnterpriseOrgId, m.Title, m.Terms.TaskType,
+                m.Terms.Industry, m.Terms.DataGrade, m.ItemCount, m.Budget, m.Terms.Currency, m.BidDeadline, audience, m.OccurredAt));
+        });
     }
 }
 

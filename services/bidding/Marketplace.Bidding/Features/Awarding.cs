@@ -43,7 +43,7 @@ public static class Awarding
             WHERE id = @Id AND status = 'open' AND bid_deadline <= clock_timestamp()
             """, new { call.Id, status = bids == 0 ? CallStatus.NoBids : CallStatus.Closed }, tx);
         if (closed == 0) return false;
-        await outbox.AddAsync(tx, new CallForBidsClosed(call.OrderId, call.Id, call.Round, bids, CallRow.Utc(call.Now)));
+        await outbox.AddAsync(tx, new CallForBidsClosed(call.OrderId, call.Id, call.Round, bids, CallRow.Utc(call.Now), call.EnterpriseOrgId, call.Title));
         if (call.AutoAward && bids > 0)
         {
             var top = (await RankAsync(tx, call))[0];
@@ -73,10 +73,13 @@ public static class Awarding
         var connection = tx.Connection!;
         var awarded = await connection.ExecuteAsync("UPDATE calls SET status = 'awarded' WHERE id = @Id AND status = 'closed'", new { call.Id }, tx);
         if (awarded == 0) throw new InvalidOperationException($"Call {call.Id} is not closed: it cannot be awarded (the caller must hold its lock).");
-        await connection.ExecuteAsync("""
+        var decided = await connection.QueryAsync<(Guid Id, Guid VendorOrgId, string Status)>("""
             UPDATE bids SET status = CASE WHEN id = @bidId THEN 'won' ELSE 'lost' END, updated_at = clock_timestamp()
             WHERE call_id = @Id AND status = 'live'
+            RETURNING id, vendor_org_id, status
             """, new { call.Id, bidId = bid.Id }, tx);
+        foreach (var lost in decided.Where(b => b.Status == "lost"))
+            await outbox.AddAsync(tx, new BidLost(call.OrderId, call.Id, lost.Id, lost.VendorOrgId, CallRow.Utc(call.Now)));
         var terms = call.OrderTerms();
         var tender = terms.Tender ?? new Marketplace.Contracts.Orders.TenderTerms();
         var contractId = Guid.CreateVersion7();
@@ -93,7 +96,7 @@ public static class Awarding
             automatic, reason,
         }, tx);
         await outbox.AddAsync(tx, new BidAwarded(call.OrderId, call.Id, bid.Id, contractId, bid.VendorOrgId, bid.Price, call.Currency,
-            CallRow.Utc(bid.DeliverBy), automatic, reason, CallRow.Utc(call.Now)));
+            CallRow.Utc(bid.DeliverBy), automatic, reason, CallRow.Utc(call.Now), call.EnterpriseOrgId));
         return contractId;
     }
 }

@@ -46,7 +46,7 @@ public static class Bids
 
     public static RouteGroupBuilder MapPlaceBid(this RouteGroupBuilder calls)
     {
-        calls.MapPost("/{id:guid}/bids", Place).RequireAuthorization(Roles.Vendor).Validate<BidRequest>().RetryOnDeadlock()
+        calls.MapPost("/{id:guid}/bids", Place).RequireAuthorization(Roles.Vendor).RequireOrgRole(OrgPermission.Commit).Validate<BidRequest>().RetryOnDeadlock()
             .Produces<BidView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return calls;
@@ -56,10 +56,10 @@ public static class Bids
     {
         bids.MapGet("/mine", Mine).RequireAuthorization(Roles.Vendor).Produces<PageOf<BidView>>();
         bids.MapGet("/{id:guid}", Get).RequireAuthorization(Roles.Vendor).Produces<BidView>().ProducesProblem(StatusCodes.Status404NotFound);
-        bids.MapPut("/{id:guid}", Revise).RequireAuthorization(Roles.Vendor).Validate<BidRequest>().RetryOnDeadlock()
+        bids.MapPut("/{id:guid}", Revise).RequireAuthorization(Roles.Vendor).RequireOrgRole(OrgPermission.Commit).Validate<BidRequest>().RetryOnDeadlock()
             .Produces<BidView>().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        bids.MapDelete("/{id:guid}", Withdraw).RequireAuthorization(Roles.Vendor).RetryOnDeadlock()
+        bids.MapDelete("/{id:guid}", Withdraw).RequireAuthorization(Roles.Vendor).RequireOrgRole(OrgPermission.Commit).RetryOnDeadlock()
             .Produces<BidView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         bids.MapGet("/{id:guid}/revisions", Revisions).RequireAuthorization(p => p.RequireRole(Roles.Vendor, Roles.Enterprise, Roles.Operator))
             .Produces<PageOf<RevisionView>>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);

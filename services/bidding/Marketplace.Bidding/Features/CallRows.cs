@@ -81,6 +81,29 @@ public static class CallRows
         return new Qualification(certificates.Select(c => (c.Grade, c.ValidUntil)).ToList(), row.TaskTypes, row.Industries);
     }
 
+    /// <summary>
+    /// The vendors who see a call opening now (CallAudience.Sees): the listings' task type and industry narrow it in SQL
+    /// (the arrays' GIN-less scan is over vendors, a few thousand at most), the grade and the certificates' validity are
+    /// checked here by the same rule the feed uses; invited vendors see it regardless.
+    /// </summary>
+    public static async Task<IReadOnlyList<Guid>> AudienceAsync(NpgsqlConnection connection, string dataGrade, string taskType, string industry,
+        IReadOnlyCollection<Guid> invited, NpgsqlTransaction? tx = null)
+    {
+        var rows = await connection.QueryAsync<(Guid VendorOrgId, string Certificates, DateTime Now)>("""
+            SELECT vendor_org_id, certificates::text, clock_timestamp() FROM vendor_qualifications
+            WHERE @taskType = ANY (task_types) AND @industry = ANY (industries)
+            """, new { taskType, industry }, tx);
+        var audience = new HashSet<Guid>(invited);
+        foreach (var row in rows)
+        {
+            var certificates = JsonSerializer.Deserialize<List<VendorCertificate>>(row.Certificates, CallRow.Json) ?? [];
+            var qualification = new Qualification(certificates.Select(c => (c.Grade, c.ValidUntil)).ToList(), [taskType], [industry]);
+            if (CallAudience.Sees(qualification, DateOnly.FromDateTime(row.Now), dataGrade, taskType, industry, invited: false))
+                audience.Add(row.VendorOrgId);
+        }
+        return audience.ToList();
+    }
+
     /// <summary>Each vendor's record, counted from its contracts (vendors without one get <see cref="VendorRecord.None"/>).</summary>
     public static async Task<Dictionary<Guid, VendorRecord>> RecordsAsync(NpgsqlConnection connection, IEnumerable<Guid> vendorOrgIds,
         NpgsqlTransaction? tx = null)

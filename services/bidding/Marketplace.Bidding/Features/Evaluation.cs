@@ -33,7 +33,7 @@ public static class Evaluation
     {
         calls.MapGet("/{id:guid}/bids", Ranked).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Operator))
             .Produces<PageOf<RankedBidView>>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        calls.MapPost("/{id:guid}/award", Award).RequireAuthorization(Roles.Enterprise).Validate<AwardRequest>().RetryOnDeadlock()
+        calls.MapPost("/{id:guid}/award", Award).RequireAuthorization(Roles.Enterprise).RequireOrgRole(OrgPermission.MoveMoney).Validate<AwardRequest>().RetryOnDeadlock()
             .Produces<Contracts.ContractView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return calls;
     }

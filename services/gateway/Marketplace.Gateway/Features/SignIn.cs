@@ -1,5 +1,6 @@
 using Dapper;
 using FluentValidation;
+using Marketplace.Gateway.Organisations;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Identity;
@@ -12,8 +13,9 @@ public static class SignIn
 {
     public sealed record Request(string Email, string Password);
 
+    /// <param name="Role">the kind of the organisation the token acts for; <paramref name="OrgRole"/> the person's role in it.</param>
     public sealed record Response(string AccessToken, DateTimeOffset ExpiresAt, Guid UserId, Guid OrganisationId, string Role,
-        string DisplayName);
+        string DisplayName, string OrgRole, string OrganisationName);
 
     public sealed class Validator : AbstractValidator<Request>
     {
@@ -30,7 +32,7 @@ public static class SignIn
     public static RouteGroupBuilder MapSignIn(this RouteGroupBuilder group)
     {
         group.MapPost("/token", Handle).AllowAnonymous().Validate<Request>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         return group;
     }
 
@@ -52,7 +54,22 @@ public static class SignIn
             await connection.ExecuteAsync("UPDATE users SET password_hash = @hash WHERE id = @Id",
                 new { hash = hasher.HashPassword(account, request.Password), account.Id });
         }
-        var (token, expiresAt) = tokens.Issue(new Caller(account.Id, account.OrganisationId, account.Role, account.DisplayName));
-        return TypedResults.Ok(new Response(token, expiresAt, account.Id, account.OrganisationId, account.Role, account.DisplayName));
+        if (await Membership.DefaultAsync(connection, account.Id, account.OrganisationId) is not { } membership)
+        {
+            // Removed from every organisation: the password is right, but there is nothing to act for.
+            return TypedResults.Problem(title: "No organisation", detail: "You are not a member of any organisation any more.",
+                statusCode: StatusCodes.Status403Forbidden,
+                extensions: new Dictionary<string, object?> { [ProblemCodes.Extension] = "account.no_membership" });
+        }
+        return TypedResults.Ok(Issue(tokens, account.Id, account.DisplayName, membership));
+    }
+
+    /// <summary>A token acting for <paramref name="membership"/>: its organisation, the organisation's kind as the role, the member's role.</summary>
+    public static Response Issue(TokenIssuer tokens, Guid userId, string displayName, Membership membership)
+    {
+        var (token, expiresAt) = tokens.Issue(new Caller(userId, membership.OrganisationId, membership.OrganisationKind, displayName,
+            membership.OrgRole));
+        return new Response(token, expiresAt, userId, membership.OrganisationId, membership.OrganisationKind, displayName,
+            membership.OrgRole, membership.OrganisationName);
     }
 }

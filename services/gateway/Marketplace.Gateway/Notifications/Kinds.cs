@@ -18,6 +18,11 @@ public static class Kinds
     public const string PayoutFailed = "payout.failed";
     public const string WorkerSuspended = "worker.suspended";
     public const string OrderDeadlineApproaching = "order.deadline_approaching";
+    public const string CallOpened = "call.opened";
+    public const string CallClosed = "call.closed";
+    public const string BidWon = "bid.won";
+    public const string BidLost = "bid.lost";
+    public const string ContractAwarded = "contract.awarded";
 }
 
 public sealed class AssignmentRejectedNotice(NpgsqlDataSource db) : NotificationConsumer<AssignmentRejected>(db)

@@ -1,17 +1,36 @@
 using System.Text.Json;
 using Dapper;
 using MassTransit;
+using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Messaging;
 using Npgsql;
 
 namespace Marketplace.Gateway.Notifications;
 
-/// <summary>Who a notice is for: one account, or every member of an organisation (an enterprise's or a vendor's people).</summary>
+/// <summary>
+/// Who a notice is for: one account, or the members of one or more organisations (an enterprise's or a vendor's
+/// people), all of them or only those whose role in the organisation cares (finance for money, reviewers for review
+/// work: <see cref="Audiences"/>).
+/// </summary>
 public abstract record Recipient
 {
     public sealed record User(Guid UserId) : Recipient;
 
-    public sealed record Organisation(Guid OrganisationId) : Recipient;
+    /// <param name="OrgRoles">the members' roles told (<see cref="Marketplace.ServiceDefaults.Auth.OrgRoles"/>); null: every member.</param>
+    public sealed record Organisation(Guid OrganisationId, IReadOnlyList<string>? OrgRoles = null) : Recipient;
+
+    /// <summary>The members of several organisations (a call's audience of vendors); a person in two of them is told once.</summary>
+    public sealed record Organisations(IReadOnlyList<Guid> OrganisationIds, IReadOnlyList<string>? OrgRoles = null) : Recipient;
+}
+
+/// <summary>The members a kind of news concerns, by their role in the organisation (OrgPolicy says who may act on it).</summary>
+public static class Audiences
+{
+    /// <summary>Those who may commit the organisation's money: a call to bid on, a call to award, a bid's result.</summary>
+    public static readonly IReadOnlyList<string> Money = OrgPolicy.RolesFor(OrgPermission.MoveMoney);
+
+    /// <summary>Those who review and accept work: work that arrives, a delivery to sample.</summary>
+    public static readonly IReadOnlyList<string> Review = OrgPolicy.RolesFor(OrgPermission.Review);
 }
 
 /// <summary>
@@ -45,22 +64,26 @@ public static class Notices
     {
         foreach (var notice in notices)
         {
-            var (userId, organisationId) = notice.To switch
+            var (userId, organisationIds, orgRoles) = notice.To switch
             {
-                Recipient.User u => ((Guid?)u.UserId, (Guid?)null),
-                Recipient.Organisation o => (null, o.OrganisationId),
+                Recipient.User u => ((Guid?)u.UserId, Array.Empty<Guid>(), (string[]?)null),
+                Recipient.Organisation o => (null, [o.OrganisationId], o.OrgRoles?.ToArray()),
+                Recipient.Organisations o => (null, o.OrganisationIds.ToArray(), o.OrgRoles?.ToArray()),
                 _ => throw new ArgumentOutOfRangeException(nameof(notices), notice.To, "unknown recipient"),
             };
+            // An organisation's people are its members now (memberships), in the roles named.
             await tx.Connection!.ExecuteAsync("""
                 INSERT INTO notifications (id, user_id, kind, params, occurred_at, source_message_id)
-                SELECT gen_random_uuid(), u.id, @Kind, @json::jsonb, @OccurredAt, @messageId
-                FROM users u
-                WHERE u.id = @userId OR u.organisation_id = @organisationId
+                SELECT gen_random_uuid(), r.user_id, @Kind, @json::jsonb, @OccurredAt, @messageId
+                FROM (SELECT u.id AS user_id FROM users u WHERE u.id = @userId
+                      UNION
+                      SELECT m.user_id FROM memberships m
+                      WHERE m.organisation_id = ANY (@organisationIds) AND (@orgRoles::text[] IS NULL OR m.org_role = ANY (@orgRoles))) r
                 ON CONFLICT (source_message_id, user_id, kind) DO NOTHING
                 """, new
             {
                 notice.Kind, json = JsonSerializer.Serialize(notice.Params, Json), OccurredAt = notice.OccurredAt.UtcDateTime,
-                messageId, userId, organisationId,
+                messageId, userId, organisationIds, orgRoles,
             }, tx);
         }
     }

@@ -68,9 +68,9 @@ public static class Acceptance
     {
         group.MapGet("/{id:guid}/acceptance", Rounds).RequireAuthorization("enterprise-or-operator")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("/{id:guid}/acceptance", Decide).RequireAuthorization(Roles.Enterprise).Validate<Decision>()
+        group.MapPost("/{id:guid}/acceptance", Decide).RequireAuthorization(Roles.Enterprise).RequireOrgRole(OrgPermission.Review).Validate<Decision>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id:guid}/rework/fund", RetryReworkFunding).RequireAuthorization(Roles.Enterprise)
+        group.MapPost("/{id:guid}/rework/fund", RetryReworkFunding).RequireAuthorization(Roles.Enterprise).RequireOrgRole(OrgPermission.MoveMoney)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }

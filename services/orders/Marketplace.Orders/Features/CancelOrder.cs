@@ -14,7 +14,7 @@ public static class CancelOrder
 {
     public static RouteGroupBuilder MapCancelOrder(this RouteGroupBuilder group)
     {
-        group.MapPost("/{id:guid}/cancel", Handle).RequireAuthorization(Roles.Enterprise)
+        group.MapPost("/{id:guid}/cancel", Handle).RequireAuthorization(Roles.Enterprise).RequireOrgRole(OrgPermission.MoveMoney)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }

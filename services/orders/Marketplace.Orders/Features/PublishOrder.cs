@@ -11,7 +11,7 @@ public static class PublishOrder
 {
     public static RouteGroupBuilder MapPublishOrder(this RouteGroupBuilder group)
     {
-        group.MapPost("/{id:guid}/publish", Handle).RequireAuthorization(Roles.Enterprise)
+        group.MapPost("/{id:guid}/publish", Handle).RequireAuthorization(Roles.Enterprise).RequireOrgRole(OrgPermission.MoveMoney)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }

@@ -26,15 +26,15 @@ public static class Tender
     {
         group.MapPost("/{id:guid}/tender/extend", (Guid id, Deadline request, HttpContext http, NpgsqlDataSource db, OrderProcessRunner process) =>
                 MoveAsync(id, OrderTrigger.ExtendCall, request.BidDeadline, http, db, process))
-            .RequireAuthorization(Roles.Enterprise).Validate<Deadline>()
+            .RequireAuthorization(Roles.Enterprise).RequireOrgRole(OrgPermission.MoveMoney).Validate<Deadline>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{id:guid}/tender/retender", (Guid id, Deadline request, HttpContext http, NpgsqlDataSource db, OrderProcessRunner process) =>
                 MoveAsync(id, OrderTrigger.Retender, request.BidDeadline, http, db, process))
-            .RequireAuthorization(Roles.Enterprise).Validate<Deadline>()
+            .RequireAuthorization(Roles.Enterprise).RequireOrgRole(OrgPermission.MoveMoney).Validate<Deadline>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{id:guid}/tender/switch-to-crowd", (Guid id, HttpContext http, NpgsqlDataSource db, OrderProcessRunner process) =>
                 MoveAsync(id, OrderTrigger.SwitchToCrowd, null, http, db, process))
-            .RequireAuthorization(Roles.Enterprise)
+            .RequireAuthorization(Roles.Enterprise).RequireOrgRole(OrgPermission.MoveMoney)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }

@@ -36,7 +36,7 @@ public static class SetPayoutMethod
 
     public static RouteGroupBuilder MapPayoutMethod(this RouteGroupBuilder group)
     {
-        group.MapPut("/", Set).RequireAuthorization(Roles.Worker).Validate<Request>();
+        group.MapPut("/", Set).RequireAuthorization(Roles.Worker).RequireOrgRole(OrgPermission.MoveMoney).Validate<Request>();
         group.MapGet("/", Get).RequireAuthorization(Roles.Worker).Produces<Response>().Produces(StatusCodes.Status204NoContent);
         return group;
     }

@@ -17,7 +17,7 @@ public static class TriggerPayoutBatch
     {
         group.MapPost("/", Handle).RequireAuthorization(Roles.Operator).WithIdempotencyKey()
             .Produces<Response>(StatusCodes.Status202Accepted);
-        group.MapPost("/me", PayMeNow).RequireAuthorization(Roles.Worker).WithIdempotencyKey()
+        group.MapPost("/me", PayMeNow).RequireAuthorization(Roles.Worker).RequireOrgRole(OrgPermission.MoveMoney).WithIdempotencyKey()
             .Produces<Response>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }

@@ -26,7 +26,7 @@ public static class Deposit
 
     public static RouteGroupBuilder MapDeposit(this RouteGroupBuilder group)
     {
-        group.MapPost("/deposits", Handle).RequireAuthorization(Roles.Enterprise).Validate<Request>().WithIdempotencyKey()
+        group.MapPost("/deposits", Handle).RequireAuthorization(Roles.Enterprise).RequireOrgRole(OrgPermission.MoveMoney).Validate<Request>().WithIdempotencyKey()
             .Produces<Response>(StatusCodes.Status201Created);
         return group;
     }

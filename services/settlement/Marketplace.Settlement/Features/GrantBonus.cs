@@ -34,7 +34,7 @@ public static class GrantBonus
 
     public static RouteGroupBuilder MapGrantBonus(this RouteGroupBuilder group)
     {
-        group.MapPost("/", Handle).RequireAuthorization(Roles.Enterprise).Validate<Request>().WithIdempotencyKey()
+        group.MapPost("/", Handle).RequireAuthorization(Roles.Enterprise).RequireOrgRole(OrgPermission.MoveMoney).Validate<Request>().WithIdempotencyKey()
             .Produces<Response>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         return group;

@@ -13,7 +13,7 @@ public static class ApproveAssignment
 
     public static RouteGroupBuilder MapApproveAssignment(this RouteGroupBuilder group)
     {
-        group.MapPost("/{id:guid}/approve", Handle).RequireAuthorization(Roles.Enterprise).RetryOnDeadlock()
+        group.MapPost("/{id:guid}/approve", Handle).RequireAuthorization(Roles.Enterprise).RequireOrgRole(OrgPermission.Review).RetryOnDeadlock()
             .Produces<Response>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }

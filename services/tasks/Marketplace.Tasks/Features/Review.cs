@@ -60,11 +60,11 @@ public static class Review
 
     public static RouteGroupBuilder MapReview(this RouteGroupBuilder group)
     {
-        group.MapPost("/{id:guid}/reject", Reject).RequireAuthorization(Roles.Enterprise).Validate<RejectRequest>()
+        group.MapPost("/{id:guid}/reject", Reject).RequireAuthorization(Roles.Enterprise).RequireOrgRole(OrgPermission.Review).Validate<RejectRequest>()
             .Produces<Rejected>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{id:guid}/appeal", AppealRejection).RequireAuthorization(Roles.Worker).Validate<AppealRequest>()
             .Produces<Appeal>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id:guid}/appeal/resolve", Resolve).RequireAuthorization("enterprise-or-operator").Validate<ResolveRequest>()
+        group.MapPost("/{id:guid}/appeal/resolve", Resolve).RequireAuthorization("enterprise-or-operator").RequireOrgRole(OrgPermission.Review).Validate<ResolveRequest>()
             .Produces<Appeal>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }

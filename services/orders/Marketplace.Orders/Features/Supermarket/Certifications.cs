@@ -49,7 +49,7 @@ public static class Certifications
 
     public static RouteGroupBuilder MapCertifications(this RouteGroupBuilder group)
     {
-        group.MapPost("/", Submit).RequireAuthorization(Roles.Vendor).Validate<Request>().Produces<CertificationView>(StatusCodes.Status201Created);
+        group.MapPost("/", Submit).RequireAuthorization(Roles.Vendor).RequireOrgRole(OrgPermission.Commit).Validate<Request>().Produces<CertificationView>(StatusCodes.Status201Created);
         group.MapGet("/", List).RequireAuthorization(p => p.RequireRole(Roles.Vendor, Roles.Operator))
             .Produces<IEnumerable<CertificationView>>();
         group.MapPost("/{id:guid}/review", Decide).RequireAuthorization(Roles.Operator).Validate<Review>()

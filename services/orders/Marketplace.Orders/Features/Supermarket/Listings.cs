@@ -65,10 +65,10 @@ public static class Listings
 
     public static RouteGroupBuilder MapListings(this RouteGroupBuilder group)
     {
-        group.MapPost("/", Create).RequireAuthorization(Roles.Vendor).Validate<Request>().Produces<ListingView>(StatusCodes.Status201Created);
-        group.MapPut("/{id:guid}", Update).RequireAuthorization(Roles.Vendor).Validate<Request>()
+        group.MapPost("/", Create).RequireAuthorization(Roles.Vendor).RequireOrgRole(OrgPermission.Commit).Validate<Request>().Produces<ListingView>(StatusCodes.Status201Created);
+        group.MapPut("/{id:guid}", Update).RequireAuthorization(Roles.Vendor).RequireOrgRole(OrgPermission.Commit).Validate<Request>()
             .Produces<ListingView>().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(Roles.Vendor)
+        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(Roles.Vendor).RequireOrgRole(OrgPermission.Commit)
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/", Search).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Vendor, Roles.Operator))
             .Produces<PageOf<ListingView>>();
