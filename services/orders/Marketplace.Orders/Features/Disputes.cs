@@ -54,7 +54,7 @@ public static class Disputes
 
     public static RouteGroupBuilder MapOrderDisputes(this RouteGroupBuilder group)
     {
-        group.MapPost("/{id:guid}/disputes", Open).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Vendor))
+        group.MapPost("/{id:guid}/disputes", Open).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Vendor)).RequireOrgRole(OrgPermission.Review)
             .Validate<OpenRequest>().Produces<DisputeView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;

@@ -28,7 +28,7 @@ public static class ExtendDeadline
     public static RouteGroupBuilder MapExtendDeadline(this RouteGroupBuilder group)
     {
         group.MapPost("/{id:guid}/deadline", ExtendAsync)
-            .RequireAuthorization(Roles.Enterprise).Validate<Request>()
+            .RequireAuthorization(Roles.Enterprise).RequireOrgRole(OrgPermission.MoveMoney).Validate<Request>()
             .Produces<OrderView>().ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;

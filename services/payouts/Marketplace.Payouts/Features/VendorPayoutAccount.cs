@@ -36,7 +36,7 @@ public static class VendorPayoutAccount
 
     public static RouteGroupBuilder MapVendorPayoutAccount(this RouteGroupBuilder group)
     {
-        group.MapPut("/", Set).RequireAuthorization(Roles.Vendor).Validate<Request>().Produces<Response>();
+        group.MapPut("/", Set).RequireAuthorization(Roles.Vendor).RequireOrgRole(OrgPermission.MoveMoney).Validate<Request>().Produces<Response>();
         group.MapGet("/", Get).RequireAuthorization(Roles.Vendor).Produces<Response>().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }

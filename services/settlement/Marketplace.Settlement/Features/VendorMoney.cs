@@ -42,7 +42,7 @@ public static class VendorMoney
     public static RouteGroupBuilder MapVendorMoney(this RouteGroupBuilder group)
     {
         group.MapGet("/account", Account).RequireAuthorization(Roles.Vendor).Produces<AccountView>();
-        group.MapPost("/withdrawals", Withdraw).RequireAuthorization(Roles.Vendor).Validate<WithdrawalRequest>().WithIdempotencyKey()
+        group.MapPost("/withdrawals", Withdraw).RequireAuthorization(Roles.Vendor).RequireOrgRole(OrgPermission.MoveMoney).Validate<WithdrawalRequest>().WithIdempotencyKey()
             .Produces<WithdrawalView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/withdrawals", Withdrawals).RequireAuthorization(Roles.Vendor).Produces<PageOf<WithdrawalView>>();
