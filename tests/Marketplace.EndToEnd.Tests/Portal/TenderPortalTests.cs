@@ -169,8 +169,8 @@ public class TenderPortalTests : PortalTest
         await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/publish"), HttpStatusCode.Accepted);
         await Scenario.WaitForStatusAsync(enterprise, orderId, "tendering");
         var call = new Tender.Call(await Tender.CallIdAsync(enterprise, orderId), orderId, enterprise);
-        var top = await Tender.BidAsync(cheap, call, amount: 12m, deliverInDays: 20);
-        var second = await Tender.BidAsync(quick, call, amount: 15m, deliverInDays: 4);
+        var top = await Tender.BidAsync(cheap, call, amount: 12m, deliverInDays: 6);
+        var second = await Tender.BidAsync(quick, call, amount: 15m, deliverInDays: 2);
         await Tender.PassDeadlineAsync(call);
         await Scenario.WaitForStatusAsync(enterprise, orderId, "evaluating");
 
