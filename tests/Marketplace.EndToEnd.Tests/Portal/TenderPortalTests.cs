@@ -169,8 +169,8 @@ public class TenderPortalTests : PortalTest
         await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/publish"), HttpStatusCode.Accepted);
         await Scenario.WaitForStatusAsync(enterprise, orderId, "tendering");
         var call = new Tender.Call(await Tender.CallIdAsync(enterprise, orderId), orderId, enterprise);
-        var top = await Tender.BidAsync(cheap, call, amount: 12m, deliverInDays: 6);
-        var second = await Tender.BidAsync(quick, call, amount: 15m, deliverInDays: 2);
+        var top = await Tender.BidAsync(cheap, call, amount: 10m, deliverInDays: 5);
+        var second = await Tender.BidAsync(quick, call, amount: 15m, deliverInDays: 3);
         await Tender.PassDeadlineAsync(call);
         await Scenario.WaitForStatusAsync(enterprise, orderId, "evaluating");
 
@@ -178,8 +178,8 @@ public class TenderPortalTests : PortalTest
         await Page.GotoAsync($"/#/orders/{orderId}");
         var rows = Page.Locator(".ranked-bids .el-table__body tr.el-table__row");
         await Expect(rows).ToHaveCountAsync(2);
-        await Expect(rows.Nth(0)).ToContainTextAsync("¥12.00");
-        await Expect(rows.Nth(1)).ToContainTextAsync("¥15.00");
+        await Expect(rows.Nth(0)).ToContainTextAsync("¥10.00"); // 0.5 x 1 + 0.2 x 3/5 + 0.3 x 0.8 = 0.86
+        await Expect(rows.Nth(1)).ToContainTextAsync("¥15.00"); // 0.5 x 10/15 + 0.2 x 1 + 0.24 = 0.77
         await Expect(Page.Locator(".score-chart svg")).ToHaveCountAsync(1);
         var drawn = JsonSerializer.Deserialize<Dictionary<string, decimal>>((await Page.Locator(".score-chart").GetAttributeAsync("data-values"))!)!;
         Assert.That(drawn.Keys, Is.EquivalentTo(new[] { top.ToString(), second.ToString() }));
