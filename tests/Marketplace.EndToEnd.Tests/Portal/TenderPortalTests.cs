@@ -153,6 +153,33 @@ public class TenderPortalTests : PortalTest
     }
 
     [Test]
+    public async Task The_wizard_invites_a_vendor_found_in_the_supermarket_to_the_tender()
+    {
+        var vendor = await Tender.VendorAsync();
+        var name = (await vendor.GetAsync($"/api/orders/listings?vendor={vendor.OrgId}")).GetProperty("items")[0].GetProperty("vendorName").GetString()!;
+        var enterprise = await Api.SignUpAsync("enterprise");
+        await SignInAsync(enterprise);
+        await Page.GotoAsync("/#/orders/new");
+        await Page.GetByLabel("标题").FillAsync("邀请招标 invited tender");
+        await Page.GetByLabel("标签", new() { Exact = true }).FillAsync("positive, negative");
+        await Page.Locator("[data-step='basics'] .el-radio-button", new() { HasText = "招标" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "下一步" }).ClickAsync();
+        await Page.GetByLabel("条目", new() { Exact = true }).FillAsync("我想查询信用卡账单。");
+        for (var i = 0; i < 2; i++) await Page.GetByRole(AriaRole.Button, new() { Name = "下一步" }).ClickAsync();
+        await Page.Locator(".invite-vendors").ClickAsync();
+        await Page.Keyboard.TypeAsync(name);
+        await Page.Locator(".el-select-dropdown__item:visible", new() { HasText = name }).First.ClickAsync();
+        await Page.GetByRole(AriaRole.Button, new() { Name = "下一步" }).ClickAsync();
+        await Expect(Page.Locator("[data-step='review']")).ToContainTextAsync(name);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "创建草稿" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "邀请招标 invited tender" })).ToBeVisibleAsync();
+        var orderId = Guid.Parse(Regex.Match(Page.Url, "#/orders/([0-9a-f-]{36})").Groups[1].Value);
+        var invited = (await enterprise.GetAsync($"/api/orders/orders/{orderId}")).GetProperty("terms").GetProperty("tender").GetProperty("invitedVendorOrgIds");
+        Assert.That(invited.EnumerateArray().Select(v => v.GetGuid()), Is.EqualTo(new[] { vendor.OrgId }));
+        Assert.That(UnexpectedConsoleErrors(), Is.Empty);
+    }
+
+    [Test]
     public async Task After_the_deadline_an_enterprise_sees_the_bids_side_by_side_and_awards_one_that_is_not_the_top_with_a_reason()
     {
         var cheap = await Tender.VendorAsync();
