@@ -235,6 +235,14 @@ public class TenderPortalTests : PortalTest
         await Page.GotoAsync($"/#/contracts/{made.GetProperty("id").GetGuid()}");
         await Expect(Page.Locator("#contract-price")).ToHaveTextAsync("¥15.00");
         await Expect(Page.Locator(".contract-details")).ToContainTextAsync("交付时间更早");
+
+        // Operators see every contract, active ones by the status filter.
+        await Page.GetByRole(AriaRole.Button, new() { Name = "退出" }).ClickAsync();
+        await SignInAsync(await Api.OperatorAsync(), Cluster.OperatorPassword);
+        await Page.GotoAsync("/#/contracts");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "全部合同" })).ToBeVisibleAsync();
+        await ChooseAsync(Page.GetByLabel("状态"), "履行中");
+        await Expect(Page.Locator(".contracts-table")).ToContainTextAsync("保险理赔单据分类 tender");
         Assert.That(UnexpectedConsoleErrors(), Is.Empty);
     }
 }
