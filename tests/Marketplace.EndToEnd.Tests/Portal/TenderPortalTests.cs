@@ -241,7 +241,7 @@ public class TenderPortalTests : PortalTest
         await SignInAsync(await Api.OperatorAsync(), Cluster.OperatorPassword);
         await Page.GotoAsync("/#/contracts");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "全部合同" })).ToBeVisibleAsync();
-        await ChooseAsync(Page.GetByLabel("状态"), "履行中");
+        await ChooseAsync(Page.GetByRole(AriaRole.Combobox, new() { Name = "状态" }), "履行中");
         await Expect(Page.Locator(".contracts-table")).ToContainTextAsync("保险理赔单据分类 tender");
         Assert.That(UnexpectedConsoleErrors(), Is.Empty);
     }

@@ -846,12 +846,13 @@ export default {
     unread: ["{n} 条未读", "{n} unread"],
     none: ["暂无通知。", "No notifications."],
     read: ["已读", "Read"],
+    // By kind, its dot written as "_" (a vue-i18n key cannot hold a dot).
     kinds: {
-      "submission.rejected": ["您在订单 {order} 中的提交被驳回：{reason}。{comment}", "Your submission in order {order} was rejected: {reason}. {comment}"],
-      "appeal.decided": ["您的申诉{decision}。{note}", "Your appeal was {decision}. {note}"],
-      "payout.sent": ["已向您打款 {amount}（流水号 {ref}）。", "{amount} was paid to you (reference {ref})."],
-      "payout.failed": ["打款 {amount} 失败：{reason}。金额已退回可提现余额。", "The payout of {amount} failed: {reason}. The money is back in your available balance."],
-      "worker.suspended": ["您在订单 {order} 中的金标准准确率为 {accuracy}（要求 {required}），暂停领取至 {until}。", "Your accuracy on gold in order {order} is {accuracy} (required {required}): suspended until {until}."],
+      submission_rejected: ["您在订单 {order} 中的提交被驳回：{reason}。{comment}", "Your submission in order {order} was rejected: {reason}. {comment}"],
+      appeal_decided: ["您的申诉{decision}。{note}", "Your appeal was {decision}. {note}"],
+      payout_sent: ["已向您打款 {amount}（流水号 {ref}）。", "{amount} was paid to you (reference {ref})."],
+      payout_failed: ["打款 {amount} 失败：{reason}。金额已退回可提现余额。", "The payout of {amount} failed: {reason}. The money is back in your available balance."],
+      worker_suspended: ["您在订单 {order} 中的金标准准确率为 {accuracy}（要求 {required}），暂停领取至 {until}。", "Your accuracy on gold in order {order} is {accuracy} (required {required}): suspended until {until}."],
     },
     upheld: ["成立：已通过并付款", "upheld: approved and paid"],
     denied: ["被驳回", "denied"],
