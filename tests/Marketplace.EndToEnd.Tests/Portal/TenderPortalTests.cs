@@ -171,6 +171,7 @@ public class TenderPortalTests : PortalTest
         await Page.Locator(".el-select-dropdown__item:visible", new() { HasText = name }).First.ClickAsync();
         await Expect(Page.Locator(".invite-vendors .el-tag")).ToContainTextAsync(name);
         await Page.Keyboard.PressAsync("Escape"); // a multiple select stays open for more choices
+        await Page.Locator("main h1").First.ClickAsync();
         await Expect(Page.Locator(".el-select-dropdown__item:visible")).ToHaveCountAsync(0);
         await Page.GetByRole(AriaRole.Button, new() { Name = "下一步" }).ClickAsync();
         await Expect(Page.Locator("[data-step='review']")).ToContainTextAsync(name);
