@@ -77,7 +77,7 @@ public static class Bids
         if (await connection.ExecuteScalarAsync<Guid?>("SELECT id FROM bids WHERE call_id = @id AND vendor_org_id = @OrgId AND status = 'live'",
                 new { id, caller.OrgId }, tx) is { } live)
             return Problems.Conflict($"Your organisation already has a live bid ({live}) on call {id}: revise it (PUT /bids/{live}) or withdraw it first.",
-                new { bidId = live });
+                new { bidId = live }, code: "bid.live_exists");
         if (Priced(call, request, out var price) is { } invalid) return invalid;
         var bidId = Guid.CreateVersion7();
         await connection.ExecuteAsync("""
@@ -133,15 +133,16 @@ public static class Bids
     }
 
     /// <summary>The vendor's own bids, newest first, with each call's state and, once decided, the result (won: the contract).</summary>
-    private static async Task<IResult> Mine(string? status, int? page, int? pageSize, HttpContext http, NpgsqlDataSource db)
+    /// <param name="callId">Only the bids on this call (the call's page finds the vendor's bid with it).</param>
+    private static async Task<IResult> Mine(string? status, Guid? callId, int? page, int? pageSize, HttpContext http, NpgsqlDataSource db)
     {
         if (status is not null && !BidStatus.All.Contains(status))
             return Problems.BadRequest("status", $"'status' must be one of {string.Join(", ", BidStatus.All)}.");
         if (Paging.Check(page, pageSize, out var number, out var size) is { } bad) return bad;
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
-        const string where = "WHERE b.vendor_org_id = @OrgId AND (@status::text IS NULL OR b.status = @status)";
-        var args = new { caller.OrgId, status, take = size, skip = (number - 1) * size };
+        const string where = "WHERE b.vendor_org_id = @OrgId AND (@status::text IS NULL OR b.status = @status) AND (@callId::uuid IS NULL OR b.call_id = @callId)";
+        var args = new { caller.OrgId, status, callId, take = size, skip = (number - 1) * size };
         var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM bids b {where}", args);
         var items = (await connection.QueryAsync<BidView>($"{Select} {where} ORDER BY b.placed_at DESC, b.id LIMIT @take OFFSET @skip", args)).ToList();
         return TypedResults.Ok(new PageOf<BidView>(items, total, number, size));
@@ -195,7 +196,8 @@ public static class Bids
         if (!call.TakesBids) return Frozen(call);
         if (!CallAudience.MayBid(qualification, call.Today, call.DataGrade))
             return TypedResults.Problem(title: "Certification required", statusCode: StatusCodes.Status403Forbidden,
-                detail: $"Bidding on {call.DataGrade} data needs an approved, valid certification covering that grade.");
+                detail: $"Bidding on {call.DataGrade} data needs an approved, valid certification covering that grade.",
+                extensions: new Dictionary<string, object?> { [ProblemCodes.Extension] = "bid.certification_required", ["dataGrade"] = call.DataGrade });
         return null;
     }
 
@@ -204,27 +206,33 @@ public static class Bids
     {
         price = request.PriceKind == PriceKind.PerItem ? request.Amount!.Value * call.ItemCount : request.Amount!.Value;
         var deliverBy = request.DeliverBy!.Value.UtcDateTime;
-        if (deliverBy <= call.Now) return Problems.BadRequest("deliverBy", "'deliverBy' must be in the future.");
+        if (deliverBy <= call.Now) return Problems.BadRequest("deliverBy", "'deliverBy' must be in the future.", code: "bid.deliver_by_past");
         if (deliverBy > call.OrderDeadline)
-            return Problems.BadRequest("deliverBy", $"'deliverBy' must be at or before the order's deadline ({call.OrderDeadline:O}).");
+            return Problems.BadRequest("deliverBy", $"'deliverBy' must be at or before the order's deadline ({call.OrderDeadline:O}).",
+                code: "bid.deliver_by_after_deadline");
         if (price > call.Budget)
             return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
             {
                 Status = StatusCodes.Status422UnprocessableEntity,
                 Title = "Over the budget",
                 Detail = $"The bid comes to {price} {call.Currency}, over the call's budget of {call.Budget} {call.Currency}.",
-                Extensions = { ["errors"] = new Dictionary<string, string[]> { ["amount"] = [$"The total ({price}) is over the budget ({call.Budget})."] } },
+                Extensions =
+                {
+                    ["errors"] = new Dictionary<string, string[]> { ["amount"] = [$"The total ({price}) is over the budget ({call.Budget})."] },
+                    [ProblemCodes.Extension] = "bid.over_budget",
+                    [ProblemCodes.FieldCodes] = new Dictionary<string, string[]> { ["amount"] = ["bid.over_budget"] },
+                },
             });
         return null;
     }
 
     private static IResult Frozen(CallRow call) =>
         Problems.Conflict($"Bids on call {call.Id} are frozen: its deadline ({call.BidDeadline:O}) has passed or it is {call.Status}.",
-            new { status = call.Status, bidDeadline = call.BidDeadline });
+            new { status = call.Status, bidDeadline = call.BidDeadline }, code: "bid.frozen");
 
     public static IResult Sealed(CallRow call) =>
         Problems.Conflict($"Bids on call {call.Id} are sealed until its deadline ({call.BidDeadline:O}).",
-            new { status = call.Status, bidDeadline = call.BidDeadline });
+            new { status = call.Status, bidDeadline = call.BidDeadline }, code: "bid.sealed");
 
     private static Task AuditAsync(NpgsqlTransaction tx, Guid bidId, string action, Caller caller) =>
         tx.Connection!.ExecuteAsync("""

@@ -46,8 +46,9 @@ public static class Calls
         return group;
     }
 
-    private static async Task<IResult> List(string? taskType, string? industry, string? status, string? sort, int? page, int? pageSize,
-        HttpContext http, NpgsqlDataSource db)
+    /// <param name="orderId">Only the calls of this order (each round is a call): how the order's page finds its tender.</param>
+    private static async Task<IResult> List(string? taskType, string? industry, string? status, string? sort, Guid? orderId, int? page,
+        int? pageSize, HttpContext http, NpgsqlDataSource db)
     {
         if (taskType is not null && !TaskTypes.All.Contains(taskType))
             return Problems.BadRequest("taskType", $"'taskType' must be one of {string.Join(", ", TaskTypes.All)}.");
@@ -72,12 +73,13 @@ public static class Calls
                      OR @org = ANY (c.invited_vendor_org_ids))
               """
             : "WHERE (@scope::uuid IS NULL OR c.enterprise_org_id = @scope) AND (@status::text IS NULL OR c.status = @status)";
-        where += " AND (@taskType::text IS NULL OR c.task_type = @taskType) AND (@industry::text IS NULL OR c.industry = @industry)";
+        where += " AND (@taskType::text IS NULL OR c.task_type = @taskType) AND (@industry::text IS NULL OR c.industry = @industry)"
+                 + " AND (@orderId::uuid IS NULL OR c.order_id = @orderId)";
         var args = new
         {
             grades = qualification.Grades(DateOnly.FromDateTime(DateTime.UtcNow)).ToArray(),
             taskTypes = qualification.TaskTypes.ToArray(), industries = qualification.Industries.ToArray(), org = caller.OrgId,
-            scope = caller.IsOperator ? (Guid?)null : caller.OrgId, status, taskType, industry, take = size, skip = (number - 1) * size,
+            scope = caller.IsOperator ? (Guid?)null : caller.OrgId, status, taskType, industry, orderId, take = size, skip = (number - 1) * size,
         };
         var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM calls c {where}", args);
         var rows = (await connection.QueryAsync<CallRow>($"SELECT {CallRows.Columns} FROM calls c {where} ORDER BY {orderBy} LIMIT @take OFFSET @skip", args)).ToList();

@@ -72,19 +72,21 @@ public static class Evaluation
         if (call.Status == CallStatus.Awarded)
         {
             await tx.CommitAsync(); // keeps a close done just above
-            return Problems.Conflict($"Call {id} is already awarded.", new { status = call.Status });
+            return Problems.Conflict($"Call {id} is already awarded.", new { status = call.Status }, code: "conflict.awarded");
         }
         if (call.Status != CallStatus.Closed)
         {
             await tx.CommitAsync();
-            return Problems.Conflict($"Call {id} is {call.Status}: there is nothing to award.", new { status = call.Status });
+            return Problems.Conflict($"Call {id} is {call.Status}: there is nothing to award.", new { status = call.Status },
+                code: $"conflict.{call.Status}");
         }
         var ranked = await Awarding.RankAsync(tx, call);
         var chosen = ranked.FirstOrDefault(r => r.Bid.Id == request.BidId);
         if (chosen is null || chosen.Bid.Status != BidStatus.Live) return Problems.NotFound($"Bid {request.BidId} on call {id}");
         var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
         if (chosen.Score.Rank != 1 && reason is null)
-            return Problems.BadRequest("reason", $"Bid {chosen.Bid.Id} is ranked {chosen.Score.Rank}: say why the top-ranked bid is passed over ('reason').");
+            return Problems.BadRequest("reason", $"Bid {chosen.Bid.Id} is ranked {chosen.Score.Rank}: say why the top-ranked bid is passed over ('reason').",
+                code: "award.reason_required");
         var contractId = await Awarding.AwardAsync(tx, outbox, call, chosen.Bid, automatic: false, reason);
         await tx.CommitAsync();
         return TypedResults.Ok(await Contracts.FindAsync(connection, contractId));

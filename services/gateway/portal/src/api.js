@@ -1,9 +1,10 @@
 // The fetch wrapper: adds the bearer token kept in sessionStorage, reads ProblemDetails, and signs the user out on a
-// 401. Errors carry the server's title/detail and field errors; the portal shows them in the user's language where a
-// stable meaning is known (network, session), the server's text otherwise.
+// 401. Errors carry the server's title/detail and field errors; the portal shows them in the user's language by the
+// problem's stable code (problemCodes.js; network and session errors too), the server's text otherwise.
 import { reactive } from "vue";
 import { ElMessage } from "element-plus/es/components/message/index.mjs";
 import { t } from "./i18n.js";
+import { fieldMessages, problemMessage } from "./problemCodes.js";
 
 const TOKEN = "mp.token";
 const USER = "mp.user";
@@ -30,11 +31,14 @@ export const session = reactive({
 
 export class ApiError extends Error {
   constructor(status, problem) {
-    super(problem?.detail || problem?.title || t("app.serverAnswered", { status }));
+    super(problemMessage(problem) || t("app.serverAnswered", { status }));
     this.status = status;
     this.problem = problem || {};
   }
-  get fieldErrors() { return this.problem.errors || {}; }
+  /** The stable code (docs/api.md "Problem codes"), e.g. bid.over_budget. */
+  get code() { return this.problem.code || null; }
+  /** Each field's messages, translated by the field's code where the portal knows it. */
+  get fieldErrors() { return fieldMessages(this.problem); }
 }
 
 let onExpired = () => {};

@@ -34,6 +34,12 @@ const routes = [
   { path: "/ops/users", component: () => import("./pages/operator/Users.vue"), meta: { roles: operator } },
   { path: "/ops/jobs", component: () => import("./pages/operator/Jobs.vue"), meta: { roles: operator } },
   { path: "/vendor", component: () => import("./pages/vendor/VendorHome.vue"), meta: { roles: vendor } },
+  { path: "/vendor/calls", component: () => import("./pages/bidding/Calls.vue"), meta: { roles: vendor } },
+  { path: "/vendor/calls/:id([0-9a-fA-F-]{36})", component: () => import("./pages/bidding/Call.vue"), meta: { roles: vendor } },
+  { path: "/vendor/bids", component: () => import("./pages/bidding/Bids.vue"), meta: { roles: vendor } },
+  { path: "/contracts", component: () => import("./pages/bidding/Contracts.vue"), meta: { roles: ["vendor", "enterprise", "operator"] } },
+  { path: "/contracts/:id([0-9a-fA-F-]{36})", component: () => import("./pages/bidding/Contract.vue"), meta: { roles: ["vendor", "enterprise", "operator"] } },
+  { path: "/notifications", component: () => import("./pages/Notifications.vue"), meta: { roles: ["worker", "enterprise", "vendor", "operator"] } },
   { path: "/:rest(.*)*", component: () => import("./pages/NotFoundPage.vue") },
 ];
 

@@ -59,10 +59,10 @@ public static class Tender
         var moved = await process.FireAsync(tx, id, trigger, bidDeadline is { } b ? $"bid deadline {b:u}" : null);
         if (!moved.Moved)
         {
-            var why = trigger == OrderTrigger.SwitchToCrowd && order.DataGrade == "core" && moved.From == OrderState.NoBids
-                ? "core-grade data never goes to the crowd"
-                : $"it is {OrderProcess.Name(moved.From)}";
-            return Problems.Conflict($"Order {id} cannot {Describe(trigger)}: {why}.", OrderProcess.Name(moved.From));
+            var core = trigger == OrderTrigger.SwitchToCrowd && order.DataGrade == "core" && moved.From == OrderState.NoBids;
+            var why = core ? "core-grade data never goes to the crowd" : $"it is {OrderProcess.Name(moved.From)}";
+            return Problems.Conflict($"Order {id} cannot {Describe(trigger)}: {why}.", OrderProcess.Name(moved.From),
+                code: core ? "order.core_data_never_crowd" : null);
         }
         var view = (await OrderView.FindAsync(connection, id, null, tx))!;
         await tx.CommitAsync();

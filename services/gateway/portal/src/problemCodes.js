@@ -1,0 +1,115 @@
+// The API's stable problem codes (docs/api.md "Problem codes") in the user's language. Each code is [中文, English];
+// {name} takes the problem's errorParams (maxLength, from, to…) or a translated thing/state. A code not listed here, and
+// a generic code when the portal is in English, shows the server's own text: it is English and names the particulars.
+import { i18n, term } from "./i18n.js";
+
+const CODES = {
+  "validation.required": ["必填。", "Required."],
+  "validation.too_long": ["过长：最多 {maxLength} 个字符。", "Too long: at most {maxLength} characters."],
+  "validation.too_short": ["过短：至少 {minLength} 个字符。", "Too short: at least {minLength} characters."],
+  "validation.length": ["长度应为 {minLength}–{maxLength} 个字符。", "Must be {minLength}–{maxLength} characters long."],
+  "validation.out_of_range": ["超出允许范围。", "Out of the allowed range."],
+  "validation.email": ["请输入有效的电子邮箱。", "Enter a valid e-mail address."],
+  "validation.format": ["格式不正确。", "The format is not right."],
+  "validation.not_allowed": ["不是允许的取值。", "Not one of the allowed values."],
+  "validation.precision": ["小数位过多（最多 4 位）。", "Too many decimal places (at most 4)."],
+  "validation.must_be_empty": ["此项应留空。", "Must be left empty."],
+  "validation.invalid": ["输入有误，请检查。", "This value is not valid."],
+  "validation.type": ["类型不正确。", "Wrong type."],
+  "request.malformed": ["请求格式有误。", "The request could not be read."],
+  "request.body_required": ["请求缺少内容。", "The request has no content."],
+  "request.invalid": ["请求无效。", "The request is not valid."],
+  "request.too_large": ["文件或请求过大。", "The file or request is too large."],
+  "request.unsupported_media_type": ["不支持此文件类型。", "This file type is not accepted."],
+  "request.unprocessable": ["无法处理此请求。", "The request cannot be processed."],
+  "auth.unauthenticated": ["请先登录。", "Sign in first."],
+  "auth.sign_in_failed": ["电子邮箱或密码不正确。", "Wrong e-mail or password."],
+  "auth.forbidden": ["您的账户无权执行此操作。", "Your account may not do this."],
+  "claims.not_eligible": ["您尚不具备领取此订单的资格（认证级别或资格）。", "You lack the clearance or qualifications this order needs."],
+  "claims.core_data": ["核心数据从不众包。", "Core data is never crowdsourced."],
+  "claims.suspended": ["您因金标准准确率不足被暂停领取此订单。", "You are suspended from this order for accuracy on gold items."],
+  "claims.limit_reached": ["您手上的任务已达上限：请先提交或放弃。", "You hold as many leases as allowed: submit or give some back first."],
+  "claims.item_limit_reached": ["您在此订单中标注的条目已达上限。", "You have labeled as many items of this order as it allows one worker."],
+  "account.email_taken": ["此电子邮箱已注册。", "This e-mail address already has an account."],
+  "idempotency.key_reused": ["重复的请求内容不一致，未执行。", "The request was repeated with different content; nothing was done."],
+  "server.busy": ["服务器繁忙，请稍后重试。", "The server is busy; try again in a moment."],
+  "server.error": ["服务器出错，请稍后重试。", "Something went wrong on our side; try again later."],
+  "server.unavailable": ["服务暂不可用，请稍后重试。", "A service is unavailable; try again later."],
+  "not_found": ["未找到。", "Not found."],
+  "conflict": ["当前状态不允许此操作。", "This cannot be done in the current state."],
+  // bidding and tenders
+  "bid.over_budget": ["报价总额超出预算。", "The bid's total is over the budget."],
+  "bid.deliver_by_past": ["交付日期必须晚于现在。", "The delivery date must be in the future."],
+  "bid.deliver_by_after_deadline": ["交付日期不能晚于订单截止时间。", "The delivery date must be at or before the order's deadline."],
+  "bid.live_exists": ["您已对此招标投标：请修改或撤回现有投标。", "You already have a bid on this call: revise or withdraw it."],
+  "bid.frozen": ["投标截止时间已过：投标已冻结。", "The bid deadline has passed: bids are frozen."],
+  "bid.sealed": ["投标截止前标书保密，截止后可查看。", "Bids are sealed until the bid deadline."],
+  "bid.certification_required": ["投标{grade}需要有效的资质认证。", "Bidding on {grade} needs a valid certification covering it."],
+  "award.reason_required": ["未选择排名第一的投标时，请填写理由。", "Say why the top-ranked bid is passed over."],
+  "order.core_data_never_crowd": ["核心数据从不众包：不能转为众包。", "Core data is never crowdsourced: the order cannot switch to the crowd."],
+};
+
+/** Codes that say only the kind of trouble: in English the server's sentence says more, so it is shown instead. */
+const GENERIC = new Set(["validation.invalid", "request.invalid", "request.unprocessable", "conflict", "not_found", "validation.out_of_range"]);
+
+const THINGS = {
+  order: ["订单", "order"], call: ["招标", "call for bids"], bid: ["投标", "bid"], contract: ["合同", "contract"], assignment: ["任务", "assignment"],
+  notification: ["通知", "notification"], listing: ["服务", "listing"], certification: ["资质", "certification"], exam_attempt: ["考试记录", "exam attempt"],
+  earning: ["收益", "earning"], export: ["导出", "export"], upload: ["上传", "upload"], payout_method: ["收款方式", "payout method"], account: ["账户", "account"],
+  vendor: ["服务商", "vendor"], exam: ["考试", "exam"],
+};
+const RANGE = ["应在 {from} 到 {to} 之间。", "Must be between {from} and {to}."];
+const NOT_FOUND = ["未找到此{thing}，或您无权查看。", "This {thing} was not found, or is not yours to see."];
+const CONFLICT = ["当前状态（{state}）不允许此操作。", "This cannot be done while it is {state}."];
+
+const zh = () => i18n.global.locale.value !== "en";
+const pick = pair => pair[zh() ? 0 : 1];
+function fill(text, params) {
+  return text.replace(/\{(\w+)\}/g, (m, k) => (params && params[k] !== undefined && params[k] !== null ? String(params[k]) : m));
+}
+/** A state as the portal names it (orders', calls', bids' statuses), else as sent. */
+function stateName(state) {
+  for (const group of ["orderStatus", "callStatus", "bidStatus", "contractStatus", "assignment", "appeal"]) {
+    const text = term(group, state);
+    if (text !== state) return text;
+  }
+  return state;
+}
+
+/** The text for a code, or null when the portal has none (or, in English, only a generic one). */
+export function codeText(code, params = {}, { english = !zh() } = {}) {
+  if (!code) return null;
+  if (CODES[code]) {
+    if (english && GENERIC.has(code)) return null;
+    if (code === "validation.out_of_range" && params.from !== undefined && params.to !== undefined) return fill(pick(RANGE), params);
+    const extra = code === "bid.certification_required" && params.dataGrade ? { grade: term("grade", params.dataGrade) } : {};
+    return fill(pick(CODES[code]), { ...params, ...extra });
+  }
+  if (english) return null;
+  const notFound = code.match(/^([a-z_]+)\.not_found$/);
+  if (notFound) return fill(pick(NOT_FOUND), { thing: THINGS[notFound[1]] ? pick(THINGS[notFound[1]]) : pick(["内容", "item"]) });
+  const conflict = code.match(/^conflict\.([a-z0-9_]+)$/);
+  if (conflict) return fill(pick(CONFLICT), { state: stateName(conflict[1]) });
+  return null;
+}
+
+/** A ProblemDetails' message in the user's language: by its code, else its detail or title. */
+export function problemMessage(problem) {
+  if (!problem) return null;
+  return codeText(problem.code, problem) || problem.detail || problem.title || null;
+}
+
+/** Each field's errors in the user's language: by errorCodes (with errorParams), else the server's messages. */
+export function fieldMessages(problem) {
+  const errors = problem?.errors || {};
+  const codes = problem?.errorCodes || {};
+  const params = problem?.errorParams || {};
+  const out = {};
+  for (const [field, messages] of Object.entries(errors)) {
+    const list = [].concat(messages);
+    const byCode = [].concat(codes[field] || []);
+    const translated = byCode.map(c => codeText(c, params[field] || {})).filter(Boolean);
+    out[field] = translated.length && translated.length === byCode.length ? [...new Set(translated)] : list;
+  }
+  return out;
+}
