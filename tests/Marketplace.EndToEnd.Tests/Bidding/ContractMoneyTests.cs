@@ -14,18 +14,18 @@ public class ContractMoneyTests
     [Test]
     public async Task An_accepted_contract_pays_its_vendor_the_price_less_the_fee_to_the_fen()
     {
-        var order = await Contracted.AwardedAsync(price: 15.55m);
-        Assert.That(await Contracted.VendorBalanceAsync(order.Vendor), Is.Zero, "nothing is owed before acceptance");
-        await Contracted.DeliverAsync(order);
-        await Contracted.AcceptAsync(order);
+        var order = await ContractedMoney.AwardedAsync(price: 15.55m);
+        Assert.That(await ContractedMoney.VendorBalanceAsync(order.Vendor), Is.Zero, "nothing is owed before acceptance");
+        await ContractedMoney.DeliverAsync(order);
+        await ContractedMoney.AcceptAsync(order);
 
-        var fee = Contracted.Fee(order);
+        var fee = ContractedMoney.Fee(order);
         Assert.That(fee, Is.GreaterThan(0m), "the order states a fee");
-        await Api.EventuallyAsync(async () => await Contracted.VendorBalanceAsync(order.Vendor) == 15.55m - fee,
+        await Api.EventuallyAsync(async () => await ContractedMoney.VendorBalanceAsync(order.Vendor) == 15.55m - fee,
             $"the vendor is owed 15.55 - {fee}");
         var account = await order.Vendor.GetAsync("/api/settlement/vendor/account");
         Assert.That(account.Money("available"), Is.EqualTo(15.55m - fee));
-        Assert.That(await Contracted.EscrowAsync(order.OrderId), Is.Zero, "the escrow is spent: vendor and platform");
+        Assert.That(await ContractedMoney.EscrowAsync(order.OrderId), Is.Zero, "the escrow is spent: vendor and platform");
         var wallet = await order.Enterprise.GetAsync("/api/settlement/wallet");
         Assert.That(wallet.Money("available"), Is.EqualTo(100m - 15.55m), "the enterprise paid the contract price, no more");
 
@@ -49,7 +49,7 @@ public class ContractMoneyTests
         Assert.That(csv, Does.Contain($"order,{order.OrderId},").And.Contain(",margin,"));
         var enterpriseSees = await order.Enterprise.Http.GetAsync($"/api/settlement/statements/vendor?{period}");
         Assert.That(enterpriseSees.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
-        await Contracted.AssertReconciledAsync();
+        await ContractedMoney.AssertReconciledAsync();
     }
 
     /// <summary>
@@ -60,7 +60,7 @@ public class ContractMoneyTests
     [Test]
     public async Task A_sub_contracted_order_pays_every_tier_its_share_to_the_fen()
     {
-        var order = await Contracted.AwardedAsync(price: 15m);
+        var order = await ContractedMoney.AwardedAsync(price: 15m);
         var b = await Api.SignUpAsync("vendor");
         var c = await Api.SignUpAsync("vendor");
         await Tender.PublishAsync(new SubcontractAgreed(Guid.NewGuid(), order.OrderId, order.ContractId, order.Vendor.OrgId, b.OrgId, 4, 6.00m, "CNY", DateTimeOffset.UtcNow));
@@ -70,21 +70,21 @@ public class ContractMoneyTests
             await using var settlement = new NpgsqlConnection(Cluster.Database("settlement"));
             return await settlement.ExecuteScalarAsync<long>("SELECT count(*) FROM subcontracts WHERE order_id = @OrderId", new { order.OrderId }) == 2;
         }, "settlement keeps both sub-contracts");
-        await Contracted.DeliverAsync(order);
-        await Contracted.AcceptAsync(order);
+        await ContractedMoney.DeliverAsync(order);
+        await ContractedMoney.AcceptAsync(order);
 
-        var fee = Contracted.Fee(order);
-        await Api.EventuallyAsync(async () => await Contracted.VendorBalanceAsync(c) == 2.50m, "C is owed its sub-contract price");
-        Assert.That(await Contracted.VendorBalanceAsync(b), Is.EqualTo(6.00m - 2.50m), "B keeps its price less what it gave C");
-        Assert.That(await Contracted.VendorBalanceAsync(order.Vendor), Is.EqualTo(15m - fee - 6.00m), "A keeps the rest after the fee");
-        Assert.That(await Contracted.EscrowAsync(order.OrderId), Is.Zero);
+        var fee = ContractedMoney.Fee(order);
+        await Api.EventuallyAsync(async () => await ContractedMoney.VendorBalanceAsync(c) == 2.50m, "C is owed its sub-contract price");
+        Assert.That(await ContractedMoney.VendorBalanceAsync(b), Is.EqualTo(6.00m - 2.50m), "B keeps its price less what it gave C");
+        Assert.That(await ContractedMoney.VendorBalanceAsync(order.Vendor), Is.EqualTo(15m - fee - 6.00m), "A keeps the rest after the fee");
+        Assert.That(await ContractedMoney.EscrowAsync(order.OrderId), Is.Zero);
         var period = $"from={Q(DateTimeOffset.UtcNow.AddHours(-1))}&to={Q(DateTimeOffset.UtcNow.AddMinutes(5))}";
         var bLine = (await b.GetAsync($"/api/settlement/statements/vendor?{period}")).GetProperty("orders").EnumerateArray().Single();
         Assert.That(bLine.GetProperty("role").GetString(), Is.EqualTo("subcontract"));
         Assert.That(bLine.Money("income"), Is.EqualTo(6.00m));
         Assert.That(bLine.Money("subcontractCosts"), Is.EqualTo(2.50m));
         Assert.That(bLine.Money("margin"), Is.EqualTo(3.50m));
-        await Contracted.AssertReconciledAsync();
+        await ContractedMoney.AssertReconciledAsync();
     }
 
     private static string Q(DateTimeOffset t) => Uri.EscapeDataString(t.ToUniversalTime().ToString("O"));
@@ -92,10 +92,10 @@ public class ContractMoneyTests
     [Test]
     public async Task A_late_delivery_pays_its_penalty_back_to_the_enterprise()
     {
-        var order = await Contracted.AwardedAsync(price: 15m,
+        var order = await ContractedMoney.AwardedAsync(price: 15m,
             tender: new { bidDeadline = DateTimeOffset.UtcNow.AddHours(1), latePenaltyPercentPerDay = 2m, maxPenaltyPercent = 10m });
-        await Contracted.DueAgoAsync(order, TimeSpan.FromDays(2) + TimeSpan.FromHours(1));
-        await Contracted.DeliverAsync(order);
+        await ContractedMoney.DueAgoAsync(order, TimeSpan.FromDays(2) + TimeSpan.FromHours(1));
+        await ContractedMoney.DeliverAsync(order);
 
         // Two days and an hour late is three days (a part of a day counts): 6% of 15.00.
         await Api.EventuallyAsync(async () =>
@@ -104,28 +104,28 @@ public class ContractMoneyTests
         var contract = await order.Enterprise.GetAsync($"/api/bidding/contracts/{order.ContractId}");
         Assert.That(contract.Money("latePenaltyOwed"), Is.EqualTo(0.90m));
 
-        await Contracted.AcceptAsync(order);
-        var fee = Contracted.Fee(order, penalty: 0.90m);
-        await Api.EventuallyAsync(async () => await Contracted.VendorBalanceAsync(order.Vendor) == 15m - 0.90m - fee,
+        await ContractedMoney.AcceptAsync(order);
+        var fee = ContractedMoney.Fee(order, penalty: 0.90m);
+        await Api.EventuallyAsync(async () => await ContractedMoney.VendorBalanceAsync(order.Vendor) == 15m - 0.90m - fee,
             $"the vendor is owed 15.00 - 0.90 - {fee}");
         var wallet = await order.Enterprise.GetAsync("/api/settlement/wallet");
         Assert.That(wallet.Money("available"), Is.EqualTo(100m - 15m + 0.90m), "the penalty went back to the enterprise");
-        Assert.That(await Contracted.EscrowAsync(order.OrderId), Is.Zero);
-        await Contracted.AssertReconciledAsync();
+        Assert.That(await ContractedMoney.EscrowAsync(order.OrderId), Is.Zero);
+        await ContractedMoney.AssertReconciledAsync();
     }
 
     [Test]
     public async Task The_penalty_is_capped_at_the_contracts_maximum()
     {
-        var order = await Contracted.AwardedAsync(price: 20m,
+        var order = await ContractedMoney.AwardedAsync(price: 20m,
             tender: new { bidDeadline = DateTimeOffset.UtcNow.AddHours(1), latePenaltyPercentPerDay = 3m, maxPenaltyPercent = 5m });
-        await Contracted.DueAgoAsync(order, TimeSpan.FromDays(9));
-        await Contracted.DeliverAsync(order);
+        await ContractedMoney.DueAgoAsync(order, TimeSpan.FromDays(9));
+        await ContractedMoney.DeliverAsync(order);
         await Api.EventuallyAsync(async () =>
             (await order.Vendor.GetAsync($"/api/bidding/contracts/{order.ContractId}")).Money("latePenaltyOwed") == 1.00m,
             "the contract owes 5% of 20.00, not 27%");
-        await Contracted.AcceptAsync(order);
-        var fee = Contracted.Fee(order, penalty: 1.00m);
-        await Api.EventuallyAsync(async () => await Contracted.VendorBalanceAsync(order.Vendor) == 19m - fee, "the vendor bears the capped penalty");
+        await ContractedMoney.AcceptAsync(order);
+        var fee = ContractedMoney.Fee(order, penalty: 1.00m);
+        await Api.EventuallyAsync(async () => await ContractedMoney.VendorBalanceAsync(order.Vendor) == 19m - fee, "the vendor bears the capped penalty");
     }
 }

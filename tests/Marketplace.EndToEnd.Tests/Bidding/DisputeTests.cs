@@ -10,14 +10,14 @@ namespace Marketplace.EndToEnd.Tests.Bidding;
 /// </summary>
 public class DisputeTests
 {
-    private static async Task FailOnceAsync(Contracted.Order order)
+    private static async Task FailOnceAsync(ContractedMoney.Order order)
     {
-        await Contracted.DeliverAsync(order);
-        await Contracted.JudgeAsync(order, ok: false);
+        await ContractedMoney.DeliverAsync(order);
+        await ContractedMoney.JudgeAsync(order, ok: false);
         await Scenario.WaitForStatusAsync(order.Enterprise, order.OrderId, "rework");
     }
 
-    private static async Task<JsonElement> OpenAsync(Actor by, Contracted.Order order, string evidence = "Items 3 and 7 match the guideline's example 4.") =>
+    private static async Task<JsonElement> OpenAsync(Actor by, ContractedMoney.Order order, string evidence = "Items 3 and 7 match the guideline's example 4.") =>
         await Api.ReadAsync(await by.PostAsync($"/api/orders/orders/{order.OrderId}/disputes", new { evidence }), HttpStatusCode.Created);
 
     private static async Task<JsonElement> DecideAsync(Guid disputeId, object decision, string? key = null)
@@ -30,7 +30,7 @@ public class DisputeTests
     private static async Task ExpectWalletAsync(Actor enterprise, decimal available, string what) =>
         await Api.EventuallyAsync(async () => (await enterprise.GetAsync("/api/settlement/wallet")).Money("available") == available, what);
 
-    private static async Task ExpectContractAsync(Contracted.Order order, string outcome) =>
+    private static async Task ExpectContractAsync(ContractedMoney.Order order, string outcome) =>
         await Api.EventuallyAsync(async () =>
         {
             var contract = await order.Vendor.GetAsync($"/api/bidding/contracts/{order.ContractId}");
@@ -40,7 +40,7 @@ public class DisputeTests
     [Test]
     public async Task An_enterprise_disputes_after_two_failed_acceptances_and_a_release_pays_the_vendor_as_if_accepted()
     {
-        var order = await Contracted.AwardedAsync(price: 15m);
+        var order = await ContractedMoney.AwardedAsync(price: 15m);
         await FailOnceAsync(order);
         var early = await Api.ReadAsync(await order.Enterprise.PostAsync($"/api/orders/orders/{order.OrderId}/disputes",
             new { evidence = "Wrong again." }), HttpStatusCode.Conflict);
@@ -77,21 +77,21 @@ public class DisputeTests
         Assert.That(again.GetProperty("code").GetString(), Is.EqualTo("conflict.decided"));
 
         await Scenario.WaitForStatusAsync(order.Enterprise, order.OrderId, "closed");
-        var fee = Contracted.Fee(order);
-        await Api.EventuallyAsync(async () => await Contracted.VendorBalanceAsync(order.Vendor) == 15m - fee, "the vendor is paid as if accepted");
+        var fee = ContractedMoney.Fee(order);
+        await Api.EventuallyAsync(async () => await ContractedMoney.VendorBalanceAsync(order.Vendor) == 15m - fee, "the vendor is paid as if accepted");
         await ExpectWalletAsync(order.Enterprise, 100m - 15m, "the enterprise paid the contract price and got its rework money back");
-        Assert.That(await Contracted.EscrowAsync(order.OrderId), Is.Zero);
+        Assert.That(await ContractedMoney.EscrowAsync(order.OrderId), Is.Zero);
         await ExpectContractAsync(order, "release");
         await NotificationTests.ArrivesAsync(order.Vendor, "dispute.opened", p => p.GetProperty("disputeId").GetGuid() == id);
         await NotificationTests.ArrivesAsync(order.Enterprise, "dispute.decided",
             p => p.GetProperty("disputeId").GetGuid() == id && p.GetProperty("outcome").GetString() == "release");
-        await Contracted.AssertReconciledAsync();
+        await ContractedMoney.AssertReconciledAsync();
     }
 
     [Test]
     public async Task A_vendor_contests_a_failed_acceptance_and_a_partial_release_splits_the_price()
     {
-        var order = await Contracted.AwardedAsync(price: 15m);
+        var order = await ContractedMoney.AwardedAsync(price: 15m);
         await FailOnceAsync(order);
         var dispute = await OpenAsync(order.Vendor, order, "The enterprise's findings contradict its own instructions.");
         Assert.That(dispute.GetProperty("openedBy").GetString(), Is.EqualTo("vendor"));
@@ -110,31 +110,31 @@ public class DisputeTests
 
         await Scenario.WaitForStatusAsync(order.Enterprise, order.OrderId, "closed");
         var fee = Math.Min(Math.Max(decimal.Round(6m * order.FeePercent / 100m, 2, MidpointRounding.AwayFromZero), order.MinimumFee), 6m);
-        await Api.EventuallyAsync(async () => await Contracted.VendorBalanceAsync(order.Vendor) == 6m - fee, "the vendor side gets 6.00 less its fee");
+        await Api.EventuallyAsync(async () => await ContractedMoney.VendorBalanceAsync(order.Vendor) == 6m - fee, "the vendor side gets 6.00 less its fee");
         await ExpectWalletAsync(order.Enterprise, 100m - 6m, "the rest of the contract price went back to the enterprise");
-        Assert.That(await Contracted.EscrowAsync(order.OrderId), Is.Zero);
+        Assert.That(await ContractedMoney.EscrowAsync(order.OrderId), Is.Zero);
         await ExpectContractAsync(order, "partial");
-        await Contracted.AssertReconciledAsync();
+        await ContractedMoney.AssertReconciledAsync();
     }
 
     [Test]
     public async Task A_refund_returns_what_escrow_holds_and_pays_the_vendor_nothing()
     {
-        var order = await Contracted.AwardedAsync(price: 15m);
+        var order = await ContractedMoney.AwardedAsync(price: 15m);
         await FailOnceAsync(order);
         var dispute = await OpenAsync(order.Vendor, order);
         await DecideAsync(dispute.GetProperty("id").GetGuid(), new { outcome = "refund", note = "The delivery missed the format." });
         await Scenario.WaitForStatusAsync(order.Enterprise, order.OrderId, "closed");
         await ExpectWalletAsync(order.Enterprise, 100m, "the whole escrow came back");
-        Assert.That(await Contracted.VendorBalanceAsync(order.Vendor), Is.Zero);
-        Assert.That(await Contracted.EscrowAsync(order.OrderId), Is.Zero);
+        Assert.That(await ContractedMoney.VendorBalanceAsync(order.Vendor), Is.Zero);
+        Assert.That(await ContractedMoney.EscrowAsync(order.OrderId), Is.Zero);
         await ExpectContractAsync(order, "refund");
     }
 
     [Test]
     public async Task Bad_disputes_and_decisions_are_refused_and_change_nothing()
     {
-        var order = await Contracted.AwardedAsync(price: 15m);
+        var order = await ContractedMoney.AwardedAsync(price: 15m);
         // Nothing failed yet: in progress, not disputable.
         var tooSoon = await Api.ReadAsync(await order.Vendor.PostAsync($"/api/orders/orders/{order.OrderId}/disputes", new { evidence = "Early." }),
             HttpStatusCode.Conflict);

@@ -24,11 +24,11 @@ public class VendorWithdrawalTests
 
     private static async Task<(Actor Vendor, decimal Earned)> VendorWithEarningsAsync()
     {
-        var order = await Contracted.AwardedAsync(price: 15m);
-        await Contracted.DeliverAsync(order);
-        await Contracted.AcceptAsync(order);
-        var earned = 15m - Contracted.Fee(order);
-        await Api.EventuallyAsync(async () => await Contracted.VendorBalanceAsync(order.Vendor) == earned, "the vendor was paid the contract");
+        var order = await ContractedMoney.AwardedAsync(price: 15m);
+        await ContractedMoney.DeliverAsync(order);
+        await ContractedMoney.AcceptAsync(order);
+        var earned = 15m - ContractedMoney.Fee(order);
+        await Api.EventuallyAsync(async () => await ContractedMoney.VendorBalanceAsync(order.Vendor) == earned, "the vendor was paid the contract");
         return (order.Vendor, earned);
     }
 
@@ -91,7 +91,7 @@ public class VendorWithdrawalTests
         var over = await Api.ReadAsync(await WithdrawAsync(vendor, new { amount = earned, currency = "CNY" }, Guid.NewGuid().ToString()),
             HttpStatusCode.UnprocessableEntity);
         Assert.That(over.GetProperty("code").GetString(), Is.EqualTo("withdrawal.insufficient_funds"));
-        await Contracted.AssertReconciledAsync();
+        await ContractedMoney.AssertReconciledAsync();
     }
 
     [Test]

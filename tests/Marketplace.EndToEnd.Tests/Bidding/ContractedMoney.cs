@@ -11,7 +11,7 @@ namespace Marketplace.EndToEnd.Tests.Bidding;
 /// tasks' OrderWorkCompleted goes onto RabbitMQ as tasks would send it (0 approvals: the vendor's work cost the escrow
 /// nothing), and orders' real process delivers the order and draws the acceptance sample.
 /// </summary>
-public static class Contracted
+public static class ContractedMoney
 {
     public sealed record Order(Actor Enterprise, Actor Vendor, Guid OrderId, Guid ContractId, decimal Price, decimal FeePercent, decimal MinimumFee);
 
