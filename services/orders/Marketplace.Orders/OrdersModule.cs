@@ -28,6 +28,7 @@ public static class OrdersModule
             x.AddConsumer<CallForBidsClosedConsumer>();
             x.AddConsumer<BidAwardedConsumer>();
             x.AddConsumer<EscrowAdjustedToContractConsumer>();
+            x.AddConsumer<WorkPackageCompletedConsumer>();
         });
         builder.Services.AddSingleton<Process.OrderProcessRunner>();
         builder.Services.AddOptions<FeeOptions>().BindConfiguration("Orders");
@@ -46,6 +47,7 @@ public static class OrdersModule
             .MapPublishOrder()
             .MapCancelOrder()
             .MapTender()
+            .MapWorkPackages()
             .MapAcceptance()
             .MapDatasetUploads()
             .MapContentFiles();
