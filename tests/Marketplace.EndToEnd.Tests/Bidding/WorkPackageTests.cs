@@ -273,4 +273,28 @@ public class WorkPackageTests
         Assert.That((await vendorA.Http.GetAsync("/api/tasks/team/members?page=0")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That((await worker.Http.GetAsync("/api/tasks/team/members")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
     }
+
+    [Test]
+    public async Task Cancelling_a_contracted_order_closes_its_packages_work()
+    {
+        var vendor = await Tender.VendorAsync();
+        var order = await Contracted.AwardedAsync(vendor, items: 3, price: 6m);
+        var member = await Contracted.TeamMemberAsync(vendor);
+        var team = await Contracted.PackageIdAsync(vendor, order.Id, new { kind = "team", items = 2, rewardPerAnswer = 1m });
+        await Contracted.WaitForSplitAsync(vendor, team, 2);
+        var claimed = await Api.ReadAsync(await member.PostAsync($"/api/tasks/assignments/claim?orderId={team}"), HttpStatusCode.OK);
+        await Api.ReadAsync(await member.PostAsync($"/api/tasks/assignments/{claimed.GetProperty("assignmentId").GetGuid()}/submit",
+            new { answer = "positive" }), HttpStatusCode.OK);
+
+        await Api.ReadAsync(await order.Enterprise.PostAsync($"/api/orders/orders/{order.Id}/cancel"), HttpStatusCode.Accepted);
+        // Tasks closes the package: the submitted answer is approved (paid), the open one withdrawn, and it answers for the order.
+        await Api.EventuallyAsync(async () => await Contracted.TasksScalarAsync<long>("""
+            SELECT count(*) FROM outbox_messages WHERE message_type LIKE 'Marketplace.Contracts.Tasks.OrderWorkClosed,%'
+              AND body->>'orderId' = @orderId AND (body->>'approvedAssignments')::int = 1 AND (body->>'withdrawnAssignments')::int = 1
+            """, new { orderId = order.Id.ToString() }) == 1, "tasks closed the cancelled order's packages");
+        Assert.That((await member.PostAsync($"/api/tasks/assignments/claim?orderId={team}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        var closed = await Api.ReadAsync(await Contracted.PackageAsync(vendor, order.Id, new { kind = "team", items = 1, rewardPerAnswer = 1m }),
+            HttpStatusCode.Conflict);
+        Assert.That(closed.Code(), Is.EqualTo("work.not_open"));
+    }
 }

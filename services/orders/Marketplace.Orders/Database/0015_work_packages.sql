@@ -23,6 +23,8 @@ CREATE TABLE work_packages (
     decided_at        timestamptz    NULL,
     completed_at      timestamptz    NULL,
     approved_assignments int         NULL CHECK (approved_assignments >= 0),
+    -- team/crowd: when StartWorkPackage went to tasks (the prepare-package-work job, under the order's row lock).
+    handed_over_at    timestamptz    NULL,
     CHECK ((kind = 'subcontract') = (to_vendor_org_id IS NOT NULL AND price IS NOT NULL)),
     CHECK (kind = 'subcontract' OR (reward_per_answer IS NOT NULL AND max_answers IS NOT NULL)),
     CHECK (kind = 'subcontract' OR status IN ('working', 'done')),

@@ -39,8 +39,11 @@ public sealed class PreparePackageWork(NpgsqlDataSource db, IContentStore store,
 
         await using var announce = await db.OpenConnectionAsync(ct);
         await using var tx = await announce.BeginTransactionAsync(ct);
+        // The order's row lock orders this with a cancellation, which counts the packages handed over.
+        await announce.ExecuteAsync("SELECT 1 FROM orders WHERE id = @OrderId FOR SHARE", package, tx);
         var order = await OrderView.FindAsync(tx.Connection!, package.OrderId, null, tx) ?? throw new InvalidOperationException($"Order {package.OrderId} is unknown");
         if (order.Status != Process.OrderState.InProgress) return; // cancelled meanwhile: nothing to hand over
+        await announce.ExecuteAsync("UPDATE work_packages SET handed_over_at = coalesce(handed_over_at, now()) WHERE id = @Id", package, tx);
         var crowd = package.Kind == Domain.WorkPlan.Kinds.Crowd;
         var work = new OrderReadyForWork(order.Id, package.VendorOrgId, order.TaskType, order.Labels,
             [], order.Overlap, package.RewardPerAnswer, package.RewardPerAnswer, 0m, order.Currency,
