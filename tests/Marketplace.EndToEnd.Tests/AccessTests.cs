@@ -122,7 +122,6 @@ public class AccessTests
         ("POST", "/api/tasks/exam-attempts/{random}/test/item-1", "vendor"),
         ("POST", "/api/tasks/exam-attempts/{random}/finish", "operator"),
         ("GET", "/api/tasks/orders/{order}/content-views", "worker"),
-        ("GET", "/api/tasks/orders/{order}/progress", "vendor"),
         ("GET", "/api/tasks/orders/{order}/labels", "worker"),
         ("POST", "/api/tasks/orders/{order}/exports", "vendor"),
         ("GET", "/api/tasks/orders/{order}/exports", "worker"),
