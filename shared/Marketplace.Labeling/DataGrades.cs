@@ -42,4 +42,10 @@ public static class DataGrades
     /// <summary>May a vendor with these approved certifications handle data of <paramref name="dataGrade"/> on <paramref name="today"/>?</summary>
     public static bool MayHandle(IEnumerable<(string Grade, DateOnly ValidUntil)> approvedCertificates, DateOnly today, string dataGrade) =>
         HandledBy(approvedCertificates, today).Contains(dataGrade);
+
+    /// <summary>
+    /// May data of <paramref name="dataGrade"/> be given to the platform's crowd (by an enterprise's crowd order or a
+    /// vendor's crowd work package, at any tier)? Never core data; important data goes only to cleared workers (tasks' claims).
+    /// </summary>
+    public static bool MayGoToCrowd(string dataGrade) => dataGrade != Core;
 }

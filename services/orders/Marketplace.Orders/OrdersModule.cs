@@ -28,6 +28,7 @@ public static class OrdersModule
             x.AddConsumer<CallForBidsClosedConsumer>();
             x.AddConsumer<BidAwardedConsumer>();
             x.AddConsumer<EscrowAdjustedToContractConsumer>();
+            x.AddConsumer<WorkPackageCompletedConsumer>();
         });
         builder.Services.AddSingleton<Process.OrderProcessRunner>();
         builder.Services.AddOptions<FeeOptions>().BindConfiguration("Orders");
@@ -49,6 +50,7 @@ public static class OrdersModule
             .MapCancelOrder()
             .MapTender()
             .MapExtendDeadline()
+            .MapWorkPackages()
             .MapAcceptance()
             .MapOrderDisputes()
             .MapDatasetUploads()

@@ -7,6 +7,7 @@ using Marketplace.ServiceDefaults.Messaging;
 using Marketplace.Tasks.Consumers;
 using Marketplace.Tasks.Domain;
 using Marketplace.Tasks.Features;
+using Marketplace.Tasks.Features.Team;
 using Marketplace.Tasks.Jobs;
 using Marketplace.Tasks.Publishing;
 
@@ -26,6 +27,7 @@ public static class TasksModule
             x.AddConsumer<OrderReworkReadyConsumer>();
             x.AddConsumer<ApprovalTotalsResponder>();
             x.AddConsumer<AcceptanceSampleViewedConsumer>();
+            x.AddConsumer<StartWorkPackageConsumer>();
         });
         builder.Services.AddContentStore(builder.Configuration);
         builder.AddJobs();
@@ -75,5 +77,7 @@ public static class TasksModule
         app.MapGroup("/exams").WithTags("Exams").MapExams().MapExamStart();
         app.MapGroup("/exam-attempts").WithTags("Exams").MapExamAttempts();
         app.MapGroup("/orders").WithTags("Orders").MapContentViewTrail();
+        app.MapGroup("/talent").WithTags("Teams").MapTalentPool();
+        app.MapGroup("/team").WithTags("Teams").MapTeams();
     }
 }

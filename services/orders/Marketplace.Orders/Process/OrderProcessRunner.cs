@@ -127,7 +127,11 @@ public sealed class OrderProcessRunner(Outbox outbox, TimeProvider clock)
             {
                 var order = await LoadAsync(tx, orderId);
                 var workStarted = from is OrderState.InProgress or OrderState.Rework;
-                await outbox.AddAsync(tx, new OrderCancelled(orderId, order.EnterpriseOrgId, workStarted, order.Currency, now));
+                // A contracted order's work is in tasks as its team and crowd packages: tasks closes those.
+                var packages = await connection.ExecuteScalarAsync<int>(
+                    "SELECT count(*)::int FROM work_packages WHERE order_id = @orderId AND handed_over_at IS NOT NULL", new { orderId }, tx);
+                await outbox.AddAsync(tx, new OrderCancelled(orderId, order.EnterpriseOrgId, workStarted, order.Currency, now,
+                    order.ContractId is not null, packages));
                 break;
             }
             case OrderCommand.SettleDispute:

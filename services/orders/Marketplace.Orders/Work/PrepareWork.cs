@@ -27,6 +27,28 @@ public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox
     {
         var orderId = payload.OrderId;
         var key = ItemsKey(orderId);
+        var (regular, gold) = await WriteWorkFileAsync(db, store, key, orderId, packageId: null, ct);
+
+        await using var announce = await db.OpenConnectionAsync(ct);
+        await using var tx = await announce.BeginTransactionAsync(ct);
+        var order = await OrderView.FindAsync(tx.Connection!, orderId, null, tx) ?? throw new InvalidOperationException($"Order {orderId} is unknown");
+        if (order.Status != Process.OrderState.InProgress) return; // cancelled meanwhile: nothing to hand over
+        await outbox.AddAsync(tx, new OrderReadyForWork(order.Id, order.EnterpriseOrgId, order.TaskType, order.Labels,
+            [], order.Overlap, order.UnitPrice, order.WorkerReward, order.PlatformFee, order.Currency,
+            order.Deadline, clock.GetUtcNow(), order.MultiLabel, order.Criteria, order.DataGrade, order.SuiteSize, order.LeaseSeconds,
+            key, regular, order.Industry, order.PersonalInformation, order.RequiredQualifications, order.RequiredAccuracy,
+            order.GoldShare, order.ConfidenceBar, order.OverlapCap, gold, order.GoldSlots, order.AutoApproveSeconds, order.Terms));
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Streams the order's items (or, with <paramref name="packageId"/>, a work package's) into a JSONL work file:
+    /// gold first, then the regular items in manifest order.
+    /// </summary>
+    /// <returns>How many regular and gold items the file holds.</returns>
+    public static async Task<(int Regular, int Gold)> WriteWorkFileAsync(NpgsqlDataSource db, IContentStore store, string key, Guid orderId,
+        Guid? packageId, CancellationToken ct)
+    {
         int regular = 0, gold = 0;
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
@@ -42,9 +64,10 @@ public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox
                     LEFT JOIN content_files f
                       ON f.order_id = i.order_id AND f.name = substring(btrim(i.content, E' \t\r\n') FROM '(?i)^content://[^/]+/(.+)$')
                     WHERE i.order_id = @orderId
+                      AND (@packageId::uuid IS NULL OR EXISTS (SELECT 1 FROM work_package_items w WHERE w.package_id = @packageId AND w.item_id = i.item_id))
                     ORDER BY i.gold IS NULL, i.position
                     """, connection)
-                    { Parameters = { new("orderId", orderId) }, CommandTimeout = 0 }.ExecuteReaderAsync(ct);
+                    { Parameters = { new("orderId", orderId), new("packageId", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)packageId ?? DBNull.Value } }, CommandTimeout = 0 }.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
                     writer.WriteStartObject();
@@ -72,16 +95,6 @@ public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox
                 }
             }, ct);
         }
-
-        await using var announce = await db.OpenConnectionAsync(ct);
-        await using var tx = await announce.BeginTransactionAsync(ct);
-        var order = await OrderView.FindAsync(tx.Connection!, orderId, null, tx) ?? throw new InvalidOperationException($"Order {orderId} is unknown");
-        if (order.Status != Process.OrderState.InProgress) return; // cancelled meanwhile: nothing to hand over
-        await outbox.AddAsync(tx, new OrderReadyForWork(order.Id, order.EnterpriseOrgId, order.TaskType, order.Labels,
-            [], order.Overlap, order.UnitPrice, order.WorkerReward, order.PlatformFee, order.Currency,
-            order.Deadline, clock.GetUtcNow(), order.MultiLabel, order.Criteria, order.DataGrade, order.SuiteSize, order.LeaseSeconds,
-            key, regular, order.Industry, order.PersonalInformation, order.RequiredQualifications, order.RequiredAccuracy,
-            order.GoldShare, order.ConfidenceBar, order.OverlapCap, gold, order.GoldSlots, order.AutoApproveSeconds, order.Terms));
-        await tx.CommitAsync(ct);
+        return (regular, gold);
     }
 }

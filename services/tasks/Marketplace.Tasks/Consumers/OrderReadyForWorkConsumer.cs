@@ -23,10 +23,13 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
     /// <summary>A line of the work file; an uploaded image carries its pixel size.</summary>
     private sealed record WorkItem(string Id, string Content, JsonElement? Gold = null, int? Width = null, int? Height = null);
 
-    public Task Consume(ConsumeContext<OrderReadyForWork> context)
+    public Task Consume(ConsumeContext<OrderReadyForWork> context) =>
+        db.ApplyOnceAsync(context, nameof(OrderReadyForWorkConsumer), tx => SplitAsync(tx, context.Message, store, logger, context.CancellationToken));
+
+    /// <summary>Splits the work into slots in the caller's transaction (once per order id).</summary>
+    /// <returns>false when the order (or package) was already split.</returns>
+    public static async Task<bool> SplitAsync(NpgsqlTransaction tx, OrderReadyForWork order, IContentStore store, ILogger logger, CancellationToken ct)
     {
-        var order = context.Message;
-        return db.ApplyOnceAsync(context, nameof(OrderReadyForWorkConsumer), async tx =>
         {
             var connection = tx.Connection!;
             var itemCount = order.ItemsKey is null ? order.Items.Count : order.ItemCount;
@@ -50,21 +53,22 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
                 criteria = JsonSerializer.Serialize(order.Criteria ?? [], Json),
                 terms = order.Terms is null ? null : JsonSerializer.Serialize(order.Terms, Json),
             }, tx);
-            if (inserted == 0) return;
+            if (inserted == 0) return false;
 
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var items = order.ItemsKey is null
                 ? order.Items.Select(i => new WorkItem(i.ItemId, i.Content)).ToAsyncEnumerable()
-                : ReadItemsAsync(order.ItemsKey, context.CancellationToken);
-            var written = await CopySlotsAsync(connection, order, itemCount, items, context.CancellationToken);
+                : ReadItemsAsync(store, order.ItemsKey, ct);
+            var written = await CopySlotsAsync(connection, order, itemCount, items, ct);
             if (written != itemCount * order.Overlap + order.GoldSlots)
                 throw new InvalidOperationException($"Order {order.OrderId}: expected {itemCount} items x {order.Overlap} + {order.GoldSlots} gold, split {written} slots");
             logger.LogInformation("Split order {OrderId}: {Slots} slots in {Seconds:F1} s", order.OrderId, written,
                 System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
-        });
+            return true;
+        }
     }
 
-    private async IAsyncEnumerable<WorkItem> ReadItemsAsync(string key, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<WorkItem> ReadItemsAsync(IContentStore store, string key, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         using var reader = new StreamReader(store.OpenRead(key), System.Text.Encoding.UTF8, false, 1 << 16);
         while (await reader.ReadLineAsync(ct) is { } line)

@@ -14,6 +14,8 @@ public static class ContentViews
     public const string WorkerView = "worker_view";
     public const string EnterpriseReview = "enterprise_review";
     public const string OperatorView = "operator_view";
+    /// <summary>A vendor reviewing its work package's submissions.</summary>
+    public const string VendorReview = "vendor_review";
     /// <summary>Shown on orders' acceptance page (an item of the sample, no assignment): recorded from AcceptanceSampleViewed.</summary>
     public const string AcceptanceSample = "acceptance_sample";
 
@@ -22,6 +24,7 @@ public static class ContentViews
     {
         Roles.Worker => WorkerView,
         Roles.Enterprise => EnterpriseReview,
+        Roles.Vendor => VendorReview,
         _ => OperatorView,
     };
 

@@ -6,14 +6,14 @@ using Npgsql;
 
 namespace Marketplace.Tasks.Features;
 
-/// <summary>The order's enterprise approves a submission; approvals travel on to payouts and settlement in batches.</summary>
+/// <summary>The order's enterprise (or, for a vendor's work package, that vendor) approves a submission; approvals travel on to payouts and settlement in batches.</summary>
 public static class ApproveAssignment
 {
     public sealed record Response(Guid AssignmentId, string Status);
 
     public static RouteGroupBuilder MapApproveAssignment(this RouteGroupBuilder group)
     {
-        group.MapPost("/{id:guid}/approve", Handle).RequireAuthorization(Roles.Enterprise).RequireOrgRole(OrgPermission.Review).RetryOnDeadlock()
+        group.MapPost("/{id:guid}/approve", Handle).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Vendor)).RequireOrgRole(OrgPermission.Review).RetryOnDeadlock()
             .Produces<Response>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }

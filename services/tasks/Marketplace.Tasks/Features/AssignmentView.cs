@@ -67,7 +67,7 @@ public sealed class AssignmentView
             WHERE a.id = @id
               AND (@role = 'operator'
                    OR (@role = 'worker' AND a.worker_id = @UserId)
-                   OR (@role = 'enterprise' AND o.enterprise_org_id = @OrgId))
+                   OR (@role IN ('enterprise', 'vendor') AND o.enterprise_org_id = @OrgId))
             """, new { id, role = caller.Role, caller.UserId, caller.OrgId }, tx);
         if (view is not null && caller.Role == Roles.Worker) view.IsGold = view.GoldCorrect = view.TooFast = null;
         return view;

@@ -50,7 +50,8 @@ public static class ClaimAssignment
                 WHERE worker_id = @UserId AND order_id = o.order_id AND suspended_until > now()) AS suspension_reason,
                (o.terms->>'maxItemsPerWorker')::int AS max_items_per_worker,
                ((o.terms->>'maxItemsPerWorker')::int
-                - (SELECT count(*) FROM worker_items w WHERE w.worker_id = @UserId AND w.order_id = o.order_id))::int AS items_left
+                - (SELECT count(*) FROM worker_items w WHERE w.worker_id = @UserId AND w.order_id = o.order_id))::int AS items_left,
+               o.audience, EXISTS (SELECT 1 FROM team_members m WHERE m.vendor_org_id = o.payer_vendor_org_id AND m.worker_id = @UserId) AS team_member
         FROM task_orders o WHERE o.order_id = @orderId;
         """;
 
@@ -65,9 +66,17 @@ public static class ClaimAssignment
         /// <summary>The order's terms cap the items one worker labels (maxItemsPerWorker): how many this worker has left.</summary>
         public int? MaxItemsPerWorker { get; init; }
         public int? ItemsLeft { get; init; }
+        /// <summary>team: a vendor's work package for its own team (only members claim it); crowd: anyone cleared.</summary>
+        public string Audience { get; init; } = "crowd";
+        public bool TeamMember { get; init; }
 
         public IResult? Refusal()
         {
+            // A vendor's team work is its members' alone, whatever the grade (core data included: the vendor answers for
+            // its team, and every view of the content is audited); the crowd's clearance rules do not apply to it.
+            if (Audience == "team")
+                return TeamMember ? null : Refusals.Forbidden("This work is for the members of a vendor's team only.",
+                    new Dictionary<string, object?> { ["audience"] = Audience }, "claims.team_only");
             var needed = Domain.Clearance.Required(DataGrade, PersonalInformation);
             if (needed > 2)
                 return Refusals.Forbidden("Core-grade data is never given to the crowd.", new Dictionary<string, object?> { ["dataGrade"] = DataGrade },
@@ -199,8 +208,8 @@ public static class ClaimAssignment
     }
 
     /// <summary>
-    /// A claim without an order looks at the oldest open orders the worker may take (clearance, qualifications, not
-    /// suspended, under the order's per-worker item cap) that have an open slot, and claims from the first that has one for
+    /// A claim without an order looks at the oldest open orders the worker may take (clearance and qualifications for crowd
+    /// work, membership of the vendor's team for team work; not suspended, under the order's per-worker item cap) that have an open slot, and claims from the first that has one for
     /// them. At most 20 are tried.
     /// </summary>
     private const string OrdersWithWorkSql = """
@@ -212,8 +221,10 @@ public static class ClaimAssignment
                                 - (SELECT count(*) FROM worker_items w WHERE w.worker_id = @UserId AND w.order_id = o.order_id))::int
                                AS items_left) left_for_me
         WHERE o.completed_at IS NULL AND (left_for_me.items_left IS NULL OR left_for_me.items_left > 0)
-          AND required_clearance_rank(o.data_grade, o.personal_information) <= me.clearance
-          AND o.required_qualifications <@ me.qualifications
+          AND (o.audience = 'crowd' AND required_clearance_rank(o.data_grade, o.personal_information) <= me.clearance
+                                    AND o.required_qualifications <@ me.qualifications
+               OR o.audience = 'team' AND EXISTS (SELECT 1 FROM team_members m
+                                                  WHERE m.vendor_org_id = o.payer_vendor_org_id AND m.worker_id = @UserId))
           AND NOT EXISTS (SELECT 1 FROM worker_order_quality q
                           WHERE q.worker_id = @UserId AND q.order_id = o.order_id AND q.suspended_until > now())
           AND (EXISTS (SELECT 1 FROM assignments a WHERE a.order_id = o.order_id AND a.status = 'open')

@@ -12,7 +12,7 @@ public static class ContentViewTrail
 
     public static RouteGroupBuilder MapContentViewTrail(this RouteGroupBuilder orders)
     {
-        orders.MapGet("/{orderId:guid}/content-views", Handle).RequireAuthorization("enterprise-or-operator")
+        orders.MapGet("/{orderId:guid}/content-views", Handle).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Vendor, Roles.Operator))
             .Produces<Paged<View>>().ProducesProblem(StatusCodes.Status404NotFound);
         return orders;
     }

@@ -10,7 +10,7 @@ public static class GetAssignment
 {
     public static RouteGroupBuilder MapGetAssignment(this RouteGroupBuilder group)
     {
-        group.MapGet("/{id:guid}", Handle).RequireAuthorization(p => p.RequireRole(Roles.Worker, Roles.Enterprise, Roles.Operator))
+        group.MapGet("/{id:guid}", Handle).RequireAuthorization(p => p.RequireRole(Roles.Worker, Roles.Enterprise, Roles.Vendor, Roles.Operator))
             .Produces<AssignmentView>().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }

@@ -7,12 +7,12 @@ using Npgsql;
 
 namespace Marketplace.Tasks.Features;
 
-/// <summary>The enterprise reviews its order's work (all of it, or the items named by repeated ?itemId=); an operator sees any order's.</summary>
+/// <summary>The enterprise reviews its order's work (a vendor its work package's, by the package id) (all of it, or the items named by repeated ?itemId=); an operator sees any order's.</summary>
 public static class ListOrderAssignments
 {
     public static RouteGroupBuilder MapListOrderAssignments(this RouteGroupBuilder group)
     {
-        group.MapGet("/{orderId:guid}/assignments", Handle).RequireAuthorization("enterprise-or-operator")
+        group.MapGet("/{orderId:guid}/assignments", Handle).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Vendor, Roles.Operator))
             .Produces<List<AssignmentView>>().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }

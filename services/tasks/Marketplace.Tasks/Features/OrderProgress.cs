@@ -13,7 +13,7 @@ public static class OrderProgress
 
     public static RouteGroupBuilder MapOrderProgress(this RouteGroupBuilder group)
     {
-        group.MapGet("/{orderId:guid}/progress", Handle).RequireAuthorization("enterprise-or-operator")
+        group.MapGet("/{orderId:guid}/progress", Handle).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Vendor, Roles.Operator))
             .Produces<Response>().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }

@@ -13,7 +13,7 @@ using Npgsql;
 namespace Marketplace.Tasks.Features;
 
 /// <summary>
-/// Rejections with recourse. The order's enterprise rejects a submission with a reason code and a comment; the worker
+/// Rejections with recourse. The order's enterprise (for a vendor's work package: that vendor, its reviewer) rejects a submission with a reason code and a comment; the worker
 /// may appeal once within the appeal window; the enterprise (or an operator) upholds the appeal, which approves and
 /// pays the work, or denies it. A rejection that stands is replaced by a new slot for another worker after the window
 /// (or at once when the appeal is denied), so every slot is paid for exactly once.
@@ -60,11 +60,11 @@ public static class Review
 
     public static RouteGroupBuilder MapReview(this RouteGroupBuilder group)
     {
-        group.MapPost("/{id:guid}/reject", Reject).RequireAuthorization(Roles.Enterprise).RequireOrgRole(OrgPermission.Review).Validate<RejectRequest>()
+        group.MapPost("/{id:guid}/reject", Reject).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Vendor)).RequireOrgRole(OrgPermission.Review).Validate<RejectRequest>()
             .Produces<Rejected>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{id:guid}/appeal", AppealRejection).RequireAuthorization(Roles.Worker).Validate<AppealRequest>()
             .Produces<Appeal>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        group.MapPost("/{id:guid}/appeal/resolve", Resolve).RequireAuthorization("enterprise-or-operator").RequireOrgRole(OrgPermission.Review).Validate<ResolveRequest>()
+        group.MapPost("/{id:guid}/appeal/resolve", Resolve).RequireAuthorization(p => p.RequireRole(Roles.Enterprise, Roles.Vendor, Roles.Operator)).RequireOrgRole(OrgPermission.Review).Validate<ResolveRequest>()
             .Produces<Appeal>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }

@@ -131,7 +131,13 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
             await connection.ExecuteAsync("""
                 UPDATE task_orders SET completed_at = now(), labels_aggregated_at = now(), aggregation_rounds = @round WHERE order_id = @orderId
                 """, new { orderId = order.OrderId, round }, tx);
-            await outbox.AddAsync(tx, new OrderWorkCompleted(order.OrderId, order.ApprovedAssignments, clock.GetUtcNow()));
+            // A vendor's work package tells orders it is done; orders decides when the whole order is.
+            var packageOf = await connection.ExecuteScalarAsync<Guid?>(
+                "SELECT package_order_id FROM task_orders WHERE order_id = @orderId", new { orderId = order.OrderId }, tx);
+            if (packageOf is { } partOf)
+                await outbox.AddAsync(tx, new WorkPackageCompleted(order.OrderId, partOf, order.ApprovedAssignments, clock.GetUtcNow()));
+            else
+                await outbox.AddAsync(tx, new OrderWorkCompleted(order.OrderId, order.ApprovedAssignments, clock.GetUtcNow()));
         }
         await tx.CommitAsync(ct);
         logger.LogInformation("Aggregated order {OrderId} (round {Round}): {Items} items, {More} below the bar get one more answer",

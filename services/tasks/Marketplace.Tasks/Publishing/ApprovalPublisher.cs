@@ -9,7 +9,8 @@ using Npgsql;
 namespace Marketplace.Tasks.Publishing;
 
 /// <summary>
-/// Gathers approvals not yet announced into AssignmentsApproved batches (up to 500 each), and hands orders whose every
+/// Gathers approvals not yet announced into AssignmentsApproved batches (up to 500 each): a vendor's work package's
+/// approvals name the order the package is part of and the vendor that pays them. Hands orders whose every
 /// assignment is approved to aggregation (which announces OrderWorkCompleted when no item needs more answers). Rows are
 /// claimed with SKIP LOCKED, so instances running this at once split the work.
 /// Not a job: it is a relay like the outbox's, woken by an approval in this process (<see cref="Signal"/>) and gathering
@@ -94,7 +95,8 @@ public sealed class ApprovalPublisher(NpgsqlDataSource db, Outbox outbox, TimePr
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         const string claim = """
-            SELECT a.id AS assignment_id, a.order_id, a.worker_id, o.worker_reward, o.platform_fee, o.currency, a.auto_approved, a.approved_at
+            SELECT a.id AS assignment_id, coalesce(o.package_order_id, a.order_id) AS order_id, a.worker_id, o.worker_reward, o.platform_fee,
+                   o.currency, a.auto_approved, a.approved_at, o.payer_vendor_org_id
             FROM assignments a JOIN task_orders o ON o.order_id = a.order_id
             WHERE a.status = 'approved' AND a.approval_batch_id IS NULL
             ORDER BY a.approved_at
@@ -109,12 +111,12 @@ public sealed class ApprovalPublisher(NpgsqlDataSource db, Outbox outbox, TimePr
                 new { batchId, ids = approvals.Select(a => a.AssignmentId).ToArray() }, tx);
             await outbox.AddAsync(tx, new AssignmentsApproved(batchId, approvals.Select(a => new ApprovedAssignment(
                 a.AssignmentId, a.OrderId, a.WorkerId, a.WorkerReward, a.PlatformFee, a.Currency, a.AutoApproved,
-                new DateTimeOffset(a.ApprovedAt, TimeSpan.Zero))).ToList(), clock.GetUtcNow()));
+                new DateTimeOffset(a.ApprovedAt, TimeSpan.Zero), a.PayerVendorOrgId)).ToList(), clock.GetUtcNow()));
         }
         await tx.CommitAsync(ct);
         return approvals.Count;
     }
 
     private sealed record Row(Guid AssignmentId, Guid OrderId, Guid WorkerId, decimal WorkerReward, decimal PlatformFee,
-        string Currency, bool AutoApproved, DateTime ApprovedAt);
+        string Currency, bool AutoApproved, DateTime ApprovedAt, Guid? PayerVendorOrgId);
 }

@@ -1,0 +1,11 @@
+namespace Marketplace.Contracts.Orders;
+
+/// <summary>
+/// Command (orders → tasks): a vendor put a work package of a contracted order to its team or to the crowd. Work is the
+/// package's own work file (a claim check, like a crowd order's: Work.ItemsKey names the JSONL file, Work.ItemCount its
+/// items, no gold) and the order's terms; tasks splits it into slots keyed by PackageId. Audience is "team" (only the
+/// members of VendorOrgId's team may claim) or "crowd"; each approved answer pays RewardPerAnswer, by VendorOrgId
+/// (ApprovedAssignment.PayerVendorOrgId, no platform fee per answer), and VendorOrgId reviews the submissions.
+/// </summary>
+public record StartWorkPackage(Guid PackageId, Guid OrderId, Guid VendorOrgId, string Audience, decimal RewardPerAnswer,
+    OrderReadyForWork Work, DateTimeOffset OccurredAt);
