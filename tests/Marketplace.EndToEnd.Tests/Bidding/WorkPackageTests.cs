@@ -12,7 +12,7 @@ namespace Marketplace.EndToEnd.Tests.Bidding;
 public class WorkPackageTests
 {
     [Test]
-    public async Task A_three_tier_order_is_worked_by_a_team_the_crowd_and_a_sub_vendor_and_delivered()
+    public async Task A_three_tier_order_is_worked_by_a_team_the_crowd_and_a_sub_vendor_delivered_and_every_party_is_paid_to_the_fen()
     {
         var vendorA = await Tender.VendorAsync();
         var vendorB = await Tender.VendorAsync();
@@ -118,6 +118,23 @@ public class WorkPackageTests
             WHERE m.message_type LIKE 'Marketplace.Contracts.Tasks.AssignmentsApproved,%' AND a->>'orderId' = @orderId
             """, new { orderId = order.Id.ToString() });
         Assert.That(paidBy.Split(','), Is.EquivalentTo(new[] { $"{vendorA.OrgId}:0:1", $"{vendorA.OrgId}:0:0.5", $"{vendorB.OrgId}:0:1" }));
+
+        // The enterprise accepts: every party is paid to the fen, from the one escrow, and the books agree.
+        var round = acceptance[0];
+        await Api.ReadAsync(await order.Enterprise.PostAsync($"/api/orders/orders/{order.Id}/acceptance", new
+        {
+            round = round.GetProperty("round").GetInt32(),
+            verdicts = round.GetProperty("items").EnumerateArray().Select(i => new { itemId = i.GetProperty("itemId").GetString(), ok = true }).ToArray(),
+        }), HttpStatusCode.OK);
+        await Scenario.WaitForStatusAsync(order.Enterprise, order.Id, "closed", TimeSpan.FromSeconds(90));
+        // Fixed figures: price 15.00 at the default 10% fee; A's team 3 x 1.00, the crowd 3 x 0.50, B's team 4 x 1.00; B's sub-contract 6.00.
+        await Api.EventuallyAsync(async () => await ContractedMoney.VendorBalanceAsync(vendorA) == 3.00m, "A: 15.00 - fee 1.50 - team 3.00 - crowd 1.50 - B 6.00");
+        await Api.EventuallyAsync(async () => await ContractedMoney.VendorBalanceAsync(vendorB) == 2.00m, "B: 6.00 - its team 4.00");
+        foreach (var (worker, earned) in new[] { (teamA, 3.00m), (crowdWorker, 1.50m), (teamB, 4.00m) })
+            await Api.EventuallyAsync(async () => (await worker.GetAsync("/api/payouts/earnings")).Money("totalEarned") == earned, $"{worker.Email} earned {earned}");
+        Assert.That(await ContractedMoney.EscrowAsync(order.Id), Is.Zero, "the escrow is spent to the fen");
+        Assert.That((await order.Enterprise.GetAsync("/api/settlement/wallet")).Money("available"), Is.EqualTo(85.00m), "deposit 100.00 - contract 15.00");
+        await ContractedMoney.AssertReconciledAsync();
     }
 
     [Test]
