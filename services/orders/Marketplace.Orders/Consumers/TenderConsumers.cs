@@ -46,7 +46,14 @@ public sealed class BidAwardedConsumer(NpgsqlDataSource db, OrderProcessRunner p
                                   contract_deliver_by = @deliverBy
                 WHERE id = @OrderId AND status = 'evaluating' AND contract_id IS NULL
                 """, new { award.ContractId, award.VendorOrgId, award.Price, deliverBy = award.DeliverBy.UtcDateTime, award.OrderId }, tx);
-            if (recorded == 0) return; // cancelled meanwhile, or awarded already
+            if (recorded == 0)
+            {
+                // An auto-award is published with the call's close (CallForBidsClosed): the two may arrive in either
+                // order. Still tendering means the close is on its way: throw, and the retry policy brings this back.
+                var status = await tx.Connection!.ExecuteScalarAsync<string?>("SELECT status FROM orders WHERE id = @OrderId", new { award.OrderId }, tx);
+                if (status == "tendering") throw new InvalidOperationException($"Order {award.OrderId} has not seen its call close yet");
+                return; // cancelled meanwhile, or awarded already
+            }
             await process.FireAsync(tx, award.OrderId, OrderTrigger.BidAwarded,
                 award.Automatic ? "awarded automatically to the top-ranked bid" : award.Reason ?? "awarded to the top-ranked bid");
         });
