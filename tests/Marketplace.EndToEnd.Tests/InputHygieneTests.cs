@@ -50,4 +50,19 @@ public class InputHygieneTests
         var created = await Api.ReadAsync(await enterprise.PostAsync("/api/orders/orders", literal), HttpStatusCode.Created);
         Assert.That(created.GetProperty("title").GetString(), Does.StartWith("C:\\u0000 "));
     }
+
+    [Test]
+    public async Task A_page_past_the_bound_is_a_400_naming_it_in_every_service_that_pages()
+    {
+        var vendor = await Api.SignUpAsync("vendor");
+        foreach (var path in new[] { "/api/bidding/contracts", "/api/bidding/calls", "/api/settlement/vendor/withdrawals",
+                     "/api/orders/orders/subcontracts/offers" })
+        {
+            var response = await vendor.Http.GetAsync($"{path}?page=2147483647");
+            var problem = await Api.ReadAsync(response, HttpStatusCode.BadRequest);
+            Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("validation.out_of_range"), $"{path}: {problem}");
+            Assert.That(problem.GetProperty("errors").EnumerateObject().Select(p => p.Name), Does.Contain("page"), path);
+            await Api.ReadAsync(await vendor.Http.GetAsync($"{path}?page=10000"), HttpStatusCode.OK);
+        }
+    }
 }

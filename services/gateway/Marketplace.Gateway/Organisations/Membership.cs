@@ -40,25 +40,6 @@ public sealed record Membership(Guid OrganisationId, string OrganisationName, st
     }
 }
 
-/// <summary>One page of a gateway list.</summary>
-public sealed record PageOf<T>(IReadOnlyList<T> Items, long Total, int Page, int PageSize);
-
-public static class Paging
-{
-    public const int MaxPage = 10_000;
-    public const int MaxPageSize = 100;
-
-    /// <summary>page 1-10,000 (default 1), pageSize 1-100 (default 20); a problem naming the field otherwise.</summary>
-    public static IResult? Check(int? page, int? pageSize, out int number, out int size)
-    {
-        number = page ?? 1;
-        size = pageSize ?? 20;
-        if (page is < 1 or > MaxPage) return Problems.BadRequest("page", $"'page' must be between 1 and {MaxPage}.", "validation.out_of_range");
-        if (pageSize is < 1 or > MaxPageSize)
-            return Problems.BadRequest("pageSize", $"'pageSize' must be between 1 and {MaxPageSize}.", "validation.out_of_range");
-        return null;
-    }
-}
 
 /// <summary>The organisations a person may invite colleagues into: an enterprise's or a vendor's (a worker's is personal,
 /// the operators' are created by operators).</summary>

@@ -342,16 +342,3 @@ public static class WorkPackages
         return TypedResults.Ok(view);
     }
 }
-
-/// <summary>page from 1, pageSize 1-100 (default 20); a problem naming the field otherwise.</summary>
-internal static class Paging
-{
-    public static IResult? Check(int? page, int? pageSize, out int number, out int size)
-    {
-        number = page ?? 1;
-        size = pageSize ?? 20;
-        if (page is < 1) return Problems.BadRequest("page", "'page' starts at 1.");
-        if (pageSize is < 1 or > 100) return Problems.BadRequest("pageSize", "'pageSize' is between 1 and 100.");
-        return null;
-    }
-}
