@@ -55,7 +55,7 @@ public class InputHygieneTests
     public async Task A_page_past_the_bound_is_a_400_naming_it_in_every_service_that_pages()
     {
         var vendor = await Api.SignUpAsync("vendor");
-        foreach (var path in new[] { "/api/bidding/contracts", "/api/bidding/calls", "/api/settlement/vendor/withdrawals",
+        foreach (var path in new[] { "/api/tasks/talent", "/api/bidding/contracts", "/api/bidding/calls", "/api/settlement/vendor/withdrawals",
                      "/api/orders/orders/subcontracts/offers" })
         {
             var response = await vendor.Http.GetAsync($"{path}?page=2147483647");

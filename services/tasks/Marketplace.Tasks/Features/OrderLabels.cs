@@ -52,7 +52,8 @@ public static class OrderLabels
 
     private static async Task<IResult> Handle(Guid orderId, string[]? itemId, int? page, int? pageSize, HttpContext http, NpgsqlDataSource db)
     {
-        if (page is < 1) return Problems.BadRequest("page", "'Page' must be 1 or more.");
+        if (page is < 1 or > Marketplace.ServiceDefaults.Http.Paging.MaxPage)
+            return Problems.BadRequest("page", $"'page' must be between 1 and {Marketplace.ServiceDefaults.Http.Paging.MaxPage}.", "validation.out_of_range");
         if (pageSize is < 1 or > MaxPageSize) return Problems.BadRequest("pageSize", $"'Page Size' must be between 1 and {MaxPageSize}.");
         if (itemId is { Length: > MaxPageSize }) return Problems.BadRequest("itemId", $"Ask for at most {MaxPageSize} items at once.");
         var caller = Caller.From(http.User);

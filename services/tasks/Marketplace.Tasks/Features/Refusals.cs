@@ -27,10 +27,11 @@ public static class Refusals
         });
     }
 
-    /// <summary>Validates ?page=&amp;pageSize= (1-based; at most 100 a page).</summary>
+    /// <summary>Validates ?page=&amp;pageSize= (1-based, at most page 10,000; at most 100 a page), as ServiceDefaults' Paging does.</summary>
     public static ProblemHttpResult? Paging(int? page, int? pageSize)
     {
-        if (page is < 1) return Problems.BadRequest("page", "'page' must be 1 or more.");
+        if (page is < 1 or > Marketplace.ServiceDefaults.Http.Paging.MaxPage)
+            return Problems.BadRequest("page", $"'page' must be between 1 and {Marketplace.ServiceDefaults.Http.Paging.MaxPage}.", "validation.out_of_range");
         if (pageSize is < 1 or > 100) return Problems.BadRequest("pageSize", "'pageSize' must be between 1 and 100.");
         return null;
     }
