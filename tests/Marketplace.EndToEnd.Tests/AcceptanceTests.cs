@@ -47,13 +47,6 @@ public class AcceptanceTests
         }).ToArray(),
     };
 
-    private static async Task<decimal> EscrowAsync(Guid orderId)
-    {
-        var op = await Api.OperatorAsync();
-        var accounts = await op.GetAsync($"/api/settlement/accounts?kind=escrow&ownerId={orderId}");
-        return accounts.GetArrayLength() == 0 ? 0m : -accounts[0].Money("balance");
-    }
-
     [Test]
     public async Task A_passing_sample_accepts_the_order_and_closes_it()
     {
@@ -88,7 +81,7 @@ public class AcceptanceTests
         var replay = await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/acceptance", Verdicts(round, _ => true)), HttpStatusCode.Conflict);
         Assert.That(replay.GetProperty("currentState").GetString(), Is.EqualTo("closed"), "a replayed verdict changes nothing");
         Assert.That((await enterprise.GetAsync("/api/settlement/wallet")).Money("available"), Is.EqualTo(6.00m), "four answers were paid for");
-        Assert.That(await EscrowAsync(orderId), Is.Zero);
+        Assert.That(await Scenario.EscrowAsync(orderId), Is.Zero);
         Assert.That((await enterprise.GetAsync($"/api/orders/orders/{orderId}/acceptance")).GetArrayLength(), Is.EqualTo(1));
     }
 
@@ -142,7 +135,7 @@ public class AcceptanceTests
 
         var order = await enterprise.GetAsync($"/api/orders/orders/{orderId}");
         Assert.That(order.GetProperty("approvedAssignments").GetInt32(), Is.EqualTo(6));
-        Assert.That(await EscrowAsync(orderId), Is.Zero);
+        Assert.That(await Scenario.EscrowAsync(orderId), Is.Zero);
         await Api.EventuallyAsync(async () => (await secondWorker.GetAsync("/api/payouts/earnings")).Money("totalEarned") == 2 * 0.90m,
             "the rework is paid to the worker who did it");
         var report = await op.GetAsync($"/api/settlement/reports/period?from={DateTimeOffset.UtcNow.AddDays(-1):O}&to={DateTimeOffset.UtcNow.AddDays(1):O}"
@@ -195,7 +188,7 @@ public class AcceptanceTests
         await Api.EventuallyAsync(async () => (await enterprise.GetAsync($"/api/orders/orders/{orderId}")).Money("refundedAmount") == 1.00m,
             "the rework nobody did is refunded");
         Assert.That((await enterprise.GetAsync("/api/settlement/wallet")).Money("available"), Is.EqualTo(2.00m));
-        Assert.That(await EscrowAsync(orderId), Is.Zero);
+        Assert.That(await Scenario.EscrowAsync(orderId), Is.Zero);
     }
 
     [Test]

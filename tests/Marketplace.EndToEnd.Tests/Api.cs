@@ -104,6 +104,14 @@ public static class Api
 /// <summary>Steps many tests share: a funded enterprise, an order that reached the crowd.</summary>
 public static class Scenario
 {
+    /// <summary>What the order's escrow holds now, read by an operator from the ledger (0 before it exists).</summary>
+    public static async Task<decimal> EscrowAsync(Guid orderId)
+    {
+        var op = await Api.OperatorAsync();
+        var accounts = await op.GetAsync($"/api/settlement/accounts?kind=escrow&ownerId={orderId}");
+        return accounts.GetArrayLength() == 0 ? 0m : -accounts[0].Money("balance");
+    }
+
     public static readonly string[] Reviews =
     [
         "The battery easily lasts two days and it charges fast.",

@@ -6,12 +6,6 @@ namespace Marketplace.EndToEnd.Tests;
 [TestFixture]
 public class CancellationTests
 {
-    private static async Task<decimal> EscrowAsync(Actor op, Guid orderId)
-    {
-        var accounts = await op.GetAsync($"/api/settlement/accounts?kind=escrow&ownerId={orderId}");
-        return accounts.GetArrayLength() == 0 ? 0m : -accounts[0].Money("balance");
-    }
-
     [Test]
     public async Task Cancelling_a_draft_moves_no_money()
     {
@@ -44,7 +38,7 @@ public class CancellationTests
             "the order shows the refund");
         var wallet = await enterprise.GetAsync("/api/settlement/wallet");
         Assert.That(wallet.Money("available"), Is.EqualTo(20.00m));
-        Assert.That(await EscrowAsync(op, orderId), Is.Zero);
+        Assert.That(await Scenario.EscrowAsync(orderId), Is.Zero);
     }
 
     [Test]
@@ -74,7 +68,7 @@ public class CancellationTests
         await Api.EventuallyAsync(async () => (await enterprise.GetAsync($"/api/orders/orders/{orderId}")).Money("refundedAmount") == 2.00m,
             "the two items nobody finished are refunded");
         Assert.That((await enterprise.GetAsync("/api/settlement/wallet")).Money("available"), Is.EqualTo(8.00m));
-        Assert.That(await EscrowAsync(op, orderId), Is.Zero, "nothing is left in escrow");
+        Assert.That(await Scenario.EscrowAsync(orderId), Is.Zero, "nothing is left in escrow");
         foreach (var worker in new[] { approvedWorker, submittedWorker })
             await Api.EventuallyAsync(async () => (await worker.GetAsync("/api/payouts/earnings")).Money("totalEarned") == 0.90m, "submitted work is paid");
 

@@ -73,8 +73,7 @@ public class DeadlineTests
         await Api.EventuallyAsync(async () => (await enterprise.GetAsync($"/api/orders/orders/{orderId}")).Money("refundedAmount") == 2.00m,
             "the two items nobody finished in time are refunded");
         Assert.That((await enterprise.GetAsync("/api/settlement/wallet")).Money("available"), Is.EqualTo(8.00m));
-        var escrow = await op.GetAsync($"/api/settlement/accounts?kind=escrow&ownerId={orderId}");
-        Assert.That(escrow.GetArrayLength() == 0 ? 0m : -escrow[0].Money("balance"), Is.Zero, "nothing is left in escrow");
+        Assert.That(await Scenario.EscrowAsync(orderId), Is.Zero, "nothing is left in escrow");
         foreach (var worker in new[] { approvedWorker, submittedWorker })
             await Api.EventuallyAsync(async () => (await worker.GetAsync("/api/payouts/earnings")).Money("totalEarned") == 0.90m, "work done in time is paid");
 

@@ -18,12 +18,6 @@ public class PendingEscrowTests
         return id;
     }
 
-    private static async Task<decimal> EscrowAsync(Actor op, Guid orderId)
-    {
-        var accounts = await op.GetAsync($"/api/settlement/accounts?kind=escrow&ownerId={orderId}");
-        return accounts.GetArrayLength() == 0 ? 0m : -accounts[0].Money("balance");
-    }
-
     [Test]
     public async Task A_published_budget_is_reserved_out_of_the_wallet_and_moves_into_escrow_when_work_starts()
     {
@@ -36,11 +30,11 @@ public class PendingEscrowTests
         Assert.That(wallet.Money("reserved"), Is.EqualTo(3.00m), "the bid order waits: its budget is only reserved");
         Assert.That(wallet.Money("available"), Is.EqualTo(7.00m), "reserved money cannot be spent");
         Assert.That(wallet.Money("inEscrow"), Is.Zero);
-        Assert.That(await EscrowAsync(op, waiting), Is.Zero, "nothing is booked into escrow yet");
+        Assert.That(await Scenario.EscrowAsync(waiting), Is.Zero, "nothing is booked into escrow yet");
 
         // A crowd order goes to work at once: its budget is posted into escrow.
         var crowd = await Scenario.PublishedOrderAsync(enterprise, items: 2, unitPrice: 1.00m);
-        await Api.EventuallyAsync(async () => await EscrowAsync(op, crowd) == 2.00m, "the crowd order's budget is in escrow");
+        await Api.EventuallyAsync(async () => await Scenario.EscrowAsync(crowd) == 2.00m, "the crowd order's budget is in escrow");
         wallet = await enterprise.GetAsync("/api/settlement/wallet");
         Assert.That(wallet.Money("reserved"), Is.EqualTo(3.00m));
         Assert.That(wallet.Money("inEscrow"), Is.EqualTo(2.00m));
@@ -75,7 +69,7 @@ public class PendingEscrowTests
         var wallet = await enterprise.GetAsync("/api/settlement/wallet");
         Assert.That(wallet.Money("available"), Is.EqualTo(10.00m));
         Assert.That(wallet.Money("reserved"), Is.Zero);
-        Assert.That(await EscrowAsync(op, orderId), Is.Zero);
+        Assert.That(await Scenario.EscrowAsync(orderId), Is.Zero);
     }
 
     [Test]

@@ -25,7 +25,7 @@ public class ContractMoneyTests
             $"the vendor is owed 15.55 - {fee}");
         var account = await order.Vendor.GetAsync("/api/settlement/vendor/account");
         Assert.That(account.Money("available"), Is.EqualTo(15.55m - fee));
-        Assert.That(await ContractedMoney.EscrowAsync(order.OrderId), Is.Zero, "the escrow is spent: vendor and platform");
+        Assert.That(await Scenario.EscrowAsync(order.OrderId), Is.Zero, "the escrow is spent: vendor and platform");
         var wallet = await order.Enterprise.GetAsync("/api/settlement/wallet");
         Assert.That(wallet.Money("available"), Is.EqualTo(100m - 15.55m), "the enterprise paid the contract price, no more");
 
@@ -77,7 +77,7 @@ public class ContractMoneyTests
         await Api.EventuallyAsync(async () => await ContractedMoney.VendorBalanceAsync(c) == 2.50m, "C is owed its sub-contract price");
         Assert.That(await ContractedMoney.VendorBalanceAsync(b), Is.EqualTo(6.00m - 2.50m), "B keeps its price less what it gave C");
         Assert.That(await ContractedMoney.VendorBalanceAsync(order.Vendor), Is.EqualTo(15m - fee - 6.00m), "A keeps the rest after the fee");
-        Assert.That(await ContractedMoney.EscrowAsync(order.OrderId), Is.Zero);
+        Assert.That(await Scenario.EscrowAsync(order.OrderId), Is.Zero);
         var period = $"from={Q(DateTimeOffset.UtcNow.AddHours(-1))}&to={Q(DateTimeOffset.UtcNow.AddMinutes(5))}";
         var bLine = (await b.GetAsync($"/api/settlement/statements/vendor?{period}")).GetProperty("orders").EnumerateArray().Single();
         Assert.That(bLine.GetProperty("role").GetString(), Is.EqualTo("subcontract"));
@@ -110,7 +110,7 @@ public class ContractMoneyTests
             $"the vendor is owed 15.00 - 0.90 - {fee}");
         var wallet = await order.Enterprise.GetAsync("/api/settlement/wallet");
         Assert.That(wallet.Money("available"), Is.EqualTo(100m - 15m + 0.90m), "the penalty went back to the enterprise");
-        Assert.That(await ContractedMoney.EscrowAsync(order.OrderId), Is.Zero);
+        Assert.That(await Scenario.EscrowAsync(order.OrderId), Is.Zero);
         await ContractedMoney.AssertReconciledAsync();
     }
 

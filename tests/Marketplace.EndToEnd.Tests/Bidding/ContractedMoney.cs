@@ -81,13 +81,6 @@ public static class ContractedMoney
     public static async Task<decimal> VendorBalanceAsync(Actor vendor) =>
         (await vendor.GetAsync("/api/settlement/vendor/account")).Money("balance");
 
-    public static async Task<decimal> EscrowAsync(Guid orderId)
-    {
-        var op = await Api.OperatorAsync();
-        var accounts = await op.GetAsync($"/api/settlement/accounts?kind=escrow&ownerId={orderId}");
-        return accounts.GetArrayLength() == 0 ? 0m : -accounts[0].Money("balance");
-    }
-
     /// <summary>An operator's reconciliation run comes back green (retrying while the last messages settle).</summary>
     public static async Task AssertReconciledAsync()
     {

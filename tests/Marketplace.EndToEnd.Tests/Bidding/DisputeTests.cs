@@ -80,7 +80,7 @@ public class DisputeTests
         var fee = ContractedMoney.Fee(order);
         await Api.EventuallyAsync(async () => await ContractedMoney.VendorBalanceAsync(order.Vendor) == 15m - fee, "the vendor is paid as if accepted");
         await ExpectWalletAsync(order.Enterprise, 100m - 15m, "the enterprise paid the contract price and got its rework money back");
-        Assert.That(await ContractedMoney.EscrowAsync(order.OrderId), Is.Zero);
+        Assert.That(await Scenario.EscrowAsync(order.OrderId), Is.Zero);
         await ExpectContractAsync(order, "release");
         await NotificationTests.ArrivesAsync(order.Vendor, "dispute.opened", p => p.GetProperty("disputeId").GetGuid() == id);
         await NotificationTests.ArrivesAsync(order.Enterprise, "dispute.decided",
@@ -112,7 +112,7 @@ public class DisputeTests
         var fee = Math.Min(Math.Max(decimal.Round(6m * order.FeePercent / 100m, 2, MidpointRounding.AwayFromZero), order.MinimumFee), 6m);
         await Api.EventuallyAsync(async () => await ContractedMoney.VendorBalanceAsync(order.Vendor) == 6m - fee, "the vendor side gets 6.00 less its fee");
         await ExpectWalletAsync(order.Enterprise, 100m - 6m, "the rest of the contract price went back to the enterprise");
-        Assert.That(await ContractedMoney.EscrowAsync(order.OrderId), Is.Zero);
+        Assert.That(await Scenario.EscrowAsync(order.OrderId), Is.Zero);
         await ExpectContractAsync(order, "partial");
         await ContractedMoney.AssertReconciledAsync();
     }
@@ -127,7 +127,7 @@ public class DisputeTests
         await Scenario.WaitForStatusAsync(order.Enterprise, order.OrderId, "closed");
         await ExpectWalletAsync(order.Enterprise, 100m, "the whole escrow came back");
         Assert.That(await ContractedMoney.VendorBalanceAsync(order.Vendor), Is.Zero);
-        Assert.That(await ContractedMoney.EscrowAsync(order.OrderId), Is.Zero);
+        Assert.That(await Scenario.EscrowAsync(order.OrderId), Is.Zero);
         await ExpectContractAsync(order, "refund");
     }
 

@@ -132,7 +132,7 @@ public class WorkPackageTests
         await Api.EventuallyAsync(async () => await ContractedMoney.VendorBalanceAsync(vendorB) == 2.00m, "B: 6.00 - its team 4.00");
         foreach (var (worker, earned) in new[] { (teamA, 3.00m), (crowdWorker, 1.50m), (teamB, 4.00m) })
             await Api.EventuallyAsync(async () => (await worker.GetAsync("/api/payouts/earnings")).Money("totalEarned") == earned, $"{worker.Email} earned {earned}");
-        Assert.That(await ContractedMoney.EscrowAsync(order.Id), Is.Zero, "the escrow is spent to the fen");
+        Assert.That(await Scenario.EscrowAsync(order.Id), Is.Zero, "the escrow is spent to the fen");
         Assert.That((await order.Enterprise.GetAsync("/api/settlement/wallet")).Money("available"), Is.EqualTo(85.00m), "deposit 100.00 - contract 15.00");
         await ContractedMoney.AssertReconciledAsync();
     }
