@@ -38,6 +38,7 @@ ensure_packages() {
   [ -n "$(pg_bindir)" ] || missing+=(postgresql)
   [ -x "$RMQ_BIN/rabbitmq-server" ] || missing+=(rabbitmq-server)
   command -v curl >/dev/null || missing+=(curl)
+  command -v openssl >/dev/null || missing+=(openssl)   # the token key pair (token_key_pair below)
   # The portal's browser tests drive Debian's Chromium (Playwright never downloads a browser here); chromedriver is the
   # fallback driver, and a CJK font makes Chinese text readable in screenshots.
   [ -x /usr/bin/chromium ] || missing+=(chromium)
@@ -61,6 +62,21 @@ ensure_packages() {
     useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
   fi
 }
+
+# A new ES256 key pair for user tokens, as three lines of NAME=value: a key id, the private key (base64 of PKCS#8 DER,
+# for the gateway only) and the public key (base64 of SubjectPublicKeyInfo DER, for every service).
+token_key_pair() {
+  local der
+  der="$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null \
+    | openssl pkcs8 -topk8 -nocrypt -outform DER | base64 -w0)" \
+    || die "openssl could not make a key pair"
+  echo "TOKEN_KEY_ID=k$(date -u +%Y%m%d%H%M%S)"
+  echo "TOKEN_PRIVATE_KEY=$der"
+  echo "TOKEN_PUBLIC_KEY=$(base64 -d <<< "$der" | openssl pkey -inform DER -pubout -outform DER | base64 -w0)"
+}
+
+# A random base64 key of N bytes (secrets that are keys, not passwords).
+random_key() { head -c "$1" /dev/urandom | base64 -w0; }
 
 require_dotnet() {
   command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is required and is not on PATH"

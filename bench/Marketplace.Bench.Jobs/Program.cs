@@ -52,7 +52,12 @@ builder.WebHost.UseUrls("http://127.0.0.1:0");
 builder.Logging.ClearProviders();
 builder.Configuration["Postgres:ConnectionString"] = server;
 builder.Configuration["Postgres:Database"] = Database;
-builder.Configuration["Auth:SigningKey"] = Convert.ToBase64String(new byte[32]); // required by the defaults, unused here
+using (var unused = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+{
+    // Required by the defaults (a key to check tokens with), unused here.
+    builder.Configuration["Auth:PublicKeys:0:Id"] = "bench";
+    builder.Configuration["Auth:PublicKeys:0:Key"] = Convert.ToBase64String(unused.ExportSubjectPublicKeyInfo());
+}
 builder.AddServiceDefaults("bench", typeof(Recorder).Assembly);
 builder.AddJobs();
 builder.Services.AddSingleton<Recorder>();

@@ -50,7 +50,9 @@ var start = new ProcessStartInfo("dotnet", tasksDll)
         ["Postgres__ConnectionString"] = server, ["Postgres__Database"] = database,
         ["RabbitMq__Host"] = "127.0.0.1", ["RabbitMq__Port"] = "55672", ["RabbitMq__VirtualHost"] = "bench",
         ["RabbitMq__Username"] = "marketplace", ["RabbitMq__Password"] = secrets["RABBITMQ_PASSWORD"],
-        ["Auth__SigningKey"] = secrets["AUTH_SIGNING_KEY"], ["Content__Root"] = Path.Combine(root, ".data/content"),
+        ["Auth__PublicKeys__0__Id"] = secrets["TOKEN_KEY_ID"], ["Auth__PublicKeys__0__Key"] = secrets["TOKEN_PUBLIC_KEY"],
+        ["Content__SigningKey"] = secrets["CONTENT_LINK_KEY"], ["Tasks__IdentityHashKey"] = secrets["IDENTITY_HASH_KEY"],
+        ["Content__Root"] = Path.Combine(root, ".data/content"),
         ["Tasks__LeaseDuration"] = "02:00:00",
         ["Logging__LogLevel__Default"] = "Warning", ["Logging__LogLevel__Marketplace"] = "Information",
     },
@@ -159,7 +161,10 @@ try
             await settle.ExecuteAsync($"VACUUM (ANALYZE) {table}", commandTimeout: 1800);
         Say($"  (vacuum and analyze of both tables before the claims: {settled.Elapsed.TotalSeconds:F1} s)");
     }
-    var issuer = new TokenIssuer(Options.Create(new AuthOptions { SigningKey = secrets["AUTH_SIGNING_KEY"], TokenLifetime = TimeSpan.FromHours(2) }), TimeProvider.System);
+    // The bench is an operator's tool on the host: it signs with the gateway's key from .data/secrets.env, and talks to
+    // the tasks service directly.
+    var issuer = new TokenIssuer(Options.Create(new AuthOptions { TokenLifetime = TimeSpan.FromHours(2) }),
+        Options.Create(new TokenSigningOptions { KeyId = secrets["TOKEN_KEY_ID"], PrivateKey = secrets["TOKEN_PRIVATE_KEY"] }), TimeProvider.System);
     // Each simulated worker is a client that claims without pause, as fast as the service answers. A real worker
     // holds at most Tasks:MaxActiveLeasesPerWorker (20) leases and submits before claiming more; these clients never
     // submit, so each works through a queue of worker identities (people), the next one when the service answers

@@ -20,8 +20,15 @@ public sealed class Cluster
     public static string OperatorPassword { get; } = "op-" + Guid.NewGuid().ToString("N")[..16];
     public static string RunId { get; } = Guid.NewGuid().ToString("N")[..8];
 
-    /// <summary>The token key every service gets; content links are signed with a key derived from it.</summary>
-    public static string SigningKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+    /// <summary>The gateway's token key pair (ES256): the private key only the gateway gets, the public key every service.</summary>
+    public static System.Security.Cryptography.ECDsa TokenKey { get; } = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+    public const string TokenKeyId = "e2e-1";
+
+    /// <summary>The content links' key (orders and tasks only); export links use a key derived from it.</summary>
+    public static string ContentKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+
+    /// <summary>What the bank and payouts share to sign the bank's callbacks (payouts only).</summary>
+    public static string RailCallbackSecret { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
 
     /// <summary>Media uploads are capped lower than the 50 MB default so the limit can be tested cheaply.</summary>
     public const long MaxFileBytes = 1024 * 1024;
@@ -41,7 +48,8 @@ public sealed class Cluster
     {
         var common = new Dictionary<string, string>
         {
-            ["Auth__SigningKey"] = SigningKey,
+            ["Auth__PublicKeys__0__Id"] = TokenKeyId,
+            ["Auth__PublicKeys__0__Key"] = Convert.ToBase64String(TokenKey.ExportSubjectPublicKeyInfo()),
             ["Postgres__ConnectionString"] = PostgresServer,
             ["Tasks__AutoApproveAfter"] = "01:00:00",
             ["Tasks__AppealWindow"] = "01:00:00",
@@ -68,7 +76,7 @@ public sealed class Cluster
         {
             for (var i = 0; i < instances; i++)
             {
-                Start(service, i, FreePort(), common, new() { ["Postgres__Database"] = $"e2e_{service}_{RunId}" });
+                Start(service, i, FreePort(), common, new(SecretsOf(service)) { ["Postgres__Database"] = $"e2e_{service}_{RunId}" });
             }
         }
         await WaitHealthyAsync(StartupTimeout);
@@ -77,7 +85,7 @@ public sealed class Cluster
             var service = name[..name.LastIndexOf('-')];
             (urls.TryGetValue(service, out var list) ? list : urls[service] = []).Add($"http://127.0.0.1:{port}");
         }
-        var gatewayEnv = new Dictionary<string, string>
+        var gatewayEnv = new Dictionary<string, string>(SecretsOf("gateway"))
         {
             ["Postgres__Database"] = $"e2e_gateway_{RunId}",
             ["Bootstrap__OperatorEmail"] = OperatorEmail,
@@ -88,6 +96,24 @@ public sealed class Cluster
         await WaitHealthyAsync(StartupTimeout);
         Gateway = new Uri($"http://127.0.0.1:{Processes.Single(p => p.Name == "gateway-0").Port}");
     }
+
+    /// <summary>Each secret only where it is used, as infra/up.sh hands them out.</summary>
+    private static Dictionary<string, string> SecretsOf(string service) => service switch
+    {
+        "gateway" => new()
+        {
+            ["Auth__Signing__KeyId"] = TokenKeyId,
+            ["Auth__Signing__PrivateKey"] = Convert.ToBase64String(TokenKey.ExportPkcs8PrivateKey()),
+        },
+        "orders" => new() { ["Content__SigningKey"] = ContentKey },
+        "tasks" => new()
+        {
+            ["Content__SigningKey"] = ContentKey,
+            ["Tasks__IdentityHashKey"] = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RunId + "/identity"))),
+        },
+        "payouts" => new() { ["Payouts__RailCallbackSecret"] = RailCallbackSecret },
+        _ => new(),
+    };
 
     /// <summary>Each running instance of a service on its own port, as a scraper (or an operator on the host) reaches it.</summary>
     public static IReadOnlyList<Uri> Instances(string service) =>

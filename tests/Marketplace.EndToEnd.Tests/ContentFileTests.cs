@@ -74,10 +74,10 @@ public class ContentFileTests
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain(name), problem.ToString());
     }
 
-    /// <summary>The same link with another expiry, signed the way the services sign it (HKDF of the token key, then HMAC).</summary>
+    /// <summary>The same link with another expiry, signed the way the services sign it (HMAC with the content key).</summary>
     private static string ResignedLink(string link, long expires)
     {
-        var key = HKDF.DeriveKey(HashAlgorithmName.SHA256, Convert.FromBase64String(Cluster.SigningKey), 32, [], "marketplace/content-links/v1"u8.ToArray());
+        var key = Convert.FromBase64String(Cluster.ContentKey);
         var path = link[..link.IndexOf('?')];
         var rest = path["/api/orders/content/".Length..];
         var message = $"{rest[..36]}/{Uri.UnescapeDataString(rest[37..])}\n{expires}";

@@ -184,10 +184,10 @@ public class DeliveryTests
             Is.EqualTo(HttpStatusCode.OK), "the services sign exactly this way");
     }
 
-    /// <summary>The same link with another expiry, signed as the services sign (HKDF of the token key per purpose, then HMAC).</summary>
+    /// <summary>The same link with another expiry, signed as the services sign (HKDF of the content key per purpose, then HMAC).</summary>
     private static string Resigned(string link, long expires, string purpose)
     {
-        var key = HKDF.DeriveKey(HashAlgorithmName.SHA256, Convert.FromBase64String(Cluster.SigningKey), 32, [],
+        var key = HKDF.DeriveKey(HashAlgorithmName.SHA256, Convert.FromBase64String(Cluster.ContentKey), 32, [],
             Encoding.UTF8.GetBytes($"marketplace/{purpose}-links/v1"));
         var path = link[..link.IndexOf('?')];
         var rest = path["/api/tasks/exports/".Length..];

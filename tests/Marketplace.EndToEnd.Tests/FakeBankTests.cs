@@ -115,7 +115,7 @@ public class FakeBankTests
         using var bank = Api.Anonymous();
         var forged = await Api.Send(bank, HttpMethod.Post, "/api/payouts/rail/callbacks", new { reference, status = "paid" });
         Assert.That(forged.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-        var signature = Convert.ToHexString(System.Security.Cryptography.HMACSHA256.HashData(Convert.FromBase64String(Cluster.SigningKey),
+        var signature = Convert.ToHexString(System.Security.Cryptography.HMACSHA256.HashData(Convert.FromBase64String(Cluster.RailCallbackSecret),
             System.Text.Encoding.UTF8.GetBytes($"rail-callback\n{reference}\npaid"))).ToLowerInvariant();
         var repeat = new HttpRequestMessage(HttpMethod.Post, "/api/payouts/rail/callbacks")
         {

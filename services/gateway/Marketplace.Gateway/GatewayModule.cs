@@ -5,6 +5,7 @@ using Marketplace.Gateway.Notifications;
 using Marketplace.Gateway.Organisations;
 using Marketplace.Gateway.Portal;
 using Marketplace.Gateway.Routing;
+using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Messaging;
 using Marketplace.ServiceDefaults.Telemetry;
@@ -22,6 +23,8 @@ public static class GatewayModule
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
+        // Only the gateway makes user tokens (with its private key); every service checks them (AddServiceDefaults).
+        builder.AddTokenIssuer();
         // Registered after AddServiceDefaults' migration service, so it starts on a migrated database.
         builder.Services.AddHostedService<OperatorBootstrap>();
         builder.AddServiceRoutes();
@@ -38,10 +41,12 @@ public static class GatewayModule
     public static WebApplication MapGateway(this WebApplication app)
     {
         // After authentication (MapServiceDefaults), before every endpoint and the services' routes.
+        app.UseMiddleware<TokenRevocation>();
         app.UseMiddleware<MembershipCheck>();
         app.MapGroup("/api/auth").WithTags("Accounts")
             .MapRegister()
             .MapSignIn()
+            .MapSessions()
             .MapMe()
             .MapListUsers()
             .MapCreateOperator()

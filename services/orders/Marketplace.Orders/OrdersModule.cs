@@ -46,6 +46,7 @@ public static class OrdersModule
             .MapCreateOrder()
             .MapGetOrder()
             .MapListOrders()
+            .MapCrowdWork()
             .MapPublishOrder()
             .MapCancelOrder()
             .MapTender()

@@ -13,7 +13,10 @@ public static class PayoutsModule
 {
     public static WebApplicationBuilder AddPayouts(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<PayoutOptions>().BindConfiguration("Payouts");
+        builder.Services.AddOptions<PayoutOptions>().BindConfiguration("Payouts")
+            .Validate(o => { try { return o.RailCallbackKey().Length >= 32; } catch (Exception e) when (e is InvalidOperationException or FormatException) { return false; } },
+                "Payouts:RailCallbackSecret must be set to a base64 key of at least 32 bytes")
+            .ValidateOnStart();
         builder.AddMessaging(x =>
         {
             x.AddConsumer<AssignmentsApprovedConsumer>();

@@ -41,7 +41,7 @@ public static class TasksModule
         builder.Services.AddSingleton<ClaimQueueHead>();
         builder.Services.AddConcurrencyPolicy<TasksOptions>(ClaimAssignment.ConcurrencyPolicy, o => (o.ClaimConcurrency, o.ClaimQueue));
         builder.Services.AddSingleton(services => new ExportLinks(ContentLinks.ForPurpose(
-            services.GetRequiredService<IOptions<ContentLinkOptions>>().Value, services.GetRequiredService<IOptions<AuthOptions>>().Value,
+            services.GetRequiredService<IOptions<ContentLinkOptions>>().Value,
             "export", "/api/tasks/exports", services.GetRequiredService<IOptions<TasksOptions>>().Value.ExportLinkLifetime)));
         return builder;
     }

@@ -11,23 +11,26 @@ public static class AuthExtensions
 {
     public static WebApplicationBuilder AddMarketplaceAuth(this WebApplicationBuilder builder)
     {
-        // A service without a usable signing key does not start (checked when the host starts, not at first request).
+        // A service without a usable public key does not start (checked when the host starts, not at first request).
         builder.Services.AddOptions<AuthOptions>().BindConfiguration("Auth")
-            .Validate(a => { try { return a.KeyBytes().Length >= 32; } catch (Exception) { return false; } },
-                "Auth:SigningKey must be set to a base64 key of at least 32 bytes")
+            .Validate(a => { try { return a.SigningKeys().Count > 0; } catch (InvalidOperationException) { return false; } },
+                "Auth:PublicKeys must list at least one P-256 public key (Id, Key: base64 SubjectPublicKeyInfo)")
             .ValidateOnStart();
-        builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((o, auth) =>
             {
-                var key = auth.Value.KeyBytes();
+                var keys = auth.Value.SigningKeys();
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = AuthOptions.Issuer,
                     ValidAudience = AuthOptions.Audience,
-                    IssuerSigningKey = new SymmetricSecurityKey(key),
+                    IssuerSigningKeys = keys,
+                    // Only the gateway's algorithm: a token signed with a shared secret (HS256) or unsigned is refused
+                    // whatever key it names.
+                    ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+                    RequireSignedTokens = true,
                     NameClaimType = Caller.NameClaim,
                     RoleClaimType = Caller.RoleClaim,
                     ClockSkew = TimeSpan.FromSeconds(30),
@@ -55,6 +58,27 @@ public static class AuthExtensions
             .AddPolicy(Roles.Operator, p => p.RequireRole(Roles.Operator))
             .AddPolicy("enterprise-or-operator", p => p.RequireRole(Roles.Enterprise, Roles.Operator))
             .AddPolicy("worker-or-operator", p => p.RequireRole(Roles.Worker, Roles.Operator));
+        return builder;
+    }
+
+    /// <summary>
+    /// The gateway's: it signs user tokens with its private key (Auth:Signing), whose public half must be one of the
+    /// keys every service checks against, or the gateway does not start.
+    /// </summary>
+    public static WebApplicationBuilder AddTokenIssuer(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<TokenSigningOptions>().BindConfiguration("Auth:Signing")
+            .Validate<IOptions<AuthOptions>>((signing, auth) =>
+            {
+                try
+                {
+                    var mine = signing.PublicKeyBase64();
+                    return auth.Value.PublicKeys.Any(k => k.Id == signing.KeyId && k.Key == mine);
+                }
+                catch (InvalidOperationException) { return false; }
+            }, "Auth:Signing must hold a P-256 private key (PKCS#8, base64) whose public key is listed under the same id in Auth:PublicKeys")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<TokenIssuer>();
         return builder;
     }
 }

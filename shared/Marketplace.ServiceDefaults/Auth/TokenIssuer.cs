@@ -5,13 +5,22 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Marketplace.ServiceDefaults.Auth;
 
-public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider clock)
+/// <summary>
+/// Makes user tokens: ES256 with the gateway's private key and its key id, each with its own id (<c>jti</c>, so one
+/// token can be revoked) and the account's token version (<c>tv</c>, so a password change revokes every earlier one).
+/// Registered only by the gateway (<see cref="AuthExtensions.AddTokenIssuer"/>).
+/// </summary>
+public sealed class TokenIssuer(IOptions<AuthOptions> options, IOptions<TokenSigningOptions> signing, TimeProvider clock)
 {
-    public (string Token, DateTimeOffset ExpiresAt) Issue(Caller caller)
+    public const string TokenIdClaim = "jti";
+    public const string TokenVersionClaim = "tv";
+
+    private readonly Lazy<SigningCredentials> _credentials = new(() => new SigningCredentials(signing.Value.Key(), SecurityAlgorithms.EcdsaSha256));
+
+    public (string Token, DateTimeOffset ExpiresAt) Issue(Caller caller, int tokenVersion = 0)
     {
         var now = clock.GetUtcNow();
         var expires = now + options.Value.TokenLifetime;
-        var credentials = new SigningCredentials(new SymmetricSecurityKey(options.Value.KeyBytes()), SecurityAlgorithms.HmacSha256);
         var token = new JwtSecurityToken(
             AuthOptions.Issuer,
             AuthOptions.Audience,
@@ -21,10 +30,12 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider cloc
                 new Claim(Caller.RoleClaim, caller.Role),
                 new Claim(Caller.NameClaim, caller.Name),
                 new Claim(Caller.OrgRoleClaim, caller.OrgRole),
+                new Claim(TokenIdClaim, Guid.NewGuid().ToString()),
+                new Claim(TokenVersionClaim, tokenVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer32),
             ],
             now.UtcDateTime,
             expires.UtcDateTime,
-            credentials);
+            _credentials.Value);
         return (new JwtSecurityTokenHandler().WriteToken(token), expires);
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using System.Security.Cryptography;
 using System.Text;
-using Marketplace.ServiceDefaults.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,7 +8,7 @@ namespace Marketplace.ServiceDefaults.Content;
 
 public sealed class ContentLinkOptions
 {
-    /// <summary>Base64 of at least 32 bytes. Empty (the default): derived from Auth:SigningKey with HKDF, see <see cref="ContentLinks.DeriveKey"/>.</summary>
+    /// <summary>Base64 of at least 32 bytes, held only by the services that make or check links (orders, tasks); required.</summary>
     public string SigningKey { get; set; } = "";
 
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
@@ -24,7 +23,6 @@ public sealed class ContentLinkOptions
 /// </summary>
 public sealed class ContentLinks
 {
-    private static readonly byte[] DerivationLabel = "marketplace/content-links/v1"u8.ToArray();
     private readonly byte[] _key;
 
     public ContentLinks(byte[] key, TimeSpan lifetime, string basePath = "/api/orders/content")
@@ -39,27 +37,22 @@ public sealed class ContentLinks
     public TimeSpan Lifetime { get; }
     public string BasePath { get; }
 
-    /// <summary>A key for links only, from the token key: knowing it reveals nothing about the token key, and a link's
-    /// signature can never pass as a token's (HKDF-SHA256, no salt, info "marketplace/content-links/v1").</summary>
-    public static byte[] DeriveKey(byte[] authKey) => HKDF.DeriveKey(HashAlgorithmName.SHA256, authKey, 32, salt: [], info: DerivationLabel);
-
-    public static ContentLinks From(ContentLinkOptions options, AuthOptions auth) =>
-        new(string.IsNullOrWhiteSpace(options.SigningKey) ? DeriveKey(auth.KeyBytes()) : KeyOf(options.SigningKey), options.LinkLifetime, options.LinkBasePath);
+    public static ContentLinks From(ContentLinkOptions options) => new(KeyOf(options.SigningKey), options.LinkLifetime, options.LinkBasePath);
 
     /// <summary>
     /// Links for another purpose (delivery exports) on another path, with a key of their own: HKDF-SHA256 of the same
-    /// material (Content:SigningKey, else Auth:SigningKey) with info "marketplace/{purpose}-links/v1", so a content link's
-    /// signature never opens an export of the same name, and no new secret needs distributing.
+    /// material (Content:SigningKey) with info "marketplace/{purpose}-links/v1", so a content link's signature never opens
+    /// an export of the same name, and no new secret needs distributing.
     /// </summary>
-    public static ContentLinks ForPurpose(ContentLinkOptions options, AuthOptions auth, string purpose, string basePath, TimeSpan lifetime)
+    public static ContentLinks ForPurpose(ContentLinkOptions options, string purpose, string basePath, TimeSpan lifetime)
     {
-        var material = string.IsNullOrWhiteSpace(options.SigningKey) ? auth.KeyBytes() : KeyOf(options.SigningKey);
-        var key = HKDF.DeriveKey(HashAlgorithmName.SHA256, material, 32, salt: [], info: Encoding.UTF8.GetBytes($"marketplace/{purpose}-links/v1"));
+        var key = HKDF.DeriveKey(HashAlgorithmName.SHA256, KeyOf(options.SigningKey), 32, salt: [], info: Encoding.UTF8.GetBytes($"marketplace/{purpose}-links/v1"));
         return new ContentLinks(key, lifetime, basePath);
     }
 
     private static byte[] KeyOf(string base64)
     {
+        if (string.IsNullOrWhiteSpace(base64)) throw new InvalidOperationException("Content:SigningKey is not configured");
         var bytes = Convert.FromBase64String(base64);
         if (bytes.Length < 32) throw new InvalidOperationException("Content:SigningKey must be at least 32 bytes");
         return bytes;
@@ -145,12 +138,14 @@ public static class ContentUri
 
 public static class ContentLinksExtensions
 {
-    /// <summary>Registers <see cref="ContentLinks"/> from the Content section (and Auth:SigningKey when no key of its own).</summary>
+    /// <summary>Registers <see cref="ContentLinks"/> from the Content section; a service without a usable key does not start.</summary>
     public static WebApplicationBuilder AddContentLinks(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ContentLinkOptions>().BindConfiguration("Content");
-        builder.Services.AddSingleton(services => ContentLinks.From(
-            services.GetRequiredService<IOptions<ContentLinkOptions>>().Value, services.GetRequiredService<IOptions<AuthOptions>>().Value));
+        builder.Services.AddOptions<ContentLinkOptions>().BindConfiguration("Content")
+            .Validate(o => { try { return ContentLinks.From(o) is not null; } catch (Exception e) when (e is InvalidOperationException or FormatException) { return false; } },
+                "Content:SigningKey must be set to a base64 key of at least 32 bytes")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(services => ContentLinks.From(services.GetRequiredService<IOptions<ContentLinkOptions>>().Value));
         return builder;
     }
 }

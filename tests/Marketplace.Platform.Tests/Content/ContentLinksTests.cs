@@ -68,24 +68,13 @@ public class ContentLinksTests
     }
 
     [Test]
-    public void Without_a_key_of_its_own_the_link_key_is_derived_from_the_token_key_and_differs_from_it()
+    public void The_link_key_is_configured_and_required()
     {
-        var auth = new AuthOptions { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)) };
-        var derived = ContentLinks.DeriveKey(auth.KeyBytes());
-        Assert.That(derived, Has.Length.EqualTo(32));
-        Assert.That(auth.KeyBytes().AsSpan(0, 32).SequenceEqual(derived), Is.False);
-        Assert.That(ContentLinks.DeriveKey(auth.KeyBytes()), Is.EqualTo(derived), "every service derives the same key");
-
-        // Two services configured alike (tasks signs, orders verifies) agree.
-        var signer = ContentLinks.From(new ContentLinkOptions(), auth);
-        var verifier = new ContentLinks(derived, TimeSpan.FromMinutes(1));
-        var (_, expires, sig) = Parts(signer.LinkFor(Order, "a.png", Now));
-        Assert.That(verifier.Verify(Order, "a.png", expires, sig, Now), Is.EqualTo(LinkCheck.Valid));
-
-        var own = ContentLinks.From(new ContentLinkOptions { SigningKey = Convert.ToBase64String(Key) }, auth);
-        (_, expires, sig) = Parts(own.LinkFor(Order, "a.png", Now));
-        Assert.That(_links.Verify(Order, "a.png", expires, sig, Now), Is.EqualTo(LinkCheck.Valid), "Content:SigningKey wins when set");
-        Assert.Throws<InvalidOperationException>(() => ContentLinks.From(new ContentLinkOptions { SigningKey = Convert.ToBase64String(new byte[16]) }, auth));
+        var own = ContentLinks.From(new ContentLinkOptions { SigningKey = Convert.ToBase64String(Key) });
+        var (_, expires, sig) = Parts(own.LinkFor(Order, "a.png", Now));
+        Assert.That(_links.Verify(Order, "a.png", expires, sig, Now), Is.EqualTo(LinkCheck.Valid), "two services configured alike agree");
+        Assert.Throws<InvalidOperationException>(() => ContentLinks.From(new ContentLinkOptions()), "no key: no links");
+        Assert.Throws<InvalidOperationException>(() => ContentLinks.From(new ContentLinkOptions { SigningKey = Convert.ToBase64String(new byte[16]) }));
     }
 
     [TestCase("boat.jpg", true)]
@@ -125,9 +114,9 @@ public class ContentLinksTests
     [Test]
     public void Export_links_have_a_key_and_path_of_their_own()
     {
-        var auth = new AuthOptions { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)) };
-        var content = ContentLinks.From(new ContentLinkOptions(), auth);
-        var exports = ContentLinks.ForPurpose(new ContentLinkOptions(), auth, "export", "/api/tasks/exports", TimeSpan.FromHours(1));
+        var options = new ContentLinkOptions { SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)) };
+        var content = ContentLinks.From(options);
+        var exports = ContentLinks.ForPurpose(options, "export", "/api/tasks/exports", TimeSpan.FromHours(1));
         var link = exports.LinkFor(Order, "a.jsonl", Now);
         Assert.That(link, Does.StartWith($"/api/tasks/exports/{Order}/a.jsonl?expires="));
         var expires = exports.ExpiryFor(Now).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);

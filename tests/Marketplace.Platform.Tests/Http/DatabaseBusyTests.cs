@@ -35,7 +35,7 @@ public class DatabaseBusyTests
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Configuration["Auth:SigningKey"] = Convert.ToBase64String(new byte[32]);
+        TestKeys.AddThrowawayPublicKey(builder.Configuration);
         builder.AddServiceDefaults("database-busy", typeof(DatabaseBusyTests).Assembly);
         // No database to migrate here: only the HTTP pipeline is under test.
         builder.Services.RemoveAll<Microsoft.Extensions.Hosting.IHostedService>();

@@ -239,7 +239,7 @@ public class JobsTests
         builder.Logging.ClearProviders();
         builder.Configuration["Postgres:ConnectionString"] = TestDatabase.ServerConnectionString;
         builder.Configuration["Postgres:Database"] = database;
-        builder.Configuration["Auth:SigningKey"] = Convert.ToBase64String(new byte[32]);
+        TestKeys.AddThrowawayPublicKey(builder.Configuration);
         builder.Configuration["Jobs:Enabled"] = enabled.ToString();
         builder.Configuration["Jobs:RetryAttempts"] = "2";
         builder.Configuration["Jobs:RetryBaseDelay"] = "00:00:01";

@@ -15,7 +15,7 @@ public class NoPhoneHomeTests
     public async Task The_services_bus_does_not_report_usage_to_MassTransits_vendor()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration["Auth:SigningKey"] = Convert.ToBase64String(new byte[32]);
+        TestKeys.AddThrowawayPublicKey(builder.Configuration);
         builder.AddServiceDefaults("no-phone-home", typeof(NoPhoneHomeTests).Assembly);
         builder.AddMessaging(_ => { });
         await using var host = builder.Build();

@@ -6,14 +6,14 @@ namespace Marketplace.Gateway.Features;
 
 /// <summary>A user with their organisation, as the account endpoints read it.</summary>
 public sealed partial record Account(Guid Id, Guid OrganisationId, string Email, string PasswordHash, string Role, string DisplayName,
-    string OrganisationName, string OrganisationKind, DateTime CreatedAt)
+    string OrganisationName, string OrganisationKind, DateTime CreatedAt, int TokenVersion)
 {
     /// <summary>Seeded by 0001_create_accounts.sql: the one organisation every operator belongs to.</summary>
     public static readonly Guid OperatorsOrganisation = Guid.Parse("00000000-0000-0000-0000-00000000000f");
 
-    private const string Select = """
+    internal const string Select = """
         SELECT u.id, u.organisation_id, u.email, u.password_hash, u.role, u.display_name,
-               o.name AS organisation_name, o.kind AS organisation_kind, u.created_at
+               o.name AS organisation_name, o.kind AS organisation_kind, u.created_at, u.token_version
         FROM users u JOIN organisations o ON o.id = u.organisation_id
         """;
 

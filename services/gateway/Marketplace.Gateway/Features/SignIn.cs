@@ -61,15 +61,15 @@ public static class SignIn
                 statusCode: StatusCodes.Status403Forbidden,
                 extensions: new Dictionary<string, object?> { [ProblemCodes.Extension] = "account.no_membership" });
         }
-        return TypedResults.Ok(Issue(tokens, account.Id, account.DisplayName, membership));
+        return TypedResults.Ok(Issue(tokens, account, membership));
     }
 
     /// <summary>A token acting for <paramref name="membership"/>: its organisation, the organisation's kind as the role, the member's role.</summary>
-    public static Response Issue(TokenIssuer tokens, Guid userId, string displayName, Membership membership)
+    public static Response Issue(TokenIssuer tokens, Account account, Membership membership)
     {
-        var (token, expiresAt) = tokens.Issue(new Caller(userId, membership.OrganisationId, membership.OrganisationKind, displayName,
-            membership.OrgRole));
-        return new Response(token, expiresAt, userId, membership.OrganisationId, membership.OrganisationKind, displayName,
+        var (token, expiresAt) = tokens.Issue(new Caller(account.Id, membership.OrganisationId, membership.OrganisationKind, account.DisplayName,
+            membership.OrgRole), account.TokenVersion);
+        return new Response(token, expiresAt, account.Id, membership.OrganisationId, membership.OrganisationKind, account.DisplayName,
             membership.OrgRole, membership.OrganisationName);
     }
 }

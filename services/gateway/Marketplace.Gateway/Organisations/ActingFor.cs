@@ -50,6 +50,6 @@ public static class ActingFor
         var membership = account is null ? null : await Membership.FindAsync(connection, caller.UserId, request.OrganisationId);
         // Not a member (or no such organisation): the same answer, so ids of other organisations tell nothing.
         if (membership is null) return Problems.NotFound($"Membership {request.OrganisationId}");
-        return TypedResults.Ok(SignIn.Issue(tokens, account!.Id, account.DisplayName, membership));
+        return TypedResults.Ok(SignIn.Issue(tokens, account!, membership));
     }
 }

@@ -15,6 +15,20 @@ public sealed class PayoutOptions
 
     /// <summary>A payout the rail has not answered for this long is asked about again with the same reference.</summary>
     public TimeSpan RetryPendingAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Base64 of at least 32 bytes that the bank and payouts share to sign the bank's callbacks (Payouts:RailCallbackSecret).
+    /// Its own secret: it opens nothing else (a token is checked against the gateway's public key, never against this).
+    /// </summary>
+    public string RailCallbackSecret { get; set; } = "";
+
+    public byte[] RailCallbackKey()
+    {
+        if (string.IsNullOrWhiteSpace(RailCallbackSecret)) throw new InvalidOperationException("Payouts:RailCallbackSecret is not configured");
+        var bytes = Convert.FromBase64String(RailCallbackSecret);
+        if (bytes.Length < 32) throw new InvalidOperationException("Payouts:RailCallbackSecret must be at least 32 bytes");
+        return bytes;
+    }
 }
 
 /// <summary>Money leaves the platform in whole fen: the payout is the balance rounded down; the residue stays available.</summary>

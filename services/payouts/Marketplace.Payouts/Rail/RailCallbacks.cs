@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Dapper;
 using Marketplace.Contracts.Payouts;
-using Marketplace.ServiceDefaults.Auth;
+using Marketplace.Payouts.Domain;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Messaging;
 using Microsoft.Extensions.Options;
@@ -11,7 +11,7 @@ using Npgsql;
 namespace Marketplace.Payouts.Rail;
 
 /// <summary>
-/// The rail confirms a transfer by calling us back (signed with a key we share with it). Banks send a confirmation more
+/// The rail confirms a transfer by calling us back (signed with a secret only we and the bank hold: Payouts:RailCallbackSecret). Banks send a confirmation more
 /// than once; only the first moves the payout from pending to sent and announces PayoutSent, the rest change nothing.
 /// </summary>
 public static class RailCallbacks
@@ -24,8 +24,6 @@ public static class RailCallbacks
 
     public static string Sign(byte[] key, string reference, string status) =>
         Convert.ToHexString(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"rail-callback\n{reference}\n{status}"))).ToLowerInvariant();
-
-    public static byte[] KeyOf(AuthOptions auth) => Convert.FromBase64String(auth.SigningKey);
 
     /// <returns>true when this confirmation settled the payout, false when it was settled already (or is unknown).</returns>
     public static async Task<bool> ConfirmAsync(NpgsqlTransaction tx, Outbox outbox, string reference, string railReference, DateTimeOffset now)
@@ -55,13 +53,13 @@ public static class RailCallbacks
     }
 
     private static async Task<IResult> Handle(Callback callback, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock,
-        IOptions<AuthOptions> auth)
+        IOptions<PayoutOptions> options)
     {
         if (string.IsNullOrWhiteSpace(callback.Reference) || callback.Reference.Length > 64)
             return Problems.BadRequest("reference", "'reference' names the payout the bank confirms.");
         if (callback.Status != "paid") return Problems.BadRequest("status", "'status' must be paid.");
         var signature = http.Request.Headers[SignatureHeader].ToString();
-        var expected = Sign(KeyOf(auth.Value), callback.Reference, callback.Status);
+        var expected = Sign(options.Value.RailCallbackKey(), callback.Reference, callback.Status);
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(signature), Encoding.ASCII.GetBytes(expected)))
             return TypedResults.Problem(title: "Unauthorized", detail: $"The {SignatureHeader} header does not sign this callback.", statusCode: 401);
 

@@ -49,9 +49,8 @@ public static class IdentityNumber
 }
 
 /// <summary>
-/// The key of <see cref="IdentityNumber.Hash"/>: Tasks:IdentityHashKey (base64) when set, else derived from the token
-/// signing key, so that a deployment needs no new secret. Changing it makes earlier hashes unmatchable (one card could
-/// then back a second account), so set Tasks:IdentityHashKey before rotating the signing key.
+/// The key of <see cref="IdentityNumber.Hash"/>: Tasks:IdentityHashKey (base64, at least 32 bytes), a secret only tasks
+/// holds. Changing it makes earlier hashes unmatchable (one card could then back a second account): it is never rotated.
 /// </summary>
 public sealed class IdentityNumberKey(byte[] key)
 {
@@ -59,8 +58,10 @@ public sealed class IdentityNumberKey(byte[] key)
 
     public static IdentityNumberKey From(IConfiguration configuration)
     {
-        if (configuration["Tasks:IdentityHashKey"] is { Length: > 0 } own) return new(Convert.FromBase64String(own));
-        var signing = Convert.FromBase64String(configuration["Auth:SigningKey"] ?? throw new InvalidOperationException("Auth:SigningKey is not configured"));
-        return new(HMACSHA256.HashData(signing, Encoding.ASCII.GetBytes("marketplace/tasks/identity-number")));
+        var own = configuration["Tasks:IdentityHashKey"];
+        if (string.IsNullOrWhiteSpace(own)) throw new InvalidOperationException("Tasks:IdentityHashKey is not configured");
+        var bytes = Convert.FromBase64String(own);
+        if (bytes.Length < 32) throw new InvalidOperationException("Tasks:IdentityHashKey must be at least 32 bytes");
+        return new(bytes);
     }
 }
