@@ -7,6 +7,13 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/lib.sh"
 
+# The servers started here outlive this script: they must not inherit what the caller left open (a lock taken with
+# flock would stay held until infra/down.sh, a pipe would never see its end). 255 is the script bash is reading.
+for fd in /proc/$$/fd/*; do
+  fd="${fd##*/}"
+  if [ "$fd" -gt 2 ] && [ "$fd" -lt 255 ]; then { eval "exec $fd>&-"; } 2>/dev/null || true; fi
+done
+
 DEMO=false
 for arg in "$@"; do
   case "$arg" in
@@ -53,6 +60,7 @@ add_secrets() { (umask 077; cat >> "$SECRETS"); }
 [ -n "${TOKEN_PRIVATE_KEY:-}" ] || token_key_pair | add_secrets
 [ -n "${CONTENT_LINK_KEY:-}" ] || echo "CONTENT_LINK_KEY=$(random_key 48)" | add_secrets
 [ -n "${RAIL_CALLBACK_SECRET:-}" ] || echo "RAIL_CALLBACK_SECRET=$(random_key 48)" | add_secrets
+[ -n "${PAY_IN_CALLBACK_SECRET:-}" ] || echo "PAY_IN_CALLBACK_SECRET=$(random_key 48)" | add_secrets
 if [ -z "${IDENTITY_HASH_KEY:-}" ]; then
   if [ -n "${AUTH_SIGNING_KEY:-}" ]; then
     legacy="$(printf '%s' "marketplace/tasks/identity-number" | openssl dgst -sha256 -binary -mac HMAC \
@@ -65,7 +73,7 @@ fi
 # shellcheck disable=SC1090
 source "$SECRETS"
 for var in PG_PASSWORD RABBITMQ_PASSWORD TOKEN_KEY_ID TOKEN_PRIVATE_KEY TOKEN_PUBLIC_KEY CONTENT_LINK_KEY RAIL_CALLBACK_SECRET \
-    IDENTITY_HASH_KEY OPERATOR_EMAIL OPERATOR_PASSWORD; do
+    PAY_IN_CALLBACK_SECRET IDENTITY_HASH_KEY OPERATOR_EMAIL OPERATOR_PASSWORD; do
   [ -n "${!var:-}" ] || die "$var is missing from $SECRETS (delete the file to generate new secrets)"
 done
 
@@ -112,6 +120,7 @@ start_service() { # NAME
     orders) vars+=(Content__SigningKey="$CONTENT_LINK_KEY") ;;
     tasks) vars+=(Content__SigningKey="$CONTENT_LINK_KEY" Tasks__IdentityHashKey="$IDENTITY_HASH_KEY") ;;
     payouts) vars+=(Payouts__RailCallbackSecret="$RAIL_CALLBACK_SECRET") ;;
+    settlement) vars+=(Settlement__PayInCallbackSecret="$PAY_IN_CALLBACK_SECRET") ;;
   esac
   if [ "$name" = gateway ]; then
     local svc

@@ -120,9 +120,25 @@ public static class Scenario
         "The screen scratches far too easily for the price.",
     ];
 
-    public static async Task<JsonElement> DepositAsync(Actor enterprise, decimal amount) =>
-        await Api.ReadAsync(await enterprise.PostAsync("/api/settlement/wallet/deposits", new { amount, currency = "CNY" },
+    /// <summary>A deposit the (fake) bank confirms: answers it once the wallet is credited.</summary>
+    public static async Task<JsonElement> DepositAsync(Actor enterprise, decimal amount)
+    {
+        var deposit = await Api.ReadAsync(await enterprise.PostAsync("/api/settlement/wallet/deposits", new { amount, currency = "CNY" },
             Guid.NewGuid().ToString()), HttpStatusCode.Created);
+        return await DepositSettledAsync(enterprise, deposit.GetProperty("id").GetGuid());
+    }
+
+    /// <summary>The deposit once the bank has answered (credited or failed).</summary>
+    public static async Task<JsonElement> DepositSettledAsync(Actor actor, Guid depositId)
+    {
+        JsonElement deposit = default;
+        await Api.EventuallyAsync(async () =>
+        {
+            deposit = await actor.GetAsync($"/api/settlement/wallet/deposits/{depositId}");
+            return deposit.GetProperty("status").GetString() != "pending";
+        }, $"the bank answers deposit {depositId}");
+        return deposit;
+    }
 
     /// <summary>The worker gives a bank card to be paid to (a test number that passes the Luhn check).</summary>
     public static async Task<JsonElement> PayoutMethodAsync(Actor worker, string account = "4111 1111 1111 1111") =>

@@ -27,6 +27,9 @@ public sealed class Cluster
     /// <summary>The content links' key (orders and tasks only); export links use a key derived from it.</summary>
     public static string ContentKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
 
+    /// <summary>What the bank and settlement share to sign pay-in (deposit) callbacks (settlement only).</summary>
+    public static string PayInCallbackSecret { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+
     /// <summary>What the bank and payouts share to sign the bank's callbacks (payouts only).</summary>
     public static string RailCallbackSecret { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
 
@@ -112,6 +115,7 @@ public sealed class Cluster
             ["Tasks__IdentityHashKey"] = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RunId + "/identity"))),
         },
         "payouts" => new() { ["Payouts__RailCallbackSecret"] = RailCallbackSecret },
+        "settlement" => new() { ["Settlement__PayInCallbackSecret"] = PayInCallbackSecret },
         _ => new(),
     };
 

@@ -15,8 +15,10 @@ public class IdempotencyTests
         var again = await Api.ReadAsync(await enterprise.PostAsync("/api/settlement/wallet/deposits", new { amount = 25.50m, currency = "CNY" }, key),
             HttpStatusCode.Created);
 
-        Assert.That(again.GetProperty("transactionId").GetGuid(), Is.EqualTo(first.GetProperty("transactionId").GetGuid()));
+        Assert.That(again.GetProperty("id").GetGuid(), Is.EqualTo(first.GetProperty("id").GetGuid()), "one deposit");
+        await Scenario.DepositSettledAsync(enterprise, first.GetProperty("id").GetGuid());
         Assert.That((await enterprise.GetAsync("/api/settlement/wallet")).Money("available"), Is.EqualTo(25.50m));
+        Assert.That((await enterprise.GetAsync("/api/settlement/wallet/deposits")).GetProperty("total").GetInt64(), Is.EqualTo(1));
     }
 
     [Test]
@@ -24,9 +26,10 @@ public class IdempotencyTests
     {
         var enterprise = await Api.SignUpAsync("enterprise");
         var key = Guid.NewGuid().ToString();
-        await Api.ReadAsync(await enterprise.PostAsync("/api/settlement/wallet/deposits", new { amount = 10.00m, currency = "CNY" }, key),
+        var first = await Api.ReadAsync(await enterprise.PostAsync("/api/settlement/wallet/deposits", new { amount = 10.00m, currency = "CNY" }, key),
             HttpStatusCode.Created);
         var response = await enterprise.PostAsync("/api/settlement/wallet/deposits", new { amount = 99.00m, currency = "CNY" }, key);
+        await Scenario.DepositSettledAsync(enterprise, first.GetProperty("id").GetGuid());
 
         var problem = await Api.ReadAsync(response, HttpStatusCode.UnprocessableEntity);
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));

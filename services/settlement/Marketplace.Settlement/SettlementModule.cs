@@ -7,6 +7,7 @@ using Marketplace.Settlement.Consumers;
 using Marketplace.Settlement.Domain;
 using Marketplace.Settlement.Features;
 using Marketplace.Settlement.Jobs;
+using Marketplace.Settlement.Rail;
 using Marketplace.Settlement.Reconciliation;
 
 namespace Marketplace.Settlement;
@@ -38,7 +39,10 @@ public static class SettlementModule
             x.AddRequestClient<GetApprovalTotals>();
             x.AddRequestClient<GetEarningTotals>();
         });
-        builder.Services.AddOptions<SettlementOptions>().BindConfiguration("Settlement");
+        builder.Services.AddOptions<SettlementOptions>().BindConfiguration("Settlement")
+            .Validate(o => { try { return o.PayInCallbackKey().Length >= 32; } catch (Exception e) when (e is InvalidOperationException or FormatException) { return false; } },
+                "Settlement:PayInCallbackSecret must be set to a base64 key of at least 32 bytes")
+            .ValidateOnStart();
         builder.Services.AddOptions<ReconciliationOptions>().BindConfiguration("Settlement:Reconciliation");
         builder.AddJobs();
         builder.Services.AddRecurringJob<ExpirePendingEscrow, SettlementOptions>(ExpirePendingEscrow.Name, o => o.PendingEscrowSweepInterval);
@@ -57,6 +61,8 @@ public static class SettlementModule
         app.MapGroup("/vendor").WithTags("Vendor money").MapVendorMoney();
         app.MapGroup("/statements").WithTags("Statements").MapStatements();
         app.MapGroup("/reconciliation").WithTags("Reconciliation").MapReconciliation();
+        app.MapGroup("/rail").WithTags("Payment rail").MapPayIns();
+        app.MapGroup("/fake-bank").WithTags("Fake bank").MapFakePayInBank();
         return app;
     }
 }
