@@ -22,7 +22,7 @@ public class OpenApiTests
         ["bidding"] = [],
         ["tasks"] = ["GET /exports/{orderId}/{name}", "HEAD /exports/{orderId}/{name}"],
         ["payouts"] = ["POST /rail/callbacks"],
-        ["settlement"] = [],
+        ["settlement"] = ["POST /rail/pay-ins/callbacks"],
     };
 
     /// <summary>Bodies that are one type on purpose: an answer to a task, an exam's training item or test item; a listing created or replaced.</summary>

@@ -96,7 +96,7 @@ public static class FakePayInBankAdmin
             var total = await connection.ExecuteScalarAsync<long>(
                 "SELECT count(*) FROM fake_pay_ins WHERE @reference::text IS NULL OR reference = @reference", new { reference });
             return TypedResults.Ok(new PageOf<Received>(items, total, number, size));
-        }).RequireAuthorization(Roles.Operator);
+        }).RequireAuthorization(Roles.Operator).Produces<PageOf<Received>>().ProducesProblem(StatusCodes.Status400BadRequest);
         return group;
     }
 }
