@@ -258,17 +258,26 @@ public static class WorkPackages
                 SELECT EXISTS (SELECT 1 FROM work_packages WHERE order_id = @OrderId AND kind = 'subcontract' AND to_vendor_org_id = @to AND status <> 'declined')
                 """, new { tier.OrderId, to }, tx))
             return Problems.Unprocessable($"Vendor {to} already works on this order; a sub-contract goes to a vendor outside its chain.", "work.vendor_in_chain");
-        await using var read = await connection.QueryMultipleAsync("""
-            SELECT EXISTS (SELECT 1 FROM vendor_listings WHERE vendor_org_id = @to)
-                OR EXISTS (SELECT 1 FROM vendor_certifications WHERE vendor_org_id = @to AND status = 'approved');
-            SELECT grade, valid_until FROM vendor_certifications WHERE vendor_org_id = @to AND status = 'approved';
-            """, new { to }, tx);
-        if (!await read.ReadSingleAsync<bool>())
+        if (!await connection.ExecuteScalarAsync<bool>("""
+                SELECT EXISTS (SELECT 1 FROM vendor_listings WHERE vendor_org_id = @to)
+                    OR EXISTS (SELECT 1 FROM vendor_certifications WHERE vendor_org_id = @to AND status = 'approved')
+                """, new { to }, tx))
             return Problems.Unprocessable($"Vendor {to} is not a vendor of the supermarket.", "work.unknown_vendor");
-        var certificates = (await read.ReadAsync<(string Grade, DateTime ValidUntil)>()).Select(c => (c.Grade, DateOnly.FromDateTime(c.ValidUntil)));
-        if (!DataGrades.MayHandle(certificates, DateOnly.FromDateTime(DateTime.UtcNow), tier.DataGrade))
-            return Problems.Unprocessable($"Vendor {to} holds no approved, valid certification for {tier.DataGrade}-grade data.", "work.vendor_not_certified");
-        return null;
+        return await UncertifiedAsync(connection, tx, to, tier.DataGrade);
+    }
+
+    /// <summary>
+    /// 422 <c>work.vendor_not_certified</c> unless the vendor holds an approved certification valid today that covers the
+    /// grade (<see cref="DataGrades.MayHandle"/>): when a sub-contract is offered, and again when it is accepted, since a
+    /// certification may have expired or been revoked in between.
+    /// </summary>
+    private static async Task<IResult?> UncertifiedAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid vendor, string grade)
+    {
+        var certificates = (await connection.QueryAsync<(string Grade, DateTime ValidUntil)>(
+                "SELECT grade, valid_until FROM vendor_certifications WHERE vendor_org_id = @vendor AND status = 'approved'", new { vendor }, tx))
+            .Select(c => (c.Grade, DateOnly.FromDateTime(c.ValidUntil)));
+        return DataGrades.MayHandle(certificates, DateOnly.FromDateTime(DateTime.UtcNow), grade) ? null
+            : Problems.Unprocessable($"Vendor {vendor} holds no approved, valid certification for {grade}-grade data.", "work.vendor_not_certified");
     }
 
     private static async Task<IResult> Offers(string? status, int? page, int? pageSize, HttpContext http, NpgsqlDataSource db)
@@ -312,10 +321,11 @@ public static class WorkPackages
         var offer = await AddressedAsync(connection, tx, id, caller);
         if (offer is null) return Problems.NotFound($"Sub-contract {id}");
         if (offer.Status != "offered") return Problems.Conflict($"Sub-contract {id} is {offer.Status}; only an offered one can be accepted.", offer.Status);
-        var order = await connection.QuerySingleAsync<(string Status, Guid ContractId)>(
-            "SELECT status, contract_id FROM orders WHERE id = @OrderId", offer, tx);
+        var order = await connection.QuerySingleAsync<(string Status, Guid ContractId, string DataGrade)>(
+            "SELECT status, contract_id, data_grade FROM orders WHERE id = @OrderId", offer, tx);
         if (order.Status != "in_progress")
             return Problems.Conflict($"Order {offer.OrderId} is {order.Status}; its sub-contracts can no longer be accepted.", order.Status, "work.not_open");
+        if (await UncertifiedAsync(connection, tx, caller, order.DataGrade) is { } uncertified) return uncertified;
         await connection.ExecuteAsync("UPDATE work_packages SET status = 'accepted', decided_at = now() WHERE id = @id", new { id }, tx);
         await outbox.AddAsync(tx, new SubcontractAgreed(id, offer.OrderId, order.ContractId, offer.VendorOrgId, caller,
             offer.ItemCount, offer.Price, offer.Currency, clock.GetUtcNow()));
