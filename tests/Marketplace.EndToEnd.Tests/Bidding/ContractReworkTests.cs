@@ -16,17 +16,17 @@ public class ContractReworkTests
     {
         var vendorA = await Tender.VendorAsync();
         var vendorB = await Tender.VendorAsync();
-        var order = await Contracted.AwardedAsync(vendorA, items: 6, price: 15m, sampleSize: 6);
+        var order = await Contracted.AwardedAsync(vendorA, items: 8, price: 15m, sampleSize: 8);
         var teamA = await Contracted.TeamMemberAsync(vendorA);
         var teamB = await Contracted.TeamMemberAsync(vendorB);
 
-        // First work: A's team takes review-1..3; B takes review-4..6 as a sub-contract at 6.00 and puts them to its own team.
-        var teamPackage = await Contracted.PackageIdAsync(vendorA, order.Id, new { kind = "team", items = 3, rewardPerAnswer = 1m });
-        var sub = await Contracted.PackageIdAsync(vendorA, order.Id, new { kind = "subcontract", items = 3, vendorOrgId = vendorB.OrgId, price = 6m });
+        // First work: A's team takes review-1..4; B takes review-5..8 as a sub-contract at 6.00 and puts them to its own team.
+        var teamPackage = await Contracted.PackageIdAsync(vendorA, order.Id, new { kind = "team", items = 4, rewardPerAnswer = 1m });
+        var sub = await Contracted.PackageIdAsync(vendorA, order.Id, new { kind = "subcontract", items = 4, vendorOrgId = vendorB.OrgId, price = 6m });
         await Api.ReadAsync(await vendorB.PostAsync($"/api/orders/orders/subcontracts/{sub}/accept"), HttpStatusCode.OK);
-        var teamPackageB = await Contracted.PackageIdAsync(vendorB, order.Id, new { kind = "team", items = 3, rewardPerAnswer = 1m });
-        await Contracted.WaitForSplitAsync(vendorA, teamPackage, 3);
-        await Contracted.WaitForSplitAsync(vendorB, teamPackageB, 3);
+        var teamPackageB = await Contracted.PackageIdAsync(vendorB, order.Id, new { kind = "team", items = 4, rewardPerAnswer = 1m });
+        await Contracted.WaitForSplitAsync(vendorA, teamPackage, 4);
+        await Contracted.WaitForSplitAsync(vendorB, teamPackageB, 4);
         await Contracted.ApproveAsync(vendorA, await Contracted.WorkAsync(teamA, teamPackage));
         await Contracted.ApproveAsync(vendorB, await Contracted.WorkAsync(teamB, teamPackageB));
         await Scenario.WaitForStatusAsync(order.Enterprise, order.Id, "delivered", TimeSpan.FromSeconds(90));
@@ -34,7 +34,7 @@ public class ContractReworkTests
         // The enterprise finds one of A's team's items and one of B's wrong: the order goes back to A.
         const string findingA = "The reviewer praises the product: positive.";
         const string findingB = "Sarcasm: the review is negative.";
-        await JudgeAsync(order, new Dictionary<string, string> { ["review-1"] = findingA, ["review-4"] = findingB });
+        await JudgeAsync(order, new Dictionary<string, string> { ["review-1"] = findingA, ["review-5"] = findingB });
         await Scenario.WaitForStatusAsync(order.Enterprise, order.Id, "rework");
         var told = await NotificationTests.ArrivesAsync(vendorA, "contract.rework_requested", p => p.GetProperty("orderId").GetGuid() == order.Id);
         Assert.That((told.GetProperty("params").GetProperty("round").GetInt32(), told.GetProperty("params").GetProperty("items").GetInt32()), Is.EqualTo((1, 2)));
@@ -46,7 +46,7 @@ public class ContractReworkTests
         Assert.That((failed.GetProperty("round").GetInt32(), failed.GetProperty("open").GetBoolean(), failed.GetProperty("failed").GetInt32(),
             failed.GetProperty("unallocated").GetInt32()), Is.EqualTo((1, true, 2, 2)));
         var items = failed.GetProperty("items").GetProperty("items").EnumerateArray().ToList();
-        Assert.That(items.Select(i => i.GetProperty("itemId").GetString()), Is.EqualTo(new[] { "review-1", "review-4" }));
+        Assert.That(items.Select(i => i.GetProperty("itemId").GetString()), Is.EqualTo(new[] { "review-1", "review-5" }));
         Assert.That((items[0].GetProperty("finding").GetString(), items[0].GetProperty("deliveredByKind").GetString(),
             items[0].GetProperty("deliveredByPackageId").GetGuid()), Is.EqualTo((findingA, "team", teamPackage)));
         Assert.That((items[1].GetProperty("deliveredByKind").GetString(), items[1].GetProperty("deliveredByVendorOrgId").GetGuid()),
@@ -60,12 +60,12 @@ public class ContractReworkTests
         Assert.That((await Api.ReadAsync(await Contracted.PackageAsync(vendorB, order.Id, new { kind = "team", items = 1, rewardPerAnswer = 1m }),
             HttpStatusCode.Conflict)).Code(), Is.EqualTo("work.not_open"), "the sub-contract is done: the rework is A's");
 
-        // The rework package: the failed items only, within A's money (income 13.50, committed 9.00: 4.50 left).
+        // The rework package: the failed items only, within A's money (income 13.50, committed 10.00: 3.50 left).
         foreach (var (body, code) in new (object, string)[]
         {
             (new { kind = "subcontract", items = 2, vendorOrgId = vendorB.OrgId, price = 1m }, "work.rework_not_subcontracted"),
             (new { kind = "team", items = 3, rewardPerAnswer = 1m }, "work.not_enough_items"),
-            (new { kind = "team", items = 2, rewardPerAnswer = 2.2501m }, "work.over_income"),
+            (new { kind = "team", items = 2, rewardPerAnswer = 1.7501m }, "work.over_income"),
         })
             Assert.That((await Api.ReadAsync(await Contracted.PackageAsync(vendorA, order.Id, body), HttpStatusCode.UnprocessableEntity)).Code(), Is.EqualTo(code));
         var rework = await Api.ReadAsync(await Contracted.PackageAsync(vendorA, order.Id, new { kind = "team", items = 2, rewardPerAnswer = 1.5m }),
@@ -92,7 +92,7 @@ public class ContractReworkTests
             await Api.ReadAsync(await teamA.PostAsync($"/api/tasks/assignments/{id}/submit", new { answer = "positive" }), HttpStatusCode.OK);
             redone.Add(id);
         }
-        Assert.That(findings, Is.EquivalentTo(new Dictionary<string, string?> { ["review-1"] = findingA, ["review-4"] = findingB }));
+        Assert.That(findings, Is.EquivalentTo(new Dictionary<string, string?> { ["review-1"] = findingA, ["review-5"] = findingB }));
         // The vendor cannot stop the order with a dispute while its own rework is at work.
         Assert.That((await Api.ReadAsync(await vendorA.PostAsync($"/api/orders/orders/{order.Id}/disputes", new { evidence = "Contest." }),
             HttpStatusCode.Conflict)).Code(), Is.EqualTo("dispute.rework_in_progress"));
@@ -100,14 +100,14 @@ public class ContractReworkTests
 
         // Delivered again: a new sample, which passes; the plan still counts each item once.
         await Scenario.WaitForStatusAsync(order.Enterprise, order.Id, "delivered", TimeSpan.FromSeconds(90));
-        Assert.That((await Contracted.PlanAsync(vendorA, order.Id)).GetProperty("itemsDone").GetInt32(), Is.EqualTo(6));
+        Assert.That((await Contracted.PlanAsync(vendorA, order.Id)).GetProperty("itemsDone").GetInt32(), Is.EqualTo(8));
         await JudgeAsync(order, new Dictionary<string, string>());
         await Scenario.WaitForStatusAsync(order.Enterprise, order.Id, "closed", TimeSpan.FromSeconds(90));
 
-        // Fixed figures: price 15.00, fee 10% 1.50. A: team 3 x 1.00, rework 2 x 1.50, B 6.00 -> 1.50. B: 6.00 - its team 3.00.
-        await Api.EventuallyAsync(async () => await ContractedMoney.VendorBalanceAsync(vendorA) == 1.50m, "A: 15.00 - 1.50 - 3.00 - 3.00 - 6.00");
-        await Api.EventuallyAsync(async () => await ContractedMoney.VendorBalanceAsync(vendorB) == 3.00m, "B: 6.00 - 3.00");
-        foreach (var (worker, earned) in new[] { (teamA, 6.00m), (teamB, 3.00m) })
+        // Fixed figures: price 15.00, fee 10% 1.50. A: team 4 x 1.00, rework 2 x 1.50, B 6.00 -> 0.50. B: 6.00 - its team 4.00.
+        await Api.EventuallyAsync(async () => await ContractedMoney.VendorBalanceAsync(vendorA) == 0.50m, "A: 15.00 - 1.50 - 4.00 - 3.00 - 6.00");
+        await Api.EventuallyAsync(async () => await ContractedMoney.VendorBalanceAsync(vendorB) == 2.00m, "B: 6.00 - 4.00");
+        foreach (var (worker, earned) in new[] { (teamA, 7.00m), (teamB, 4.00m) })
             await Api.EventuallyAsync(async () => (await worker.GetAsync("/api/payouts/earnings")).Money("totalEarned") == earned, $"{worker.Email} earned {earned}");
         Assert.That(await Scenario.EscrowAsync(order.Id), Is.Zero, "the escrow is spent to the fen");
         Assert.That((await order.Enterprise.GetAsync("/api/settlement/wallet")).Money("available"), Is.EqualTo(85.00m),
