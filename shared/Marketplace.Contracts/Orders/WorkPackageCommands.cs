@@ -6,6 +6,11 @@ namespace Marketplace.Contracts.Orders;
 /// items, no gold) and the order's terms; tasks splits it into slots keyed by PackageId. Audience is "team" (only the
 /// members of VendorOrgId's team may claim) or "crowd"; each approved answer pays RewardPerAnswer, by VendorOrgId
 /// (ApprovedAssignment.PayerVendorOrgId, no platform fee per answer), and VendorOrgId reviews the submissions.
+/// A rework package (added later; null otherwise) redoes the items an acceptance sample found wrong: ReworkRound is that
+/// sample's round and Findings what the enterprise found wrong with each item, shown to the worker who redoes it.
 /// </summary>
 public record StartWorkPackage(Guid PackageId, Guid OrderId, Guid VendorOrgId, string Audience, decimal RewardPerAnswer,
-    OrderReadyForWork Work, DateTimeOffset OccurredAt);
+    OrderReadyForWork Work, DateTimeOffset OccurredAt, int? ReworkRound = null, IReadOnlyList<ItemFinding>? Findings = null);
+
+/// <summary>What the enterprise found wrong with one item of a failed acceptance sample.</summary>
+public record ItemFinding(string ItemId, string Finding);

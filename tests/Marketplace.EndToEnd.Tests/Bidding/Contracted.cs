@@ -13,8 +13,11 @@ public static class Contracted
 {
     public sealed record Order(Actor Enterprise, Guid Id, Actor Vendor, decimal ContractPrice);
 
-    /// <summary>A bid-mode order of <paramref name="items"/> items, awarded to <paramref name="vendor"/> at <paramref name="price"/> and in progress.</summary>
-    public static async Task<Order> AwardedAsync(Actor vendor, string grade = "general", int items = 10, decimal price = 15m)
+    /// <summary>
+    /// A bid-mode order of <paramref name="items"/> items, awarded to <paramref name="vendor"/> at <paramref name="price"/> and
+    /// in progress; <paramref name="sampleSize"/> items are sampled at acceptance (null: the order's default).
+    /// </summary>
+    public static async Task<Order> AwardedAsync(Actor vendor, string grade = "general", int items = 10, decimal price = 15m, int? sampleSize = null)
     {
         var enterprise = await Api.SignUpAsync("enterprise");
         await Scenario.DepositAsync(enterprise, 100m);
@@ -22,6 +25,7 @@ public static class Contracted
         {
             mode = "bid", industry = Tender.Industry, dataGrade = grade, tender = new { bidDeadline = DateTimeOffset.UtcNow.AddHours(1) },
         }, items: items, unitPrice: 2m);
+        if (sampleSize is { } size) body["sampleSize"] = size;
         var orderId = (await Api.ReadAsync(await enterprise.PostAsync("/api/orders/orders", body.ToJsonString()), HttpStatusCode.Created))
             .GetProperty("id").GetGuid();
         await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/publish"), HttpStatusCode.Accepted);
@@ -117,6 +121,13 @@ public static class Contracted
             await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{id}/submit", new { answer = "positive" }), HttpStatusCode.OK);
             done.Add(id);
         }
+    }
+
+    /// <summary>The vendor approves each of the submissions.</summary>
+    public static async Task ApproveAsync(Actor vendor, IEnumerable<Guid> assignments)
+    {
+        foreach (var id in assignments)
+            await Api.ReadAsync(await vendor.PostAsync($"/api/tasks/assignments/{id}/approve"), HttpStatusCode.OK);
     }
 
     public static async Task<T> TasksScalarAsync<T>(string sql, object parameters)

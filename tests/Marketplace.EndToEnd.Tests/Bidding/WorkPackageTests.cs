@@ -192,6 +192,47 @@ public class WorkPackageTests
     }
 
     [Test]
+    public async Task Accepting_a_sub_contract_checks_the_certification_again_and_a_revoked_or_expired_one_is_refused_changing_nothing()
+    {
+        var vendorA = await Tender.VendorAsync("important");
+        var revoked = await Tender.VendorAsync("important");
+        var expired = await Tender.VendorAsync("important");
+        var order = await Contracted.AwardedAsync(vendorA, grade: "important", items: 4, price: 8m);
+        var toRevoked = await Contracted.PackageIdAsync(vendorA, order.Id, new { kind = "subcontract", items = 2, vendorOrgId = revoked.OrgId, price = 3m });
+        var toExpired = await Contracted.PackageIdAsync(vendorA, order.Id, new { kind = "subcontract", items = 2, vendorOrgId = expired.OrgId, price = 3m });
+
+        // Between the offer and the answer: an operator revokes one certification, the other runs out (deadlines are data).
+        var op = await Api.OperatorAsync();
+        var certificate = (await revoked.GetAsync("/api/orders/certifications")).EnumerateArray().Single().GetProperty("id").GetGuid();
+        await Api.ReadAsync(await op.PostAsync($"/api/orders/certifications/{certificate}/review", new { decision = "revoke" }), HttpStatusCode.BadRequest);
+        var revocation = await Api.ReadAsync(await op.PostAsync($"/api/orders/certifications/{certificate}/review",
+            new { decision = "revoke", note = "The issuer withdrew it." }), HttpStatusCode.OK);
+        Assert.That(revocation.GetProperty("status").GetString(), Is.EqualTo("revoked"));
+        Assert.That((await Api.ReadAsync(await op.PostAsync($"/api/orders/certifications/{certificate}/review",
+            new { decision = "revoke", note = "Again." }), HttpStatusCode.Conflict)).Code(), Is.EqualTo("conflict.revoked"));
+        await Contracted.OrdersScalarAsync<int>("UPDATE vendor_certifications SET valid_until = current_date - 1 WHERE vendor_org_id = @OrgId", new { expired.OrgId });
+
+        foreach (var (vendor, offer) in new[] { (revoked, toRevoked), (expired, toExpired) })
+        {
+            var refused = await Api.ReadAsync(await vendor.PostAsync($"/api/orders/orders/subcontracts/{offer}/accept"), HttpStatusCode.UnprocessableEntity);
+            Assert.That(refused.Code(), Is.EqualTo("work.vendor_not_certified"));
+            var offers = await vendor.GetAsync("/api/orders/orders/subcontracts/offers");
+            Assert.That(offers.GetProperty("items").EnumerateArray().Single().GetProperty("status").GetString(), Is.EqualTo("offered"), "nothing changed");
+        }
+        Assert.That(await Contracted.OrdersScalarAsync<long>(
+            "SELECT count(*) FROM outbox_messages WHERE message_type LIKE 'Marketplace.Contracts.Orders.SubcontractAgreed,%' AND body->>'orderId' = @id",
+            new { id = order.Id.ToString() }), Is.Zero, "no sub-contract was agreed");
+
+        // Certified again (a new certificate, approved): the same offer is accepted.
+        var renewed = await Api.ReadAsync(await revoked.PostAsync("/api/orders/certifications",
+            new { name = "Data security important", issuer = "E2E data labeling base", grade = "important", validUntil = "2030-12-31" }), HttpStatusCode.Created);
+        await Api.ReadAsync(await op.PostAsync($"/api/orders/certifications/{renewed.GetProperty("id").GetGuid()}/review",
+            new { decision = "approve", note = "Renewed." }), HttpStatusCode.OK);
+        var accepted = await Api.ReadAsync(await revoked.PostAsync($"/api/orders/orders/subcontracts/{toRevoked}/accept"), HttpStatusCode.OK);
+        Assert.That(accepted.GetProperty("status").GetString(), Is.EqualTo("accepted"));
+    }
+
+    [Test]
     public async Task A_vendor_finds_workers_in_the_talent_pool_and_builds_its_team()
     {
         var vendor = await Tender.VendorAsync();

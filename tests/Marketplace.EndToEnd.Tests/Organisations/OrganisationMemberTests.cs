@@ -68,6 +68,35 @@ public class OrganisationMemberTests
     }
 
     [Test]
+    public async Task Me_shows_the_organisation_the_person_acts_for_with_its_role_there()
+    {
+        var owner = await Api.SignUpAsync("vendor");
+        var ownerName = (await owner.GetAsync("/api/auth/me")).GetProperty("organisationName").GetString();
+        var colleague = await MemberAsync(owner, "finance", kind: "worker");
+
+        var me = await colleague.GetAsync("/api/auth/me");
+        Assert.That(me.GetProperty("userId").GetGuid(), Is.EqualTo(colleague.UserId));
+        Assert.That(me.GetProperty("role").GetString(), Is.EqualTo("worker"), "the account's own kind");
+        Assert.That(me.GetProperty("organisationId").GetGuid(), Is.Not.EqualTo(owner.OrgId), "the organisation it founded");
+        var acting = me.GetProperty("actingFor");
+        Assert.That(acting.GetProperty("organisationId").GetGuid(), Is.EqualTo(owner.OrgId));
+        Assert.That(acting.GetProperty("organisationName").GetString(), Is.EqualTo(ownerName));
+        Assert.That(acting.GetProperty("organisationKind").GetString(), Is.EqualTo("vendor"));
+        Assert.That(acting.GetProperty("orgRole").GetString(), Is.EqualTo("finance"));
+
+        // Its own sign-in acts for the worker organisation it founded, as its owner.
+        var own = (await Api.SignInAsync(colleague.Email, "e2e-password-1")).GetAsync("/api/auth/me");
+        var ownActing = (await own).GetProperty("actingFor");
+        Assert.That(ownActing.GetProperty("organisationId").GetGuid(), Is.EqualTo(me.GetProperty("organisationId").GetGuid()));
+        Assert.That(ownActing.GetProperty("organisationKind").GetString(), Is.EqualTo("worker"));
+        Assert.That(ownActing.GetProperty("orgRole").GetString(), Is.EqualTo("owner"));
+
+        // Removed from the vendor: the old token's /me says it acts for nothing any more.
+        Assert.That((await Api.Send(owner.Http, HttpMethod.Delete, $"/api/organisation/members/{colleague.UserId}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That((await colleague.GetAsync("/api/auth/me")).GetProperty("actingFor").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
+    }
+
+    [Test]
     public async Task Someone_who_registers_after_being_invited_sees_the_invitation_and_declines_it()
     {
         var owner = await Api.SignUpAsync("vendor");

@@ -16,6 +16,9 @@ public abstract record Recipient
 {
     public sealed record User(Guid UserId) : Recipient;
 
+    /// <summary>Several accounts (a vendor's team workers); one told twice is told once.</summary>
+    public sealed record Users(IReadOnlyList<Guid> UserIds) : Recipient;
+
     /// <param name="OrgRoles">the members' roles told (<see cref="Marketplace.ServiceDefaults.Auth.OrgRoles"/>); null: every member.</param>
     public sealed record Organisation(Guid OrganisationId, IReadOnlyList<string>? OrgRoles = null) : Recipient;
 
@@ -31,6 +34,9 @@ public static class Audiences
 
     /// <summary>Those who review and accept work: work that arrives, a delivery to sample.</summary>
     public static readonly IReadOnlyList<string> Review = OrgPolicy.RolesFor(OrgPermission.Review);
+
+    /// <summary>Those who commit the organisation to work at a price: a sub-contract offered to it, or its own offer answered.</summary>
+    public static readonly IReadOnlyList<string> Commit = OrgPolicy.RolesFor(OrgPermission.Commit);
 }
 
 /// <summary>
@@ -64,18 +70,19 @@ public static class Notices
     {
         foreach (var notice in notices)
         {
-            var (userId, organisationIds, orgRoles) = notice.To switch
+            var (userIds, organisationIds, orgRoles) = notice.To switch
             {
-                Recipient.User u => ((Guid?)u.UserId, Array.Empty<Guid>(), (string[]?)null),
-                Recipient.Organisation o => (null, [o.OrganisationId], o.OrgRoles?.ToArray()),
-                Recipient.Organisations o => (null, o.OrganisationIds.ToArray(), o.OrgRoles?.ToArray()),
+                Recipient.User u => (new[] { u.UserId }, Array.Empty<Guid>(), (string[]?)null),
+                Recipient.Users u => (u.UserIds.ToArray(), Array.Empty<Guid>(), (string[]?)null),
+                Recipient.Organisation o => ([], [o.OrganisationId], o.OrgRoles?.ToArray()),
+                Recipient.Organisations o => ([], o.OrganisationIds.ToArray(), o.OrgRoles?.ToArray()),
                 _ => throw new ArgumentOutOfRangeException(nameof(notices), notice.To, "unknown recipient"),
             };
             // An organisation's people are its members now (memberships), in the roles named.
             await tx.Connection!.ExecuteAsync("""
                 INSERT INTO notifications (id, user_id, kind, params, occurred_at, source_message_id)
                 SELECT gen_random_uuid(), r.user_id, @Kind, @json::jsonb, @OccurredAt, @messageId
-                FROM (SELECT u.id AS user_id FROM users u WHERE u.id = @userId
+                FROM (SELECT u.id AS user_id FROM users u WHERE u.id = ANY (@userIds)
                       UNION
                       SELECT m.user_id FROM memberships m
                       WHERE m.organisation_id = ANY (@organisationIds) AND (@orgRoles::text[] IS NULL OR m.org_role = ANY (@orgRoles))) r
@@ -83,7 +90,7 @@ public static class Notices
                 """, new
             {
                 notice.Kind, json = JsonSerializer.Serialize(notice.Params, Json), OccurredAt = notice.OccurredAt.UtcDateTime,
-                messageId, userId, organisationIds, orgRoles,
+                messageId, userIds, organisationIds, orgRoles,
             }, tx);
         }
     }

@@ -22,8 +22,8 @@ public sealed class OrderReworkFundedConsumer(NpgsqlDataSource db, Outbox outbox
                 WHERE id = @OrderId AND status = @rework AND rework_funding = 'pending'
                 """, new { funded.OrderId, rework = OrderProcess.Name(OrderState.Rework) }, tx);
             if (moved == 0) return; // cancelled meanwhile (settlement refunds the escrow), or already sent
-            // A contract's rework is its vendor's to do under the contract price, not the crowd's: the escrowed rework
-            // money goes back to the wallet when the order closes (the contract's split takes only its price).
+            // A contract's rework is its vendor's to do under the contract price, not the crowd's (its rework packages):
+            // nothing is funded for it any more; a funding asked before that goes back to the wallet when the order closes.
             if (await connection.ExecuteScalarAsync<bool>("SELECT contract_id IS NOT NULL FROM orders WHERE id = @OrderId", new { funded.OrderId }, tx))
                 return;
             var items = await connection.QueryAsync<ReworkItem>("""

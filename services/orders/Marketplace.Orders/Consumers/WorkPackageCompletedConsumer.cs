@@ -12,8 +12,9 @@ namespace Marketplace.Orders.Consumers;
 /// A team or crowd work package is done (tasks approved and aggregated every answer). Sub-contracts whose items are all
 /// in packages that are done are done too, tier by tier upwards; when every item of the order is allocated and every
 /// package of the contract's tier is done, the order's work is complete and it is delivered, as a crowd order is on
-/// OrderWorkCompleted. Under the order's row lock (as making a package takes it), so two packages finishing at once
-/// cannot both miss the last one.
+/// OrderWorkCompleted. In rework, also every failed item of the newest failed sample must be in a rework package (all of
+/// them done): then the order is delivered again and a new sample drawn. Under the order's row lock (as making a package
+/// takes it), so two packages finishing at once cannot both miss the last one.
 /// </summary>
 public sealed class WorkPackageCompletedConsumer(NpgsqlDataSource db, OrderProcessRunner process) : IConsumer<WorkPackageCompleted>
 {
@@ -44,6 +45,13 @@ public sealed class WorkPackageCompletedConsumer(NpgsqlDataSource db, OrderProce
                 WHERE (SELECT count(*) FROM order_items WHERE order_id = @OrderId AND gold IS NULL)
                       = (SELECT count(*) FROM work_package_items WHERE scope_id = @OrderId)
                   AND NOT EXISTS (SELECT 1 FROM work_packages WHERE order_id = @OrderId AND parent_id IS NULL AND status NOT IN ('done', 'declined'))
+                  AND NOT EXISTS (
+                      SELECT 1 FROM orders o
+                      JOIN LATERAL (SELECT round, rework_scope_id FROM acceptance_rounds
+                                    WHERE order_id = o.id AND status = 'failed' ORDER BY round DESC LIMIT 1) r ON true
+                      JOIN acceptance_samples s ON s.order_id = o.id AND s.round = r.round AND s.ok = false
+                      WHERE o.id = @OrderId AND o.status = 'rework'
+                        AND NOT EXISTS (SELECT 1 FROM work_package_items w WHERE w.scope_id = r.rework_scope_id AND w.item_id = s.item_id))
                 """, done, tx);
             if (approved is null) return; // items left to allocate, or packages still working
             if (!(await process.FireAsync(tx, done.OrderId, OrderTrigger.WorkCompleted)).Moved) return;

@@ -15,7 +15,8 @@ namespace Marketplace.Orders.Features;
 /// sampled item right or wrong, with a finding for each wrong one. If the share right reaches the order's pass
 /// threshold the order is accepted: settlement releases its unspent escrow and the order closes. Otherwise it goes
 /// back for rework: the items found wrong get one more answer each (paid from the wallet, through escrow), the
-/// workers see the findings, and the next delivery draws a new sample.
+/// workers see the findings, and the next delivery draws a new sample. A contracted order's rework is its vendor's, at
+/// its own cost (WorkPackages' rework packages): nothing is taken from the wallet, and the vendor is told.
 /// </summary>
 public static class Acceptance
 {
@@ -128,9 +129,8 @@ public static class Acceptance
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var order = await connection.QuerySingleOrDefaultAsync<OrderRow>("""
-            SELECT status, unit_price, currency, approved_assignments, rework_funding FROM orders
-            WHERE id = @id AND enterprise_org_id = @OrgId FOR UPDATE
+        var order = await connection.QuerySingleOrDefaultAsync<OrderRow>($"""
+            SELECT {OrderColumns} FROM orders WHERE id = @id AND enterprise_org_id = @OrgId FOR UPDATE
             """, new { id, caller.OrgId }, tx);
         if (order is null) return Problems.NotFound($"Order {id}");
         if (order.Status != OrderProcess.Name(OrderState.Delivered))
@@ -187,8 +187,9 @@ public static class Acceptance
         else
         {
             await process.FireAsync(tx, id, OrderTrigger.SampleFailed, $"sample round {open.Round}: {right}/{open.SampleSize} right");
-            await connection.ExecuteAsync("UPDATE orders SET rework_funding = 'pending' WHERE id = @id", new { id }, tx);
-            await outbox.AddAsync(tx, ReworkRequest(id, caller.OrgId, open.Round, open.SampleSize - right, order.UnitPrice, order.Currency, now));
+            if (order.ContractId is null)
+                await connection.ExecuteAsync("UPDATE orders SET rework_funding = 'pending' WHERE id = @id", new { id }, tx);
+            await outbox.AddAsync(tx, ReworkRequest(id, caller.OrgId, open.Round, open.SampleSize - right, order, now));
         }
         var view = (await connection.QueryAsync<RoundView>("""
             SELECT round, status, sample_size, pass_threshold, passed_items, created_at, decided_at
@@ -205,9 +206,8 @@ public static class Acceptance
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var order = await connection.QuerySingleOrDefaultAsync<OrderRow>("""
-            SELECT status, unit_price, currency, approved_assignments, rework_funding FROM orders
-            WHERE id = @id AND enterprise_org_id = @OrgId FOR UPDATE
+        var order = await connection.QuerySingleOrDefaultAsync<OrderRow>($"""
+            SELECT {OrderColumns} FROM orders WHERE id = @id AND enterprise_org_id = @OrgId FOR UPDATE
             """, new { id, caller.OrgId }, tx);
         if (order is null) return Problems.NotFound($"Order {id}");
         if (order.Status != OrderProcess.Name(OrderState.Rework) || order.ReworkFunding != "failed")
@@ -220,19 +220,26 @@ public static class Acceptance
             """, new { id }, tx);
         await connection.ExecuteAsync(
             "UPDATE orders SET rework_funding = 'pending', rework_funding_failure_reason = NULL WHERE id = @id", new { id }, tx);
-        await outbox.AddAsync(tx, ReworkRequest(id, caller.OrgId, round, wrong, order.UnitPrice, order.Currency, clock.GetUtcNow()));
+        await outbox.AddAsync(tx, ReworkRequest(id, caller.OrgId, round, wrong, order, clock.GetUtcNow()));
         var view = (await OrderView.FindAsync(connection, id, null, tx))!;
         await tx.CommitAsync();
         return TypedResults.Accepted($"/orders/{id}", view);
     }
 
-    /// <summary>Each item found wrong gets one more answer at the order's unit price.</summary>
-    private static OrderReworkRequested ReworkRequest(Guid orderId, Guid orgId, int round, int items, decimal unitPrice, string currency, DateTimeOffset now) =>
-        new(orderId, orgId, round, items, unitPrice * items, currency, now);
+    /// <summary>
+    /// Each item found wrong gets one more answer at the order's unit price, paid by the enterprise; under a contract the
+    /// vendor redoes them at its own cost (the price covers delivering work that passes), so nothing is asked of the wallet.
+    /// </summary>
+    private static OrderReworkRequested ReworkRequest(Guid orderId, Guid orgId, int round, int items, OrderRow order, DateTimeOffset now) =>
+        new(orderId, orgId, round, items, order.ContractId is null ? order.UnitPrice * items : 0m, order.Currency, now,
+            order.AwardedVendorOrgId, order.ContractId);
 
     private static DateTimeOffset? Utc(DateTime? at) => at is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
 
-    private sealed record OrderRow(string Status, decimal UnitPrice, string Currency, int ApprovedAssignments, string? ReworkFunding);
+    private const string OrderColumns = "status, unit_price, currency, approved_assignments, rework_funding, contract_id, awarded_vendor_org_id";
+
+    private sealed record OrderRow(string Status, decimal UnitPrice, string Currency, int ApprovedAssignments, string? ReworkFunding,
+        Guid? ContractId, Guid? AwardedVendorOrgId);
 
     private static string Some(IReadOnlyCollection<string> ids) =>
         string.Join(", ", ids.Take(10).Select(i => $"'{i}'")) + (ids.Count > 10 ? $" and {ids.Count - 10} more" : "");

@@ -109,6 +109,11 @@ public static class Disputes
                 order.Status);
         }
 
+        // Rework packages at work would go on being paid from an escrow the decision settles: finish (or cancel) them first.
+        if (await connection.ExecuteScalarAsync<bool>(
+                "SELECT EXISTS (SELECT 1 FROM work_packages WHERE order_id = @id AND rework_round IS NOT NULL AND status = 'working')", new { id }, tx))
+            return Problems.Conflict($"Order {id}'s failed items are being reworked; the next delivery's sample can be disputed.", "reworking",
+                "dispute.rework_in_progress");
         var moved = await process.FireAsync(tx, id, OrderTrigger.OpenDispute, $"dispute opened by the {openedBy}");
         if (!moved.Moved) return Problems.Conflict($"Order {id} is {OrderProcess.Name(moved.From)}; it cannot be disputed now.", OrderProcess.Name(moved.From));
         var disputeId = Guid.CreateVersion7();

@@ -18,6 +18,9 @@ namespace Marketplace.Orders.Features;
 /// total price, which that vendor accepts or declines); a sub-vendor splits its sub-contract's items the same three ways.
 /// Each vendor sees only its own tier: its income, what its packages commit and its margin are nobody else's business.
 /// The rules (grade, items left, money left) are <see cref="WorkPlan.Check"/>'s.
+/// When the enterprise's acceptance sample fails, the contract holder answers for every item: it sees which items failed
+/// (<c>GET .../work/rework</c>) and puts them back to work in rework packages (team or crowd, one more answer per item,
+/// at its own cost under the same money guard); when they are done the order is delivered again.
 /// </summary>
 public static class WorkPackages
 {
@@ -70,6 +73,8 @@ public static class WorkPackages
         public DateTime CreatedAt { get; init; }
         public DateTime? DecidedAt { get; init; }
         public DateTime? CompletedAt { get; init; }
+        /// <summary>The acceptance round whose failed items this package redoes; null for the first work.</summary>
+        public int? ReworkRound { get; init; }
     }
 
     public sealed record Plan(Guid OrderId, string Tier, Guid VendorOrgId, Guid? SubcontractId, string DataGrade, string Currency,
@@ -99,6 +104,8 @@ public static class WorkPackages
         group.MapPost("/{id:guid}/work/packages", AddPackage).RequireAuthorization(Roles.Vendor).RequireOrgRole(OrgPermission.Commit).Validate<Request>().WithIdempotencyKey()
             .Produces<PackageView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/{id:guid}/work/rework", Rework).RequireAuthorization(Roles.Vendor)
+            .Produces<ReworkView>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/subcontracts/offers", Offers).RequireAuthorization(Roles.Vendor).Produces<PageOf<Offer>>();
         group.MapPost("/subcontracts/{id:guid}/accept", Accept).RequireAuthorization(Roles.Vendor).RequireOrgRole(OrgPermission.Commit)
             .Produces<PackageView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -113,6 +120,8 @@ public static class WorkPackages
         public Guid OrderId { get; init; }
         public string OrderStatus { get; init; } = "";
         public string DataGrade { get; init; } = "";
+        public string TaskType { get; init; } = "";
+        public DateTime Deadline { get; init; }
         public string Currency { get; init; } = "";
         public Guid ContractId { get; init; }
         public decimal ContractPrice { get; init; }
@@ -124,24 +133,32 @@ public static class WorkPackages
         public string? SubStatus { get; init; }
         public decimal? SubPrice { get; init; }
         public int? SubItems { get; init; }
+        /// <summary>The newest failed acceptance round and the scope its rework packages' items are allocated in.</summary>
+        public int? ReworkRound { get; init; }
+        public Guid? ReworkScopeId { get; init; }
 
         public bool Top(Guid caller) => AwardedVendorOrgId == caller;
+        /// <summary>The order is in rework: the contract holder (only) puts the failed items back to work.</summary>
+        public bool Rework(Guid caller) => OrderStatus == "rework" && Top(caller) && ReworkRound is not null;
         public Guid Scope(Guid caller) => Top(caller) ? OrderId : SubId!.Value;
         public Guid? Parent(Guid caller) => Top(caller) ? null : SubId;
         public int Items(Guid caller) => Top(caller) ? OrderItems : SubItems!.Value;
         public decimal Income(Guid caller) => Top(caller) ? WorkPlan.ContractIncome(ContractPrice, FeePercent) : SubPrice!.Value;
-        public bool Open(Guid caller) => OrderStatus == "in_progress" && (Top(caller) || SubStatus == "accepted");
+        public bool Open(Guid caller) => (OrderStatus == "in_progress" && (Top(caller) || SubStatus == "accepted")) || Rework(caller);
     }
 
     private static Task<Tier?> TierAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid orderId, Guid caller, bool forUpdate) =>
         connection.QuerySingleOrDefaultAsync<Tier>($"""
-            SELECT o.id AS order_id, o.status AS order_status, o.data_grade, o.currency, o.contract_id, o.contract_price, o.fee_percent,
+            SELECT o.id AS order_id, o.status AS order_status, o.data_grade, o.task_type, o.deadline, o.currency, o.contract_id, o.contract_price, o.fee_percent,
                    coalesce(o.overlap_cap, o.overlap) AS max_answers, o.awarded_vendor_org_id,
                    (SELECT count(*) FROM order_items i WHERE i.order_id = o.id AND i.gold IS NULL)::int AS order_items,
-                   s.id AS sub_id, s.status AS sub_status, s.price AS sub_price, s.item_count AS sub_items
+                   s.id AS sub_id, s.status AS sub_status, s.price AS sub_price, s.item_count AS sub_items,
+                   r.round AS rework_round, r.rework_scope_id
             FROM orders o
             LEFT JOIN work_packages s ON s.order_id = o.id AND s.kind = 'subcontract' AND s.to_vendor_org_id = @caller
                                      AND s.status IN ('accepted', 'done')
+            LEFT JOIN LATERAL (SELECT round, rework_scope_id FROM acceptance_rounds
+                               WHERE order_id = o.id AND status = 'failed' ORDER BY round DESC LIMIT 1) r ON true
             WHERE o.id = @orderId AND o.contract_id IS NOT NULL AND (o.awarded_vendor_org_id = @caller OR s.id IS NOT NULL)
             {(forUpdate ? "FOR UPDATE OF o" : "")}
             """, new { orderId, caller }, tx);
@@ -149,7 +166,7 @@ public static class WorkPackages
     private const string PackageColumns = """
         id, kind, status, item_count AS items, reward_per_answer, max_answers,
         CASE WHEN kind = 'subcontract' THEN price ELSE item_count * max_answers * reward_per_answer END AS committed,
-        to_vendor_org_id, price, decline_reason, created_at, decided_at, completed_at
+        to_vendor_org_id, price, decline_reason, created_at, decided_at, completed_at, rework_round
         """;
 
     private sealed record Counts(int Allocated, decimal Committed, int ItemsDone, long Packages);
@@ -160,7 +177,7 @@ public static class WorkPackages
             SELECT (SELECT count(*) FROM work_package_items WHERE scope_id = @scope)::int AS allocated,
                    coalesce(sum(CASE WHEN kind = 'subcontract' THEN price ELSE item_count * max_answers * reward_per_answer END)
                             FILTER (WHERE status <> 'declined'), 0) AS committed,
-                   coalesce(sum(item_count) FILTER (WHERE status = 'done'), 0)::int AS items_done,
+                   coalesce(sum(item_count) FILTER (WHERE status = 'done' AND rework_round IS NULL), 0)::int AS items_done,
                    count(*) AS packages
             FROM work_packages
             WHERE order_id = @orderId AND parent_id IS NOT DISTINCT FROM @parent AND vendor_org_id = @caller
@@ -187,7 +204,7 @@ public static class WorkPackages
             income, counts.Committed, income - counts.Committed, new PageOf<PackageView>(packages, counts.Packages, number, size)));
     }
 
-    private static async Task<IResult> AddPackage(Guid id, Request request, HttpContext http, NpgsqlDataSource db)
+    private static async Task<IResult> AddPackage(Guid id, Request request, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
     {
         var key = Idempotency.KeyOf(http.Request);
         if (key is null) return Idempotency.MissingKey();
@@ -207,39 +224,60 @@ public static class WorkPackages
 
         var kind = request.Kind!;
         var items = request.Items!.Value;
+        var rework = tier.Rework(caller);
+        if (rework && kind == WorkPlan.Kinds.Subcontract)
+            return Problems.Unprocessable($"Order {id} is in rework: its failed items go back to your team or the crowd, not to another vendor.",
+                "work.rework_not_subcontracted");
         if (kind == WorkPlan.Kinds.Subcontract && await SubVendorRefusalAsync(connection, tx, tier, caller, request.VendorOrgId!.Value) is { } refused)
             return refused;
 
         var (scope, parent) = (tier.Scope(caller), tier.Parent(caller));
         var counts = await CountsAsync(connection, tx, id, scope, parent, caller);
-        var cost = kind == WorkPlan.Kinds.Subcontract ? request.Price!.Value : WorkPlan.MostCost(items, tier.MaxAnswers, request.RewardPerAnswer!.Value);
-        if (WorkPlan.Check(tier.DataGrade, kind, items, tier.Items(caller) - counts.Allocated, tier.Income(caller), counts.Committed, cost) is { } refusal)
+        // A rework package redoes each failed item once (as a crowd order's rework does), within the same money guard.
+        var maxAnswers = rework ? 1 : tier.MaxAnswers;
+        var unallocated = rework ? await ReworkLeftAsync(connection, tx, id, tier.ReworkRound!.Value, tier.ReworkScopeId!.Value) : tier.Items(caller) - counts.Allocated;
+        var cost = kind == WorkPlan.Kinds.Subcontract ? request.Price!.Value : WorkPlan.MostCost(items, maxAnswers, request.RewardPerAnswer!.Value);
+        if (WorkPlan.Check(tier.DataGrade, kind, items, unallocated, tier.Income(caller), counts.Committed, cost) is { } refusal)
             return Problems.Unprocessable(refusal.Detail, refusal.Code);
 
         var packageId = Guid.CreateVersion7();
         var subcontract = kind == WorkPlan.Kinds.Subcontract;
         await connection.ExecuteAsync("""
             INSERT INTO work_packages (id, order_id, parent_id, vendor_org_id, kind, item_count, reward_per_answer, max_answers,
-                                       to_vendor_org_id, price, currency, status)
-            VALUES (@packageId, @id, @parent, @caller, @kind, @items, @reward, @maxAnswers, @to, @price, @Currency, @status)
+                                       to_vendor_org_id, price, currency, status, rework_round)
+            VALUES (@packageId, @id, @parent, @caller, @kind, @items, @reward, @maxAnswers, @to, @price, @Currency, @status, @reworkRound)
             """, new
         {
             packageId, id, parent, caller, kind, items, reward = subcontract ? null : request.RewardPerAnswer,
-            maxAnswers = subcontract ? (int?)null : tier.MaxAnswers, to = request.VendorOrgId, price = request.Price, tier.Currency,
-            status = subcontract ? "offered" : "working",
+            maxAnswers = subcontract ? (int?)null : maxAnswers, to = request.VendorOrgId, price = request.Price, tier.Currency,
+            status = subcontract ? "offered" : "working", reworkRound = rework ? tier.ReworkRound : null,
         }, tx);
-        // The next unallocated items of the tier, in manifest order (an accepted sub-contract's items for a sub-vendor).
-        var allocated = await connection.ExecuteAsync("""
-            INSERT INTO work_package_items (package_id, scope_id, order_id, item_id)
-            SELECT @packageId, @scope, @id, i.item_id FROM order_items i
-            WHERE i.order_id = @id AND i.gold IS NULL
-              AND (@parent::uuid IS NULL OR EXISTS (SELECT 1 FROM work_package_items p WHERE p.package_id = @parent AND p.item_id = i.item_id))
-              AND NOT EXISTS (SELECT 1 FROM work_package_items t WHERE t.scope_id = @scope AND t.item_id = i.item_id)
-            ORDER BY i.position, i.item_id
-            LIMIT @items
-            """, new { packageId, scope, id, parent, items }, tx);
+        // The next unallocated items of the tier, in manifest order (an accepted sub-contract's items for a sub-vendor);
+        // in rework, the next failed items of the round that no rework package holds yet.
+        var allocated = rework
+            ? await connection.ExecuteAsync("""
+                INSERT INTO work_package_items (package_id, scope_id, order_id, item_id)
+                SELECT @packageId, @ReworkScopeId, @id, s.item_id
+                FROM acceptance_samples s JOIN order_items i ON i.order_id = s.order_id AND i.item_id = s.item_id
+                WHERE s.order_id = @id AND s.round = @ReworkRound AND s.ok = false
+                  AND NOT EXISTS (SELECT 1 FROM work_package_items t WHERE t.scope_id = @ReworkScopeId AND t.item_id = s.item_id)
+                ORDER BY i.position, i.item_id
+                LIMIT @items
+                """, new { packageId, tier.ReworkScopeId, id, tier.ReworkRound, items }, tx)
+            : await connection.ExecuteAsync("""
+                INSERT INTO work_package_items (package_id, scope_id, order_id, item_id)
+                SELECT @packageId, @scope, @id, i.item_id FROM order_items i
+                WHERE i.order_id = @id AND i.gold IS NULL
+                  AND (@parent::uuid IS NULL OR EXISTS (SELECT 1 FROM work_package_items p WHERE p.package_id = @parent AND p.item_id = i.item_id))
+                  AND NOT EXISTS (SELECT 1 FROM work_package_items t WHERE t.scope_id = @scope AND t.item_id = i.item_id)
+                ORDER BY i.position, i.item_id
+                LIMIT @items
+                """, new { packageId, scope, id, parent, items }, tx);
         if (allocated != items) throw new InvalidOperationException($"Order {id}: {items} items counted free but {allocated} allocated");
         if (!subcontract) await PreparePackageWork.EnqueueAsync(tx, packageId);
+        else
+            await outbox.AddAsync(tx, new SubcontractOffered(packageId, id, caller, request.VendorOrgId!.Value, items, request.Price!.Value, tier.Currency,
+                tier.TaskType, tier.DataGrade, new DateTimeOffset(DateTime.SpecifyKind(tier.Deadline, DateTimeKind.Utc)), clock.GetUtcNow()));
 
         var view = await connection.QuerySingleAsync<PackageView>($"SELECT {PackageColumns} FROM work_packages WHERE id = @packageId", new { packageId }, tx);
         await Idempotency.CompleteAsync(tx, $"work-package:{caller}:{id}", key, StatusCodes.Status201Created, view);
@@ -258,17 +296,81 @@ public static class WorkPackages
                 SELECT EXISTS (SELECT 1 FROM work_packages WHERE order_id = @OrderId AND kind = 'subcontract' AND to_vendor_org_id = @to AND status <> 'declined')
                 """, new { tier.OrderId, to }, tx))
             return Problems.Unprocessable($"Vendor {to} already works on this order; a sub-contract goes to a vendor outside its chain.", "work.vendor_in_chain");
-        await using var read = await connection.QueryMultipleAsync("""
-            SELECT EXISTS (SELECT 1 FROM vendor_listings WHERE vendor_org_id = @to)
-                OR EXISTS (SELECT 1 FROM vendor_certifications WHERE vendor_org_id = @to AND status = 'approved');
-            SELECT grade, valid_until FROM vendor_certifications WHERE vendor_org_id = @to AND status = 'approved';
-            """, new { to }, tx);
-        if (!await read.ReadSingleAsync<bool>())
+        if (!await connection.ExecuteScalarAsync<bool>("""
+                SELECT EXISTS (SELECT 1 FROM vendor_listings WHERE vendor_org_id = @to)
+                    OR EXISTS (SELECT 1 FROM vendor_certifications WHERE vendor_org_id = @to AND status = 'approved')
+                """, new { to }, tx))
             return Problems.Unprocessable($"Vendor {to} is not a vendor of the supermarket.", "work.unknown_vendor");
-        var certificates = (await read.ReadAsync<(string Grade, DateTime ValidUntil)>()).Select(c => (c.Grade, DateOnly.FromDateTime(c.ValidUntil)));
-        if (!DataGrades.MayHandle(certificates, DateOnly.FromDateTime(DateTime.UtcNow), tier.DataGrade))
-            return Problems.Unprocessable($"Vendor {to} holds no approved, valid certification for {tier.DataGrade}-grade data.", "work.vendor_not_certified");
-        return null;
+        return await UncertifiedAsync(connection, tx, to, tier.DataGrade);
+    }
+
+    /// <summary>
+    /// 422 <c>work.vendor_not_certified</c> unless the vendor holds an approved certification valid today that covers the
+    /// grade (<see cref="DataGrades.MayHandle"/>): when a sub-contract is offered, and again when it is accepted, since a
+    /// certification may have expired or been revoked in between.
+    /// </summary>
+    private static async Task<IResult?> UncertifiedAsync(NpgsqlConnection connection, NpgsqlTransaction tx, Guid vendor, string grade)
+    {
+        var certificates = (await connection.QueryAsync<(string Grade, DateTime ValidUntil)>(
+                "SELECT grade, valid_until FROM vendor_certifications WHERE vendor_org_id = @vendor AND status = 'approved'", new { vendor }, tx))
+            .Select(c => (c.Grade, DateOnly.FromDateTime(c.ValidUntil)));
+        return DataGrades.MayHandle(certificates, DateOnly.FromDateTime(DateTime.UtcNow), grade) ? null
+            : Problems.Unprocessable($"Vendor {vendor} holds no approved, valid certification for {grade}-grade data.", "work.vendor_not_certified");
+    }
+
+    /// <summary>Failed items of the round that no rework package holds yet.</summary>
+    private static Task<int> ReworkLeftAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid orderId, int round, Guid scope) =>
+        connection.ExecuteScalarAsync<int>("""
+            SELECT count(*)::int FROM acceptance_samples s
+            WHERE s.order_id = @orderId AND s.round = @round AND s.ok = false
+              AND NOT EXISTS (SELECT 1 FROM work_package_items t WHERE t.scope_id = @scope AND t.item_id = s.item_id)
+            """, new { orderId, round, scope }, tx);
+
+    /// <summary>
+    /// A failed item of the newest failed acceptance round: what the enterprise found wrong, which of the contract holder's
+    /// packages delivered it (a sub-contract names the vendor it went to) and the rework package that redoes it (null: none yet).
+    /// </summary>
+    public sealed class FailedItem
+    {
+        public string ItemId { get; init; } = "";
+        public string Finding { get; init; } = "";
+        public Guid? DeliveredByPackageId { get; init; }
+        public string? DeliveredByKind { get; init; }
+        public Guid? DeliveredByVendorOrgId { get; init; }
+        public Guid? ReworkPackageId { get; init; }
+    }
+
+    /// <param name="Open">The order is in rework: rework packages may be made for the items still unallocated.</param>
+    public sealed record ReworkView(Guid OrderId, string OrderStatus, int? Round, bool Open, int Failed, int Allocated, int Unallocated,
+        PageOf<FailedItem> Items);
+
+    /// <summary>The contract holder's view of what failed acceptance (the newest failed round), paged in manifest order.</summary>
+    private static async Task<IResult> Rework(Guid id, int? page, int? pageSize, HttpContext http, NpgsqlDataSource db)
+    {
+        if (Paging.Check(page, pageSize, out var number, out var size) is { } bad) return bad;
+        var caller = Caller.From(http.User).OrgId;
+        await using var connection = await db.OpenConnectionAsync();
+        var tier = await TierAsync(connection, null, id, caller, forUpdate: false);
+        // Sub-vendors answer to the contract holder, not to the enterprise: the failed sample is the holder's.
+        if (tier is null || !tier.Top(caller)) return Problems.NotFound($"Order {id}");
+        if (tier.ReworkRound is not { } round)
+            return TypedResults.Ok(new ReworkView(id, tier.OrderStatus, null, false, 0, 0, 0, new PageOf<FailedItem>([], 0, number, size)));
+        var failed = await connection.ExecuteScalarAsync<int>(
+            "SELECT count(*)::int FROM acceptance_samples WHERE order_id = @id AND round = @round AND ok = false", new { id, round });
+        var left = await ReworkLeftAsync(connection, null, id, round, tier.ReworkScopeId!.Value);
+        var items = (await connection.QueryAsync<FailedItem>("""
+            SELECT s.item_id, s.finding, d.id AS delivered_by_package_id, d.kind AS delivered_by_kind,
+                   coalesce(d.to_vendor_org_id, d.vendor_org_id) AS delivered_by_vendor_org_id, rw.package_id AS rework_package_id
+            FROM acceptance_samples s
+            JOIN order_items i ON i.order_id = s.order_id AND i.item_id = s.item_id
+            LEFT JOIN work_package_items dw ON dw.scope_id = s.order_id AND dw.item_id = s.item_id
+            LEFT JOIN work_packages d ON d.id = dw.package_id
+            LEFT JOIN work_package_items rw ON rw.scope_id = @scope AND rw.item_id = s.item_id
+            WHERE s.order_id = @id AND s.round = @round AND s.ok = false
+            ORDER BY i.position, i.item_id LIMIT @size OFFSET @offset
+            """, new { id, round, scope = tier.ReworkScopeId, size, offset = (number - 1) * size })).AsList();
+        return TypedResults.Ok(new ReworkView(id, tier.OrderStatus, round, tier.Rework(caller), failed, failed - left, left,
+            new PageOf<FailedItem>(items, failed, number, size)));
     }
 
     private static async Task<IResult> Offers(string? status, int? page, int? pageSize, HttpContext http, NpgsqlDataSource db)
@@ -312,10 +414,11 @@ public static class WorkPackages
         var offer = await AddressedAsync(connection, tx, id, caller);
         if (offer is null) return Problems.NotFound($"Sub-contract {id}");
         if (offer.Status != "offered") return Problems.Conflict($"Sub-contract {id} is {offer.Status}; only an offered one can be accepted.", offer.Status);
-        var order = await connection.QuerySingleAsync<(string Status, Guid ContractId)>(
-            "SELECT status, contract_id FROM orders WHERE id = @OrderId", offer, tx);
+        var order = await connection.QuerySingleAsync<(string Status, Guid ContractId, string DataGrade)>(
+            "SELECT status, contract_id, data_grade FROM orders WHERE id = @OrderId", offer, tx);
         if (order.Status != "in_progress")
             return Problems.Conflict($"Order {offer.OrderId} is {order.Status}; its sub-contracts can no longer be accepted.", order.Status, "work.not_open");
+        if (await UncertifiedAsync(connection, tx, caller, order.DataGrade) is { } uncertified) return uncertified;
         await connection.ExecuteAsync("UPDATE work_packages SET status = 'accepted', decided_at = now() WHERE id = @id", new { id }, tx);
         await outbox.AddAsync(tx, new SubcontractAgreed(id, offer.OrderId, order.ContractId, offer.VendorOrgId, caller,
             offer.ItemCount, offer.Price, offer.Currency, clock.GetUtcNow()));
@@ -325,7 +428,7 @@ public static class WorkPackages
     }
 
     /// <summary>A declined sub-contract's items are free again in the tier that offered it.</summary>
-    private static async Task<IResult> Decline(Guid id, DeclineRequest request, HttpContext http, NpgsqlDataSource db)
+    private static async Task<IResult> Decline(Guid id, DeclineRequest request, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
     {
         var caller = Caller.From(http.User).OrgId;
         await using var connection = await db.OpenConnectionAsync();
@@ -337,6 +440,7 @@ public static class WorkPackages
             UPDATE work_packages SET status = 'declined', decided_at = now(), decline_reason = @Reason WHERE id = @id;
             DELETE FROM work_package_items WHERE package_id = @id;
             """, new { id, request.Reason }, tx);
+        await outbox.AddAsync(tx, new SubcontractDeclined(id, offer.OrderId, offer.VendorOrgId, caller, offer.ItemCount, request.Reason, clock.GetUtcNow()));
         var view = await connection.QuerySingleAsync<PackageView>($"SELECT {PackageColumns} FROM work_packages WHERE id = @id", new { id }, tx);
         await tx.CommitAsync();
         return TypedResults.Ok(view);

@@ -7,12 +7,17 @@ using Npgsql;
 
 namespace Marketplace.Settlement.Consumers;
 
-/// <summary>Moves the price of a rework round from the enterprise's wallet into the order's escrow, or says why it cannot.</summary>
+/// <summary>
+/// Moves the price of a rework round from the enterprise's wallet into the order's escrow, or says why it cannot. A
+/// contracted order's rework costs the enterprise nothing (Amount 0: its vendor redoes the items at its own cost), so
+/// nothing moves and nobody waits for an answer.
+/// </summary>
 public sealed class OrderReworkRequestedConsumer(NpgsqlDataSource db, Outbox outbox, TimeProvider clock) : IConsumer<OrderReworkRequested>
 {
     public Task Consume(ConsumeContext<OrderReworkRequested> context)
     {
         var rework = context.Message;
+        if (rework.Amount == 0m) return Task.CompletedTask;
         return db.ApplyOnceAsync(context, nameof(OrderReworkRequestedConsumer), async tx =>
         {
             var now = clock.GetUtcNow();

@@ -10,7 +10,8 @@ namespace Marketplace.Orders.Features.Supermarket;
 
 /// <summary>
 /// A vendor submits a certification for a data grade; it counts only once an operator approves it and while it is valid.
-/// A certification for a grade covers the grades below it.
+/// A certification for a grade covers the grades below it. An operator may later revoke an approved one (the issuer
+/// withdrew it, say): from then on it counts for nothing, as an expired one.
 /// </summary>
 public static class Certifications
 {
@@ -34,8 +35,8 @@ public static class Certifications
     {
         public ReviewValidator()
         {
-            RuleFor(r => r.Decision).Must(d => d is "approve" or "reject").WithMessage("'Decision' must be approve or reject.");
-            RuleFor(r => r.Note).NotEmpty().When(r => r.Decision == "reject").WithMessage("Say why a certification is rejected ('Note').");
+            RuleFor(r => r.Decision).Must(d => d is "approve" or "reject" or "revoke").WithMessage("'Decision' must be approve, reject or revoke.");
+            RuleFor(r => r.Note).NotEmpty().When(r => r.Decision is "reject" or "revoke").WithMessage("Say why a certification is rejected or revoked ('Note').");
             RuleFor(r => r.Note).MaximumLength(2000);
         }
     }
@@ -74,8 +75,8 @@ public static class Certifications
     /// <summary>A vendor sees its own; an operator sees everyone's, e.g. ?status=pending for the review queue.</summary>
     private static async Task<IResult> List(string? status, HttpContext http, NpgsqlDataSource db)
     {
-        if (status is not null && status is not ("pending" or "approved" or "rejected"))
-            return Problems.BadRequest("status", "'status' must be pending, approved or rejected.");
+        if (status is not null && status is not ("pending" or "approved" or "rejected" or "revoked"))
+            return Problems.BadRequest("status", "'status' must be pending, approved, rejected or revoked.");
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
         return TypedResults.Ok(await connection.QueryAsync<CertificationView>($"""
@@ -85,7 +86,10 @@ public static class Certifications
             """, new { scope = caller.IsOperator ? (Guid?)null : caller.OrgId, status }));
     }
 
-    /// <summary>The decision and the vendor's new qualifications (for bidding) commit together.</summary>
+    /// <summary>
+    /// The decision and the vendor's new qualifications (for bidding) commit together. A pending certification is approved
+    /// or rejected; an approved one may be revoked.
+    /// </summary>
     private static async Task<IResult> Decide(Guid id, Review review, HttpContext http, NpgsqlDataSource db, Outbox outbox)
     {
         var caller = Caller.From(http.User);
@@ -94,11 +98,14 @@ public static class Certifications
         var found = await connection.QuerySingleOrDefaultAsync<Decided>(
             "SELECT status, vendor_org_id FROM vendor_certifications WHERE id = @id FOR UPDATE", new { id }, tx);
         if (found is null) return Problems.NotFound($"Certification {id}");
+        var (from, decided) = review.Decision switch { "approve" => ("pending", "approved"), "reject" => ("pending", "rejected"), _ => ("approved", "revoked") };
         var updated = await connection.ExecuteAsync("""
             UPDATE vendor_certifications SET status = @decided, review_note = @Note, reviewed_by = @UserId, reviewed_at = now()
-            WHERE id = @id AND status = 'pending'
-            """, new { id, decided = review.Decision == "approve" ? "approved" : "rejected", review.Note, caller.UserId }, tx);
-        if (updated == 0) return Problems.Conflict($"Certification {id} was already {found.Status}.", found.Status);
+            WHERE id = @id AND status = @from
+            """, new { id, from, decided, review.Note, caller.UserId }, tx);
+        if (updated == 0)
+            return Problems.Conflict(from == "pending" ? $"Certification {id} was already {found.Status}."
+                : $"Certification {id} is {found.Status}; only an approved one can be revoked.", found.Status);
         await VendorQualifications.PublishAsync(tx, outbox, found.VendorOrgId);
         await tx.CommitAsync();
         return TypedResults.Ok(await connection.QuerySingleAsync<CertificationView>($"{Select} WHERE id = @id", new { id }));

@@ -1,7 +1,9 @@
 using Dapper;
 using FluentValidation;
+using Marketplace.Contracts.Tasks;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
+using Marketplace.ServiceDefaults.Messaging;
 using Npgsql;
 
 namespace Marketplace.Tasks.Features.Team;
@@ -75,8 +77,11 @@ public static class Teams
         return group;
     }
 
-    /// <summary>Only a worker of the talent pool (a passed exam) can be invited; one pending invitation per vendor and worker.</summary>
-    private static async Task<IResult> Invite(InvitationRequest request, HttpContext http, NpgsqlDataSource db)
+    /// <summary>
+    /// Only a worker of the talent pool (a passed exam) can be invited; one pending invitation per vendor and worker. The
+    /// worker is told (TeamInvitationSent, in the same transaction).
+    /// </summary>
+    private static async Task<IResult> Invite(InvitationRequest request, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
     {
         var caller = Caller.From(http.User);
         var workerId = request.WorkerId!.Value;
@@ -96,6 +101,7 @@ public static class Teams
             INSERT INTO team_invitations (id, vendor_org_id, worker_id, message) VALUES (@id, @OrgId, @workerId, @Message)
             RETURNING {InvitationColumns}
             """, new { id = Guid.CreateVersion7(), caller.OrgId, workerId, request.Message }, tx);
+        await outbox.AddAsync(tx, new TeamInvitationSent(invitation.Id, caller.OrgId, workerId, request.Message, clock.GetUtcNow()));
         await tx.CommitAsync();
         return TypedResults.Created($"/team/invitations/{invitation.Id}", invitation);
     }
