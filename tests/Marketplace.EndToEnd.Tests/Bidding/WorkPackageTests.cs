@@ -237,6 +237,7 @@ public class WorkPackageTests
     {
         var vendor = await Tender.VendorAsync();
         var worker = await Contracted.QualifiedWorkerAsync();
+        var colleague = await Contracted.QualifiedWorkerAsync();
         var unqualified = await Api.SignUpAsync("worker");
 
         var pool = await vendor.GetAsync($"/api/tasks/talent?qualification=tender-sentiment-{Cluster.RunId}&pageSize=100");
@@ -244,6 +245,9 @@ public class WorkPackageTests
         Assert.That(found.Money("accuracy"), Is.EqualTo(1m));
         Assert.That(found.GetProperty("level").GetInt32(), Is.EqualTo(2), "a qualified newcomer");
         Assert.That(found.GetProperty("displayName").GetString(), Does.StartWith("Worker "));
+        var other = pool.GetProperty("items").EnumerateArray().Single(t => t.GetProperty("workerId").GetGuid() == colleague.UserId);
+        Assert.That(other.GetProperty("displayName").GetString(), Is.Not.EqualTo(found.GetProperty("displayName").GetString()),
+            "two workers who registered a moment apart are told apart");
         Assert.That(found.GetRawText(), Does.Not.Contain("E2E Worker").And.Not.Contain("@e2e.test"), "no personal data");
         Assert.That(pool.Ids("workerId"), Does.Not.Contain(unqualified.UserId));
         Assert.That((await Api.ReadAsync(await vendor.Http.GetAsync("/api/tasks/talent?minAccuracy=2"), HttpStatusCode.BadRequest)).Code(),

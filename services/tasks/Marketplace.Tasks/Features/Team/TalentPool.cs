@@ -31,8 +31,9 @@ public static class TalentPool
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
-    /// <summary>How a worker is shown to vendors: "Worker 0198C3A1".</summary>
-    public static string Handle(Guid workerId) => $"Worker {workerId.ToString("N")[..8].ToUpperInvariant()}";
+    /// <summary>How a worker is shown to vendors: "Worker 7F3A9C21", from the id's last (random) digits: its first ones are a
+    /// version-7 id's time, the same for every worker who registered within the same minute.</summary>
+    public static string Handle(Guid workerId) => $"Worker {workerId.ToString("N")[^8..].ToUpperInvariant()}";
 
     public static RouteGroupBuilder MapTalentPool(this RouteGroupBuilder group)
     {
