@@ -133,7 +133,7 @@ export default {
     quality: { ok: ["正常", "ok"], suspended: ["已暂停", "suspended"] },
     packageKind: { team: ["自有团队", "Own team"], crowd: ["众包", "Crowd"], subcontract: ["分包", "Sub-contract"] },
     packageStatus: { working: ["进行中", "Working"], offered: ["待对方接受", "Offered"], accepted: ["已接受", "Accepted"], declined: ["已拒绝", "Declined"], done: ["已完成", "Done"] },
-    invitationStatus: { pending: ["待答复", "Pending"], accepted: ["已接受", "Accepted"], declined: ["已拒绝", "Declined"] },
+    teamInvitation: { pending: ["待答复", "Pending"], accepted: ["已接受", "Accepted"], declined: ["已拒绝", "Declined"] },
     tier: { contract: ["总包（合同）", "Contract"], subcontract: ["分包", "Sub-contract"] },
   },
   worker: {

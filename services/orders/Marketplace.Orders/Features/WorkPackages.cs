@@ -120,11 +120,11 @@ public static class WorkPackages
     private sealed class Tier
     {
         public Guid OrderId { get; init; }
-        public string OrderStatus { get; init; } = "";
         public string Title { get; init; } = "";
+        public string OrderStatus { get; init; } = "";
+        public string DataGrade { get; init; } = "";
         public string TaskType { get; init; } = "";
         public DateTime Deadline { get; init; }
-        public string DataGrade { get; init; } = "";
         public string Currency { get; init; } = "";
         public Guid ContractId { get; init; }
         public decimal ContractPrice { get; init; }
@@ -147,8 +147,9 @@ public static class WorkPackages
 
     private static Task<Tier?> TierAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid orderId, Guid caller, bool forUpdate) =>
         connection.QuerySingleOrDefaultAsync<Tier>($"""
-            SELECT o.id AS order_id, o.status AS order_status, o.title, o.task_type, o.deadline, o.data_grade, o.currency, o.contract_id, o.contract_price, o.fee_percent,
+            SELECT o.id AS order_id, o.status AS order_status, o.data_grade, o.task_type, o.deadline, o.currency, o.contract_id, o.contract_price, o.fee_percent,
                    coalesce(o.overlap_cap, o.overlap) AS max_answers, o.awarded_vendor_org_id,
+                   o.title,
                    (SELECT count(*) FROM order_items i WHERE i.order_id = o.id AND i.gold IS NULL)::int AS order_items,
                    s.id AS sub_id, s.status AS sub_status, s.price AS sub_price, s.item_count AS sub_items
             FROM orders o
@@ -160,25 +161,25 @@ public static class WorkPackages
 
     private const string PackageColumns = """
         id, kind, status, item_count AS items, reward_per_answer, max_answers,
+        (SELECT l.vendor_name FROM vendor_listings l WHERE l.vendor_org_id = work_packages.to_vendor_org_id
+         ORDER BY l.updated_at DESC, l.id LIMIT 1) AS to_vendor_name,
         CASE WHEN kind = 'subcontract' THEN price ELSE item_count * max_answers * reward_per_answer END AS committed,
-        to_vendor_org_id, (SELECT l.vendor_name FROM vendor_listings l WHERE l.vendor_org_id = work_packages.to_vendor_org_id
-                           ORDER BY l.updated_at DESC, l.id LIMIT 1) AS to_vendor_name,
-        price, decline_reason, created_at, decided_at, completed_at
+        to_vendor_org_id, price, decline_reason, created_at, decided_at, completed_at
         """;
 
-    private sealed record Counts(int Allocated, decimal Committed, int ItemsDone, long Packages, int TeamItems, int CrowdItems, int SubcontractItems);
+    private sealed record Counts(int TeamItems, int CrowdItems, int SubcontractItems, int Allocated, decimal Committed, int ItemsDone, long Packages);
 
     /// <summary>The caller's packages of a tier are those it made in that scope (live ones commit money).</summary>
     private static Task<Counts> CountsAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid orderId, Guid scope, Guid? parent, Guid caller) =>
         connection.QuerySingleAsync<Counts>("""
-            SELECT (SELECT count(*) FROM work_package_items WHERE scope_id = @scope)::int AS allocated,
+            SELECT coalesce(sum(item_count) FILTER (WHERE kind = 'team' AND status <> 'declined'), 0)::int AS team_items,
+                   coalesce(sum(item_count) FILTER (WHERE kind = 'crowd' AND status <> 'declined'), 0)::int AS crowd_items,
+                   coalesce(sum(item_count) FILTER (WHERE kind = 'subcontract' AND status <> 'declined'), 0)::int AS subcontract_items,
+                   (SELECT count(*) FROM work_package_items WHERE scope_id = @scope)::int AS allocated,
                    coalesce(sum(CASE WHEN kind = 'subcontract' THEN price ELSE item_count * max_answers * reward_per_answer END)
                             FILTER (WHERE status <> 'declined'), 0) AS committed,
                    coalesce(sum(item_count) FILTER (WHERE status = 'done'), 0)::int AS items_done,
-                   count(*) AS packages,
-                   coalesce(sum(item_count) FILTER (WHERE kind = 'team' AND status <> 'declined'), 0)::int AS team_items,
-                   coalesce(sum(item_count) FILTER (WHERE kind = 'crowd' AND status <> 'declined'), 0)::int AS crowd_items,
-                   coalesce(sum(item_count) FILTER (WHERE kind = 'subcontract' AND status <> 'declined'), 0)::int AS subcontract_items
+                   count(*) AS packages
             FROM work_packages
             WHERE order_id = @orderId AND parent_id IS NOT DISTINCT FROM @parent AND vendor_org_id = @caller
             """, new { orderId, scope, parent, caller }, tx);
