@@ -856,6 +856,7 @@ export default {
     tierLine: ["您在此订单中的层级：{tier}", "Your tier of this order: {tier}"],
     notYet: ["订单尚未进入工作阶段：合同生效后即可分配工作。", "The order's work has not started yet: it can be split once the contract takes effect."],
     closed: ["此订单的工作已不能再拆分（订单不在进行中，或分包已结束）。", "This order's work can no longer be split (the order is not in progress, or the sub-contract has ended)."],
+    allAllocated: ["所有条目都已分配。被拒绝的分包会把条目退回这里。", "Every item is allocated. A declined sub-contract's items come back here."],
     items: ["条目", "Items"],
     allocated: ["已分配", "Allocated"],
     unallocated: ["未分配", "Unallocated"],
