@@ -98,6 +98,7 @@ public class ContractWorkPortalTests : PortalTest
 
         await Expect(Page.Locator("#work-margin")).ToHaveTextAsync("¥3.00");
         await Expect(Page.Locator("#work-unallocated")).ToHaveTextAsync("0");
+        await Expect(Page.Locator(".work-allocated")).ToContainTextAsync("所有条目都已分配");
         await Expect(PackageRows).ToHaveCountAsync(3);
         await Expect(PackageRows.Nth(2)).ToContainTextAsync(nameB);
         await Expect(PackageRows.Nth(2)).ToContainTextAsync("待对方接受");
