@@ -975,6 +975,7 @@ export default {
     workTitle: ["团队任务 · {type}", "Team work · {type}"],
     perAnswer: [" / 份", " / answer"],
     openSlots: ["可领 {n} 份", "{n} open"],
+    crowdWork: ["众包任务", "Crowd work"],
   },
   notify: {
     title: ["通知", "Notifications"],
