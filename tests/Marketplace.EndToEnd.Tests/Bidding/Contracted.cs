@@ -60,22 +60,7 @@ public static class Contracted
         await ExamGate.WaitAsync();
         try
         {
-            if (examId is { } known) return known;
-            var op = await Api.OperatorAsync();
-            var exam = await Api.ReadAsync(await op.PostAsync("/api/tasks/exams", new
-            {
-                qualification = $"tender-sentiment-{Cluster.RunId}",
-                name = "Sentiment for contracted work", instructions = "Choose the sentiment the reviewer expresses.",
-                taskType = Tender.TaskType, industry = Tender.Industry, labels = new[] { "positive", "negative" }, passMark = 0.6m,
-                timeLimitSeconds = 600, retakeCooldownSeconds = 86_400,
-                trainingItems = new[] { new { id = "t1", content = "Love it.", knownAnswer = (object)"positive", explanation = "Praise is positive." } },
-                testItems = new[]
-                {
-                    new { id = "q1", content = "Great value.", knownAnswer = (object)"positive" },
-                    new { id = "q2", content = "Arrived broken.", knownAnswer = (object)"negative" },
-                },
-            }), HttpStatusCode.Created);
-            examId = exam.GetProperty("id").GetGuid();
+            examId ??= await NewExamAsync($"tender-sentiment-{Cluster.RunId}");
             return examId.Value;
         }
         finally
@@ -84,10 +69,30 @@ public static class Contracted
         }
     }
 
-    /// <summary>A worker of the talent pool: identity verified and the run's exam passed (both answers right).</summary>
-    public static async Task<Actor> QualifiedWorkerAsync()
+    /// <summary>An exam of its own granting <paramref name="qualification"/> (a test that looks its workers up by it).</summary>
+    public static async Task<Guid> NewExamAsync(string qualification)
     {
-        var exam = await ExamAsync();
+        var op = await Api.OperatorAsync();
+        var exam = await Api.ReadAsync(await op.PostAsync("/api/tasks/exams", new
+        {
+            qualification,
+            name = "Sentiment for contracted work", instructions = "Choose the sentiment the reviewer expresses.",
+            taskType = Tender.TaskType, industry = Tender.Industry, labels = new[] { "positive", "negative" }, passMark = 0.6m,
+            timeLimitSeconds = 600, retakeCooldownSeconds = 86_400,
+            trainingItems = new[] { new { id = "t1", content = "Love it.", knownAnswer = (object)"positive", explanation = "Praise is positive." } },
+            testItems = new[]
+            {
+                new { id = "q1", content = "Great value.", knownAnswer = (object)"positive" },
+                new { id = "q2", content = "Arrived broken.", knownAnswer = (object)"negative" },
+            },
+        }), HttpStatusCode.Created);
+        return exam.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>A worker of the talent pool: identity verified and the exam (the run's, unless given) passed with both answers right.</summary>
+    public static async Task<Actor> QualifiedWorkerAsync(Guid? examToPass = null)
+    {
+        var exam = examToPass ?? await ExamAsync();
         var worker = await Api.SignUpAsync("worker");
         var attempt = (await Api.ReadAsync(await worker.PostAsync($"/api/tasks/exams/{exam}/attempts"), HttpStatusCode.Created)).GetProperty("id").GetGuid();
         await Api.ReadAsync(await worker.PostAsync($"/api/tasks/exam-attempts/{attempt}/training/t1", new { answer = "positive" }), HttpStatusCode.OK);

@@ -118,7 +118,9 @@ public static class Tender
         {
             await Api.ReadAsync(await vendor.PostAsync("/api/orders/listings", new
             {
-                vendorName = $"Vendor {vendor.OrgId:N}"[..15], title = "Sentiment", description = "Double review.", taskTypes = new[] { TaskType },
+                // The id's random end: organisation ids are version 7, so their start is the time and two vendors made
+                // in the same moment would share a name a page searches by.
+                vendorName = $"Vendor {vendor.OrgId.ToString("N")[^8..]}", title = "Sentiment", description = "Double review.", taskTypes = new[] { TaskType },
                 industries = new[] { industry }, languages = new[] { "zh-CN" }, capacityPerDay = 1000, priceMin = 0.1m, priceMax = 5m,
             }), HttpStatusCode.Created);
         }

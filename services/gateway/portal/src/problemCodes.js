@@ -32,6 +32,18 @@ const CODES = {
   "claims.suspended": ["您因金标准准确率不足被暂停领取此订单。", "You are suspended from this order for accuracy on gold items."],
   "claims.limit_reached": ["您手上的任务已达上限：请先提交或放弃。", "You hold as many leases as allowed: submit or give some back first."],
   "claims.item_limit_reached": ["您在此订单中标注的条目已达上限。", "You have labeled as many items of this order as it allows one worker."],
+  // contracted work: packages, sub-contracts, teams
+  "work.core_data_not_for_crowd": ["核心数据从不众包：请交给自己的团队或有资质的分包商。", "Core data never goes to the crowd: give it to your team or a certified sub-vendor."],
+  "work.vendor_not_certified": ["该服务商没有覆盖此数据分级的有效资质。", "That vendor holds no valid certification covering this data grade."],
+  "work.unknown_vendor": ["该服务商不在服务超市中。", "That vendor is not a vendor of the supermarket."],
+  "work.vendor_in_chain": ["该服务商已在此订单的分包链中（包括您自己）：请选择其他服务商。", "That vendor already works on this order (you included): choose another."],
+  "work.not_enough_items": ["未分配的条目不够。", "Not that many of your items are unallocated."],
+  "work.over_income": ["超出收入：此工作包的最高成本加上已承诺的金额，超过了您从此订单获得的收入。", "Over your income: this package's most cost plus what is already committed is more than you earn from the order."],
+  "work.not_open": ["此订单的工作已不能再拆分。", "This order's work can no longer be split."],
+  "team.worker_not_found": ["人才库中没有此标注员。", "No such worker in the talent pool."],
+  "team.already_member": ["此标注员已在您的团队中。", "This worker is already on your team."],
+  "team.invitation_pending": ["此标注员尚未答复您上一次的邀请。", "This worker has not answered your last invitation yet."],
+  "claims.team_only": ["这是服务商的团队任务，仅其团队成员可以领取。", "This is a vendor's team work: only its team members may claim it."],
   "account.email_taken": ["此电子邮箱已注册。", "This e-mail address already has an account."],
   "idempotency.key_reused": ["重复的请求内容不一致，未执行。", "The request was repeated with different content; nothing was done."],
   "server.busy": ["服务器繁忙，请稍后重试。", "The server is busy; try again in a moment."],
@@ -55,6 +67,7 @@ const CODES = {
 const GENERIC = new Set(["validation.invalid", "request.invalid", "request.unprocessable", "conflict", "not_found", "validation.out_of_range"]);
 
 const THINGS = {
+  team_member: ["团队成员", "team member"],
   order: ["订单", "order"], call: ["招标", "call for bids"], bid: ["投标", "bid"], contract: ["合同", "contract"], assignment: ["任务", "assignment"],
   notification: ["通知", "notification"], listing: ["服务", "listing"], certification: ["资质", "certification"], exam_attempt: ["考试记录", "exam attempt"],
   earning: ["收益", "earning"], export: ["导出", "export"], upload: ["上传", "upload"], payout_method: ["收款方式", "payout method"], account: ["账户", "account"],
@@ -71,7 +84,7 @@ function fill(text, params) {
 }
 /** A state as the portal names it (orders', calls', bids' statuses), else as sent. */
 function stateName(state) {
-  for (const group of ["orderStatus", "callStatus", "bidStatus", "contractStatus", "assignment", "appeal"]) {
+  for (const group of ["orderStatus", "callStatus", "bidStatus", "contractStatus", "assignment", "appeal", "packageStatus"]) {
     const text = term(group, state);
     if (text !== state) return text;
   }

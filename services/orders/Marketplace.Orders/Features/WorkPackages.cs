@@ -68,6 +68,8 @@ public static class WorkPackages
         /// <summary>What the package commits of the vendor's income: the most it can cost, or the sub-contract's price.</summary>
         public decimal Committed { get; init; }
         public Guid? ToVendorOrgId { get; init; }
+        /// <summary>The sub-vendor's name in the supermarket (its newest listing), null when it lists nothing.</summary>
+        public string? ToVendorName { get; init; }
         public decimal? Price { get; init; }
         public string? DeclineReason { get; init; }
         public DateTime CreatedAt { get; init; }
@@ -77,15 +79,22 @@ public static class WorkPackages
         public int? ReworkRound { get; init; }
     }
 
+    /// <summary>How many of a tier's items each kind of live package holds (the rest are unallocated).</summary>
+    public sealed record Split(int Team, int Crowd, int Subcontract);
+
+    /// <remarks><c>Open</c>: packages can be made now (the order is in progress and, one tier down, the sub-contract accepted).</remarks>
     public sealed record Plan(Guid OrderId, string Tier, Guid VendorOrgId, Guid? SubcontractId, string DataGrade, string Currency,
         int Items, int Allocated, int Unallocated, int ItemsDone, int MaxAnswers, decimal Income, decimal Committed, decimal Margin,
-        PageOf<PackageView> Packages);
+        PageOf<PackageView> Packages, string Title, string TaskType, DateTime Deadline, bool Open, Split Split);
 
     public sealed class Offer
     {
         public Guid Id { get; init; }
         public Guid OrderId { get; init; }
         public Guid FromVendorOrgId { get; init; }
+        /// <summary>The offering vendor's name in the supermarket (its newest listing), null when it lists nothing.</summary>
+        public string? FromVendorName { get; init; }
+        public string Title { get; init; } = "";
         public int Items { get; init; }
         public decimal Price { get; init; }
         public string Currency { get; init; } = "";
@@ -118,6 +127,7 @@ public static class WorkPackages
     private sealed class Tier
     {
         public Guid OrderId { get; init; }
+        public string Title { get; init; } = "";
         public string OrderStatus { get; init; } = "";
         public string DataGrade { get; init; } = "";
         public string TaskType { get; init; } = "";
@@ -151,6 +161,7 @@ public static class WorkPackages
         connection.QuerySingleOrDefaultAsync<Tier>($"""
             SELECT o.id AS order_id, o.status AS order_status, o.data_grade, o.task_type, o.deadline, o.currency, o.contract_id, o.contract_price, o.fee_percent,
                    coalesce(o.overlap_cap, o.overlap) AS max_answers, o.awarded_vendor_org_id,
+                   o.title,
                    (SELECT count(*) FROM order_items i WHERE i.order_id = o.id AND i.gold IS NULL)::int AS order_items,
                    s.id AS sub_id, s.status AS sub_status, s.price AS sub_price, s.item_count AS sub_items,
                    r.round AS rework_round, r.rework_scope_id
@@ -165,16 +176,21 @@ public static class WorkPackages
 
     private const string PackageColumns = """
         id, kind, status, item_count AS items, reward_per_answer, max_answers,
+        (SELECT l.vendor_name FROM vendor_listings l WHERE l.vendor_org_id = work_packages.to_vendor_org_id
+         ORDER BY l.updated_at DESC, l.id LIMIT 1) AS to_vendor_name,
         CASE WHEN kind = 'subcontract' THEN price ELSE item_count * max_answers * reward_per_answer END AS committed,
         to_vendor_org_id, price, decline_reason, created_at, decided_at, completed_at, rework_round
         """;
 
-    private sealed record Counts(int Allocated, decimal Committed, int ItemsDone, long Packages);
+    private sealed record Counts(int TeamItems, int CrowdItems, int SubcontractItems, int Allocated, decimal Committed, int ItemsDone, long Packages);
 
     /// <summary>The caller's packages of a tier are those it made in that scope (live ones commit money).</summary>
     private static Task<Counts> CountsAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid orderId, Guid scope, Guid? parent, Guid caller) =>
         connection.QuerySingleAsync<Counts>("""
-            SELECT (SELECT count(*) FROM work_package_items WHERE scope_id = @scope)::int AS allocated,
+            SELECT coalesce(sum(item_count) FILTER (WHERE kind = 'team' AND status <> 'declined'), 0)::int AS team_items,
+                   coalesce(sum(item_count) FILTER (WHERE kind = 'crowd' AND status <> 'declined'), 0)::int AS crowd_items,
+                   coalesce(sum(item_count) FILTER (WHERE kind = 'subcontract' AND status <> 'declined'), 0)::int AS subcontract_items,
+                   (SELECT count(*) FROM work_package_items WHERE scope_id = @scope)::int AS allocated,
                    coalesce(sum(CASE WHEN kind = 'subcontract' THEN price ELSE item_count * max_answers * reward_per_answer END)
                             FILTER (WHERE status <> 'declined'), 0) AS committed,
                    coalesce(sum(item_count) FILTER (WHERE status = 'done' AND rework_round IS NULL), 0)::int AS items_done,
@@ -201,7 +217,8 @@ public static class WorkPackages
         var items = tier.Items(caller);
         return TypedResults.Ok(new Plan(id, tier.Top(caller) ? "contract" : "subcontract", caller, tier.Top(caller) ? null : tier.SubId,
             tier.DataGrade, tier.Currency, items, counts.Allocated, items - counts.Allocated, counts.ItemsDone, tier.MaxAnswers,
-            income, counts.Committed, income - counts.Committed, new PageOf<PackageView>(packages, counts.Packages, number, size)));
+            income, counts.Committed, income - counts.Committed, new PageOf<PackageView>(packages, counts.Packages, number, size),
+            tier.Title, tier.TaskType, tier.Deadline, tier.Open(caller), new Split(counts.TeamItems, counts.CrowdItems, counts.SubcontractItems)));
     }
 
     private static async Task<IResult> AddPackage(Guid id, Request request, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
@@ -381,7 +398,10 @@ public static class WorkPackages
         var caller = Caller.From(http.User).OrgId;
         await using var connection = await db.OpenConnectionAsync();
         await using var read = await connection.QueryMultipleAsync("""
-            SELECT p.id, p.order_id, p.vendor_org_id AS from_vendor_org_id, p.item_count AS items, p.price, p.currency, p.status,
+            SELECT p.id, p.order_id, p.vendor_org_id AS from_vendor_org_id,
+                   (SELECT l.vendor_name FROM vendor_listings l WHERE l.vendor_org_id = p.vendor_org_id
+                    ORDER BY l.updated_at DESC, l.id LIMIT 1) AS from_vendor_name,
+                   o.title, p.item_count AS items, p.price, p.currency, p.status,
                    o.data_grade, o.task_type, o.deadline, p.created_at, p.decided_at
             FROM work_packages p JOIN orders o ON o.id = p.order_id
             WHERE p.kind = 'subcontract' AND p.to_vendor_org_id = @caller AND (@status::text IS NULL OR p.status = @status)

@@ -23,6 +23,18 @@ export async function workList() {
   store.set("mp.orders", orders);
   return work;
 }
+/**
+ * The team work open to the worker (packages of the vendors whose team they are on), kept like crowd orders under the
+ * package id, so the workbench claims the next item of the same package. A package has no title or instructions of its
+ * own: tasks knows its task type, labels and reward.
+ */
+export async function teamWorkList(page = 1, pageSize = 20) {
+  const result = await api(`/api/tasks/team/work?page=${page}&pageSize=${pageSize}`);
+  const orders = store.get("mp.orders");
+  for (const w of result.items) orders[w.orderId] = { id: w.orderId, team: true, taskType: w.taskType, workerReward: w.reward, currency: w.currency, suiteSize: 1 };
+  store.set("mp.orders", orders);
+  return result;
+}
 export function knownOrders() { return store.get("mp.orders"); }
 export async function orderInfo(orderId) {
   const known = store.get("mp.orders")[orderId];
@@ -35,7 +47,8 @@ export async function claim(order) {
   const suite = order.suiteSize > 1;
   const got = await api(`/api/tasks/assignments/${suite ? "claim-suite" : "claim"}?orderId=${order.id}`, { method: "POST" });
   if (!got) return [];
-  const list = (suite ? got.assignments : [got]).map(a => ({ ...a, multiLabel: order.multiLabel, criteria: order.criteria }));
+  // The claim carries the template too (a team package's only source of it); the order's, when known, is the same.
+  const list = (suite ? got.assignments : [got]).map(a => ({ ...a, multiLabel: order.multiLabel ?? a.multiLabel, criteria: order.criteria ?? a.criteria }));
   remember(list);
   return list;
 }
