@@ -187,9 +187,9 @@ public static class WorkPackages
     /// <summary>The caller's packages of a tier are those it made in that scope (live ones commit money).</summary>
     private static Task<Counts> CountsAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid orderId, Guid scope, Guid? parent, Guid caller) =>
         connection.QuerySingleAsync<Counts>("""
-            SELECT coalesce(sum(item_count) FILTER (WHERE kind = 'team' AND status <> 'declined'), 0)::int AS team_items,
-                   coalesce(sum(item_count) FILTER (WHERE kind = 'crowd' AND status <> 'declined'), 0)::int AS crowd_items,
-                   coalesce(sum(item_count) FILTER (WHERE kind = 'subcontract' AND status <> 'declined'), 0)::int AS subcontract_items,
+            SELECT coalesce(sum(item_count) FILTER (WHERE kind = 'team' AND status <> 'declined' AND rework_round IS NULL), 0)::int AS team_items,
+                   coalesce(sum(item_count) FILTER (WHERE kind = 'crowd' AND status <> 'declined' AND rework_round IS NULL), 0)::int AS crowd_items,
+                   coalesce(sum(item_count) FILTER (WHERE kind = 'subcontract' AND status <> 'declined' AND rework_round IS NULL), 0)::int AS subcontract_items,
                    (SELECT count(*) FROM work_package_items WHERE scope_id = @scope)::int AS allocated,
                    coalesce(sum(CASE WHEN kind = 'subcontract' THEN price ELSE item_count * max_answers * reward_per_answer END)
                             FILTER (WHERE status <> 'declined'), 0) AS committed,
