@@ -113,7 +113,7 @@ public class OrganisationPortalTests : PortalTest
         await pending.GetByRole(AriaRole.Button, new() { Name = "撤销" }).ClickAsync();
         await ConfirmAsync();
         await Expect(pending.Locator(".badge")).ToHaveAttributeAsync("data-value", "revoked");
-        await ChooseAsync(Page.Locator(".sent-invitations .filters .el-select"), "待接受");
+        await ChooseAsync(Page.GetByRole(AriaRole.Combobox, new() { Name = "状态" }), "待接受");
         await Expect(Page.Locator(".invitations-table tr", new() { HasText = invited })).ToHaveCountAsync(0);
         Assert.That(ConsoleErrorsBesidesClientErrors(), Is.Empty);
     }
