@@ -103,6 +103,7 @@ public class OrganisationPortalTests : PortalTest
         var row = Page.Locator(".members-table .el-table__body tr", new() { HasText = leaving.Email });
         await row.GetByRole(AriaRole.Button, new() { Name = "移除" }).ClickAsync();
         await Page.Locator(".el-message-box").GetByRole(AriaRole.Button, new() { Name = "取消" }).ClickAsync();
+        await Expect(Page.Locator(".el-overlay.is-message-box:visible")).ToHaveCountAsync(0);
         Assert.That((await owner.GetAsync("/api/organisation/members")).GetProperty("total").GetInt64(), Is.EqualTo(3), "cancelled: nobody removed");
         await row.GetByRole(AriaRole.Button, new() { Name = "移除" }).ClickAsync();
         await ConfirmAsync();
