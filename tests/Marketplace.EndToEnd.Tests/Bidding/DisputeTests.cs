@@ -166,6 +166,11 @@ public class DisputeTests
         Assert.That(reused.GetProperty("code").GetString(), Is.EqualTo("idempotency.key_reused"));
         await Api.ReadAsync(await op.Http.GetAsync("/api/orders/disputes?pageSize=0"), HttpStatusCode.BadRequest);
         await Api.ReadAsync(await op.Http.GetAsync("/api/orders/disputes?status=maybe"), HttpStatusCode.BadRequest);
+        await Api.ReadAsync(await op.Http.GetAsync("/api/orders/disputes?orderId=nope"), HttpStatusCode.BadRequest);
+        await Api.ReadAsync(await op.Http.GetAsync("/api/orders/disputes?page=10001"), HttpStatusCode.BadRequest);
+        var byOrder = await op.GetAsync($"/api/orders/disputes?orderId={order.OrderId}");
+        Assert.That(byOrder.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("orderId").GetGuid()), Is.EqualTo(new[] { order.OrderId }),
+            "one order's dispute, found by the order");
         await Api.ReadAsync(await worker.Http.GetAsync("/api/orders/disputes"), HttpStatusCode.Forbidden);
     }
 }

@@ -98,6 +98,24 @@ public abstract class PortalTest
         await context.CloseAsync();
     }
 
+    /// <summary>
+    /// The console less the browser's own line for each 4xx answer a page expects and shows (a refusal, "none set yet"):
+    /// Chromium logs every one of them.
+    /// </summary>
+    protected List<string> ConsoleErrorsBesidesClientErrors()
+    {
+        lock (ConsoleErrors)
+            return ConsoleErrors.Where(e => !System.Text.RegularExpressions.Regex.IsMatch(e, "^Failed to load resource: the server responded with a status of 4\\d\\d")).ToList();
+    }
+
+    /// <summary>Clicks the confirmation dialog's OK (Element Plus message box), in either language, and waits until the
+    /// dialog and its mask have faded (a click meanwhile would land on the mask).</summary>
+    protected async Task ConfirmAsync()
+    {
+        await Page.Locator(".el-message-box").GetByRole(AriaRole.Button, new() { Name = English ? "OK" : "确定" }).ClickAsync();
+        await Assertions.Expect(Page.Locator(".el-overlay.is-message-box:visible")).ToHaveCountAsync(0);
+    }
+
     /// <summary>A toast (Element Plus message) with this text.</summary>
     protected ILocator Toast(string text) => Page.Locator(".el-message", new() { HasText = text });
 

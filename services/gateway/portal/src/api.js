@@ -29,6 +29,17 @@ export const session = reactive({
   },
 });
 
+/**
+ * Keeps a sign-in answer (POST /api/auth/token, or /api/auth/switch: the same shape) as the session: the token and whom
+ * it acts for, the organisation and the person's role there (a token without one is its founder's: owner).
+ */
+export function actFor(answer, { email, displayName } = {}) {
+  session.save(answer.accessToken, {
+    userId: answer.userId, organisationId: answer.organisationId, role: answer.role, displayName: displayName || answer.displayName,
+    email: email ?? session.user?.email, organisationName: answer.organisationName, orgRole: answer.orgRole || "owner",
+  });
+}
+
 export class ApiError extends Error {
   constructor(status, problem) {
     super(problemMessage(problem) || t("app.serverAnswered", { status }));

@@ -61,6 +61,21 @@ const CODES = {
   "bid.certification_required": ["投标{grade}需要有效的资质认证。", "Bidding on {grade} needs a valid certification covering it."],
   "award.reason_required": ["未选择排名第一的投标时，请填写理由。", "Say why the top-ranked bid is passed over."],
   "order.core_data_never_crowd": ["核心数据从不众包：不能转为众包。", "Core data is never crowdsourced: the order cannot switch to the crowd."],
+  // organisations, vendor money, disputes
+  "org_role.move_money": ["您在本组织的角色是{role}，不能动用资金（需要{roles}）。", "Your role in the organisation is {role}: moving money needs {roles}."],
+  "org_role.review": ["您在本组织的角色是{role}，不能审核、验收或提起争议（需要{roles}）。", "Your role in the organisation is {role}: reviewing, accepting and disputing need {roles}."],
+  "org_role.commit": ["您在本组织的角色是{role}，不能投标或修改服务与资质（需要{roles}）。", "Your role in the organisation is {role}: bids, listings and certifications need {roles}."],
+  "org_role.manage_members": ["您在本组织的角色是{role}，不能管理成员（需要{roles}）。", "Your role in the organisation is {role}: managing members needs {roles}."],
+  "auth.membership_changed": ["您在组织中的角色已变更：请重新登录或切换组织。", "Your role in the organisation changed: sign in or switch again."],
+  "account.no_membership": ["您已不属于任何组织。", "You no longer belong to any organisation."],
+  "organisation.last_owner": ["组织至少要有一位负责人：不能降级或移除最后一位负责人。", "An organisation keeps an owner: the last one can be neither demoted nor removed."],
+  "invitation.pending": ["已向此邮箱发出邀请，尚待处理。", "This address already has a pending invitation."],
+  "invitation.already_member": ["此邮箱的用户已是本组织成员。", "This address belongs to a member already."],
+  "invitation.rate_limited": ["本小时发出的邀请已达上限（{perHour} 份），请稍后再试。", "This hour's invitations are used up ({perHour}); try again later."],
+  "conflict.no_payout_account": ["请先设置对公收款账户。", "Set the company bank account first."],
+  "withdrawal.insufficient_funds": ["提现金额超出可提现余额。", "The amount is more than is available to withdraw."],
+  "conflict.no_contract": ["只有招标合同订单可以提起争议。", "Only a contracted order can be disputed."],
+  "dispute.amount_out_of_range": ["部分支付给服务商的金额须大于 0 且小于合同价（否则请选择全额支付或退款）。", "A partial release gives the vendor more than 0 and less than the contract price (else release or refund)."],
 };
 
 /** Codes that say only the kind of trouble: in English the server's sentence says more, so it is shown instead. */
@@ -72,6 +87,8 @@ const THINGS = {
   notification: ["通知", "notification"], listing: ["服务", "listing"], certification: ["资质", "certification"], exam_attempt: ["考试记录", "exam attempt"],
   earning: ["收益", "earning"], export: ["导出", "export"], upload: ["上传", "upload"], payout_method: ["收款方式", "payout method"], account: ["账户", "account"],
   vendor: ["服务商", "vendor"], exam: ["考试", "exam"],
+  invitation: ["邀请", "invitation"], member: ["成员", "member"], membership: ["组织成员身份", "membership"], organisation: ["组织", "organisation"],
+  dispute: ["争议", "dispute"], withdrawal: ["提现", "withdrawal"], payout_account: ["收款账户", "payout account"],
 };
 const RANGE = ["应在 {from} 到 {to} 之间。", "Must be between {from} and {to}."];
 const NOT_FOUND = ["未找到此{thing}，或您无权查看。", "This {thing} was not found, or is not yours to see."];
@@ -84,11 +101,17 @@ function fill(text, params) {
 }
 /** A state as the portal names it (orders', calls', bids' statuses), else as sent. */
 function stateName(state) {
-  for (const group of ["orderStatus", "callStatus", "bidStatus", "contractStatus", "assignment", "appeal", "packageStatus"]) {
+  for (const group of ["orderStatus", "callStatus", "bidStatus", "contractStatus", "assignment", "appeal", "packageStatus", "invitationStatus", "disputeStatus"]) {
     const text = term(group, state);
     if (text !== state) return text;
   }
   return state;
+}
+
+/** A refusal for the member's role: its role and the roles that may, by name ("负责人或财务"). */
+function orgRoleParams(params) {
+  const roles = [].concat(params.requiredOrgRoles || []).map(r => term("orgRole", r));
+  return { role: term("orgRole", params.orgRole), roles: roles.join(zh() ? "或" : " or ") };
 }
 
 /** The text for a code, or null when the portal has none (or, in English, only a generic one). */
@@ -97,7 +120,8 @@ export function codeText(code, params = {}, { english = !zh() } = {}) {
   if (CODES[code]) {
     if (english && GENERIC.has(code)) return null;
     if (code === "validation.out_of_range" && params.from !== undefined && params.to !== undefined) return fill(pick(RANGE), params);
-    const extra = code === "bid.certification_required" && params.dataGrade ? { grade: term("grade", params.dataGrade) } : {};
+    const extra = code === "bid.certification_required" && params.dataGrade ? { grade: term("grade", params.dataGrade) }
+      : code.startsWith("org_role.") ? orgRoleParams(params) : {};
     return fill(pick(CODES[code]), { ...params, ...extra });
   }
   if (english) return null;

@@ -44,6 +44,11 @@ const routes = [
   { path: "/contracts", component: () => import("./pages/bidding/Contracts.vue"), meta: { roles: ["vendor", "enterprise", "operator"] } },
   { path: "/contracts/:id([0-9a-fA-F-]{36})", component: () => import("./pages/bidding/Contract.vue"), meta: { roles: ["vendor", "enterprise", "operator"] } },
   { path: "/notifications", component: () => import("./pages/Notifications.vue"), meta: { roles: ["worker", "enterprise", "vendor", "operator"] } },
+  // Vendor money, organisation members and disputes (issue 13 items 5, 7, 8).
+  { path: "/vendor/money", component: () => import("./pages/vendor/VendorMoney.vue"), meta: { roles: vendor } },
+  { path: "/organisation", component: () => import("./pages/organisation/Organisation.vue"), meta: { roles: ["enterprise", "vendor", "worker"] } },
+  { path: "/ops/disputes", component: () => import("./pages/disputes/Disputes.vue"), meta: { roles: operator } },
+  { path: "/ops/disputes/:id([0-9a-fA-F-]{36})", component: () => import("./pages/disputes/DisputeDecision.vue"), meta: { roles: operator } },
   { path: "/:rest(.*)*", component: () => import("./pages/NotFoundPage.vue") },
 ];
 

@@ -129,18 +129,17 @@ public static class Disputes
         return TypedResults.Created($"/disputes/{disputeId}", view);
     }
 
-    private static async Task<IResult> List(string? status, int? page, int? pageSize, HttpContext http, NpgsqlDataSource db)
+    /// <summary>The caller's disputes (an operator's: all), by status; <paramref name="orderId"/> finds one order's (the order
+    /// page and the contract page show the dispute of their order).</summary>
+    private static async Task<IResult> List(string? status, Guid? orderId, int? page, int? pageSize, HttpContext http, NpgsqlDataSource db)
     {
         if (status is not null and not ("open" or "decided"))
             return Problems.BadRequest("status", "'status' must be open or decided.", "validation.not_allowed");
-        var number = page ?? 1;
-        var size = pageSize ?? 20;
-        if (page is < 1) return Problems.BadRequest("page", "'page' starts at 1.", "validation.out_of_range");
-        if (pageSize is < 1 or > 100) return Problems.BadRequest("pageSize", "'pageSize' is between 1 and 100.", "validation.out_of_range");
+        if (Paging.Check(page, pageSize, out var number, out var size) is { } bad) return bad;
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
-        var where = $"WHERE {Scope} AND (@status::text IS NULL OR d.status = @status)";
-        var args = new { @operator = caller.IsOperator, caller.OrgId, status, take = size, skip = (number - 1) * size };
+        var where = $"WHERE {Scope} AND (@status::text IS NULL OR d.status = @status) AND (@orderId::uuid IS NULL OR d.order_id = @orderId)";
+        var args = new { @operator = caller.IsOperator, caller.OrgId, status, orderId, take = size, skip = (number - 1) * size };
         var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM disputes d {where}", args);
         // Operators work the oldest open dispute first.
         var items = (await connection.QueryAsync<DisputeView>($"{Select} {where} ORDER BY d.opened_at, d.id LIMIT @take OFFSET @skip", args)).ToList();
