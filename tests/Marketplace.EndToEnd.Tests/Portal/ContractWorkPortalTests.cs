@@ -176,7 +176,7 @@ public class ContractWorkPortalTests : PortalTest
         var vendor = await Tender.VendorAsync();
         var qualification = $"portal-team-{Guid.NewGuid():N}"[..28];
         var worker = await Contracted.QualifiedWorkerAsync(await Contracted.NewExamAsync(qualification));
-        var handle = $"Worker {worker.UserId.ToString("N")[..8].ToUpperInvariant()}";
+        var handle = $"Worker {worker.UserId.ToString("N")[^8..].ToUpperInvariant()}";
         var order = await Contracted.AwardedAsync(vendor, items: 2, price: 4m);
         var contractId = await ContractIdAsync(vendor, order.Id);
         var package = await Contracted.PackageIdAsync(vendor, order.Id, new { kind = "team", items = 2, rewardPerAnswer = 1m });
