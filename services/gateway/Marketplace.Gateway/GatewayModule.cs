@@ -34,6 +34,7 @@ public static class GatewayModule
         builder.Services.Configure<TelemetryOptions>(o => o.MetricsForOperatorsOnly = true);
         builder.AddAvailableWork();
         builder.Services.AddOptions<InvitationOptions>().BindConfiguration("Gateway:Invitations");
+        builder.Services.AddOptions<SignInLockoutOptions>().BindConfiguration("Gateway:SignIn");
         builder.Services.AddMemoryCache();
         return builder;
     }

@@ -26,8 +26,8 @@ public sealed partial record Account(Guid Id, Guid OrganisationId, string Email,
     [GeneratedRegex(@"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")]
     private static partial Regex EmailShape();
 
-    public static Task<Account?> ByEmailAsync(NpgsqlConnection connection, string email) =>
-        connection.QuerySingleOrDefaultAsync<Account>($"{Select} WHERE u.email = @email", new { email = NormaliseEmail(email) });
+    public static Task<Account?> ByEmailAsync(NpgsqlConnection connection, string email, NpgsqlTransaction? tx = null) =>
+        connection.QuerySingleOrDefaultAsync<Account>($"{Select} WHERE u.email = @email", new { email = NormaliseEmail(email) }, tx);
 
     public static Task<Account?> ByIdAsync(NpgsqlConnection connection, Guid id) =>
         connection.QuerySingleOrDefaultAsync<Account>($"{Select} WHERE u.id = @id", new { id });

@@ -4,6 +4,7 @@ using Marketplace.Gateway.Organisations;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Marketplace.Gateway.Features;
@@ -32,28 +33,41 @@ public static class SignIn
     public static RouteGroupBuilder MapSignIn(this RouteGroupBuilder group)
     {
         group.MapPost("/token", Handle).AllowAnonymous().Validate<Request>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return group;
     }
 
     private static async Task<Results<Ok<Response>, ProblemHttpResult>> Handle(
-        Request request, NpgsqlDataSource db, IPasswordHasher<Account> hasher, TokenIssuer tokens)
+        Request request, HttpContext http, NpgsqlDataSource db, IPasswordHasher<Account> hasher, TokenIssuer tokens,
+        IOptions<SignInLockoutOptions> lockout, TimeProvider clock)
     {
+        var email = Account.NormaliseEmail(request.Email);
         await using var connection = await db.OpenConnectionAsync();
-        var account = await Account.ByEmailAsync(connection, request.Email);
+        await using var tx = await connection.BeginTransactionAsync();
+        if (await SignInLockout.CheckAsync(tx, email, lockout.Value, clock.GetUtcNow()) is { } locked)
+        {
+            http.Response.Headers.RetryAfter = locked.ProblemDetails.Extensions["retryAfterSeconds"]!.ToString();
+            return locked;
+        }
+        var account = await Account.ByEmailAsync(connection, email, tx);
         var verdict = hasher.VerifyHashedPassword(account!, account?.PasswordHash ?? DecoyHash, request.Password);
         if (account is null || verdict == PasswordVerificationResult.Failed)
         {
+            await SignInLockout.FailedAsync(tx, email, lockout.Value, clock.GetUtcNow());
+            await tx.CommitAsync();
             // One answer for an unknown e-mail and a wrong password.
             return TypedResults.Problem(title: "Sign-in failed", detail: "The e-mail or the password is wrong.",
                 statusCode: StatusCodes.Status401Unauthorized, extensions: new Dictionary<string, object?> { [ProblemCodes.Extension] = "auth.sign_in_failed" });
         }
+        await SignInLockout.SucceededAsync(tx, email);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
             // The hash predates the current iteration count: store a stronger one now that we hold the password.
             await connection.ExecuteAsync("UPDATE users SET password_hash = @hash WHERE id = @Id",
-                new { hash = hasher.HashPassword(account, request.Password), account.Id });
+                new { hash = hasher.HashPassword(account, request.Password), account.Id }, tx);
         }
+        await tx.CommitAsync();
         if (await Membership.DefaultAsync(connection, account.Id, account.OrganisationId) is not { } membership)
         {
             // Removed from every organisation: the password is right, but there is nothing to act for.

@@ -24,6 +24,7 @@ const CODES = {
   "request.unprocessable": ["无法处理此请求。", "The request cannot be processed."],
   "auth.unauthenticated": ["请先登录。", "Sign in first."],
   "auth.sign_in_failed": ["电子邮箱或密码不正确。", "Wrong e-mail or password."],
+  "auth.locked": ["此邮箱登录失败次数过多，请 {retryAfterSeconds} 秒后再试。", "Too many failed sign-ins for this e-mail: try again in {retryAfterSeconds} seconds."],
   "auth.token_revoked": ["此次登录已结束（已退出或密码已更改），请重新登录。", "This sign-in has ended (signed out or the password changed): sign in again."],
   "auth.wrong_password": ["当前密码不正确。", "The current password is wrong."],
   "auth.forbidden": ["您的账户无权执行此操作。", "Your account may not do this."],
