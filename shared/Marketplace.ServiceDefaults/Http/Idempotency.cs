@@ -22,6 +22,23 @@ public static class Idempotency
         return string.IsNullOrWhiteSpace(key) || key.Length > 200 ? null : key;
     }
 
+    /// <summary>
+    /// How every money endpoint's transaction starts: claims the request's Idempotency-Key in <paramref name="tx"/> under
+    /// <paramref name="scope"/>. Answers what to return at once (no key: 400; the key with another body: 422; a replay:
+    /// the first answer), or null and the key to complete with when this request is the first with its key.
+    /// </summary>
+    public static async Task<(IResult? Answer, string Key)> BeginAsync(NpgsqlTransaction tx, HttpRequest http, string scope, object request)
+    {
+        if (KeyOf(http) is not { } key) return (MissingKey(), "");
+        var claim = await ClaimAsync(tx, scope, key, request);
+        return claim.Outcome switch
+        {
+            IdempotencyOutcome.Mismatch => (KeyReused(), key),
+            IdempotencyOutcome.Replay => (ReplayOf(claim), key),
+            _ => (null, key),
+        };
+    }
+
     public static ProblemHttpResult MissingKey() =>
         Problems.BadRequest(Header, $"This endpoint moves money: send an {Header} header (1-200 characters) so a retry cannot apply it twice.", "validation.required");
 

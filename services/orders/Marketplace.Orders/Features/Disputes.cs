@@ -157,15 +157,12 @@ public static class Disputes
 
     private static async Task<IResult> Decide(Guid id, DecisionRequest request, HttpContext http, NpgsqlDataSource db, OrderProcessRunner process)
     {
-        var key = Idempotency.KeyOf(http.Request);
-        if (key is null) return Idempotency.MissingKey();
         var caller = Caller.From(http.User);
         var scope = $"dispute-decision:{id}";
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var claim = await Idempotency.ClaimAsync(tx, scope, key, request);
-        if (claim.Outcome == IdempotencyOutcome.Mismatch) return Idempotency.KeyReused();
-        if (claim.Outcome == IdempotencyOutcome.Replay) return Idempotency.ReplayOf(claim);
+        var (answer, key) = await Idempotency.BeginAsync(tx, http.Request, scope, request);
+        if (answer is not null) return answer;
 
         var dispute = await connection.QuerySingleOrDefaultAsync<DisputeView>($"{Select} WHERE d.id = @id FOR UPDATE OF d", new { id }, tx);
         if (dispute is null) return Problems.NotFound($"Dispute {id}");

@@ -223,14 +223,11 @@ public static class WorkPackages
 
     private static async Task<IResult> AddPackage(Guid id, Request request, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
     {
-        var key = Idempotency.KeyOf(http.Request);
-        if (key is null) return Idempotency.MissingKey();
         var caller = Caller.From(http.User).OrgId;
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var claim = await Idempotency.ClaimAsync(tx, $"work-package:{caller}:{id}", key, request);
-        if (claim.Outcome == IdempotencyOutcome.Mismatch) return Idempotency.KeyReused();
-        if (claim.Outcome == IdempotencyOutcome.Replay) return Idempotency.ReplayOf(claim);
+        var (answer, key) = await Idempotency.BeginAsync(tx, http.Request, $"work-package:{caller}:{id}", request);
+        if (answer is not null) return answer;
 
         var tier = await TierAsync(connection, tx, id, caller, forUpdate: true);
         if (tier is null) return Problems.NotFound($"Order {id}");

@@ -35,14 +35,11 @@ public static class ReverseEarning
 
     private static async Task<IResult> Handle(Guid id, Request request, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
     {
-        var key = Idempotency.KeyOf(http.Request);
-        if (key is null) return Idempotency.MissingKey();
         var scope = $"reverse-earning:{id}";
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var claim = await Idempotency.ClaimAsync(tx, scope, key, request);
-        if (claim.Outcome == IdempotencyOutcome.Mismatch) return Idempotency.KeyReused();
-        if (claim.Outcome == IdempotencyOutcome.Replay) return Idempotency.ReplayOf(claim);
+        var (answer, key) = await Idempotency.BeginAsync(tx, http.Request, scope, request);
+        if (answer is not null) return answer;
 
         var earning = await connection.QuerySingleOrDefaultAsync<Earning>("""
             SELECT id, kind, assignment_id, bonus_id, worker_id, order_id, amount, currency, status FROM earnings WHERE id = @id FOR UPDATE

@@ -26,15 +26,12 @@ public static class TriggerPayoutBatch
     private static async Task<IResult> PayMeNow(HttpContext http, NpgsqlDataSource db, TimeProvider clock,
         Microsoft.Extensions.Options.IOptions<Domain.PayoutOptions> options)
     {
-        var key = Idempotency.KeyOf(http.Request);
-        if (key is null) return Idempotency.MissingKey();
         var caller = Caller.From(http.User);
         var scope = $"pay-me-now:{caller.UserId}";
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var claim = await Idempotency.ClaimAsync(tx, scope, key, new { });
-        if (claim.Outcome == IdempotencyOutcome.Replay) return Idempotency.ReplayOf(claim);
-        if (claim.Outcome == IdempotencyOutcome.Mismatch) return Idempotency.KeyReused();
+        var (answer, key) = await Idempotency.BeginAsync(tx, http.Request, scope, new { });
+        if (answer is not null) return answer;
         if (!await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM payout_methods WHERE worker_id = @UserId)", new { caller.UserId }, tx))
             return Problems.Conflict("Set a payout method first (PUT /api/payouts/method): there is nowhere to send the money.");
         var available = await connection.ExecuteScalarAsync<decimal?>(
@@ -52,13 +49,10 @@ public static class TriggerPayoutBatch
 
     private static async Task<IResult> Handle(HttpContext http, NpgsqlDataSource db, TimeProvider clock)
     {
-        var key = Idempotency.KeyOf(http.Request);
-        if (key is null) return Idempotency.MissingKey();
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var claim = await Idempotency.ClaimAsync(tx, "payout-batch", key, new { });
-        if (claim.Outcome == IdempotencyOutcome.Replay) return Idempotency.ReplayOf(claim);
-        if (claim.Outcome == IdempotencyOutcome.Mismatch) return Idempotency.KeyReused();
+        var (answer, key) = await Idempotency.BeginAsync(tx, http.Request, "payout-batch", new { });
+        if (answer is not null) return answer;
         var requestId = await JobIntents.EnqueueAsync<RunPayoutBatch, RunPayoutBatch.Payload>(tx, new(false));
         var response = new Response(requestId!.Value, "scheduled");
         await Idempotency.CompleteAsync(tx, "payout-batch", key, StatusCodes.Status202Accepted, response);

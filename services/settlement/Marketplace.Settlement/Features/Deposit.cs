@@ -76,16 +76,13 @@ public static class Deposit
 
     private static async Task<IResult> Handle(Request request, HttpContext http, NpgsqlDataSource db, IOptions<SettlementOptions> options)
     {
-        var key = Idempotency.KeyOf(http.Request);
-        if (key is null) return Idempotency.MissingKey();
         var caller = Caller.From(http.User);
         var scope = $"deposit:{caller.OrgId}";
 
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var claim = await Idempotency.ClaimAsync(tx, scope, key, request);
-        if (claim.Outcome == IdempotencyOutcome.Mismatch) return Idempotency.KeyReused();
-        if (claim.Outcome == IdempotencyOutcome.Replay) return Idempotency.ReplayOf(claim);
+        var (answer, key) = await Idempotency.BeginAsync(tx, http.Request, scope, request);
+        if (answer is not null) return answer;
 
         // One organisation's deposits are made one at a time, so the bound below holds.
         await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended('deposits:' || @OrgId::text, 0))", new { caller.OrgId }, tx);
@@ -138,15 +135,12 @@ public static class Deposit
     private static async Task<IResult> Confirm(Guid id, Confirmation request, HttpContext http, NpgsqlDataSource db, TimeProvider clock,
         IOptions<SettlementOptions> options)
     {
-        var key = Idempotency.KeyOf(http.Request);
-        if (key is null) return Idempotency.MissingKey();
         var caller = Caller.From(http.User);
         var scope = $"deposit-confirm:{id}";
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var claim = await Idempotency.ClaimAsync(tx, scope, key, request);
-        if (claim.Outcome == IdempotencyOutcome.Mismatch) return Idempotency.KeyReused();
-        if (claim.Outcome == IdempotencyOutcome.Replay) return Idempotency.ReplayOf(claim);
+        var (answer, key) = await Idempotency.BeginAsync(tx, http.Request, scope, request);
+        if (answer is not null) return answer;
 
         var reference = await connection.ExecuteScalarAsync<string?>("SELECT reference FROM deposits WHERE id = @id", new { id }, tx);
         if (reference is null) return Problems.NotFound($"Deposit {id}");

@@ -62,16 +62,13 @@ public static class GrantBonus
 
     private static async Task<IResult> GrantAsync(Request request, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
     {
-        var key = Idempotency.KeyOf(http.Request);
-        if (key is null) return Idempotency.MissingKey();
         var caller = Caller.From(http.User);
         var scope = $"bonus:{caller.OrgId}";
 
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var claim = await Idempotency.ClaimAsync(tx, scope, key, request);
-        if (claim.Outcome == IdempotencyOutcome.Mismatch) return Idempotency.KeyReused();
-        if (claim.Outcome == IdempotencyOutcome.Replay) return Idempotency.ReplayOf(claim);
+        var (answer, key) = await Idempotency.BeginAsync(tx, http.Request, scope, request);
+        if (answer is not null) return answer;
 
         // Only the caller's own orders exist for it; only a worker with approved work on that order can be rewarded.
         var ownOrder = await connection.ExecuteScalarAsync<bool>(

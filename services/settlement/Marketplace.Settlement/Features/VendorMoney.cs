@@ -70,16 +70,13 @@ public static class VendorMoney
 
     private static async Task<IResult> Withdraw(WithdrawalRequest request, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
     {
-        var key = Idempotency.KeyOf(http.Request);
-        if (key is null) return Idempotency.MissingKey();
         var caller = Caller.From(http.User);
         var scope = $"vendor-withdrawal:{caller.OrgId}";
 
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
-        var claim = await Idempotency.ClaimAsync(tx, scope, key, request);
-        if (claim.Outcome == IdempotencyOutcome.Mismatch) return Idempotency.KeyReused();
-        if (claim.Outcome == IdempotencyOutcome.Replay) return Idempotency.ReplayOf(claim);
+        var (answer, key) = await Idempotency.BeginAsync(tx, http.Request, scope, request);
+        if (answer is not null) return answer;
 
         var destination = await connection.ExecuteScalarAsync<string?>(
             "SELECT masked FROM vendor_payout_accounts WHERE vendor_org_id = @OrgId", new { caller.OrgId }, tx);
