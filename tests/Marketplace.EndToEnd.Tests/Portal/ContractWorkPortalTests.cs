@@ -139,6 +139,28 @@ public class ContractWorkPortalTests : PortalTest
     }
 
     [Test]
+    public async Task A_worker_finds_a_vendors_crowd_package_on_the_available_work_page_and_labels_it()
+    {
+        var vendor = await Tender.VendorAsync();
+        var order = await Contracted.AwardedAsync(vendor, items: 10, price: 10m);
+        var packageId = await Contracted.PackageIdAsync(vendor, order.Id, new { kind = "crowd", items = 2, rewardPerAnswer = 0.5m });
+        await Contracted.WaitForSplitAsync(vendor, packageId, 2);
+        var worker = await Api.SignUpAsync("worker");
+
+        await SignInAsync(worker);
+        await Page.GotoAsync("/#/work");
+        var card = Page.Locator($".vendor-crowd-work article[data-package-id='{packageId}']");
+        await Expect(card).ToContainTextAsync("服务商任务 · 文本分类");
+        await Expect(card).ToContainTextAsync("¥0.50");
+        await Expect(Page.Locator(".crowd-work")).ToBeVisibleAsync(); // the enterprises' crowd work gets its own heading below
+        await card.Locator(".start-team-work").ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("#/label"));
+        var claimed = await Contracted.TasksScalarAsync<long>(
+            "SELECT count(*) FROM assignments WHERE order_id = @packageId AND worker_id = @UserId", new { packageId, worker.UserId });
+        Assert.That(claimed, Is.EqualTo(1), "the worker holds one of the package's items");
+    }
+
+    [Test]
     public async Task Core_data_offers_no_crowd_and_says_why_and_a_declined_offer_frees_its_items_with_the_reason_shown()
     {
         var vendor = await Tender.VendorAsync("core");

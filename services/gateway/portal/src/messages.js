@@ -945,6 +945,11 @@ export default {
     declined: ["已拒绝分包。", "Sub-contract declined."],
     openWork: ["开始工作", "Open the work"],
   },
+  vendorCrowd: {
+    work: ["服务商众包任务", "Vendors' crowd work"],
+    workHint: ["服务商把承接订单的一部分发布给众包；能否领取由您的认证级别和资格决定。", "Parts of contracted orders that vendors published to the crowd; whether you may claim depends on your clearance and qualifications."],
+    workTitle: ["服务商任务 · {type}", "Vendor work · {type}"],
+  },
   team: {
     title: ["团队与招聘", "Team and recruiting"],
     talent: ["人才库", "Talent pool"],

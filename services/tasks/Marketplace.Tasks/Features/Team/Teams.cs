@@ -74,6 +74,7 @@ public static class Teams
         group.MapDelete("/members/{workerId:guid}", Remove).RequireAuthorization(Roles.Vendor).RequireOrgRole(OrgPermission.ManageMembers)
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/work", MyTeamWork).RequireAuthorization(Roles.Worker).Produces<Paged<TeamWork>>();
+        group.MapGet("/crowd-work", VendorCrowdWork).RequireAuthorization(Roles.Worker).Produces<Paged<TeamWork>>();
         return group;
     }
 
@@ -189,6 +190,31 @@ public static class Teams
             SELECT count(*) FROM task_orders o JOIN team_members m ON m.vendor_org_id = o.payer_vendor_org_id AND m.worker_id = @UserId
             WHERE o.audience = 'team' AND o.completed_at IS NULL AND o.cancelled_at IS NULL;
             """, new { caller.UserId, size, offset = (number - 1) * size });
+        var items = (await read.ReadAsync<TeamWork>()).AsList();
+        return TypedResults.Ok(new Paged<TeamWork>(items, await read.ReadSingleAsync<long>(), number, size));
+    }
+
+    /// <summary>
+    /// The packages vendors published to the crowd, open to any worker: the crowd's side of a contracted order. Only the
+    /// fields a worker needs to choose; whether the worker may claim (grade clearance, qualifications) is the claim's
+    /// decision, as for an enterprise's crowd order. Core data never reaches the crowd (refused when the package is made).
+    /// </summary>
+    private static async Task<IResult> VendorCrowdWork(int? page, int? pageSize, NpgsqlDataSource db)
+    {
+        if (Refusals.Paging(page, pageSize) is { } bad) return bad;
+        var (number, size) = (page ?? 1, pageSize ?? 20);
+        await using var connection = await db.OpenConnectionAsync();
+        const string open = """
+            o.audience = 'crowd' AND o.payer_vendor_org_id IS NOT NULL AND o.completed_at IS NULL AND o.cancelled_at IS NULL
+            AND EXISTS (SELECT 1 FROM assignments a WHERE a.order_id = o.order_id AND a.status = 'open')
+            """;
+        await using var read = await connection.QueryMultipleAsync($"""
+            SELECT o.order_id, o.payer_vendor_org_id AS vendor_org_id, o.task_type, o.data_grade, o.worker_reward AS reward, o.currency, o.deadline,
+                   (SELECT count(*) FROM assignments a WHERE a.order_id = o.order_id AND a.status = 'open') AS open_slots
+            FROM task_orders o WHERE {open}
+            ORDER BY o.deadline, o.order_id LIMIT @size OFFSET @offset;
+            SELECT count(*) FROM task_orders o WHERE {open};
+            """, new { size, offset = (number - 1) * size });
         var items = (await read.ReadAsync<TeamWork>()).AsList();
         return TypedResults.Ok(new Paged<TeamWork>(items, await read.ReadSingleAsync<long>(), number, size));
     }
