@@ -94,7 +94,7 @@ internal sealed class JobIntentRelay(
                 // The job carries on the trace of whatever asked for it (JobCorrelationFilter reads it back).
                 Correlation.Current = row.CorrelationId;
                 IState state = row.RunAt is { } at && at > DateTime.UtcNow
-                    ? new ScheduledState(DateTime.SpecifyKind(at, DateTimeKind.Utc))
+                    ? new ScheduledState(NotBefore(DateTime.SpecifyKind(at, DateTimeKind.Utc)))
                     : new EnqueuedState();
                 var hangfireJobId = client.Create(call, state);
                 await connection.ExecuteAsync("UPDATE job_intents SET enqueued_at = now(), hangfire_job_id = @hangfireJobId WHERE id = @Id",
@@ -108,6 +108,18 @@ internal sealed class JobIntentRelay(
         }
         await tx.CommitAsync(ct);
         return rows.Count;
+    }
+
+    /// <summary>
+    /// Hangfire keeps a scheduled job's time in whole seconds, cut down (its "schedule" set is scored by Unix seconds), so
+    /// a job due at 12:00:07.68 was enqueued at 12:00:07.0: early, and a job that checks whether its work is due yet found
+    /// nothing to do (a payout recheck ran before the payout could be asked about again, and the payout waited for the
+    /// next batch). Rounding the time up to the next whole second means a job never runs before the time asked for.
+    /// </summary>
+    internal static DateTime NotBefore(DateTime at)
+    {
+        var remainder = at.Ticks % TimeSpan.TicksPerSecond;
+        return remainder == 0 ? at : at.AddTicks(TimeSpan.TicksPerSecond - remainder);
     }
 
     private static (Type, System.Reflection.MethodInfo, Type)? Resolve(string typeName)

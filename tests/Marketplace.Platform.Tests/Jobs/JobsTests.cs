@@ -90,6 +90,35 @@ public class JobsTests
     }
 
     [Test]
+    public async Task A_job_asked_for_at_a_time_never_runs_before_it()
+    {
+        var host = await HostAsync(await NewDatabaseAsync());
+        // Due times with fractions of a second all through one second: Hangfire keeps whole seconds, so without rounding
+        // up the later ones would run up to a second early.
+        var asked = new List<(Guid Key, DateTimeOffset RunAt)>();
+        var start = DateTimeOffset.UtcNow.AddSeconds(2);
+        await using (var connection = await host.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync())
+        {
+            await using var tx = await connection.BeginTransactionAsync();
+            for (var i = 0; i < 5; i++)
+            {
+                var key = Guid.NewGuid();
+                var runAt = start.AddMilliseconds(150 + 200 * i);
+                await JobIntents.EnqueueAsync<TimedJob, Probe>(tx, new Probe(key), runAt);
+                asked.Add((key, runAt));
+            }
+            await tx.CommitAsync();
+        }
+
+        foreach (var (key, runAt) in asked)
+        {
+            var ranAt = await EventuallyAsync(() => TimedJob.RanAt.TryGetValue(key, out var at) ? (DateTimeOffset?)at : null,
+                TimeSpan.FromSeconds(30), "the scheduled job ran");
+            Assert.That(ranAt, Is.GreaterThanOrEqualTo(runAt), $"the job due at {runAt:HH:mm:ss.fff} ran at {ranAt:HH:mm:ss.fff}");
+        }
+    }
+
+    [Test]
     public async Task A_job_asked_for_in_a_transaction_that_rolls_back_never_runs()
     {
         var host = await HostAsync(await NewDatabaseAsync());
@@ -200,6 +229,17 @@ public class JobsTests
         public Task RunAsync(Probe payload, CancellationToken ct)
         {
             Seen[payload.Key] = Correlation.Current;
+            return Task.CompletedTask;
+        }
+    }
+
+    public sealed class TimedJob : IJob<Probe>
+    {
+        public static readonly ConcurrentDictionary<Guid, DateTimeOffset> RanAt = new();
+
+        public Task RunAsync(Probe payload, CancellationToken ct)
+        {
+            RanAt.TryAdd(payload.Key, DateTimeOffset.UtcNow);
             return Task.CompletedTask;
         }
     }
