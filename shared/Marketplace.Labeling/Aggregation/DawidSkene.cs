@@ -13,8 +13,20 @@ namespace Marketplace.Labeling.Aggregation;
 /// </param>
 public sealed record DawidSkeneOptions(int MaxIterations = 100, double Tolerance = 1e-5, double Smoothing = 1.0, double PriorCorrect = 1.0);
 
-/// <summary>A worker's estimated accuracy: the chance of answering an item's true label, averaged over the class priors.</summary>
-public sealed record WorkerSkill(Guid WorkerId, double Accuracy, int Answers);
+/// <summary>A worker's estimated skill.</summary>
+/// <param name="Accuracy">
+/// The average over the labels of the chance of answering an item's true label when it is that label (balanced accuracy):
+/// every label counts the same, whatever its share. Weighted by the labels' shares instead, a worker who always gives the
+/// commonest label would score that label's share (0.69 on a 69/31 crowd) and rank above honest workers; here they score
+/// 1 / labels, a coin toss.
+/// </param>
+/// <param name="Answers">All the worker's answers.</param>
+/// <param name="Evidence">
+/// The answers the skill was learnt from: on items another worker answered too, or gold items. A worker with none has
+/// the prior skill only (somewhat better than random), however many items they answered alone.
+/// </param>
+/// <param name="GoldAnswers">The answers on gold items (known truth), which measure the worker directly.</param>
+public sealed record WorkerSkill(Guid WorkerId, double Accuracy, int Answers, int Evidence, int GoldAnswers);
 
 /// <param name="Items">One label per item, with its posterior probability as confidence, in order of first answer.</param>
 /// <param name="ClassPriors">Estimated share of each label among the items, in label-set order.</param>
@@ -27,6 +39,11 @@ public sealed record DawidSkeneResult(
 /// posteriors from them, starting from the vote shares, so a worker whose answers agree with the emerging consensus
 /// counts for more and a random or constant answerer counts for almost nothing.
 /// Gold items (known truth) keep their true label throughout and so anchor the workers' matrices.
+/// The matrices and the label shares are learnt only from informative items: those answered by more than one worker, and
+/// gold. An item one worker answered alone says nothing about that worker (its posterior is that worker's own answer
+/// coming back), and letting it count made EM drift: with one answer per item and workers who always answer the commonest
+/// label, every item ended as that label at 99% "confidence". Such items still get a posterior, from the skill their
+/// worker showed elsewhere (or the prior skill), and with no informative item at all the result is the prior alone.
 /// Cost per round is linear in the answers; memory is O(answers + items × labels + workers × labels²).
 /// </summary>
 public static class DawidSkene
@@ -45,6 +62,8 @@ public static class DawidSkene
         var itemCount = index.Items.Length;
         var workerCount = index.Workers.Length;
         var goldLabel = GoldLabels(index, labels, gold);
+        var informative = new bool[itemCount];
+        for (var i = 0; i < itemCount; i++) informative[i] = goldLabel[i] >= 0 || DistinctWorkers(index, i) > 1;
 
         // posterior[i * k + c] = P(item i's true label is c).
         var posterior = new double[itemCount * k];
@@ -66,7 +85,7 @@ public static class DawidSkene
         while (iterations < options.MaxIterations && !converged)
         {
             iterations++;
-            EstimateParameters(index, posterior, options, prior, logPrior, confusion, logConfusion);
+            EstimateParameters(index, informative, posterior, options, prior, logPrior, confusion, logConfusion);
             var change = EstimatePosteriors(index, goldLabel, logPrior, logConfusion, posterior, scratch);
             converged = change < options.Tolerance;
         }
@@ -79,12 +98,23 @@ public static class DawidSkene
                 if (posterior[i * k + c] > posterior[i * k + best]) best = c;
             items[i] = new ItemLabel(index.Items[i], labels[best], posterior[i * k + best], index.AnswerCount(i));
         }
+        var evidence = new int[workerCount];
+        var goldAnswers = new int[workerCount];
+        for (var i = 0; i < itemCount; i++)
+        {
+            if (!informative[i]) continue;
+            for (var a = index.ItemStart[i]; a < index.ItemStart[i + 1]; a++)
+            {
+                evidence[index.Worker[a]]++;
+                if (goldLabel[i] >= 0) goldAnswers[index.Worker[a]]++;
+            }
+        }
         var workers = new WorkerSkill[workerCount];
         for (var w = 0; w < workerCount; w++)
         {
             var accuracy = 0.0;
-            for (var c = 0; c < k; c++) accuracy += prior[c] * confusion[(w * k + c) * k + c];
-            workers[w] = new WorkerSkill(index.Workers[w], accuracy, index.WorkerAnswers[w]);
+            for (var c = 0; c < k; c++) accuracy += confusion[(w * k + c) * k + c];
+            workers[w] = new WorkerSkill(index.Workers[w], accuracy / k, index.WorkerAnswers[w], evidence[w], goldAnswers[w]);
         }
         return new DawidSkeneResult(items, workers, prior, iterations, converged);
     }
@@ -104,17 +134,31 @@ public static class DawidSkene
         return result;
     }
 
-    /// <summary>M-step: class priors and confusion matrices from the current posteriors, with Laplace smoothing.</summary>
+    private static int DistinctWorkers(AnswerIndex index, int item)
+    {
+        var start = index.ItemStart[item];
+        var end = index.ItemStart[item + 1];
+        for (var a = start + 1; a < end; a++)
+            if (index.Worker[a] != index.Worker[start]) return 2;
+        return end > start ? 1 : 0;
+    }
+
+    /// <summary>M-step: class priors and confusion matrices from the informative items' posteriors, with Laplace smoothing.</summary>
     private static void EstimateParameters(
-        AnswerIndex index, double[] posterior, DawidSkeneOptions options, double[] prior, double[] logPrior, double[] confusion, double[] logConfusion)
+        AnswerIndex index, bool[] informative, double[] posterior, DawidSkeneOptions options, double[] prior, double[] logPrior, double[] confusion, double[] logConfusion)
     {
         var smoothing = options.Smoothing;
         var k = index.LabelCount;
         var itemCount = index.Items.Length;
         Array.Fill(prior, smoothing);
+        var counted = 0;
         for (var i = 0; i < itemCount; i++)
+        {
+            if (!informative[i]) continue;
+            counted++;
             for (var c = 0; c < k; c++) prior[c] += posterior[i * k + c];
-        var priorTotal = itemCount + k * smoothing;
+        }
+        var priorTotal = counted + k * smoothing;
         for (var c = 0; c < k; c++)
         {
             prior[c] /= priorTotal;
@@ -127,6 +171,7 @@ public static class DawidSkene
             for (var c = 0; c < k; c++) confusion[(w * k + c) * k + c] += options.PriorCorrect;
         for (var i = 0; i < itemCount; i++)
         {
+            if (!informative[i]) continue;
             var row = i * k;
             for (var a = index.ItemStart[i]; a < index.ItemStart[i + 1]; a++)
             {

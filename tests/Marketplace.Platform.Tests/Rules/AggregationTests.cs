@@ -101,10 +101,10 @@ public class AggregationTests
             Throws.ArgumentException.With.Message.Contains("'C'"));
 
     /// <summary>
-    /// One item, one answer ("dog"), from a worker who answered nothing else: nothing can be learnt about the worker,
-    /// so the answer wins, well short of certainty. By hand, with p = P(dog) and q = (1 - p) / 2 for each other label,
-    /// one pseudo-count per cell and one more on the diagonal, EM settles where p ∝ (p + 1)(p + 2) / (p + 4) against
-    /// q ∝ (q + 1)² / (q + 4): p = 0.550. The worker's estimated accuracy there is 0.507.
+    /// One item, one answer ("dog"), from a worker who answered nothing else: nothing can be learnt about the worker (an
+    /// item answered by one worker alone teaches nothing), so the prior skill decides: one pseudo-count per cell and one
+    /// more on the diagonal give P(dog | dog) = 2/4 and P(dog | cat) = P(dog | bird) = 1/4, with even label shares, so
+    /// the answer wins at 0.5 / (0.5 + 0.25 + 0.25) = 0.5, and the worker's skill is 0.5.
     /// </summary>
     [Test]
     public void A_lone_answer_from_a_worker_with_no_track_record_wins_without_certainty()
@@ -112,9 +112,71 @@ public class AggregationTests
         var result = DawidSkene.Aggregate([Said("x", Ann, "dog")], Pets);
 
         Assert.That(result.Items.Single().Label, Is.EqualTo("dog"));
-        Assert.That(result.Items.Single().Confidence, Is.EqualTo(0.550).Within(0.001));
-        Assert.That(result.Workers.Single().Accuracy, Is.EqualTo(0.507).Within(0.001));
-        Assert.That(result.ClassPriors, Has.All.GreaterThan(0));
+        Assert.That(result.Items.Single().Confidence, Is.EqualTo(0.5).Within(1e-9));
+        Assert.That(result.Workers.Single().Accuracy, Is.EqualTo(0.5).Within(1e-9));
+        Assert.That(result.Workers.Single().Evidence, Is.Zero);
+        Assert.That(result.ClassPriors, Is.All.EqualTo(1.0 / 3).Within(1e-9));
+    }
+
+    /// <summary>
+    /// A 69/31 crowd where one worker always gives the commonest label. Weighted by the labels' shares, that worker's
+    /// skill would be about 0.69, above honest workers who are right 70% of the time on each label; the balanced
+    /// accuracy (the average of the per-label accuracies) puts them at a coin toss, below every honest worker.
+    /// </summary>
+    [Test]
+    public void A_worker_who_always_gives_the_commonest_label_scores_a_coin_toss_below_every_honest_worker()
+    {
+        var rng = new Random(31);
+        var honest = Enumerable.Range(0, 6).Select(n => (Id: Guid.NewGuid(), Accuracy: 0.70 + 0.05 * n)).ToList();
+        var constant = Guid.NewGuid();
+        var answers = new List<CategoricalAnswer>();
+        for (var i = 0; i < 600; i++)
+        {
+            var truth = rng.NextDouble() < 0.69 ? "A" : "B";
+            answers.Add(Said($"i{i}", constant, "A"));
+            foreach (var (id, accuracy) in honest.OrderBy(_ => rng.Next()).Take(2))
+                answers.Add(Said($"i{i}", id, rng.NextDouble() < accuracy ? truth : truth == "A" ? "B" : "A"));
+        }
+
+        var skill = DawidSkene.Aggregate(answers, AB).Workers.ToDictionary(w => w.WorkerId, w => w.Accuracy);
+        TestContext.Out.WriteLine($"constant answerer {skill[constant]:F3}; honest {string.Join(", ", honest.Select(h => $"{h.Accuracy:F2}→{skill[h.Id]:F3}"))}");
+
+        Assert.That(skill[constant], Is.EqualTo(0.5).Within(0.03));
+        Assert.That(skill[constant], Is.LessThan(honest.Min(h => skill[h.Id]) - 0.1));
+        foreach (var (id, accuracy) in honest) Assert.That(skill[id], Is.EqualTo(accuracy).Within(0.08), $"an honest worker right {accuracy:P0} of the time");
+    }
+
+    [Test]
+    public void A_lone_answer_claims_a_confidence_only_from_a_skill_learnt_elsewhere_and_settles_alone_only_on_gold()
+    {
+        var answers = new List<CategoricalAnswer>();
+        var gold = new Dictionary<string, string>();
+        for (var g = 0; g < 5; g++)
+        {
+            gold[$"g{g}"] = g % 2 == 0 ? "A" : "B";
+            answers.Add(Said($"g{g}", Ann, gold[$"g{g}"]));
+        }
+        for (var n = 0; n < 6; n++) answers.AddRange([Said($"s{n}", Bo, n % 2 == 0 ? "A" : "B"), Said($"s{n}", Cy, n % 2 == 0 ? "A" : "B")]);
+        answers.AddRange([Said("by-ann", Ann, "B"), Said("by-bo", Bo, "A"), Said("by-di", Di, "A")]);
+        foreach (var n in Enumerable.Range(0, 3)) answers.Add(Said($"di-{n}", Di, "A"));
+
+        var result = SingleLabelAggregation.Aggregate(answers, AB, gold, minimumAnswers: 0, goldToVouch: 5);
+        var item = result.Items.ToDictionary(i => i.ItemId);
+
+        Assert.That(item["by-ann"].Method, Is.EqualTo(AggregationMethods.DawidSkene));
+        Assert.That((item["by-ann"].Label, item["by-ann"].Vouched), Is.EqualTo(("B", true)), "Ann is measured on five gold items");
+        Assert.That(item["by-ann"].Confidence, Is.GreaterThan(0.8));
+        Assert.That(item["by-bo"].Confidence, Is.Not.Null, "Bo's skill is learnt from the items Cy answered too");
+        Assert.That(item["by-bo"].Vouched, Is.False, "but not on gold");
+        Assert.That(item["by-di"].Confidence, Is.Null, "Di answered only alone: nothing vouches for the answer");
+        Assert.That(DynamicOverlap.Decide(1, item["by-ann"].Confidence, 0.8, 3, item["by-ann"].Vouched).NeedsMore, Is.False);
+        Assert.That(DynamicOverlap.Decide(1, item["by-bo"].Confidence, 0.5, 3, item["by-bo"].Vouched).NeedsMore, Is.True);
+        Assert.That(DynamicOverlap.Decide(1, item["by-di"].Confidence, 0.5, 3, item["by-di"].Vouched).NeedsMore, Is.True);
+
+        var majority = SingleLabelAggregation.Aggregate([Said("x", Ann, "A"), Said("y", Bo, "B"), Said("y", Cy, "B")], AB, new Dictionary<string, string>(), 0, 5);
+        Assert.That(majority.Items.Select(i => (i.ItemId, i.Method, i.Confidence)),
+            Is.EqualTo(new (string, string, double?)[] { ("x", AggregationMethods.MajorityVote, null), ("y", AggregationMethods.MajorityVote, 1.0) }),
+            "too few answers for Dawid-Skene; one vote is no confidence");
     }
 
     [Test]
@@ -339,9 +401,68 @@ public class AggregationTests
     [TestCase(6, 0.6, 0.8, 5, false, 0, TestName = "Past a lowered cap: no more")]
     [TestCase(0, 1.0, 0.8, 3, true, 3, TestName = "No answers yet: needs one whatever the confidence says")]
     [TestCase(1, 0.5, 0.9, 9, true, 8, TestName = "One doubtful answer under the largest cap: up to eight more")]
+    [TestCase(1, 0.99, 0.9, 3, true, 2, TestName = "One sure answer that nothing vouches for: one more")]
+    [TestCase(1, 1.0, 0.9, 1, false, 0, TestName = "One answer at a cap of one: no more")]
+    [TestCase(2, null, 0.8, 4, true, 2, TestName = "No confidence claimed: one more")]
     public void Dynamic_overlap_asks_for_one_more_answer_below_the_bar_until_the_cap(
-        int answers, double confidence, double bar, int cap, bool needsMore, int mostMore) =>
+        int answers, double? confidence, double bar, int cap, bool needsMore, int mostMore) =>
         Assert.That(DynamicOverlap.Decide(answers, confidence, bar, cap), Is.EqualTo(new OverlapDecision(needsMore, mostMore)));
+
+    [Test]
+    public void One_answer_settles_an_item_only_when_vouched_for() =>
+        Assert.That((DynamicOverlap.Decide(1, 0.95, 0.9, 3, vouched: true), DynamicOverlap.Decide(1, 0.85, 0.9, 3, vouched: true)),
+            Is.EqualTo((new OverlapDecision(false, 0), new OverlapDecision(true, 2))));
+
+    /// <summary>
+    /// The crowd that broke it: one answer per item to start (the default overlap), labels 69/31, honest workers right 70
+    /// to 95% of the time and a third of the crowd spammers who always give the commonest label. Before, Dawid-Skene
+    /// drifted to the commonest label at 99% confidence after one answer, dynamic overlap stopped there, and the order
+    /// was delivered at 69% accuracy with none of the rarer items found.
+    /// </summary>
+    [Test]
+    public void With_one_answer_per_item_and_spammers_of_the_commonest_label_dynamic_overlap_still_finds_the_rare_items()
+    {
+        const double bar = 0.9;
+        const int cap = 5;
+        string[] labels = ["ok", "defect"];
+        var rng = new Random(2026);
+        var workers = Enumerable.Range(0, 15).Select(n => (Id: Guid.NewGuid(), Accuracy: n < 5 ? -1 : 0.70 + 0.25 * rng.NextDouble())).ToList();
+        var truth = Enumerable.Range(0, 1_000).ToDictionary(i => $"item-{i}", _ => rng.NextDouble() < 0.69 ? "ok" : "defect");
+        var answers = new List<CategoricalAnswer>();
+        void Answer(string item)
+        {
+            var done = answers.Where(a => a.ItemId == item).Select(a => a.WorkerId).ToHashSet();
+            var (id, accuracy) = workers.Where(w => !done.Contains(w.Id)).OrderBy(_ => rng.Next()).First();
+            var said = accuracy < 0 ? "ok" : rng.NextDouble() < accuracy ? truth[item] : truth[item] == "ok" ? "defect" : "ok";
+            answers.Add(new CategoricalAnswer(item, id, said));
+        }
+        foreach (var item in truth.Keys) Answer(item);
+        var empty = new Dictionary<string, string>();
+
+        var first = SingleLabelAggregation.Aggregate(answers, labels, empty, minimumAnswers: 100, goldToVouch: 5);
+        Assert.That(first.Items.Count(i => DynamicOverlap.Decide(i.Answers, i.Confidence, bar, cap, i.Vouched).NeedsMore), Is.EqualTo(1_000),
+            "one answer per item settles nothing");
+        Assert.That(first.Items.Where(i => i.Confidence is not null), Is.Empty, "and claims no confidence");
+
+        IReadOnlyList<SingleLabelDecision> labelled;
+        var rounds = 0;
+        while (true)
+        {
+            labelled = SingleLabelAggregation.Aggregate(answers, labels, empty, minimumAnswers: 100, goldToVouch: 5).Items;
+            var doubtful = labelled.Where(i => DynamicOverlap.Decide(i.Answers, i.Confidence, bar, cap, i.Vouched).NeedsMore).ToList();
+            if (doubtful.Count == 0) break;
+            foreach (var item in doubtful) Answer(item.ItemId);
+            rounds++;
+        }
+        var accuracy = labelled.Count(i => truth[i.ItemId] == i.Label) / 1_000.0;
+        var defects = truth.Where(t => t.Value == "defect").Select(t => t.Key).ToHashSet();
+        var recall = labelled.Count(i => defects.Contains(i.ItemId) && i.Label == "defect") / (double)defects.Count;
+        TestContext.Out.WriteLine($"accuracy {accuracy:P1}, recall of the rarer label {recall:P1}, {answers.Count / 1000.0:F2} answers per item after {rounds} rounds");
+
+        Assert.That(labelled.All(i => i.Answers >= 2), Is.True);
+        Assert.That(accuracy, Is.GreaterThan(0.9));
+        Assert.That(recall, Is.GreaterThan(0.8));
+    }
 
     [TestCase(-1, 0.5, 0.8, 3)]
     [TestCase(1, 1.5, 0.8, 3)]

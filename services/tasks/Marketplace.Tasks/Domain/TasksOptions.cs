@@ -52,6 +52,12 @@ public sealed class TasksOptions
     /// </summary>
     public int DawidSkeneMinimumAnswers { get; set; } = 100;
 
+    /// <summary>
+    /// Gold answers a worker needs before one answer of theirs alone can settle an item under dynamic overlap (their skill
+    /// then rests on known truth); otherwise an item needs two answers before its confidence can pass the order's bar.
+    /// </summary>
+    public int GoldAnswersToVouch { get; set; } = 5;
+
     /// <summary>How long an export's signed download link is valid (rounded up to the minute).</summary>
     public TimeSpan ExportLinkLifetime { get; set; } = TimeSpan.FromHours(1);
 

@@ -25,9 +25,6 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
 {
     public const string Name = "aggregate-labels";
 
-    /// <summary>Dawid-Skene needs each worker seen on several items to estimate their skill; below this, majority vote.</summary>
-    public const double DawidSkeneMinimumAnswersPerWorker = 3;
-
     public sealed record Payload(Guid OrderId, int TotalAssignments);
 
     /// <summary>Keyed by the slot count, so the next round (after dynamic overlap or rework added slots) is a new job.</summary>
@@ -38,7 +35,8 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
 
     private sealed record ItemAnswers(string ItemId, string Content, List<Answer> Answers, string? GoldJson);
 
-    private sealed record Decision(string? Label, double? Confidence, string Method, IReadOnlyDictionary<Guid, double>? Skill = null);
+    /// <param name="Vouched">A lone answer that gold vouches for may settle the item (see DynamicOverlap).</param>
+    private sealed record Decision(string? Label, double? Confidence, string Method, IReadOnlyDictionary<Guid, double>? Skill = null, bool Vouched = false);
 
     public async Task RunAsync(Payload payload, CancellationToken ct)
     {
@@ -81,8 +79,9 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
                 await importer.WriteAsync(Provenance(item, decision.Skill), NpgsqlDbType.Jsonb, ct);
                 await importer.WriteAsync(round, NpgsqlDbType.Integer, ct);
                 items++;
-                if (order.ConfidenceBar is { } bar && order.OverlapCap is { } cap && stored is { } sure && method != AggregationMethods.Rework
-                    && DynamicOverlap.Decide(item.Answers.Count, (double)sure, (double)bar, cap).NeedsMore)
+                if (order.ConfidenceBar is { } bar && order.OverlapCap is { } cap && method != AggregationMethods.Rework
+                    && method != AggregationMethods.AllAnswers
+                    && DynamicOverlap.Decide(item.Answers.Count, (double?)stored, (double)bar, cap, chosen.Vouched).NeedsMore)
                     needMore.Add((item.ItemId, item.Content));
             }
 
@@ -99,7 +98,8 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
                 {
                     using var parsed = new DisposableAnswers(item.Answers.Select(a => JsonDocument.Parse(a.Json)).ToList());
                     var result = ItemConsensus.Aggregate(template, item.Content, parsed.Elements);
-                    await WriteAsync(item, new Decision(result.Label, result.Confidence, result.Method));
+                    // One answer is its own consensus: no confidence can be claimed for it.
+                    await WriteAsync(item, new Decision(result.Label, item.Answers.Count > 1 ? result.Confidence : null, result.Method));
                 }
             }
             await importer.CompleteAsync(ct);
@@ -155,38 +155,30 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
     }
 
     /// <summary>
-    /// Single-label: Dawid-Skene when there are enough answers to learn each worker's skill (at least
-    /// Tasks:DawidSkeneMinimumAnswers, gold included, and on average three per worker), else majority vote.
-    /// Multi-label: one Dawid-Skene yes/no question per label. Gold items anchor both.
+    /// Single-label: SingleLabelAggregation (Dawid-Skene when it can learn each worker's skill: at least
+    /// Tasks:DawidSkeneMinimumAnswers, gold included, three per worker on average, and items shared between workers or
+    /// gold; else majority vote). Multi-label: one Dawid-Skene yes/no question per label. Gold items anchor both.
+    /// A lone answer claims no confidence unless its worker's skill was learnt elsewhere.
     /// </summary>
     private Dictionary<string, Decision> Classify(TaskTemplate template, List<ItemAnswers> items)
     {
         var result = new Dictionary<string, Decision>(StringComparer.Ordinal);
-        var answerCount = items.Sum(i => i.Answers.Count);
         if (template.MultiLabel)
         {
             var answers = items.SelectMany(i => i.Answers.Select(a => new MultiLabelAnswer(i.ItemId, a.WorkerId, Strings(a.Json)))).ToList();
             var gold = items.Where(i => i.GoldJson is not null)
                 .ToDictionary(i => i.ItemId, i => (IReadOnlyList<string>)Strings(i.GoldJson!), StringComparer.Ordinal);
             foreach (var item in MultiLabel.Aggregate(answers, template.Labels, gold))
-                result[item.ItemId] = new Decision(JsonSerializer.Serialize(item.Labels), item.Confidence, AggregationMethods.MultiLabel);
+                result[item.ItemId] = new Decision(JsonSerializer.Serialize(item.Labels), item.Answers > 1 ? item.Confidence : null, AggregationMethods.MultiLabel);
             return result;
         }
 
         var single = items.SelectMany(i => i.Answers.Select(a => new CategoricalAnswer(i.ItemId, a.WorkerId, JsonSerializer.Deserialize<string>(a.Json)!))).ToList();
-        var workers = single.Select(a => a.WorkerId).Distinct().Count();
-        if (answerCount >= options.Value.DawidSkeneMinimumAnswers && answerCount >= DawidSkeneMinimumAnswersPerWorker * workers)
-        {
-            var gold = items.Where(i => i.GoldJson is not null)
-                .ToDictionary(i => i.ItemId, i => JsonSerializer.Deserialize<string>(i.GoldJson!)!, StringComparer.Ordinal);
-            var fitted = DawidSkene.Aggregate(single, template.Labels, gold);
-            var skill = fitted.Workers.ToDictionary(w => w.WorkerId, w => w.Accuracy);
-            foreach (var item in fitted.Items)
-                result[item.ItemId] = new Decision(JsonSerializer.Serialize(item.Label), item.Confidence, AggregationMethods.DawidSkene, skill);
-            return result;
-        }
-        foreach (var item in MajorityVote.Aggregate(single, template.Labels))
-            result[item.ItemId] = new Decision(JsonSerializer.Serialize(item.Label), item.Confidence, AggregationMethods.MajorityVote);
+        var singleGold = items.Where(i => i.GoldJson is not null)
+            .ToDictionary(i => i.ItemId, i => JsonSerializer.Deserialize<string>(i.GoldJson!)!, StringComparer.Ordinal);
+        var decided = SingleLabelAggregation.Aggregate(single, template.Labels, singleGold, options.Value.DawidSkeneMinimumAnswers, options.Value.GoldAnswersToVouch);
+        foreach (var item in decided.Items)
+            result[item.ItemId] = new Decision(JsonSerializer.Serialize(item.Label), item.Confidence, item.Method, decided.Skill, item.Vouched);
         return result;
     }
 
