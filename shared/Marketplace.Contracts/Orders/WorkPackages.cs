@@ -19,3 +19,12 @@ public record SubcontractOffered(Guid SubcontractId, Guid OrderId, Guid FromVend
 /// <summary>Event (orders): the addressee declined a sub-contract (Reason as it typed it, may be null); its items are free again in the offering vendor's tier.</summary>
 public record SubcontractDeclined(Guid SubcontractId, Guid OrderId, Guid FromVendorOrgId, Guid ToVendorOrgId, int Items, string? Reason,
     DateTimeOffset OccurredAt);
+
+/// <summary>
+/// Event (orders): items a sub-vendor delivered through its sub-contract (at any tier: a sub-sub-vendor's items count for
+/// it and for the sub-vendor above it) failed the enterprise's acceptance sample of round Round, so the contract holder
+/// must rework them. FailedItems counts that sub-contract's items found wrong (an item already redone by a rework package
+/// is the contract holder's, not the sub-vendor's). Title is the order's.
+/// </summary>
+public record SubcontractReworkRequested(Guid SubcontractId, Guid OrderId, Guid FromVendorOrgId, Guid ToVendorOrgId, int Round, int FailedItems,
+    string Title, DateTimeOffset OccurredAt);

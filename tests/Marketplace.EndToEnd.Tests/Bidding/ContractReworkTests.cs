@@ -5,7 +5,7 @@ namespace Marketplace.EndToEnd.Tests.Bidding;
 
 /// <summary>
 /// A contracted order whose acceptance sample fails, worked in packages (the vendor's team and a sub-vendor's team): the
-/// vendor is told, sees which items failed and who delivered them, puts them back to work in a rework package at its own
+/// vendor is told (and so is the sub-vendor whose items failed), sees which items failed and who delivered them, puts them back to work in a rework package at its own
 /// cost (the enterprise pays nothing more), its team redoes them seeing the findings, the order is delivered again and
 /// accepted, and every party is paid to the fen with the books reconciled.
 /// </summary>
@@ -38,6 +38,15 @@ public class ContractReworkTests
         await Scenario.WaitForStatusAsync(order.Enterprise, order.Id, "rework");
         var told = await NotificationTests.ArrivesAsync(vendorA, "contract.rework_requested", p => p.GetProperty("orderId").GetGuid() == order.Id);
         Assert.That((told.GetProperty("params").GetProperty("round").GetInt32(), told.GetProperty("params").GetProperty("items").GetInt32()), Is.EqualTo((1, 2)));
+        // B, whose sub-contract delivered one of the failed items, is told too (all its members, as A's are); A, the
+        // contract holder, is told of its own rework only.
+        var subTold = (await NotificationTests.ArrivesAsync(vendorB, "subcontract.rework_requested", p => p.GetProperty("orderId").GetGuid() == order.Id))
+            .GetProperty("params");
+        Assert.That((subTold.GetProperty("subcontractId").GetGuid(), subTold.GetProperty("fromVendorOrgId").GetGuid(), subTold.GetProperty("round").GetInt32(),
+            subTold.GetProperty("failedItems").GetInt32()), Is.EqualTo((sub, vendorA.OrgId, 1, 1)));
+        Assert.That(subTold.GetProperty("title").GetString(), Is.Not.Empty);
+        Assert.That(await NotificationTests.NotificationsAsync(vendorA, "subcontract.rework_requested"), Is.Empty);
+        Assert.That(await NotificationTests.NotificationsAsync(teamB, "subcontract.rework_requested"), Is.Empty, "B's team workers are not B's members");
         var orderView = await order.Enterprise.GetAsync($"/api/orders/orders/{order.Id}");
         Assert.That(orderView.GetProperty("reworkFunding").ValueKind, Is.EqualTo(JsonValueKind.Null), "a contract's rework asks nothing of the wallet");
 

@@ -359,4 +359,33 @@ public class WorkPackageTests
             HttpStatusCode.Conflict);
         Assert.That(closed.Code(), Is.EqualTo("work.not_open"));
     }
+
+    /// <summary>
+    /// Once the contract is late, what delivering now would pay as a penalty is no longer the vendor's to spend: the split
+    /// at acceptance takes it (and the fee on what is left) before any vendor is credited, so the guard does too.
+    /// </summary>
+    [Test]
+    public async Task A_late_contracts_penalty_is_taken_off_the_income_its_packages_may_commit()
+    {
+        var order = await ContractedMoney.AwardedAsync(price: 15m,
+            tender: new { bidDeadline = DateTimeOffset.UtcNow.AddHours(1), latePenaltyPercentPerDay = 5m, maxPenaltyPercent = 20m });
+        var vendorB = await Tender.VendorAsync();
+        var onTime = await Contracted.PlanAsync(order.Vendor, order.OrderId);
+        Assert.That((onTime.Money("income"), onTime.Money("latePenalty")), Is.EqualTo((15m - ContractedMoney.Fee(order), 0m)), "on time: no penalty");
+
+        // A day and an hour past the deliver-by is two days late: 10 % of 15.00 owed if it delivered now.
+        await ContractedMoney.DueAgoAsync(order, TimeSpan.FromDays(1) + TimeSpan.FromHours(1));
+        var income = 15m - 1.50m - ContractedMoney.Fee(order, penalty: 1.50m);
+        var late = await Contracted.PlanAsync(order.Vendor, order.OrderId);
+        Assert.That((late.Money("latePenalty"), late.Money("income"), late.Money("margin")), Is.EqualTo((1.50m, income, income)));
+
+        // What the guard allowed on time is now over the income, as is a ten-thousandth of a yuan more than it; the income itself fits.
+        foreach (var price in new[] { onTime.Money("income"), income + 0.0001m })
+            Assert.That((await Api.ReadAsync(await Contracted.PackageAsync(order.Vendor, order.OrderId,
+                new { kind = "subcontract", items = 4, vendorOrgId = vendorB.OrgId, price }), (HttpStatusCode)422)).Code(), Is.EqualTo("work.over_income"), $"{price}");
+        var fits = await Api.ReadAsync(await Contracted.PackageAsync(order.Vendor, order.OrderId,
+            new { kind = "subcontract", items = 4, vendorOrgId = vendorB.OrgId, price = income }), HttpStatusCode.Created);
+        Assert.That(fits.Money("committed"), Is.EqualTo(income));
+        Assert.That((await Contracted.PlanAsync(order.Vendor, order.OrderId)).Money("margin"), Is.Zero);
+    }
 }

@@ -288,4 +288,76 @@ public class ContractWorkPortalTests : PortalTest
         Assert.That((await vendor.GetAsync("/api/tasks/team/members")).GetProperty("total").GetInt64(), Is.Zero);
         Assert.That(UnexpectedConsoleErrors(), Is.Empty);
     }
+
+    [Test]
+    public async Task A_team_worker_reads_the_orders_title_and_instructions_on_the_package_and_in_the_workbench()
+    {
+        var vendor = await Tender.VendorAsync();
+        var order = await Contracted.AwardedAsync(vendor, items: 2, price: 4m);
+        var brief = await order.Enterprise.GetAsync($"/api/orders/orders/{order.Id}");
+        var (title, instructions) = (brief.GetProperty("title").GetString()!, brief.GetProperty("instructions").GetString()!);
+        var worker = await Contracted.TeamMemberAsync(vendor);
+        var package = await Contracted.PackageIdAsync(vendor, order.Id, new { kind = "team", items = 2, rewardPerAnswer = 1m });
+        await Contracted.WaitForSplitAsync(vendor, package, 2);
+
+        await SignInAsync(worker);
+        await Page.GotoAsync("/#/work");
+        var card = Page.Locator($"article.work.team[data-package-id='{package}']");
+        await Expect(card.Locator("h2")).ToHaveTextAsync(title);
+        await Expect(card.Locator(".instructions")).ToHaveTextAsync(instructions);
+        await Expect(card).ToContainTextAsync("团队任务 · 文本分类");
+        await card.Locator(".start-team-work").ClickAsync();
+        var heading = Page.Locator("#view .page-head h1");
+        var side = Page.Locator(".label-side .instructions");
+        await Expect(heading).ToHaveTextAsync(title);
+        await Expect(side).ToHaveTextAsync(instructions);
+        // A tab that remembers nothing (reopened later) reads them from the assignment itself.
+        await Page.EvaluateAsync("() => { sessionStorage.removeItem('mp.orders'); sessionStorage.removeItem('mp.held'); }");
+        await Page.ReloadAsync();
+        await Expect(heading).ToHaveTextAsync(title);
+        await Expect(side).ToHaveTextAsync(instructions);
+        Assert.That(UnexpectedConsoleErrors(), Is.Empty);
+    }
+
+    [Test]
+    public async Task The_vendor_sees_the_items_that_failed_acceptance_on_its_work_page_and_puts_them_back_to_its_team()
+    {
+        var order = await ContractedMoney.AwardedAsync(price: 15m);
+        await ContractedMoney.DeliverAsync(order);
+        await ContractedMoney.JudgeAsync(order, ok: false);
+        await Scenario.WaitForStatusAsync(order.Enterprise, order.OrderId, "rework");
+        var failed = (await order.Vendor.GetAsync($"/api/orders/orders/{order.OrderId}/work/rework")).GetProperty("failed").GetInt32();
+        Assert.That(failed, Is.GreaterThan(0));
+
+        await SignInAsync(order.Vendor);
+        await Page.GotoAsync($"/#/vendor/work/{order.OrderId}");
+        var panel = Page.Locator(".rework-panel");
+        await Expect(panel.GetByRole(AriaRole.Heading, new() { Name = "第 1 轮验收未通过的条目" })).ToBeVisibleAsync();
+        await Expect(Page.Locator("#rework-failed")).ToHaveTextAsync(failed.ToString());
+        await Expect(Page.Locator("#rework-unallocated")).ToHaveTextAsync(failed.ToString());
+        var rows = panel.Locator(".rework-table .el-table__body tr.el-table__row");
+        await Expect(rows).ToHaveCountAsync(Math.Min(failed, 10));
+        await Expect(rows.First).ToContainTextAsync("Wrong label.");
+        await Expect(rows.First.Locator(".rework-waiting")).ToHaveTextAsync("待分配");
+        // Only the rework's form: team or crowd (never a sub-vendor), every failed item, one answer each.
+        await Expect(Page.Locator(".new-package")).ToHaveCountAsync(1);
+        var form = Page.Locator(".rework-form");
+        await Expect(form.GetByRole(AriaRole.Heading, new() { Name = "重新分配返工条目" })).ToBeVisibleAsync();
+        await Expect(form.Locator(".package-kinds")).Not.ToContainTextAsync("分包");
+        await Expect(form.GetByLabel("条目数")).ToHaveValueAsync(failed.ToString());
+        await form.GetByLabel("每份答案报酬（元）").FillAsync("1");
+        await Expect(form.Locator(".package-cost")).ToContainTextAsync($"每条最多 1 份答案：最高成本 ¥{failed}.00");
+        await form.GetByRole(AriaRole.Button, new() { Name = "创建工作包" }).ClickAsync();
+        await Expect(Toast("工作包已创建。")).ToBeVisibleAsync();
+        await Expect(Page.Locator("#rework-unallocated")).ToHaveTextAsync("0");
+        await Expect(rows.Locator(".rework-package")).ToHaveCountAsync(Math.Min(failed, 10));
+        await Expect(Page.Locator(".rework-form")).ToHaveCountAsync(0);
+
+        var rework = await order.Vendor.GetAsync($"/api/orders/orders/{order.OrderId}/work/rework");
+        Assert.That((rework.GetProperty("allocated").GetInt32(), rework.GetProperty("unallocated").GetInt32()), Is.EqualTo((failed, 0)));
+        var package = (await Contracted.PlanAsync(order.Vendor, order.OrderId)).GetProperty("packages").GetProperty("items")[0];
+        Assert.That((package.GetProperty("kind").GetString(), package.GetProperty("reworkRound").GetInt32(), package.Money("committed")),
+            Is.EqualTo(("team", 1, (decimal)failed)));
+        Assert.That(UnexpectedConsoleErrors(), Is.Empty);
+    }
 }

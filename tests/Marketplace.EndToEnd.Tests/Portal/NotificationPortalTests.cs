@@ -6,7 +6,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Marketplace.EndToEnd.Tests.Portal;
 
-/// <summary>A worker's notifications page, in Chinese: the sentence written from the kind and its facts, and read marks.</summary>
+/// <summary>
+/// Notifications in Chinese: the page (the sentence written from the kind and its facts, and read marks) and the header's
+/// bell with the unread count.
+/// </summary>
 [TestFixture]
 public class NotificationPortalTests : PortalTest
 {
@@ -69,7 +72,9 @@ public class NotificationPortalTests : PortalTest
             now.AddDays(5), now));
         await Tender.PublishAsync(new SubcontractDeclined(Guid.NewGuid(), order, vendor.OrgId, other, 3, "本周没有产能", now));
         await Tender.PublishAsync(new OrderReworkRequested(order, Guid.NewGuid(), 1, 2, 0m, "CNY", now, vendor.OrgId, Guid.NewGuid()));
-        await Api.EventuallyAsync(async () => (await NotificationTests.NotificationsAsync(vendor)).Count == 3, "the vendor is told three things");
+        // ...and, as a sub-vendor of another order, items it delivered failed that order's acceptance.
+        await Tender.PublishAsync(new SubcontractReworkRequested(Guid.NewGuid(), order, other, vendor.OrgId, 2, 3, "金融客服语音转写", now));
+        await Api.EventuallyAsync(async () => (await NotificationTests.NotificationsAsync(vendor)).Count == 4, "the vendor is told four things");
 
         await SignInAsync(vendor);
         await Page.GetByRole(AriaRole.Link, new() { Name = "通知" }).ClickAsync();
@@ -79,6 +84,45 @@ public class NotificationPortalTests : PortalTest
         await Expect(Page.Locator("li.notification[data-kind='subcontract.declined']")).ToContainTextAsync("（3 条）被拒绝：本周没有产能。");
         await Expect(Page.Locator("li.notification[data-kind='contract.rework_requested']"))
             .ToContainTextAsync($"订单 {shortId} 第 1 轮验收未通过：2 条需返工。");
+        await Expect(Page.Locator("li.notification[data-kind='subcontract.rework_requested']"))
+            .ToContainTextAsync($"您分包承接的「金融客服语音转写」（订单 {shortId}）中有 3 条未通过第 2 轮验收，总包服务商须返工这些条目。");
+        Assert.That(ConsoleErrors, Is.Empty);
+    }
+
+    /// <summary>
+    /// The header's bell, on every page: the unread count as a badge, asked again on every page change (and every 30 s);
+    /// it opens the notifications page, where reading lowers it.
+    /// </summary>
+    [Test]
+    public async Task The_bell_in_the_header_counts_unread_notifications_opens_them_and_goes_down_as_they_are_read()
+    {
+        var worker = await Api.SignUpAsync("worker");
+        async Task RejectedAsync(int expected)
+        {
+            await Tender.PublishAsync(new AssignmentRejected(Guid.NewGuid(), Guid.NewGuid(), worker.UserId, "wrong-answer", "框画偏了",
+                DateTimeOffset.UtcNow.AddDays(3), DateTimeOffset.UtcNow));
+            await Api.EventuallyAsync(async () => (await NotificationTests.NotificationsAsync(worker)).Count == expected, $"{expected} notifications");
+        }
+        await RejectedAsync(1);
+        await RejectedAsync(2);
+
+        await SignInAsync(worker);
+        var bell = Page.Locator("#notification-bell");
+        await Expect(bell).ToHaveAttributeAsync("aria-label", "未读消息 2 条");
+        await Expect(bell.Locator(".bell-badge")).ToHaveTextAsync("2");
+        await bell.ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/notifications$"));
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "通知" })).ToBeVisibleAsync();
+        await Page.Locator("li.notification.unread").First.GetByRole(AriaRole.Button, new() { Name = "标为已读" }).ClickAsync();
+        await Expect(bell.Locator(".bell-badge")).ToHaveTextAsync("1");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "全部标为已读" }).ClickAsync();
+        await Expect(bell.Locator(".bell-badge")).ToHaveCountAsync(0);
+        await Expect(bell).ToHaveAttributeAsync("aria-label", "未读消息 0 条");
+
+        // A notice that arrives meanwhile shows at the next page change.
+        await RejectedAsync(3);
+        await Page.GetByRole(AriaRole.Link, new() { Name = "我的提交" }).ClickAsync();
+        await Expect(bell.Locator(".bell-badge")).ToHaveTextAsync("1");
         Assert.That(ConsoleErrors, Is.Empty);
     }
 }

@@ -6,13 +6,32 @@ namespace Marketplace.Platform.Tests.Rules;
 /// <summary>A contracted order's work plan: income, what a package commits, and the package rules at every tier.</summary>
 public class WorkPlanTests
 {
-    [TestCase("100", "10", "90")]
-    [TestCase("15", "12.5", "13.125")]
-    [TestCase("0.01", "10", "0.009")]
-    [TestCase("33.3333", "7", "31")] // fee 2.333331 rounds half-up to 2.3333 at the ledger's 0.0001
-    [TestCase("1", "0", "1")]
-    public void The_contract_holder_earns_the_contract_price_less_the_platform_fee(string price, string percent, string income) =>
-        Assert.That(WorkPlan.ContractIncome(decimal.Parse(price), decimal.Parse(percent)), Is.EqualTo(decimal.Parse(income)));
+    [TestCase("100", "0", "10", "0", "90")]
+    [TestCase("15", "0", "12.5", "0", "13.12")] // fee 1.875 rounds half away from zero to the fen, as the split takes it
+    [TestCase("0.01", "0", "10", "0", "0.01")]
+    [TestCase("33.3333", "0", "7", "0", "31.0033")] // fee 2.333331 is 2.33
+    [TestCase("1", "0", "0", "0", "1")]
+    [TestCase("15", "0", "10", "2", "13")] // the order's minimum fee
+    [TestCase("15", "1.50", "10", "0", "12.15")] // the penalty comes off first, the fee is on the rest
+    [TestCase("15", "15", "10", "0", "0")]
+    public void The_contract_holder_earns_what_the_split_will_credit_it_price_less_penalty_less_fee(
+        string price, string penalty, string percent, string minimum, string income) =>
+        Assert.That(WorkPlan.ContractIncome(decimal.Parse(price), decimal.Parse(penalty), decimal.Parse(percent), decimal.Parse(minimum)),
+            Is.EqualTo(decimal.Parse(income)));
+
+    [Test]
+    public void The_guard_counts_the_penalty_owed_if_delivered_now_and_the_fixed_one_once_delivered()
+    {
+        var by = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        Assert.Multiple(() =>
+        {
+            Assert.That(WorkPlan.PenaltyOwed(100m, by, null, by.AddHours(-1), 2m, 10m), Is.Zero, "on time so far");
+            Assert.That(WorkPlan.PenaltyOwed(100m, by, null, by.AddMinutes(1), 2m, 10m), Is.EqualTo(2m), "a minute late is a day");
+            Assert.That(WorkPlan.PenaltyOwed(100m, by, null, by.AddDays(30), 2m, 10m), Is.EqualTo(10m), "at most the cap");
+            Assert.That(WorkPlan.PenaltyOwed(100m, by, by.AddDays(1.5), by.AddDays(30), 2m, 10m), Is.EqualTo(4m), "the first delivery fixed it");
+            Assert.That(WorkPlan.PenaltyOwed(100m, null, null, by.AddDays(30), 2m, 10m), Is.Zero, "no deliver-by, no penalty");
+        });
+    }
 
     [Test]
     public void A_package_commits_every_item_answered_as_often_as_the_order_allows() =>

@@ -17,6 +17,7 @@ public static class WorkKinds
     public const string TeamInvited = "team.invited";
     public const string WorkArrived = "work.arrived";
     public const string ReworkRequested = "contract.rework_requested";
+    public const string SubcontractReworkRequested = "subcontract.rework_requested";
 }
 
 /// <summary>A sub-contract offered to a vendor: its members who may accept it (Audiences.Commit).</summary>
@@ -75,4 +76,17 @@ public sealed class ReworkRequestedNotice(NpgsqlDataSource db) : NotificationCon
     protected override IEnumerable<Notice> Describe(OrderReworkRequested m) => m.VendorOrgId is { } vendor
         ? [new(new Recipient.Organisation(vendor), WorkKinds.ReworkRequested, new { m.OrderId, m.ContractId, m.Round, m.Items }, m.OccurredAt)]
         : [];
+}
+
+/// <summary>
+/// Items a sub-vendor delivered failed the enterprise's acceptance sample: every member of the sub-vendor (as the contract
+/// holder's members are told of its rework), so it learns what its principal now has to redo.
+/// </summary>
+public sealed class SubcontractReworkRequestedNotice(NpgsqlDataSource db) : NotificationConsumer<SubcontractReworkRequested>(db)
+{
+    protected override IEnumerable<Notice> Describe(SubcontractReworkRequested m) =>
+    [
+        new(new Recipient.Organisation(m.ToVendorOrgId), WorkKinds.SubcontractReworkRequested,
+            new { m.SubcontractId, m.OrderId, m.FromVendorOrgId, m.Round, m.FailedItems, m.Title }, m.OccurredAt),
+    ];
 }

@@ -1,4 +1,5 @@
 using Marketplace.Labeling;
+using Marketplace.Labeling.Money;
 
 namespace Marketplace.Orders.Domain;
 
@@ -18,11 +19,20 @@ public static class WorkPlan
     }
 
     /// <summary>
-    /// The contract holder's income: the contract price less the platform's fee at the order's fee percent (rounded
-    /// half-up to the ledger's 0.0001, as <see cref="PlatformFee.Split"/> does). A sub-vendor's income is its sub-contract's price.
+    /// The contract holder's income, as the split at acceptance will credit it: the contract price less the late penalty
+    /// less the platform's fee on the rest (<see cref="ContractFee"/>: the order's percent to the fen, at least its
+    /// minimum fee). A sub-vendor's income is its sub-contract's price.
     /// </summary>
-    public static decimal ContractIncome(decimal contractPrice, decimal feePercent) =>
-        contractPrice - decimal.Round(contractPrice * feePercent / 100m, PlatformFee.LedgerScale, MidpointRounding.AwayFromZero);
+    public static decimal ContractIncome(decimal contractPrice, decimal penalty, decimal feePercent, decimal minimumFee) =>
+        contractPrice - penalty - ContractFee.Of(contractPrice - penalty, feePercent, minimumFee);
+
+    /// <summary>
+    /// The late penalty the guard counts: what the contract owes if it were delivered now, or, once first delivered, what
+    /// that delivery fixed (<see cref="LatePenalty"/>). Before the deliver-by it is nothing; after it, it grows each day.
+    /// </summary>
+    public static decimal PenaltyOwed(decimal contractPrice, DateTimeOffset? deliverBy, DateTimeOffset? firstDeliveredAt, DateTimeOffset now,
+        decimal percentPerDay, decimal maxPercent) =>
+        deliverBy is { } by ? LatePenalty.Amount(contractPrice, by, firstDeliveredAt ?? now, percentPerDay, maxPercent) : 0m;
 
     /// <summary>The most a team or crowd package can cost: every item answered as often as the order allows, each answer paid.</summary>
     public static decimal MostCost(int items, int maxAnswers, decimal rewardPerAnswer) => items * maxAnswers * rewardPerAnswer;

@@ -190,6 +190,10 @@ public static class Acceptance
             if (order.ContractId is null)
                 await connection.ExecuteAsync("UPDATE orders SET rework_funding = 'pending' WHERE id = @id", new { id }, tx);
             await outbox.AddAsync(tx, ReworkRequest(id, caller.OrgId, open.Round, open.SampleSize - right, order, now));
+            if (order.ContractId is not null)
+                foreach (var failed in await connection.QueryAsync<FailedSubcontract>(FailedSubcontractsSql, new { id, open.Round }, tx))
+                    await outbox.AddAsync(tx, new SubcontractReworkRequested(failed.SubcontractId, id, failed.FromVendorOrgId, failed.ToVendorOrgId,
+                        open.Round, failed.FailedItems, failed.Title, now));
         }
         var view = (await connection.QueryAsync<RoundView>("""
             SELECT round, status, sample_size, pass_threshold, passed_items, created_at, decided_at
@@ -235,6 +239,32 @@ public static class Acceptance
             order.AwardedVendorOrgId, order.ContractId);
 
     private static DateTimeOffset? Utc(DateTime? at) => at is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
+
+    private sealed record FailedSubcontract(Guid SubcontractId, Guid FromVendorOrgId, Guid ToVendorOrgId, int FailedItems, string Title);
+
+    /// <summary>
+    /// The sub-contracts whose items failed the round, at every tier: from each failed item's top-tier package down the
+    /// chain of sub-contracts (each tier's items are unique in its scope, so every step is an index probe). Items already
+    /// redone in a rework package (a scope of a failed round) are the contract holder's work now, not the sub-vendor's.
+    /// </summary>
+    private const string FailedSubcontractsSql = """
+        WITH RECURSIVE failed AS (
+            SELECT s.item_id FROM acceptance_samples s
+            WHERE s.order_id = @id AND s.round = @Round AND s.ok = false
+              AND NOT EXISTS (SELECT 1 FROM acceptance_rounds r JOIN work_package_items w ON w.scope_id = r.rework_scope_id AND w.item_id = s.item_id
+                              WHERE r.order_id = @id AND r.rework_scope_id IS NOT NULL)),
+        chain AS (
+            SELECT p.id, p.vendor_org_id, p.to_vendor_org_id, f.item_id
+            FROM failed f JOIN work_package_items w ON w.scope_id = @id AND w.item_id = f.item_id
+            JOIN work_packages p ON p.id = w.package_id AND p.kind = 'subcontract'
+            UNION ALL
+            SELECT p.id, p.vendor_org_id, p.to_vendor_org_id, c.item_id
+            FROM chain c JOIN work_package_items w ON w.scope_id = c.id AND w.item_id = c.item_id
+            JOIN work_packages p ON p.id = w.package_id AND p.kind = 'subcontract')
+        SELECT c.id AS subcontract_id, c.vendor_org_id AS from_vendor_org_id, c.to_vendor_org_id, count(*)::int AS failed_items,
+               (SELECT title FROM orders WHERE id = @id) AS title
+        FROM chain c GROUP BY c.id, c.vendor_org_id, c.to_vendor_org_id ORDER BY c.id
+        """;
 
     private const string OrderColumns = "status, unit_price, currency, approved_assignments, rework_funding, contract_id, awarded_vendor_org_id";
 

@@ -82,10 +82,11 @@ public static class WorkPackages
     /// <summary>How many of a tier's items each kind of live package holds (the rest are unallocated).</summary>
     public sealed record Split(int Team, int Crowd, int Subcontract);
 
-    /// <remarks><c>Open</c>: packages can be made now (the order is in progress and, one tier down, the sub-contract accepted).</remarks>
+    /// <remarks><c>Open</c>: packages can be made now (the order is in progress and, one tier down, the sub-contract accepted).
+    /// <c>LatePenalty</c>: what the contract holder owes for lateness as of now, already taken from its income (0 one tier down).</remarks>
     public sealed record Plan(Guid OrderId, string Tier, Guid VendorOrgId, Guid? SubcontractId, string DataGrade, string Currency,
         int Items, int Allocated, int Unallocated, int ItemsDone, int MaxAnswers, decimal Income, decimal Committed, decimal Margin,
-        PageOf<PackageView> Packages, string Title, string TaskType, DateTime Deadline, bool Open, Split Split);
+        PageOf<PackageView> Packages, string Title, string TaskType, DateTime Deadline, bool Open, Split Split, decimal LatePenalty);
 
     public sealed class Offer
     {
@@ -136,6 +137,12 @@ public static class WorkPackages
         public Guid ContractId { get; init; }
         public decimal ContractPrice { get; init; }
         public decimal FeePercent { get; init; }
+        public decimal MinimumFee { get; init; }
+        /// <summary>The contract's late penalty terms, its deliver-by and the order's first delivery (null: not yet).</summary>
+        public decimal PenaltyPercentPerDay { get; init; }
+        public decimal MaxPenaltyPercent { get; init; }
+        public DateTime? DeliverBy { get; init; }
+        public DateTime? FirstDeliveredAt { get; init; }
         public int MaxAnswers { get; init; }
         public Guid AwardedVendorOrgId { get; init; }
         public int OrderItems { get; init; }
@@ -153,13 +160,21 @@ public static class WorkPackages
         public Guid Scope(Guid caller) => Top(caller) ? OrderId : SubId!.Value;
         public Guid? Parent(Guid caller) => Top(caller) ? null : SubId;
         public int Items(Guid caller) => Top(caller) ? OrderItems : SubItems!.Value;
-        public decimal Income(Guid caller) => Top(caller) ? WorkPlan.ContractIncome(ContractPrice, FeePercent) : SubPrice!.Value;
+        /// <summary>The late penalty the contract holder owes as of now (a sub-vendor bears none: its price was agreed).</summary>
+        public decimal Penalty(Guid caller, DateTimeOffset now) => Top(caller)
+            ? WorkPlan.PenaltyOwed(ContractPrice, Utc(DeliverBy), Utc(FirstDeliveredAt), now, PenaltyPercentPerDay, MaxPenaltyPercent) : 0m;
+        public decimal Income(Guid caller, DateTimeOffset now) => Top(caller)
+            ? WorkPlan.ContractIncome(ContractPrice, Penalty(caller, now), FeePercent, MinimumFee) : SubPrice!.Value;
+        private static DateTimeOffset? Utc(DateTime? at) => at is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null;
         public bool Open(Guid caller) => (OrderStatus == "in_progress" && (Top(caller) || SubStatus == "accepted")) || Rework(caller);
     }
 
     private static Task<Tier?> TierAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid orderId, Guid caller, bool forUpdate) =>
         connection.QuerySingleOrDefaultAsync<Tier>($"""
             SELECT o.id AS order_id, o.status AS order_status, o.data_grade, o.task_type, o.deadline, o.currency, o.contract_id, o.contract_price, o.fee_percent,
+                   o.minimum_fee, coalesce((o.terms->'tender'->>'latePenaltyPercentPerDay')::numeric, 0) AS penalty_percent_per_day,
+                   coalesce((o.terms->'tender'->>'maxPenaltyPercent')::numeric, 0) AS max_penalty_percent, o.contract_deliver_by AS deliver_by,
+                   (SELECT min(t.at) FROM order_transitions t WHERE t.order_id = o.id AND t.to_status = 'delivered') AS first_delivered_at,
                    coalesce(o.overlap_cap, o.overlap) AS max_answers, o.awarded_vendor_org_id,
                    o.title,
                    (SELECT count(*) FROM order_items i WHERE i.order_id = o.id AND i.gold IS NULL)::int AS order_items,
@@ -199,7 +214,7 @@ public static class WorkPackages
             WHERE order_id = @orderId AND parent_id IS NOT DISTINCT FROM @parent AND vendor_org_id = @caller
             """, new { orderId, scope, parent, caller }, tx);
 
-    private static async Task<IResult> GetPlan(Guid id, int? page, int? pageSize, HttpContext http, NpgsqlDataSource db)
+    private static async Task<IResult> GetPlan(Guid id, int? page, int? pageSize, HttpContext http, NpgsqlDataSource db, TimeProvider clock)
     {
         if (Paging.Check(page, pageSize, out var number, out var size) is { } bad) return bad;
         var caller = Caller.From(http.User).OrgId;
@@ -213,12 +228,14 @@ public static class WorkPackages
             WHERE order_id = @id AND parent_id IS NOT DISTINCT FROM @parent AND vendor_org_id = @caller
             ORDER BY created_at, id LIMIT @size OFFSET @offset
             """, new { id, parent, caller, size, offset = (number - 1) * size })).AsList();
-        var income = tier.Income(caller);
+        var now = clock.GetUtcNow();
+        var income = tier.Income(caller, now);
         var items = tier.Items(caller);
         return TypedResults.Ok(new Plan(id, tier.Top(caller) ? "contract" : "subcontract", caller, tier.Top(caller) ? null : tier.SubId,
             tier.DataGrade, tier.Currency, items, counts.Allocated, items - counts.Allocated, counts.ItemsDone, tier.MaxAnswers,
             income, counts.Committed, income - counts.Committed, new PageOf<PackageView>(packages, counts.Packages, number, size),
-            tier.Title, tier.TaskType, tier.Deadline, tier.Open(caller), new Split(counts.TeamItems, counts.CrowdItems, counts.SubcontractItems)));
+            tier.Title, tier.TaskType, tier.Deadline, tier.Open(caller), new Split(counts.TeamItems, counts.CrowdItems, counts.SubcontractItems),
+            tier.Penalty(caller, now)));
     }
 
     private static async Task<IResult> AddPackage(Guid id, Request request, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
@@ -251,7 +268,7 @@ public static class WorkPackages
         var maxAnswers = rework ? 1 : tier.MaxAnswers;
         var unallocated = rework ? await ReworkLeftAsync(connection, tx, id, tier.ReworkRound!.Value, tier.ReworkScopeId!.Value) : tier.Items(caller) - counts.Allocated;
         var cost = kind == WorkPlan.Kinds.Subcontract ? request.Price!.Value : WorkPlan.MostCost(items, maxAnswers, request.RewardPerAnswer!.Value);
-        if (WorkPlan.Check(tier.DataGrade, kind, items, unallocated, tier.Income(caller), counts.Committed, cost) is { } refusal)
+        if (WorkPlan.Check(tier.DataGrade, kind, items, unallocated, tier.Income(caller, clock.GetUtcNow()), counts.Committed, cost) is { } refusal)
             return Problems.Unprocessable(refusal.Detail, refusal.Code);
 
         var packageId = Guid.CreateVersion7();
@@ -351,6 +368,8 @@ public static class WorkPackages
         public Guid? DeliveredByPackageId { get; init; }
         public string? DeliveredByKind { get; init; }
         public Guid? DeliveredByVendorOrgId { get; init; }
+        /// <summary>A sub-vendor's name in the supermarket (its newest listing), null when it lists nothing or the item was not sub-contracted.</summary>
+        public string? DeliveredByVendorName { get; init; }
         public Guid? ReworkPackageId { get; init; }
     }
 
@@ -374,7 +393,9 @@ public static class WorkPackages
         var left = await ReworkLeftAsync(connection, null, id, round, tier.ReworkScopeId!.Value);
         var items = (await connection.QueryAsync<FailedItem>("""
             SELECT s.item_id, s.finding, d.id AS delivered_by_package_id, d.kind AS delivered_by_kind,
-                   coalesce(d.to_vendor_org_id, d.vendor_org_id) AS delivered_by_vendor_org_id, rw.package_id AS rework_package_id
+                   coalesce(d.to_vendor_org_id, d.vendor_org_id) AS delivered_by_vendor_org_id, rw.package_id AS rework_package_id,
+                   (SELECT l.vendor_name FROM vendor_listings l WHERE l.vendor_org_id = d.to_vendor_org_id
+                    ORDER BY l.updated_at DESC, l.id LIMIT 1) AS delivered_by_vendor_name
             FROM acceptance_samples s
             JOIN order_items i ON i.order_id = s.order_id AND i.item_id = s.item_id
             LEFT JOIN work_package_items dw ON dw.scope_id = s.order_id AND dw.item_id = s.item_id

@@ -13,7 +13,8 @@ namespace Marketplace.Orders.Work;
 /// their own in the content store, then StartWorkPackage names the file (through the outbox). The reward per answer is
 /// the vendor's; the order's terms ride along whole. Running again rewrites the file and sends again; tasks splits once.
 /// A rework package (after a failed acceptance sample) asks one answer per item, with no dynamic overlap, and carries
-/// the enterprise's finding for each item, as a crowd order's rework does.
+/// the enterprise's finding for each item, as a crowd order's rework does. The order's title and instructions ride along,
+/// so the package's workers read what a crowd order's workers read.
 /// </summary>
 public sealed class PreparePackageWork(NpgsqlDataSource db, IContentStore store, Outbox outbox, TimeProvider clock) : IJob<PreparePackageWork.Payload>
 {
@@ -62,7 +63,7 @@ public sealed class PreparePackageWork(NpgsqlDataSource db, IContentStore store,
                 """, package, tx)).AsList()
             : null;
         await outbox.AddAsync(tx, new StartWorkPackage(package.Id, order.Id, package.VendorOrgId, package.Kind, package.RewardPerAnswer,
-            work, clock.GetUtcNow(), package.ReworkRound, findings));
+            work, clock.GetUtcNow(), package.ReworkRound, findings, order.Title, order.Instructions));
         await tx.CommitAsync(ct);
     }
 }

@@ -24,14 +24,9 @@ public static class ContractSplit
 {
     public const int FenScale = 2;
 
-    public static decimal Fee(decimal priceAfterPenalty, decimal feePercent, decimal minimumFee)
-    {
-        if (priceAfterPenalty < 0) throw new ArgumentOutOfRangeException(nameof(priceAfterPenalty));
-        if (feePercent is < 0 or > 100) throw new ArgumentOutOfRangeException(nameof(feePercent));
-        if (minimumFee < 0) throw new ArgumentOutOfRangeException(nameof(minimumFee));
-        var fee = decimal.Round(priceAfterPenalty * feePercent / 100m, FenScale, MidpointRounding.AwayFromZero);
-        return Math.Min(Math.Max(fee, minimumFee), priceAfterPenalty);
-    }
+    /// <summary>The shared rule (<see cref="Marketplace.Labeling.Money.ContractFee"/>): orders' spending guard uses it too.</summary>
+    public static decimal Fee(decimal priceAfterPenalty, decimal feePercent, decimal minimumFee) =>
+        Marketplace.Labeling.Money.ContractFee.Of(priceAfterPenalty, feePercent, minimumFee);
 
     /// <param name="price">The contract price (what escrow held for it).</param>
     /// <param name="penalty">The late penalty (LatePenalty.Amount), at most the price.</param>

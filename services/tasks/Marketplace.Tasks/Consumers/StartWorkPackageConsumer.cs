@@ -12,7 +12,8 @@ namespace Marketplace.Tasks.Consumers;
 /// Splits a vendor's work package like a crowd order (<see cref="OrderReadyForWorkConsumer.SplitAsync"/>), keyed by the
 /// package's id: the vendor reviews it (its organisation stands where an enterprise would), each answer pays the
 /// vendor's reward with no platform fee, and the package's audience decides who may claim it. A rework package's slots
-/// carry the enterprise's findings, as a crowd order's rework slots do. The team is told its work arrived
+/// carry the enterprise's findings, as a crowd order's rework slots do. The order's title and instructions are kept
+/// with the package, for its workers' feed and workbench. The team is told its work arrived
 /// (TeamWorkArrived, same transaction); the crowd is not.
 /// </summary>
 public sealed class StartWorkPackageConsumer(NpgsqlDataSource db, IContentStore store, Outbox outbox, TimeProvider clock,
@@ -32,7 +33,8 @@ public sealed class StartWorkPackageConsumer(NpgsqlDataSource db, IContentStore 
             if (!await OrderReadyForWorkConsumer.SplitAsync(tx, work, store, logger, context.CancellationToken)) return;
             var connection = tx.Connection!;
             await connection.ExecuteAsync("""
-                UPDATE task_orders SET package_order_id = @OrderId, payer_vendor_org_id = @VendorOrgId, audience = @Audience
+                UPDATE task_orders SET package_order_id = @OrderId, payer_vendor_org_id = @VendorOrgId, audience = @Audience,
+                                       title = @Title, instructions = @Instructions
                 WHERE order_id = @PackageId
                 """, package, tx);
             if (package is { ReworkRound: { } round, Findings: { Count: > 0 } findings })

@@ -29,6 +29,9 @@ public sealed class AssignmentView
     public string Currency { get; init; } = "";
     public bool MultiLabel { get; init; }
     public string? ReworkFinding { get; init; }
+    /// <summary>A vendor's package: the order's title and instructions (null for a crowd order: the workers' feed has them).</summary>
+    public string? Title { get; init; }
+    public string? Instructions { get; init; }
     public string? RejectReasonCode { get; init; }
     public string? RejectComment { get; init; }
     public DateTime? AppealableUntil { get; init; }
@@ -51,19 +54,21 @@ public sealed class AssignmentView
         return this;
     }
 
-    private const string Select = """
-        SELECT a.id, a.order_id, a.item_id, a.slot, a.content, a.status, a.worker_id, a.lease_expires_at, a.answer::text AS answer_json,
+    private const string Select = $"SELECT {Columns} {From}";
+    private const string From = "FROM assignments a JOIN task_orders o ON o.order_id = a.order_id";
+    private const string Columns = """
+        a.id, a.order_id, a.item_id, a.slot, a.content, a.status, a.worker_id, a.lease_expires_at, a.answer::text AS answer_json,
                a.submitted_at, a.approved_at, a.auto_approved, o.task_type, o.labels, o.worker_reward, o.currency,
                o.multi_label, o.criteria::text AS criteria_json, a.rework_finding, a.is_gold, a.gold_correct, a.too_fast,
                a.reject_reason_code, a.reject_comment, a.appealable_until, a.appeal_status, a.appeal_message, a.appeal_note
-        FROM assignments a JOIN task_orders o ON o.order_id = a.order_id
         """;
 
     /// <summary>What a caller may see: a worker their own assignments, an enterprise its orders', an operator all.</summary>
     public static async Task<AssignmentView?> FindAsync(NpgsqlConnection connection, Guid id, Caller caller, NpgsqlTransaction? tx = null)
     {
+        // One assignment carries its package's brief (title, instructions); lists of them do not repeat it per row.
         var view = await connection.QuerySingleOrDefaultAsync<AssignmentView>($"""
-            {Select}
+            SELECT {Columns}, o.title, o.instructions {From}
             WHERE a.id = @id
               AND (@role = 'operator'
                    OR (@role = 'worker' AND a.worker_id = @UserId)

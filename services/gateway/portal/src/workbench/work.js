@@ -24,15 +24,14 @@ export async function workList() {
   return work;
 }
 /**
- * The team work open to the worker (packages of the vendors whose team they are on), kept like crowd orders under the
- * package id, so the workbench claims the next item of the same package. A package has no title or instructions of its
- * own: tasks knows its task type, labels and reward.
+ * Work packages of vendors: their teams' (source "team": the worker's teams only) or published to the crowd ("crowd"),
+ * kept like crowd orders under the package id, so the workbench claims the next item of the same package and shows the
+ * order's title and instructions, which tasks keeps with the package.
  */
-/** Work packages of vendors: their teams' (source "team": the worker's teams only) or published to the crowd ("crowd"). */
 export async function teamWorkList(page = 1, pageSize = 20, source = "team") {
   const result = await api(`/api/tasks/team/${source === "crowd" ? "crowd-work" : "work"}?page=${page}&pageSize=${pageSize}`);
   const orders = store.get("mp.orders");
-  for (const w of result.items) orders[w.orderId] = { id: w.orderId, team: true, taskType: w.taskType, workerReward: w.reward, currency: w.currency, suiteSize: 1 };
+  for (const w of result.items) orders[w.orderId] = { id: w.orderId, team: true, title: w.title, instructions: w.instructions, taskType: w.taskType, workerReward: w.reward, currency: w.currency, suiteSize: 1 };
   store.set("mp.orders", orders);
   return result;
 }

@@ -56,7 +56,19 @@ public static class Teams
         public string Currency { get; init; } = "";
         public long OpenSlots { get; init; }
         public DateTime Deadline { get; init; }
+        /// <summary>The order's title and instructions (null for a package started before tasks kept them).</summary>
+        public string? Title { get; init; }
+        public string? Instructions { get; init; }
+        public string? Industry { get; init; }
+        public bool PersonalInformation { get; init; }
     }
+
+    /// <summary>What a worker's feeds show of a package (the fields a crowd order's card shows, where tasks has them).</summary>
+    private const string TeamWorkColumns = """
+        o.order_id, o.payer_vendor_org_id AS vendor_org_id, o.task_type, o.data_grade, o.worker_reward AS reward, o.currency, o.deadline,
+        (SELECT count(*) FROM assignments a WHERE a.order_id = o.order_id AND a.status = 'open') AS open_slots,
+        o.title, o.instructions, o.terms->>'industry' AS industry, o.personal_information
+        """;
 
     private const string InvitationColumns = "id, vendor_org_id, worker_id, message, status, created_at, decided_at";
 
@@ -181,9 +193,8 @@ public static class Teams
         var (number, size) = (page ?? 1, pageSize ?? 20);
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
-        await using var read = await connection.QueryMultipleAsync("""
-            SELECT o.order_id, o.payer_vendor_org_id AS vendor_org_id, o.task_type, o.data_grade, o.worker_reward AS reward, o.currency, o.deadline,
-                   (SELECT count(*) FROM assignments a WHERE a.order_id = o.order_id AND a.status = 'open') AS open_slots
+        await using var read = await connection.QueryMultipleAsync($"""
+            SELECT {TeamWorkColumns}
             FROM task_orders o JOIN team_members m ON m.vendor_org_id = o.payer_vendor_org_id AND m.worker_id = @UserId
             WHERE o.audience = 'team' AND o.completed_at IS NULL AND o.cancelled_at IS NULL
             ORDER BY o.created_at, o.order_id LIMIT @size OFFSET @offset;
@@ -209,8 +220,7 @@ public static class Teams
             AND EXISTS (SELECT 1 FROM assignments a WHERE a.order_id = o.order_id AND a.status = 'open')
             """;
         await using var read = await connection.QueryMultipleAsync($"""
-            SELECT o.order_id, o.payer_vendor_org_id AS vendor_org_id, o.task_type, o.data_grade, o.worker_reward AS reward, o.currency, o.deadline,
-                   (SELECT count(*) FROM assignments a WHERE a.order_id = o.order_id AND a.status = 'open') AS open_slots
+            SELECT {TeamWorkColumns}
             FROM task_orders o WHERE {open}
             ORDER BY o.deadline, o.order_id LIMIT @size OFFSET @offset;
             SELECT count(*) FROM task_orders o WHERE {open};
