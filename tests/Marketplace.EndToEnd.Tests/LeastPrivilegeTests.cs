@@ -72,11 +72,11 @@ public sealed class LeastPrivilegeTests
         await using var connection = await factory.CreateConnectionAsync("least-privilege-test");
         Assert.That(await RefusedAsync(connection, channel => channel.BasicPublishAsync("Marketplace.Contracts.Settlement:OrderFunded", "", false,
                 new BasicProperties { ContentType = "application/vnd.masstransit+json" }, "{}"u8.ToArray()).AsTask()),
-            Does.Contain("write access to exchange 'Marketplace.Contracts.Settlement:OrderFunded'"));
+            Does.Contain("access to exchange 'Marketplace.Contracts.Settlement:OrderFunded' in vhost '/' refused for user 'payouts'"));
         Assert.That(await RefusedAsync(connection, channel => channel.ExchangeDeclareAsync("Marketplace.Contracts.Settlement:OrderFunded", "fanout", durable: true)),
-            Does.Contain("configure access to exchange 'Marketplace.Contracts.Settlement:OrderFunded'"));
+            Does.Contain("access to exchange 'Marketplace.Contracts.Settlement:OrderFunded' in vhost '/' refused for user 'payouts'"));
         Assert.That(await RefusedAsync(connection, channel => channel.BasicGetAsync("settlement-order-published", false)),
-            Does.Contain("read access to queue 'settlement-order-published'"));
+            Does.Contain("access to queue 'settlement-order-published' in vhost '/' refused for user 'payouts'"));
         // Its own event's exchange it may declare (and so publish to, through its outbox).
         await using (var channel = await connection.CreateChannelAsync())
         {
