@@ -430,10 +430,11 @@ rmq_permissions() { # SERVICE
 rmq_service_access() { # DATA_DIR NODENAME EPMD_PORT SERVICE PASSWORD
   local data="$1" node="$2" epmd="$3" service="$4" password="$5" users patterns
   users="$(rmq_ctl "$data" "$node" "$epmd" -q list_users)" || die "rabbitmqctl list_users failed"
+  # The password goes on stdin (rabbitmqctl reads it there when it is not an argument), never on a command line.
   if awk -v u="$service" '$1 == u { found = 1 } END { exit !found }' <<< "$users"; then
-    rmq_ctl "$data" "$node" "$epmd" -q change_password "$service" "$password" >/dev/null || die "could not set the password of $service"
+    rmq_ctl "$data" "$node" "$epmd" -q change_password "$service" <<< "$password" >/dev/null || die "could not set the password of $service"
   else
-    rmq_ctl "$data" "$node" "$epmd" -q add_user "$service" "$password" >/dev/null || die "could not add the RabbitMQ user $service"
+    rmq_ctl "$data" "$node" "$epmd" -q add_user "$service" <<< "$password" >/dev/null || die "could not add the RabbitMQ user $service"
   fi
   mapfile -t patterns < <(rmq_permissions "$service")
   rmq_ctl "$data" "$node" "$epmd" -q set_permissions -p / "$service" "${patterns[@]}" >/dev/null \
