@@ -27,6 +27,6 @@ for pid in "${pids[@]}"; do
 done
 rm -f "$RUN"/*.pid
 
-rmq_stop "$DATA/rabbitmq" marketplace@localhost 54369
+rmq_stop "$DATA/rabbitmq" marketplace@localhost "$RMQ_EPMD_PORT"
 pg_stop "$DATA/pg"
 info "stopped; the data stays in $DATA"

@@ -208,6 +208,70 @@ CONF
     || die "could not set the PostgreSQL password"
 }
 
+# Gives one service its own PostgreSQL login ROLE (no superuser, no CREATEDB, no CREATEROLE) owning its own DATABASE and
+# every schema and object in it, and takes CONNECT on that database away from PUBLIC, so no other role (bar superusers)
+# can even connect to it. Safe to run again; on a database made before the services had roles (all of it owned by the
+# admin), it hands every schema, table, sequence, view, function and type over to ROLE, so the service's migrations can
+# go on altering them as ROLE. The admin password comes in ADMIN_PASSWORD, never on a command line.
+pg_service_access() { # PORT ADMIN_PASSWORD DATABASE ROLE PASSWORD
+  local port="$1" admin="$2" db="$3" role="$4" password="$5" bin value
+  for value in "$db" "$role" "$password"; do
+    [[ "$value" =~ ^[A-Za-z0-9_-]+$ ]] || die "pg_service_access: names and passwords are letters, digits, _ and - only"
+  done
+  bin="$(pg_bindir)"
+  [ -n "$bin" ] || die "PostgreSQL is not installed (run ensure_packages)"
+  PGPASSWORD="$admin" "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U marketplace -d postgres >/dev/null <<SQL \
+    || die "could not give $role its database $db"
+\\set db '$db'
+\\set role '$role'
+\\set password '$password'
+SELECT format('CREATE ROLE %I', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \\gexec
+ALTER ROLE :"role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'password';
+SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'role') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db') \\gexec
+ALTER DATABASE :"db" OWNER TO :"role";
+REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
+\\connect :"db"
+SELECT set_config('marketplace.owner', :'role', false) \\g /dev/null
+DO \$\$
+DECLARE
+  owner text := current_setting('marketplace.owner');
+  r record;
+BEGIN
+  FOR r IN SELECT n.nspname FROM pg_namespace n
+    WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+      AND n.nspowner <> 'pg_database_owner'::regrole AND pg_get_userbyid(n.nspowner) <> owner
+  LOOP
+    EXECUTE format('ALTER SCHEMA %I OWNER TO %I', r.nspname, owner);
+  END LOOP;
+  -- Sequences of serial and identity columns follow their table; extension members stay the extension's.
+  FOR r IN SELECT c.oid::regclass AS object, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
+      AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND pg_get_userbyid(c.relowner) <> owner
+      AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+        AND (d.deptype = 'e' OR (c.relkind = 'S' AND d.deptype IN ('a', 'i'))))
+  LOOP
+    EXECUTE format(CASE r.relkind WHEN 'v' THEN 'ALTER VIEW %s OWNER TO %I' WHEN 'm' THEN 'ALTER MATERIALIZED VIEW %s OWNER TO %I'
+      WHEN 'S' THEN 'ALTER SEQUENCE %s OWNER TO %I' WHEN 'f' THEN 'ALTER FOREIGN TABLE %s OWNER TO %I'
+      ELSE 'ALTER TABLE %s OWNER TO %I' END, r.object, owner);
+  END LOOP;
+  FOR r IN SELECT p.oid::regprocedure AS object, p.prokind FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema' AND pg_get_userbyid(p.proowner) <> owner
+      AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+  LOOP
+    EXECUTE format(CASE r.prokind WHEN 'a' THEN 'ALTER AGGREGATE %s OWNER TO %I' ELSE 'ALTER ROUTINE %s OWNER TO %I' END, r.object, owner);
+  END LOOP;
+  FOR r IN SELECT t.oid::regtype AS object, t.typtype FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema' AND pg_get_userbyid(t.typowner) <> owner
+      AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c'))
+      AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e')
+  LOOP
+    EXECUTE format(CASE r.typtype WHEN 'd' THEN 'ALTER DOMAIN %s OWNER TO %I' ELSE 'ALTER TYPE %s OWNER TO %I' END, r.object, owner);
+  END LOOP;
+END
+\$\$;
+SQL
+}
+
 pg_stop() { # DATA_DIR
   local real bin
   [ -e "$1" ] || return 0
@@ -332,6 +396,51 @@ CONF
   fi
 }
 
+# The configure, write and read patterns (one per line) of SERVICE's RabbitMQ user, from infra/message-routes.conf:
+# its own queues and exchanges ("<service>-..."); configure on the exchanges of what it publishes, requests or consumes;
+# write on those it publishes or requests (and on the bus exchanges of the services whose requests it answers); read on
+# those it consumes (a binding reads its source exchange). Nothing else: not another service's queues or events.
+rmq_permissions() { # SERVICE
+  local service="$1" who verb message configure=() write=() read=() requests=() consumed=()
+  configure=("$service-.*") write=("$service-.*") read=("$service-.*")
+  while read -r who verb message; do
+    [ -n "$who" ] && [[ "$who" != \#* ]] || continue
+    message="${message//./\\.}"
+    if [ "$verb" = requests ]; then requests+=("$who $message"); fi
+    [ "$who" = "$service" ] || continue
+    case "$verb" in
+      publishes|requests) configure+=("$message") write+=("$message") ;;
+      consumes) configure+=("$message") read+=("$message") consumed+=("$message") ;;
+      *) die "message-routes.conf: unknown verb '$verb'" ;;
+    esac
+  done < "$ROOT/infra/message-routes.conf"
+  local request c
+  for request in "${requests[@]}"; do
+    for c in "${consumed[@]}"; do
+      if [ "${request#* }" = "$c" ]; then configure+=("${request%% *}-bus-.*") write+=("${request%% *}-bus-.*"); fi
+    done
+  done
+  local IFS='|'
+  echo "^(${configure[*]})\$"
+  echo "^(${write[*]})\$"
+  echo "^(${read[*]})\$"
+}
+
+# Gives SERVICE its own RabbitMQ user (named after it) with PASSWORD and only its own permissions on the vhost /.
+rmq_service_access() { # DATA_DIR NODENAME EPMD_PORT SERVICE PASSWORD
+  local data="$1" node="$2" epmd="$3" service="$4" password="$5" users patterns
+  users="$(rmq_ctl "$data" "$node" "$epmd" -q list_users)" || die "rabbitmqctl list_users failed"
+  # The password goes on stdin (rabbitmqctl reads it there when it is not an argument), never on a command line.
+  if awk -v u="$service" '$1 == u { found = 1 } END { exit !found }' <<< "$users"; then
+    rmq_ctl "$data" "$node" "$epmd" -q change_password "$service" <<< "$password" >/dev/null || die "could not set the password of $service"
+  else
+    rmq_ctl "$data" "$node" "$epmd" -q add_user "$service" <<< "$password" >/dev/null || die "could not add the RabbitMQ user $service"
+  fi
+  mapfile -t patterns < <(rmq_permissions "$service")
+  rmq_ctl "$data" "$node" "$epmd" -q set_permissions -p / "$service" "${patterns[@]}" >/dev/null \
+    || die "could not set the RabbitMQ permissions of $service"
+}
+
 rmq_stop() { # DATA_DIR NODENAME EPMD_PORT
   local data="$1" node="$2" epmd="$3" pid
   if [ -d "$data" ] && rmq_running "$data"; then
@@ -376,8 +485,14 @@ wait_http() { # URL TIMEOUT_SECONDS [PID]
 # The services in start order (the gateway last) and their ports. (Used by the scripts that source this.)
 # shellcheck disable=SC2034
 SERVICES=(orders bidding tasks payouts settlement gateway)
+# MARKETPLACE_PORT_OFFSET (default 0) moves every port of infra/up.sh's stack (not the tests': see infra/test.sh).
+PORT_OFFSET="${MARKETPLACE_PORT_OFFSET:-0}"
+[[ "$PORT_OFFSET" =~ ^[0-9]+$ ]] || die "MARKETPLACE_PORT_OFFSET must be a number"
 # shellcheck disable=SC2034
-declare -gA SERVICE_PORT=([gateway]=5080 [orders]=5081 [bidding]=5082 [tasks]=5083 [payouts]=5084 [settlement]=5085)
+declare -gA SERVICE_PORT=([gateway]=$((5080 + PORT_OFFSET)) [orders]=$((5081 + PORT_OFFSET)) [bidding]=$((5082 + PORT_OFFSET))
+  [tasks]=$((5083 + PORT_OFFSET)) [payouts]=$((5084 + PORT_OFFSET)) [settlement]=$((5085 + PORT_OFFSET)))
+# shellcheck disable=SC2034
+PG_PORT=$((55432 + PORT_OFFSET)) RMQ_PORT=$((55672 + PORT_OFFSET)) RMQ_DIST_PORT=$((55682 + PORT_OFFSET)) RMQ_EPMD_PORT=$((54369 + PORT_OFFSET))
 
 # services/orders/Marketplace.Orders/bin/Release/net10.0/Marketplace.Orders.dll, and so on.
 service_dll() { # NAME

@@ -69,10 +69,13 @@ fi
 
 pg_start "$TEST/pg" "$PG_PORT" test
 "$INFRA/test-rabbitmq.sh" start
+"$INFRA/test-rabbitmq.sh" services
 
 export Postgres__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=marketplace;Password=test"
 export RabbitMq__Host=127.0.0.1 RabbitMq__Port=$((61672 + OFFSET)) RabbitMq__Username=test RabbitMq__Password=test
 export MARKETPLACE_ROOT="$ROOT" MARKETPLACE_TEST_RABBITMQ_CTL="$INFRA/test-rabbitmq.sh"
+# The admin accounts above are the tests' own; Cluster.cs starts each service with its own PostgreSQL role (made through
+# infra/service-database.sh) and its own RabbitMQ user (made by test-rabbitmq.sh services), as infra/up.sh does.
 
 shopt -s nullglob
 passed=0

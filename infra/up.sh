@@ -3,6 +3,8 @@
 # (which serves the portal). Installs PostgreSQL/RabbitMQ if missing, keeps all data under .data/, and is safe
 # to run again: a second run keeps the data and the secrets and only starts what is not running.
 # Usage: infra/up.sh [--demo]     (--demo: also seed a small demo marketplace once everything is healthy)
+# MARKETPLACE_PORT_OFFSET (default 0) moves every port (PostgreSQL 55432, RabbitMQ 55672, services 5080-5085), so a
+# second clone can run its own stack at once; infra/down.sh needs the same offset.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/lib.sh"
@@ -70,16 +72,36 @@ if [ -z "${IDENTITY_HASH_KEY:-}" ]; then
     echo "IDENTITY_HASH_KEY=$(random_key 48)" | add_secrets
   fi
 fi
+# Each service its own PostgreSQL role and RabbitMQ user (docs/security.md, "Least privilege"), each with its own password.
+for name in "${SERVICES[@]}"; do
+  var="PG_PASSWORD_${name^^}"
+  [ -n "${!var:-}" ] || echo "$var=$(random_key 24 | tr -dc 'A-Za-z0-9')" | add_secrets
+  var="RABBITMQ_PASSWORD_${name^^}"
+  [ -n "${!var:-}" ] || echo "$var=$(random_key 24 | tr -dc 'A-Za-z0-9')" | add_secrets
+done
 # shellcheck disable=SC1090
 source "$SECRETS"
+for name in "${SERVICES[@]}"; do
+  for var in "PG_PASSWORD_${name^^}" "RABBITMQ_PASSWORD_${name^^}"; do
+    [ -n "${!var:-}" ] || die "$var is missing from $SECRETS"
+  done
+done
 for var in PG_PASSWORD RABBITMQ_PASSWORD TOKEN_KEY_ID TOKEN_PRIVATE_KEY TOKEN_PUBLIC_KEY CONTENT_LINK_KEY RAIL_CALLBACK_SECRET \
     PAY_IN_CALLBACK_SECRET IDENTITY_HASH_KEY OPERATOR_EMAIL OPERATOR_PASSWORD; do
   [ -n "${!var:-}" ] || die "$var is missing from $SECRETS (delete the file to generate new secrets)"
 done
 
 # --- PostgreSQL and RabbitMQ ---
-pg_start "$DATA/pg" 55432 "$PG_PASSWORD"
-rmq_start "$DATA/rabbitmq" 55672 55682 54369 marketplace@localhost marketplace "$RABBITMQ_PASSWORD"
+# The admin accounts (marketplace) are for operators and the benches; the services use their own (below).
+pg_start "$DATA/pg" "$PG_PORT" "$PG_PASSWORD"
+rmq_start "$DATA/rabbitmq" "$RMQ_PORT" "$RMQ_DIST_PORT" "$RMQ_EPMD_PORT" marketplace@localhost marketplace "$RABBITMQ_PASSWORD"
+info "giving each service its own PostgreSQL role and database, and its own RabbitMQ user"
+for name in "${SERVICES[@]}"; do
+  var="PG_PASSWORD_${name^^}"
+  pg_service_access "$PG_PORT" "$PG_PASSWORD" "marketplace_$name" "marketplace_$name" "${!var}"
+  var="RABBITMQ_PASSWORD_${name^^}"
+  rmq_service_access "$DATA/rabbitmq" marketplace@localhost "$RMQ_EPMD_PORT" "$name" "${!var}"
+done
 
 # --- build ---
 running=()
@@ -102,14 +124,15 @@ start_service() { # NAME
   if service_pid "$RUN" "$name" >/dev/null; then return 0; fi
   [ -f "$dll" ] || die "$dll is missing (did the build produce it?)"
   if port_open "$port"; then die "port $port is taken by another process; $name cannot start (infra/down.sh?)"; fi
+  local pg_password="PG_PASSWORD_${name^^}" rmq_password="RABBITMQ_PASSWORD_${name^^}"
   local vars=(
     ASPNETCORE_URLS="http://127.0.0.1:$port"
     ASPNETCORE_ENVIRONMENT=Production
-    Postgres__ConnectionString="Host=127.0.0.1;Port=55432;Username=marketplace;Password=$PG_PASSWORD"
+    Postgres__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=marketplace_$name;Password=${!pg_password}"
     RabbitMq__Host=127.0.0.1
-    RabbitMq__Port=55672
-    RabbitMq__Username=marketplace
-    RabbitMq__Password="$RABBITMQ_PASSWORD"
+    RabbitMq__Port="$RMQ_PORT"
+    RabbitMq__Username="$name"
+    RabbitMq__Password="${!rmq_password}"
     Auth__PublicKeys__0__Id="$TOKEN_KEY_ID"
     Auth__PublicKeys__0__Key="$TOKEN_PUBLIC_KEY"
     Content__Root="$DATA/content"
@@ -172,7 +195,7 @@ if $DEMO; then
     "$ROOT/infra/demo/fetch-images.sh" "$DATA/demo-data/images" || true
     info "seeding the demo marketplace (${demo#"$ROOT"/})..."
     DEMO_OPERATOR_EMAIL="$OPERATOR_EMAIL" DEMO_OPERATOR_PASSWORD="$OPERATOR_PASSWORD" DEMO_IMAGES="$DATA/demo-data/images" \
-      dotnet run --project "$demo" -c Release -- http://127.0.0.1:5080 || die "the demo seeding failed"
+      dotnet run --project "$demo" -c Release -- "http://127.0.0.1:${SERVICE_PORT[gateway]}" || die "the demo seeding failed"
   else
     info "--demo: there is no demo project (tools/Marketplace.Demo) yet; skipped"
   fi
@@ -181,17 +204,18 @@ fi
 cat <<INFO
 
 Marketplace is up.
-  portal        http://127.0.0.1:5080/
-  gateway       http://127.0.0.1:5080/   (API under /api/<service>/...)
-  API reference http://127.0.0.1:5080/api/reference/
-  jobs          http://127.0.0.1:5080/api/<service>/hangfire/   (operators; the portal's Jobs page opens them)
-  metrics       http://127.0.0.1:5081/metrics ... 5085/metrics   (Prometheus, on each service's own port)
-  orders        http://127.0.0.1:5081/
-  bidding       http://127.0.0.1:5082/
-  tasks         http://127.0.0.1:5083/
-  payouts       http://127.0.0.1:5084/
-  settlement    http://127.0.0.1:5085/
-  PostgreSQL    127.0.0.1:55432 (user marketplace)    RabbitMQ  127.0.0.1:55672 (user marketplace)
+  portal        http://127.0.0.1:${SERVICE_PORT[gateway]}/
+  gateway       http://127.0.0.1:${SERVICE_PORT[gateway]}/   (API under /api/<service>/...)
+  API reference http://127.0.0.1:${SERVICE_PORT[gateway]}/api/reference/
+  jobs          http://127.0.0.1:${SERVICE_PORT[gateway]}/api/<service>/hangfire/   (operators; the portal's Jobs page opens them)
+  metrics       http://127.0.0.1:${SERVICE_PORT[orders]}/metrics ... ${SERVICE_PORT[settlement]}/metrics   (Prometheus, on each service's own port)
+  orders        http://127.0.0.1:${SERVICE_PORT[orders]}/
+  bidding       http://127.0.0.1:${SERVICE_PORT[bidding]}/
+  tasks         http://127.0.0.1:${SERVICE_PORT[tasks]}/
+  payouts       http://127.0.0.1:${SERVICE_PORT[payouts]}/
+  settlement    http://127.0.0.1:${SERVICE_PORT[settlement]}/
+  PostgreSQL    127.0.0.1:$PG_PORT (admin marketplace; each service its own role marketplace_<service>)
+  RabbitMQ      127.0.0.1:$RMQ_PORT (admin marketplace; each service its own user <service>)
   logs          $LOGS/
 INFO
 # The password is shown once: at the end of the first run that gets this far (a first run that failed,

@@ -53,7 +53,6 @@ public sealed class Cluster
         {
             ["Auth__PublicKeys__0__Id"] = TokenKeyId,
             ["Auth__PublicKeys__0__Key"] = Convert.ToBase64String(TokenKey.ExportSubjectPublicKeyInfo()),
-            ["Postgres__ConnectionString"] = PostgresServer,
             ["Tasks__AutoApproveAfter"] = "01:00:00",
             ["Tasks__AppealWindow"] = "01:00:00",
             ["Tasks__ApprovalPublishInterval"] = "00:00:01",
@@ -75,11 +74,12 @@ public sealed class Cluster
             ["Settlement__Reconciliation__PayoutMargin"] = "00:00:03",
         };
         var urls = new Dictionary<string, List<string>>();
+        await Task.WhenAll(MessageRoutes.Services.Select(GiveDatabaseAsync));
         foreach (var (service, instances) in new[] { ("orders", 1), ("bidding", 2), ("settlement", 2), ("tasks", 2), ("payouts", 2) })
         {
             for (var i = 0; i < instances; i++)
             {
-                Start(service, i, FreePort(), common, new(SecretsOf(service)) { ["Postgres__Database"] = $"e2e_{service}_{RunId}" });
+                Start(service, i, FreePort(), common, new(SecretsOf(service)) { ["Postgres__Database"] = DatabaseName(service) });
             }
         }
         await WaitHealthyAsync(StartupTimeout);
@@ -90,7 +90,7 @@ public sealed class Cluster
         }
         var gatewayEnv = new Dictionary<string, string>(SecretsOf("gateway"))
         {
-            ["Postgres__Database"] = $"e2e_gateway_{RunId}",
+            ["Postgres__Database"] = DatabaseName("gateway"),
             ["Bootstrap__OperatorEmail"] = OperatorEmail,
             ["Bootstrap__OperatorPassword"] = OperatorPassword,
         };
@@ -100,8 +100,47 @@ public sealed class Cluster
         Gateway = new Uri($"http://127.0.0.1:{Processes.Single(p => p.Name == "gateway-0").Port}");
     }
 
-    /// <summary>Each secret only where it is used, as infra/up.sh hands them out.</summary>
-    private static Dictionary<string, string> SecretsOf(string service) => service switch
+    /// <summary>Each service's own PostgreSQL role (its name is that of the service's database of this run) and its password.</summary>
+    private static readonly Dictionary<string, string> RolePasswords =
+        MessageRoutes.Services.ToDictionary(s => s, _ => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+
+    /// <summary>The service's database of this run and, of the same name, its own role owning it (infra/service-database.sh, as up.sh does).</summary>
+    public static string DatabaseName(string service) => $"e2e_{service}_{RunId}";
+
+    /// <summary>The connection string a service is started with: its own role, not the admin.</summary>
+    public static string ServiceConnectionString(string service) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer) { Username = DatabaseName(service), Password = RolePasswords[service] }.ConnectionString;
+
+    /// <summary>Each service's own RabbitMQ user, as infra/test-rabbitmq.sh makes them (password test-&lt;service&gt;).</summary>
+    public static (string User, string Password) BrokerUser(string service) => (service, "test-" + service);
+
+    private static async Task GiveDatabaseAsync(string service)
+    {
+        var admin = new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer);
+        var info = new ProcessStartInfo("bash", [Path.Combine(Root, "infra/service-database.sh"), admin.Port.ToString(), DatabaseName(service), DatabaseName(service)])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["PGPASSWORD"] = admin.Password ?? "";
+        using var process = Process.Start(info)!;
+        await process.StandardInput.WriteLineAsync(RolePasswords[service]);
+        process.StandardInput.Close();
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"service-database.sh {service} failed: {output}");
+    }
+
+    /// <summary>Each secret only where it is used, as infra/up.sh hands them out: its own database role and broker user, and its keys.</summary>
+    private static Dictionary<string, string> SecretsOf(string service) => new(OwnKeysOf(service))
+    {
+        ["Postgres__ConnectionString"] = ServiceConnectionString(service),
+        ["RabbitMq__Username"] = BrokerUser(service).User,
+        ["RabbitMq__Password"] = BrokerUser(service).Password,
+    };
+
+    private static Dictionary<string, string> OwnKeysOf(string service) => service switch
     {
         "gateway" => new()
         {
@@ -125,7 +164,7 @@ public sealed class Cluster
 
     /// <summary>A connection string to one service's database of this run (for tests that break an invariant on purpose).</summary>
     public static string Database(string service) =>
-        new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer) { Database = $"e2e_{service}_{RunId}", Pooling = false }.ConnectionString;
+        new Npgsql.NpgsqlConnectionStringBuilder(PostgresServer) { Database = DatabaseName(service), Pooling = false }.ConnectionString;
 
     [OneTimeTearDown]
     public async Task StopAsync()
@@ -196,14 +235,15 @@ public sealed class Cluster
         await WaitHealthyAsync(TimeSpan.FromSeconds(90));
     }
 
-    /// <summary>Runs infra/test-rabbitmq.sh (or $MARKETPLACE_TEST_RABBITMQ_CTL) with 'stop' or 'start'.</summary>
-    private static async Task RabbitMqAsync(string verb)
+    /// <summary>Runs infra/test-rabbitmq.sh (or $MARKETPLACE_TEST_RABBITMQ_CTL) with 'stop', 'start' or 'permissions'; answers its output.</summary>
+    public static async Task<string> RabbitMqAsync(string verb)
     {
         var script = Environment.GetEnvironmentVariable("MARKETPLACE_TEST_RABBITMQ_CTL") ?? Path.Combine(Root, "infra/test-rabbitmq.sh");
         using var process = Process.Start(new ProcessStartInfo("bash", [script, verb]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0) throw new InvalidOperationException($"test-rabbitmq.sh {verb} failed: {output}");
+        return output;
     }
 
     private static readonly Dictionary<string, (ProcessStartInfo Info, int Unused)> Launches = [];

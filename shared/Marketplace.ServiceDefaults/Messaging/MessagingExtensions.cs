@@ -33,6 +33,9 @@ public static class MessagingExtensions
                 {
                     rabbitEndpoint.SetQuorumQueue();
                 }
+                // A message that fails for good goes to the endpoint's own _error queue; no Fault<T> is published (nobody
+                // consumes one, and a service may write only to its own exchanges and those of what it publishes).
+                cfg.PublishFaults = false;
                 cfg.UseMessageRetry(r => r.Intervals(200, 1000, 3000, 5000));
                 cfg.UseConsumeFilter(typeof(CorrelationConsumeFilter<>), context);
             });
@@ -45,6 +48,9 @@ public static class MessagingExtensions
                     h.PublisherConfirmation = true;
                     h.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
                 });
+                // The bus endpoint (where answers to this instance's requests arrive) is named for the service like its other
+                // queues, so its RabbitMQ permissions ("<service>-...", infra/message-routes.conf) cover it.
+                cfg.OverrideDefaultBusEndpointQueueName($"{service.Name}-bus-{Guid.NewGuid():N}");
                 cfg.ConfigureEndpoints(context);
             });
         });
