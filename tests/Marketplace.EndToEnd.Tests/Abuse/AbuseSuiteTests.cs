@@ -91,6 +91,7 @@ public class AbuseSuiteTests
             else if (answer.Status is >= 200 and < 300 && answer.Probe.MustRefuse) wrong.Add("accepted: " + answer);
             else if (answer.Status is >= 400 and < 500 && answer.Probe.Method != "HEAD" && !answer.IsNamedProblem) wrong.Add("4xx without a ProblemDetails: " + answer);
             else if (answer.Status == 429 && !answer.RetryAfter) wrong.Add("429 without Retry-After: " + answer);
+            else if (answer.Status == 400 && answer.Probe.Field is { } field && !answer.Names(field)) wrong.Add($"400 not naming {field}: {answer}");
         }
 
         // No request left a pooled connection broken: the owners' own reads, many at once, all answer.

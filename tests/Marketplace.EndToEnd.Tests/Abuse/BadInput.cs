@@ -161,7 +161,7 @@ public sealed class BadInput(World world, Random random)
         {
             var kind = Surface.Kind(schema);
             foreach (var wrong in WrongTypes(kind, schema))
-                yield return New(op, http, $"{name} as {Short(wrong)}", real, true, With(op, b => b[name] = JsonNode.Parse(wrong)));
+                yield return New(op, http, $"{name} as {Short(wrong)}", real, true, With(op, b => b[name] = JsonNode.Parse(wrong))) with { Field = name };
             if (kind is "integer" or "number")
             {
                 foreach (var huge in HugeNumbers)

@@ -11,6 +11,9 @@ public sealed record Probe(Surface.Op Op, string Case, HttpClient Http, string M
     public string? ContentType { get; init; } = "application/json";
     public string? IdempotencyKey { get; init; }
 
+    /// <summary>The body field this probe spoils where the rest is valid: a 400 must name it.</summary>
+    public string? Field { get; init; }
+
     /// <summary>Refused for sure: a wrong type, a control character, malformed JSON (a "may be fine" value is sent where nothing can change).</summary>
     public bool MustRefuse { get; init; }
 
@@ -37,6 +40,21 @@ public sealed record Answer(Probe Probe, int Status, string? MediaType, string T
             {
                 return false;
             }
+        }
+    }
+
+    /// <summary>Whether a 400's <c>errors</c> name the field (as "field", "field.x" or "field[0]", any case).</summary>
+    public bool Names(string field)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(Text);
+            return document.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object
+                && errors.EnumerateObject().Any(e => e.Name.TrimStart('$', '.').Split('.', '[')[0].Equals(field, StringComparison.OrdinalIgnoreCase));
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 

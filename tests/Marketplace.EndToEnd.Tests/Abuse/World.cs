@@ -44,7 +44,7 @@ public sealed class World
         var canary = "Qzcanary" + new string(Enumerable.Range(0, 8).Select(_ => (char)('a' + Random.Shared.Next(26))).ToArray());
         var op = await Api.OperatorAsync();
         var vendor = await Tender.VendorAsync();
-        var contracted = await Contracted.AwardedAsync(vendor, items: 4);
+        var contracted = await Contracted.AwardedAsync(vendor);
         var enterprise = contracted.Enterprise;
         var crowd = await Scenario.PublishedOrderAsync(enterprise, items: 2);
 
@@ -71,12 +71,11 @@ public sealed class World
         var attempt = (await Api.ReadAsync(await worker.PostAsync($"/api/tasks/exams/{exam}/attempts"), HttpStatusCode.Created)).GetProperty("id").GetGuid();
 
         var call = await Tender.CallIdAsync(enterprise, contracted.Id);
-        var bid = (await vendor.GetAsync("/api/bidding/bids/mine")).GetProperty("items")[0].GetProperty("id").GetGuid();
-        var contract = (await vendor.GetAsync("/api/bidding/contracts")).GetProperty("items")[0].GetProperty("id").GetGuid();
+        var bid = FirstId(await vendor.GetAsync("/api/bidding/bids/mine"), _ => true);
+        var contract = FirstId(await vendor.GetAsync("/api/bidding/contracts"), _ => true);
         var certification = (await Api.ReadAsync(await vendor.PostAsync("/api/orders/certifications",
             new { name = $"Level {canary}", issuer = "Bureau", grade = "important", validUntil = "2030-12-31" }), HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        var listing = (await enterprise.GetAsync("/api/orders/listings?sort=newest&pageSize=100")).GetProperty("items").EnumerateArray()
-            .First(l => l.ToString().Contains(vendor.OrgId.ToString())).GetProperty("id").GetGuid();
+        var listing = FirstId(await enterprise.GetAsync("/api/orders/listings?sort=newest&pageSize=100"), l => l.ToString().Contains(vendor.OrgId.ToString()));
 
         var ids = new Dictionary<string, List<string>>
         {
@@ -103,6 +102,13 @@ public sealed class World
             PrivateIds = [draft.ToString(), upload.ToString(), deposit.ToString(), assignment.ToString(), attempt.ToString(), bid.ToString(), certification.ToString()],
             DepositKey = depositKey, DepositAmount = depositAmount,
         };
+    }
+
+    /// <summary>The id of the first item of a list (or a page's items) that matches.</summary>
+    private static Guid FirstId(JsonElement list, Func<JsonElement, bool> match)
+    {
+        var items = list.ValueKind == JsonValueKind.Array ? list : list.GetProperty("items");
+        return items.EnumerateArray().First(match).GetProperty("id").GetGuid();
     }
 
     /// <summary>The kind of thing a path parameter names: the segment before it, else its name ("orderId": orders).</summary>
