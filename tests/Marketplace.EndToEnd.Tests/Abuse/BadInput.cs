@@ -154,7 +154,7 @@ public sealed class BadInput(World world, Random random)
 
         // Values a field may accept: sent where the request is refused for another reason.
         var maybe = op.InPath.Any() ? invented : op.BodyProperties.Count > 1 ? real : null;
-        if (maybe is not null && Spoilt(op, "", With(op, b => b["zzzExtra"] = 1)) is { } extra)
+        if (maybe is not null && Spoilt(op, "", b => b["zzzExtra"] = 1) is { } extra)
             yield return New(op, http, "extra field", maybe, false, extra);
 
         foreach (var (name, schema) in op.BodyProperties)
@@ -180,9 +180,9 @@ public sealed class BadInput(World world, Random random)
             // Every "may be fine" value once in a while, not each on each field: a seeded sample keeps the run short.
             foreach (var value in candidates.Where(_ => random.Next(3) == 0).Prepend(candidates[random.Next(candidates.Count)]).Distinct())
             {
-                if (Spoilt(op, name, WithRaw(op, name, value)) is { } body) yield return New(op, http, $"{name}={Short(value)}", maybe, false, body);
+                if (Spoilt(op, name, _ => { }, value) is { } body) yield return New(op, http, $"{name}={Short(value)}", maybe, false, body);
             }
-            if (Spoilt(op, name, With(op, b => b.Remove(name))) is { } without) yield return New(op, http, $"without {name}", maybe, false, without);
+            if (Spoilt(op, name, b => b.Remove(name)) is { } without) yield return New(op, http, $"without {name}", maybe, false, without);
         }
     }
 
@@ -216,18 +216,18 @@ public sealed class BadInput(World world, Random random)
     /// or (no other required field) another field of the wrong type. Null when the field under test is the only one.
     /// A body sent to a path that does not exist is sent as it is.
     /// </summary>
-    private static string? Spoilt(Surface.Op op, string tested, string body)
+    private string? Spoilt(Surface.Op op, string tested, Action<JsonObject> change, string? raw = null)
     {
-        if (op.InPath.Any()) return body;
-        var node = JsonNode.Parse(body)!.AsObject();
-        if (op.BodyRequired.FirstOrDefault(r => r != tested && node.ContainsKey(r)) is { } required)
+        var node = Body(op);
+        change(node);
+        if (!op.InPath.Any())
         {
-            node.Remove(required);
-            return node.ToJsonString();
+            if (op.BodyRequired.FirstOrDefault(r => r != tested && node.ContainsKey(r)) is { } required) node.Remove(required);
+            else if (op.BodyProperties.Keys.FirstOrDefault(p => p != tested && node.ContainsKey(p)) is { } other)
+                node[other] = Surface.Kind(op.BodyProperties[other]) == "object" ? JsonValue.Create(1) : new JsonObject { ["wrong"] = "type" };
+            else return null;
         }
-        if (op.BodyProperties.Keys.FirstOrDefault(p => p != tested && node.ContainsKey(p)) is not { } other) return null;
-        node[other] = Surface.Kind(op.BodyProperties[other]) == "object" ? JsonValue.Create(1) : new JsonObject { ["wrong"] = "type" };
-        return node.ToJsonString();
+        return raw is null ? node.ToJsonString() : Raw(node, tested, raw);
     }
 
     private string With(Surface.Op op, Action<JsonObject> change)
@@ -238,9 +238,10 @@ public sealed class BadInput(World world, Random random)
     }
 
     /// <summary>The body with one field's JSON text replaced verbatim (numbers beyond any .NET type, escapes as written).</summary>
-    private string WithRaw(Surface.Op op, string name, string json)
+    private string WithRaw(Surface.Op op, string name, string json) => Raw(Body(op), name, json);
+
+    private static string Raw(JsonObject body, string name, string json)
     {
-        var body = Body(op);
         body[name] = "\u0001MARK\u0001";
         return body.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })
             .Replace("\"\\u0001MARK\\u0001\"", json);
