@@ -35,6 +35,9 @@ public sealed class BadInput(World world, Random random)
         ($"\"{new string('x', 10_000)}\"", false), ($"\"{new string('长', 300_000)}\"", false),
     ];
 
+    private static readonly string[] InvisibleEmails =
+        ["\"ab\\u200b@e2e.test\"", "\"\\u202etset.e2e@ba\"", "\"ab@e2e\\u2066.test\"", "\"\\ufeffab@e2e.test\"", "\"ab\\ud800@e2e.test\""];
+
     private static readonly string[] HugeNumbers = ["1e309", "-1e309", "99999999999999999999999999999999999999", "2147483648", "-2147483649", "9223372036854775808"];
     private static readonly string[] MaybeNumbers = ["-1", "0", "-0.01", "0.000000001", "79228162514264337593543950335", "1e20", "2147483647"];
 
@@ -171,6 +174,12 @@ public sealed class BadInput(World world, Random random)
             {
                 foreach (var (json, _) in OddStrings.Where(o => o.Refused))
                     yield return New(op, http, $"{name}={Short(json)}", real, true, WithRaw(op, name, json));
+                // An identifier no one can tell from another's: an e-mail address with an invisible or direction-changing character.
+                if (Surface.Format(schema) == "email" || name.Equals("email", StringComparison.OrdinalIgnoreCase))
+                {
+                    foreach (var json in InvisibleEmails)
+                        yield return New(op, http, $"{name}={Short(json)}", real, true, WithRaw(op, name, json)) with { Field = name };
+                }
             }
             if (maybe is null) continue;
             var candidates = new List<string> { "null" };
