@@ -167,8 +167,10 @@ public sealed class BadInput(World world, Random random)
                 yield return New(op, http, $"{name} as {Short(wrong)}", real, true, With(op, b => b[name] = JsonNode.Parse(wrong))) with { Field = name };
             if (kind is "integer" or "number")
             {
-                foreach (var huge in HugeNumbers)
-                    yield return New(op, http, $"{name}={huge}", real, true, WithRaw(op, name, huge));
+                // Beyond the field's own type only: 2^31 fits a long, 10^38 fits a double.
+                var huge = kind == "number" ? ["1e309", "-1e309"] : Surface.Format(schema) == "int64" ? ["1e309", "9223372036854775808"] : HugeNumbers;
+                foreach (var value in huge)
+                    yield return New(op, http, $"{name}={value}", real, true, WithRaw(op, name, value));
             }
             if (kind == "string")
             {
