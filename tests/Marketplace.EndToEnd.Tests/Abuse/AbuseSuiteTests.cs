@@ -90,7 +90,8 @@ public class AbuseSuiteTests
         {
             if (answer.Status >= 500) wrong.Add(answer.ToString());
             else if (answer.Status is >= 200 and < 300 && answer.Probe.MustRefuse) wrong.Add("accepted: " + answer);
-            else if (answer.Status is >= 400 and < 500 && answer.Probe.Method != "HEAD" && !answer.IsNamedProblem) wrong.Add("4xx without a ProblemDetails: " + answer);
+            else if (answer.Status is >= 400 and < 500 && answer.Probe.Method != "HEAD" && !answer.IsNamedProblem && !KestrelRefused(answer))
+                wrong.Add("4xx without a ProblemDetails: " + answer);
             else if (answer.Status == 429 && !answer.RetryAfter) wrong.Add("429 without Retry-After: " + answer);
             else if (answer.Status == 400 && answer.Probe.Field is { } field && !answer.Names(field)) wrong.Add($"400 not naming {field}: {answer}");
         }
@@ -114,6 +115,13 @@ public class AbuseSuiteTests
         Assert.That(answers, Has.Count.GreaterThanOrEqualTo(5000));
         Assert.That(wrong, Is.Empty, string.Join("\n", wrong.Take(60)));
     }
+
+    /// <summary>
+    /// Kestrel itself refuses a path holding an encoded NUL (400, no body) while reading the request line, before any of
+    /// our code runs, so nothing can give that answer a ProblemDetails; it never reaches a database either.
+    /// </summary>
+    private static bool KestrelRefused(Answer answer) =>
+        answer.Status == 400 && answer.Text.Length == 0 && answer.Probe.Path.Split('?')[0].Contains("%00", StringComparison.Ordinal);
 
     /// <summary>The counts and every finding, in the run's output and in .data/test/abuse-*.txt (CI keeps .data/test).</summary>
     private static void Report(string part, string counts, List<string> findings)
