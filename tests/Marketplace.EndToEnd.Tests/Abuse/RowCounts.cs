@@ -38,16 +38,18 @@ public static class RowCounts
         return counts;
     }
 
-    /// <summary>The counts once two readings a second apart agree (messages of earlier tests may still be arriving).</summary>
+    /// <summary>The counts once three readings a second apart agree (messages and delayed jobs of earlier tests may still be arriving).</summary>
     public static async Task<Dictionary<string, long>> SettledAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         var last = await ReadAsync();
+        var quiet = 0;
         while (true)
         {
             await Task.Delay(1000);
             var now = await ReadAsync();
-            if (Differences(last, now).Count == 0 || DateTime.UtcNow > deadline) return now;
+            quiet = Differences(last, now).Count == 0 ? quiet + 1 : 0;
+            if (quiet == 2 || DateTime.UtcNow > deadline) return now;
             last = now;
         }
     }
