@@ -25,7 +25,10 @@ public static class InputHygiene
         return null;
     }
 
-    public static string Describe(char c) => $"U+{(int)c:X4}";
+    /// <summary>Stands for half a surrogate pair found in a JSON string.</summary>
+    private const char LoneSurrogate = '\uD800';
+
+    public static string Describe(char c) => char.IsSurrogate(c) ? "half of a surrogate pair (not Unicode text)" : $"the control character U+{(int)c:X4}";
 
     /// <summary>The most of a JSON body read to look into it: larger bodies are refused by the servers' own limits.</summary>
     private const long MaxJsonBytes = 32 * 1024 * 1024;
@@ -66,6 +69,12 @@ public static class InputHygiene
         {
             // Malformed JSON: the endpoint's binder answers it (400 request.malformed).
         }
+        catch (InvalidOperationException)
+        {
+            // An escape of half a surrogate pair (\ud800): valid JSON, but no string can be made of it, and the binder
+            // throws this (not a JsonException) for it, which was a 500 in every service.
+            return (property, LoneSurrogate);
+        }
         return (null, null);
     }
 
@@ -96,11 +105,11 @@ public static class InputHygiene
         {
             Status = StatusCodes.Status400BadRequest,
             Title = "Malformed request",
-            Detail = $"'{field}' contains the control character {Describe(found.Value)}, which no field accepts.",
+            Detail = $"'{field}' contains {Describe(found.Value)}, which no field accepts.",
             Extensions =
             {
                 [ProblemCodes.Extension] = Code,
-                ["errors"] = new Dictionary<string, string[]> { [field!] = [$"contains the control character {Describe(found.Value)}"] },
+                ["errors"] = new Dictionary<string, string[]> { [field!] = [$"contains {Describe(found.Value)}"] },
                 [ProblemCodes.FieldCodes] = new Dictionary<string, string[]> { [field!] = [Code] },
             },
         };

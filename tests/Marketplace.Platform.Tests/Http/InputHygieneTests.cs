@@ -18,6 +18,15 @@ public class InputHygieneTests
     }
 
     [Test]
+    public void Half_a_surrogate_pair_is_found_and_named_by_its_property()
+    {
+        // Found by the abuse suite: POST /api/auth/register [email="ab\ud800@e2e.test"] answered 500 in every service.
+        Assert.That(Scan("""{"title":"ok","email":"ab\ud800@e2e.test"}"""), Is.EqualTo(("email", (char?)'\uD800')));
+        Assert.That(Scan("""{"name":"\udfff\ud800"}""").Field, Is.EqualTo("name"));
+        Assert.That(Scan("""{"pair":"\ud83d\ude00"}"""), Is.EqualTo(((string?)null, (char?)null)), "a whole pair is an emoji");
+    }
+
+    [Test]
     public void Tabs_line_breaks_an_escaped_backslash_and_other_escapes_pass()
     {
         Assert.That(Scan("""{"text":"line\nbreak\tand\r\n","path":"C:\\u0000dir","quote":"\"","e":"\u00e9\u4e2d"}"""), Is.EqualTo(((string?)null, (char?)null)));

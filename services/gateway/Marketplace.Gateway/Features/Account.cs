@@ -21,7 +21,16 @@ public sealed partial record Account(Guid Id, Guid OrganisationId, string Email,
     public static string NormaliseEmail(string email) => email.Trim().ToLowerInvariant();
 
     /// <summary>name@domain.tld, no spaces: enough to catch typos; ownership would be proven by a confirmation mail.</summary>
-    public static bool IsEmailShaped(string? email) => email is not null && EmailShape().IsMatch(email.Trim());
+    /// <summary>
+    /// An address shape with nothing invisible in it: a zero-width or direction-changing character (Unicode format
+    /// characters such as U+200B or U+202E), a control character or half a surrogate pair would let one account display
+    /// exactly like another's address.
+    /// </summary>
+    public static bool IsEmailShaped(string? email) =>
+        email is not null && EmailShape().IsMatch(email.Trim()) && !email.Any(c => char.GetUnicodeCategory(c) is
+            System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.Control
+            or System.Globalization.UnicodeCategory.Surrogate or System.Globalization.UnicodeCategory.PrivateUse
+            or System.Globalization.UnicodeCategory.OtherNotAssigned);
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")]
     private static partial Regex EmailShape();

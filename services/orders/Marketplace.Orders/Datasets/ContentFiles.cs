@@ -163,10 +163,8 @@ public static class ContentFiles
         ContentLinks links, TimeProvider clock)
     {
         var caller = Caller.From(http.User);
-        if (page is < 1) return Problems.BadRequest("page", "'page' starts at 1.");
-        if (pageSize is < 1 or > 100) return Problems.BadRequest("pageSize", "'pageSize' is between 1 and 100.");
-        var size = pageSize ?? 50;
-        var number = page ?? 1;
+        // The common bounds (a huge page overflowed into a negative OFFSET: 500); 50 a page unless asked.
+        if (Paging.Check(page, pageSize ?? 50, out var number, out var size) is { } bad) return bad;
         await using var connection = await db.OpenConnectionAsync();
         var owner = await connection.ExecuteScalarAsync<Guid?>("SELECT enterprise_org_id FROM orders WHERE id = @orderId", new { orderId });
         if (owner is null || (!caller.IsOperator && owner != caller.OrgId)) return Problems.NotFound($"Order {orderId}");

@@ -156,10 +156,8 @@ public static class Listings
         if (certifiedGrade is not null && !DataGrades.IsKnown(certifiedGrade)) return Problems.BadRequest("certifiedGrade", "'certifiedGrade' must be general, important or core.");
         sort ??= "newest";
         if (!Sorts.TryGetValue(sort, out var orderBy)) return Problems.BadRequest("sort", $"'sort' must be one of {string.Join(", ", Sorts.Keys)}.");
-        if (page is < 1) return Problems.BadRequest("page", "'page' starts at 1.");
-        if (pageSize is < 1 or > 100) return Problems.BadRequest("pageSize", "'pageSize' is between 1 and 100.");
-        var size = pageSize ?? 20;
-        var number = page ?? 1;
+        // The common bounds: a huge page overflowed into a negative OFFSET (a 500).
+        if (Paging.Check(page, pageSize, out var number, out var size) is { } bad) return bad;
 
         const string where = """
             WHERE (@taskType::text IS NULL OR @taskType = ANY (l.task_types))
