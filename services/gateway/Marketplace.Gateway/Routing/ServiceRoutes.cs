@@ -32,9 +32,7 @@ public static class ServiceRoutes
                 // YARP's name for "no authorization here"; without it the fallback policy would demand a token at the gateway.
                 AuthorizationPolicy = "anonymous",
                 Match = new RouteMatch { Path = $"/api/{service}/{{**rest}}" },
-                // No size limit here: each service enforces its own (Kestrel's 30 MB, or an endpoint's: orders takes
-                // 64 MB dataset chunks and 50 MB media files) and answers with a ProblemDetails naming the problem.
-                MaxRequestBodySize = -1,
+                // The limit is BodyLimit's (set before anything reads the body): 30 MB, 64 MB for orders' uploads.
                 Transforms = [new Dictionary<string, string> { ["PathRemovePrefix"] = $"/api/{service}" }],
             });
             clusters.Add(new ClusterConfig
@@ -63,6 +61,8 @@ public static class ServiceRoutes
             o.DetectionWindowSize = TimeSpan.FromSeconds(15);
             o.MinimalTotalCountThreshold = 5;
         });
+        builder.Services.AddOptions<BodyLimitOptions>().BindConfiguration("Gateway:Bodies");
+        builder.Services.AddSingleton<Marketplace.ServiceDefaults.Http.IBodyLimit, BodyLimit>();
         builder.Services.AddReverseProxy()
             .LoadFromMemory(routes, clusters)
             .AddTransforms(transforms =>

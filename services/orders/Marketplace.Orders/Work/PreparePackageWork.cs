@@ -15,6 +15,7 @@ namespace Marketplace.Orders.Work;
 /// A rework package (after a failed acceptance sample) asks one answer per item, with no dynamic overlap, and carries
 /// the enterprise's finding for each item, as a crowd order's rework does.
 /// </summary>
+[Hangfire.Queue(JobQueues.Long)]
 public sealed class PreparePackageWork(NpgsqlDataSource db, IContentStore store, Outbox outbox, TimeProvider clock) : IJob<PreparePackageWork.Payload>
 {
     public const string Name = "prepare-package-work";

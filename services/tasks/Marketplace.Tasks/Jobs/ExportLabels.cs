@@ -18,6 +18,7 @@ namespace Marketplace.Tasks.Jobs;
 /// export shows progress. A rerun (retry after a crash) rewrites the whole file; the store swaps it in at the end.
 /// </summary>
 [Hangfire.AutomaticRetry(Attempts = 0)]
+[Hangfire.Queue(JobQueues.Long)]
 public sealed class ExportLabels(NpgsqlDataSource db, IContentStore store, ILogger<ExportLabels> logger) : IJob<ExportLabels.Payload>
 {
     public const string Name = "export-labels";
