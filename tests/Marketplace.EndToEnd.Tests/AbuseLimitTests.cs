@@ -108,6 +108,28 @@ public sealed class AbuseLimitTests
     }
 
     [Test]
+    public async Task The_review_list_pages_on_the_server_and_audits_only_what_it_returned()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        await Scenario.DepositAsync(enterprise, 20.00m);
+        var orderId = await Scenario.PublishedOrderAsync(enterprise, items: 3);
+        async Task<long> ViewsAsync() => (await enterprise.GetAsync($"/api/tasks/orders/{orderId}/content-views")).GetProperty("total").GetInt64();
+        var before = await ViewsAsync();
+
+        var response = await enterprise.Http.GetAsync($"/api/tasks/orders/{orderId}/assignments?page=2&pageSize=1");
+        var page = await Api.ReadAsync(response, HttpStatusCode.OK);
+        Assert.That(page.GetArrayLength(), Is.EqualTo(1));
+        Assert.That(page[0].GetProperty("itemId").GetString(), Is.EqualTo("review-2"), "by item and slot");
+        Assert.That(response.Headers.GetValues("X-Total-Count").Single(), Is.EqualTo("3"));
+        Assert.That(await ViewsAsync(), Is.EqualTo(before + 1), "one row shown, one view audited");
+
+        Assert.That((await enterprise.GetAsync($"/api/tasks/orders/{orderId}/assignments?status=submitted")).GetArrayLength(), Is.Zero);
+        Assert.That(await ViewsAsync(), Is.EqualTo(before + 1), "nothing shown, nothing audited");
+        foreach (var bad in new[] { "pageSize=501", "page=0", "status=lost", "appealStatus=maybe" })
+            await Api.ReadAsync(await enterprise.Http.GetAsync($"/api/tasks/orders/{orderId}/assignments?{bad}"), HttpStatusCode.BadRequest);
+    }
+
+    [Test]
     public async Task The_servers_own_refusals_carry_a_ProblemDetails()
     {
         using var anonymous = Api.Anonymous();
