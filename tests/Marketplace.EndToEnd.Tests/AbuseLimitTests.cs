@@ -147,7 +147,7 @@ public sealed class AbuseLimitTests
         // An anonymous endpoint sent the wrong type: 415, not 401; at the gateway and at a service behind it.
         await RefusedAsync(await anonymous.PostAsync("/api/auth/register", new StringContent("email=a@b.test", Encoding.UTF8, "application/x-www-form-urlencoded")),
             HttpStatusCode.UnsupportedMediaType, "request.unsupported_media_type");
-        await RefusedAsync(await anonymous.PostAsync("/api/settlement/pay-ins/callbacks", new StringContent("<xml/>", Encoding.UTF8, "text/xml")),
+        await RefusedAsync(await anonymous.PostAsync("/api/settlement/rail/pay-ins/callbacks", new StringContent("<xml/>", Encoding.UTF8, "text/xml")),
             HttpStatusCode.UnsupportedMediaType, "request.unsupported_media_type");
 
         // A body larger than the gateway forwards: 413 from the gateway itself, not a 502 from a broken upstream.

@@ -1,3 +1,4 @@
+using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Messaging;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -19,10 +20,35 @@ public static class ServiceRoutes
         ["orders"] = 5081, ["bidding"] = 5082, ["tasks"] = 5083, ["payouts"] = 5084, ["settlement"] = 5085,
     };
 
+    /// <summary>
+    /// The services' rate-limited endpoints, limited here too: a service's limit counts per instance (two instances let
+    /// twice as much through), the gateway's in front of them all (RateLimits, partitioned by the person or organisation
+    /// of the token the gateway has read).
+    /// </summary>
+    private static readonly (string Service, string Method, string Path, string Policy)[] Limited =
+    [
+        ("tasks", "POST", "/api/tasks/workers/me/identity", RateLimits.IdentitySubmission),
+        ("tasks", "POST", "/api/tasks/orders/{orderId}/exports", RateLimits.Exports),
+        ("settlement", "POST", "/api/settlement/wallet/deposits", RateLimits.Deposits),
+    ];
+
     public static WebApplicationBuilder AddServiceRoutes(this WebApplicationBuilder builder)
     {
         var routes = new List<RouteConfig>();
         var clusters = new List<ClusterConfig>();
+        foreach (var (service, method, path, policy) in Limited)
+        {
+            routes.Add(new RouteConfig
+            {
+                RouteId = $"{service}-{policy}",
+                ClusterId = service,
+                AuthorizationPolicy = "anonymous",
+                RateLimiterPolicy = policy,
+                Order = -1,
+                Match = new RouteMatch { Path = path, Methods = [method] },
+                Transforms = [new Dictionary<string, string> { ["PathRemovePrefix"] = $"/api/{service}" }],
+            });
+        }
         foreach (var (service, port) in DefaultPorts)
         {
             routes.Add(new RouteConfig
