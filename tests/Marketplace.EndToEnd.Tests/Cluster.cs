@@ -37,7 +37,7 @@ public sealed class Cluster
     public const long MaxFileBytes = 1024 * 1024;
 
     /// <summary>Requests per client address (registration, sign-in), person (identity) or organisation (deposits, exports) a minute.</summary>
-    public const int RegistrationLimit = 10, SignInLimit = 20, IdentitySubmissionLimit = 6, DepositLimit = 60, ExportLimit = 12;
+    public const int RegistrationLimit = 10, SignInLimit = 20, IdentitySubmissionLimit = 6, DepositLimit = 120, ExportLimit = 12;
 
     /// <summary>A manifest's line and CSV field, one upload and one organisation's stored bytes.</summary>
     public const int MaxManifestLineChars = 100_000, MaxCsvFieldChars = 20_000;
