@@ -603,6 +603,7 @@ export default {
     workers: ["标注员审核", "Worker vetting"],
     legalName: ["姓名", "Legal name"],
     idNumber: ["身份证号", "ID number"],
+    sameCard: ["另有 {n} 个账户提交了同一证件", "{n} other account(s) gave the same card"],
     submitted: ["提交时间", "Submitted"],
     verify: ["认证通过", "Verify"],
     reject: ["驳回", "Reject"],
