@@ -126,8 +126,9 @@ static class Demo
     public static Task WaitForSplit(HttpClient owner, string orderId, int slots) =>
         Until(async () =>
         {
-            var response = await owner.GetAsync($"/api/tasks/orders/{orderId}/assignments");
-            return response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonArray>())!.Count == slots;
+            // The progress summary counts every slot (the review list is paged).
+            var response = await owner.GetAsync($"/api/tasks/orders/{orderId}/progress");
+            return response.IsSuccessStatusCode && (await response.Content.ReadFromJsonAsync<JsonObject>())!["totalAssignments"]!.GetValue<long>() == slots;
         }, $"tasks split {orderId} into {slots} slots");
 
     public static Task WaitFor(HttpClient enterprise, string orderId, string status, int seconds = 60) =>

@@ -26,6 +26,7 @@ public static class ServiceDefaultsExtensions
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName, Assembly serviceAssembly)
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        builder.WebHost.RaiseKestrelLimits();
         var identity = new ServiceIdentity(serviceName, serviceAssembly);
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -61,6 +62,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<DatabaseBusyExceptionHandler>();
         builder.Services.AddRateLimitingProblems();
+        builder.Services.AddRateLimits();
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -81,9 +83,11 @@ public static class ServiceDefaultsExtensions
 
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.UseClientAddress();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<CorrelationMiddleware>();
+        app.UseEdgeLimits();
         app.Use((context, next) => InputHygiene.CheckAsync(context, () => next(context)));
         app.UseAuthentication();
         app.UseAuthorization();

@@ -11,7 +11,13 @@ public sealed record Actor(HttpClient Http, Guid UserId, Guid OrgId, string Role
 
 public static class Api
 {
-    public static HttpClient Anonymous() => new() { BaseAddress = Cluster.Gateway, Timeout = TimeSpan.FromSeconds(60) };
+    /// <summary>A new client, speaking for an address of its own (see <see cref="Cluster.ClientAddress"/>).</summary>
+    public static HttpClient Anonymous(string? address = null)
+    {
+        var http = new HttpClient { BaseAddress = Cluster.Gateway, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Add(Cluster.ForwardedFor, address ?? Cluster.ClientAddress());
+        return http;
+    }
 
     /// <summary>A new account. A worker's identity is verified through the real operator endpoint (general-grade
     /// clearance, which every crowd order needs) unless <paramref name="verified"/> is false.</summary>

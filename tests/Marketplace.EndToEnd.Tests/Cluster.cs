@@ -36,12 +36,27 @@ public sealed class Cluster
     /// <summary>Media uploads are capped lower than the 50 MB default so the limit can be tested cheaply.</summary>
     public const long MaxFileBytes = 1024 * 1024;
 
+    /// <summary>Requests per client address (registration, sign-in), person (identity) or organisation (deposits, exports) a minute.</summary>
+    public const int RegistrationLimit = 10, SignInLimit = 20, IdentitySubmissionLimit = 6, DepositLimit = 120, ExportLimit = 12;
+
+    /// <summary>A manifest's line and CSV field, one upload and one organisation's stored bytes.</summary>
+    public const int MaxManifestLineChars = 100_000, MaxCsvFieldChars = 20_000;
+    public const long MaxUploadBytes = 8L * 1024 * 1024, MaxOrganisationBytes = 8L * 1024 * 1024;
+
     /// <summary>Eleven processes start at once (two instances each of bidding, settlement, tasks and payouts); on a loaded 2-core machine
     /// that takes minutes, not seconds.</summary>
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(300);
 
     // Deadlines are long here, as in production (an hour where production has days): nothing passes while a test is
     // still acting. A test that needs one to pass moves it into the past and runs its sweep now (see Jobs).
+
+    /// <summary>
+    /// A client address of its own (10.x.y.z) for one test client, sent as X-Forwarded-For, which the gateway believes from
+    /// loopback in this cluster only: the suite's thousands of sign-ups do not share one client's rate limit.
+    /// </summary>
+    public static string ClientAddress() => $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
+
+    public const string ForwardedFor = "X-Forwarded-For";
 
     public static string PostgresServer => Environment.GetEnvironmentVariable("Postgres__ConnectionString")
         ?? "Host=127.0.0.1;Port=61432;Username=marketplace;Password=test";
@@ -72,6 +87,23 @@ public sealed class Cluster
             // Reconciliation compares facts older than this; the suite's own messages arrive within it.
             ["Settlement__Reconciliation__Grace"] = "00:00:05",
             ["Settlement__Reconciliation__PayoutMargin"] = "00:00:03",
+            // Rate limits per client, person or organisation: every test client has its own address (ClientAddress) and
+            // its own people, so these bound what one test does, low enough for AbuseLimitTests to pass them cheaply.
+            ["RateLimits__Registration__PermitLimit"] = RegistrationLimit.ToString(),
+            ["RateLimits__Registration__Window"] = "00:01:00",
+            ["RateLimits__SignIn__PermitLimit"] = SignInLimit.ToString(),
+            ["RateLimits__SignIn__Window"] = "00:01:00",
+            ["RateLimits__IdentitySubmission__PermitLimit"] = IdentitySubmissionLimit.ToString(),
+            ["RateLimits__IdentitySubmission__Window"] = "00:01:00",
+            ["RateLimits__Deposits__PermitLimit"] = DepositLimit.ToString(),
+            ["RateLimits__Deposits__Window"] = "00:01:00",
+            ["RateLimits__Exports__PermitLimit"] = ExportLimit.ToString(),
+            ["RateLimits__Exports__Window"] = "00:01:00",
+            // Manifests and stored bytes, low enough to pass cheaply.
+            ["Orders__Datasets__MaxLineChars"] = MaxManifestLineChars.ToString(),
+            ["Orders__Datasets__MaxFieldChars"] = MaxCsvFieldChars.ToString(),
+            ["Orders__Datasets__MaxUploadBytes"] = MaxUploadBytes.ToString(),
+            ["Orders__Datasets__MaxOrganisationBytes"] = MaxOrganisationBytes.ToString(),
         };
         var urls = new Dictionary<string, List<string>>();
         await Task.WhenAll(MessageRoutes.Services.Select(GiveDatabaseAsync));
@@ -93,6 +125,8 @@ public sealed class Cluster
             ["Postgres__Database"] = DatabaseName("gateway"),
             ["Bootstrap__OperatorEmail"] = OperatorEmail,
             ["Bootstrap__OperatorPassword"] = OperatorPassword,
+            // The tests stand in for a proxy on loopback: each test client says which address it speaks for (ClientAddress).
+            ["Http__KnownProxies__0"] = "127.0.0.1",
         };
         foreach (var (service, list) in urls) gatewayEnv[$"Gateway__Services__{service}"] = string.Join(',', list);
         Start("gateway", 0, FreePort(), common, gatewayEnv);

@@ -18,7 +18,7 @@ public class DatasetUploadTests
         return order.GetProperty("id").GetGuid();
     }
 
-    private static async Task<HttpResponseMessage> SendChunk(Actor enterprise, Guid orderId, Guid uploadId, long offset, byte[] bytes)
+    internal static async Task<HttpResponseMessage> SendChunk(Actor enterprise, Guid orderId, Guid uploadId, long offset, byte[] bytes)
     {
         var request = new HttpRequestMessage(HttpMethod.Put, $"/api/orders/orders/{orderId}/uploads/{uploadId}")
         {
@@ -160,6 +160,67 @@ public class DatasetUploadTests
         var broken = await DraftWithoutItems(enterprise);
         var rejected = await UploadAsync(enterprise, broken, "csv", "id,content\na-1,fine\na-2,\"never closed\n");
         Assert.That(rejected.GetProperty("errors")[0].GetProperty("line").GetInt64(), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task A_line_or_field_past_its_limit_or_a_repeated_header_rejects_the_file_with_its_line()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var lines = Jsonl(3).TrimEnd('\n').Split('\n');
+        lines[1] = JsonSerializer.Serialize(new { id = "long", content = new string('长', Cluster.MaxManifestLineChars) });
+        var longLine = await UploadAsync(enterprise, await DraftWithoutItems(enterprise), "jsonl", string.Join('\n', lines) + "\n");
+        Assert.That(longLine.GetProperty("status").GetString(), Is.EqualTo("rejected"));
+        Assert.That(longLine.GetProperty("errors")[0].GetProperty("line").GetInt64(), Is.EqualTo(2));
+        Assert.That(longLine.GetProperty("errors")[0].GetProperty("error").GetString(), Does.Contain($"longer than {Cluster.MaxManifestLineChars}"));
+
+        var longField = await UploadAsync(enterprise, await DraftWithoutItems(enterprise), "csv",
+            $"id,content\na-1,fine\na-2,\"{new string('x', Cluster.MaxCsvFieldChars + 1)}\"\n");
+        Assert.That(longField.GetProperty("status").GetString(), Is.EqualTo("rejected"));
+        Assert.That(longField.GetProperty("errors")[0].GetProperty("line").GetInt64(), Is.EqualTo(3));
+        Assert.That(longField.GetProperty("errors")[0].GetProperty("error").GetString(), Does.Contain("field 2"));
+
+        // Once left the upload "validating" for ever (the import job failed on the duplicate column and retried).
+        var repeated = await UploadAsync(enterprise, await DraftWithoutItems(enterprise), "csv", "id,content,ID\na-1,fine,again\n");
+        Assert.That(repeated.GetProperty("status").GetString(), Is.EqualTo("rejected"));
+        Assert.That(repeated.GetProperty("errors")[0].GetProperty("error").GetString(), Does.Contain("'id' more than once"));
+        Assert.That((await enterprise.GetAsync("/api/orders/orders")).EnumerateArray().Select(o => o.GetProperty("itemCount").GetInt32()),
+            Is.All.Zero, "nothing was stored");
+    }
+
+    [Test]
+    public async Task An_upload_past_its_limit_or_the_organisations_storage_is_refused_and_nothing_is_stored()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var orderId = await DraftWithoutItems(enterprise);
+        async Task<string?> RefusedAsync(HttpResponseMessage response)
+        {
+            var problem = await Api.ReadAsync(response, HttpStatusCode.RequestEntityTooLarge);
+            Assert.That(problem.GetProperty("maxBytes").GetInt64(), Is.GreaterThan(0));
+            return problem.GetProperty("code").GetString();
+        }
+        Assert.That(await RefusedAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/uploads", new { format = "jsonl", expectedBytes = Cluster.MaxUploadBytes + 1 })),
+            Is.EqualTo("dataset.too_large"));
+
+        // Nearly all the organisation may store, in one upload: taken.
+        var uploadId = (await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/uploads", new { format = "jsonl" }), HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+        var first = new byte[Cluster.MaxUploadBytes - 16];
+        Array.Fill(first, (byte)'\n');
+        await Api.ReadAsync(await SendChunk(enterprise, orderId, uploadId, 0, first), HttpStatusCode.OK);
+        // 32 bytes more would pass the upload's limit; in another upload, the organisation's.
+        Assert.That(await RefusedAsync(await SendChunk(enterprise, orderId, uploadId, first.Length, new byte[32])), Is.EqualTo("dataset.too_large"));
+        var otherOrder = await DraftWithoutItems(enterprise);
+        var other = (await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{otherOrder}/uploads", new { format = "jsonl" }), HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+        Assert.That(await RefusedAsync(await SendChunk(enterprise, otherOrder, other, 0, new byte[32])), Is.EqualTo("dataset.storage_full"));
+        var png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=");
+        var file = new HttpRequestMessage(HttpMethod.Put, $"/api/orders/orders/{otherOrder}/files/pixel.png") { Content = new ByteArrayContent(png) };
+        file.Content.Headers.ContentType = new("image/png");
+        Assert.That(await RefusedAsync(await enterprise.Http.SendAsync(file)), Is.EqualTo("dataset.storage_full"));
+
+        Assert.That((await enterprise.GetAsync($"/api/orders/orders/{orderId}/uploads/{uploadId}")).GetProperty("receivedBytes").GetInt64(), Is.EqualTo(first.Length));
+        Assert.That((await enterprise.GetAsync($"/api/orders/orders/{otherOrder}/uploads/{other}")).GetProperty("receivedBytes").GetInt64(), Is.Zero);
+        Assert.That((await enterprise.GetAsync($"/api/orders/orders/{otherOrder}/files")).GetProperty("total").GetInt64(), Is.Zero);
     }
 
     [Test]

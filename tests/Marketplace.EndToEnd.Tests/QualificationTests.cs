@@ -208,13 +208,19 @@ public class QualificationTests
         Assert.That(pending.GetProperty("idNumber").GetString(), Is.EqualTo(idNumber[..3] + new string('*', 11) + idNumber[^4..]));
         Assert.That(pending.ToString(), Does.Not.Contain(idNumber[3..14]), "the full number is never shown");
 
-        // Another account cannot use the same card.
+        // Another account giving the same card is answered alike (the answer must not tell that the number exists); the
+        // operator sees the two accounts share it, and only one can be verified.
         var impostor = await Api.SignUpAsync("worker", verified: false);
-        Assert.That((await impostor.PostAsync("/api/tasks/workers/me/identity", new { legalName = "Someone Else", idNumber })).StatusCode,
-            Is.EqualTo(HttpStatusCode.Conflict));
+        var impostorPending = await Api.ReadAsync(await impostor.PostAsync("/api/tasks/workers/me/identity", new { legalName = "Someone Else", idNumber }),
+            HttpStatusCode.OK);
+        Assert.That(impostorPending.GetProperty("status").GetString(), Is.EqualTo("pending"));
+        Assert.That(impostorPending.TryGetProperty("sameCardAs", out _), Is.False, "the worker is not told");
 
         var queue = await _operator.GetAsync("/api/tasks/workers/identities?status=pending&pageSize=100");
         Assert.That(queue.GetProperty("total").GetInt64(), Is.GreaterThanOrEqualTo(1));
+        var shared = queue.GetProperty("items").EnumerateArray().FirstOrDefault(i => i.GetProperty("workerId").GetGuid() == impostor.UserId);
+        if (shared.ValueKind != System.Text.Json.JsonValueKind.Undefined)
+            Assert.That(shared.GetProperty("sameCardAs").EnumerateArray().Select(e => e.GetGuid()), Does.Contain(worker.UserId));
         Assert.That((await _operator.PostAsync($"/api/tasks/workers/{worker.UserId}/identity/review", new { decision = "reject" })).StatusCode,
             Is.EqualTo(HttpStatusCode.BadRequest), "a rejection needs a reason");
         var verified = await Api.ReadAsync(await _operator.PostAsync($"/api/tasks/workers/{worker.UserId}/identity/review", new { decision = "verify" }),
@@ -223,6 +229,9 @@ public class QualificationTests
         var reviewAgain = await Api.ReadAsync(await _operator.PostAsync($"/api/tasks/workers/{worker.UserId}/identity/review", new { decision = "verify" }),
             HttpStatusCode.Conflict);
         Assert.That(reviewAgain.GetProperty("currentState").GetString(), Is.EqualTo("verified"));
+        var second = await Api.ReadAsync(await _operator.PostAsync($"/api/tasks/workers/{impostor.UserId}/identity/review", new { decision = "verify" }),
+            HttpStatusCode.Conflict);
+        Assert.That(second.GetProperty("code").GetString(), Is.EqualTo("identity.card_verified_elsewhere"));
 
         var general = await Api.ReadAsync(await ClaimAsync(worker, orderId), HttpStatusCode.Forbidden);
         Assert.That(general.GetProperty("clearance").GetString(), Is.EqualTo("general"));

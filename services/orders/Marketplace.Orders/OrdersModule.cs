@@ -33,6 +33,7 @@ public static class OrdersModule
         builder.Services.AddSingleton<Process.OrderProcessRunner>();
         builder.Services.AddOptions<FeeOptions>().BindConfiguration("Orders");
         builder.Services.AddContentStore(builder.Configuration);
+        builder.Services.AddOptions<Datasets.DatasetLimits>().BindConfiguration("Orders:Datasets");
         builder.AddContentLinks();
         builder.AddJobs();
         builder.Services.AddOptions<Jobs.DeadlineOptions>().BindConfiguration("Orders:Deadlines");

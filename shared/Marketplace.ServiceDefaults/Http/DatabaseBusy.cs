@@ -71,6 +71,26 @@ public static class DatabaseConcurrency
             o.OnRejected = async (context, ct) =>
             {
                 var http = context.HttpContext;
+                // A rate limit (RateLimits) says when its window ends: the caller asked too often, 429. A concurrency
+                // limit knows no such time: the instance is busy, 503.
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                    http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                    http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
+                    {
+                        HttpContext = http,
+                        ProblemDetails = new ProblemDetails
+                        {
+                            Status = StatusCodes.Status429TooManyRequests,
+                            Title = "Too many requests",
+                            Detail = $"Too many requests of this kind from you; nothing was changed. Try again in {seconds} seconds.",
+                            Extensions = { [ProblemCodes.Extension] = RateLimits.Code, ["retryAfterSeconds"] = seconds },
+                        },
+                    });
+                    return;
+                }
                 http.Response.Headers.RetryAfter = "1";
                 await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
                 {

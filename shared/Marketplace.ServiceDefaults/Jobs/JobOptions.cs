@@ -9,6 +9,9 @@ public sealed class JobOptions
     /// <summary>Workers per instance: jobs of one service run side by side, so one long import does not hold up the rest.</summary>
     public int WorkerCount { get; set; } = 4;
 
+    /// <summary>Workers per instance for long jobs (<see cref="JobQueues.Long"/>) besides <see cref="WorkerCount"/>: imports and exports never hold up the rest.</summary>
+    public int LongWorkerCount { get; set; } = 2;
+
     /// <summary>How often due delayed jobs and recurring schedules are looked for (Hangfire's SchedulePollingInterval).</summary>
     public TimeSpan SchedulePollInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -23,6 +23,7 @@ internal sealed class JobServerHost(
     ILogger<JobServerHost> logger) : IHostedService
 {
     private BackgroundJobServer? _server;
+    private BackgroundJobServer? _longServer;
 
     public Task StartAsync(CancellationToken ct)
     {
@@ -33,24 +34,40 @@ internal sealed class JobServerHost(
         ConfigureRetries(settings);
         RegisterRecurring(storage);
         if (!settings.Enabled) return Task.CompletedTask;
+        // Two servers on one storage: the long jobs' workers take only their queue, so they can never fill every worker.
         _server = new BackgroundJobServer(new BackgroundJobServerOptions
         {
             ServerName = identity.InstanceId,
             WorkerCount = settings.WorkerCount,
+            Queues = [JobQueues.Default],
             SchedulePollingInterval = settings.SchedulePollInterval,
             Activator = services.GetRequiredService<JobActivator>(),
             FilterProvider = services.GetRequiredService<IJobFilterProvider>(),
         }, storage);
-        logger.LogInformation("Hangfire server {Server} started with {Workers} workers", identity.InstanceId, settings.WorkerCount);
+        if (settings.LongWorkerCount > 0)
+            _longServer = new BackgroundJobServer(new BackgroundJobServerOptions
+            {
+                ServerName = $"{identity.InstanceId}-long",
+                WorkerCount = settings.LongWorkerCount,
+                Queues = [JobQueues.Long],
+                SchedulePollingInterval = settings.SchedulePollInterval,
+                Activator = services.GetRequiredService<JobActivator>(),
+                FilterProvider = services.GetRequiredService<IJobFilterProvider>(),
+            }, storage);
+        logger.LogInformation("Hangfire server {Server} started with {Workers} workers and {LongWorkers} for long jobs",
+            identity.InstanceId, settings.WorkerCount, settings.LongWorkerCount);
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken ct)
     {
-        if (_server is null) return;
-        _server.SendStop();
-        await _server.WaitForShutdownAsync(ct);
-        _server.Dispose();
+        foreach (var server in new[] { _server, _longServer })
+        {
+            if (server is null) continue;
+            server.SendStop();
+            await server.WaitForShutdownAsync(ct);
+            server.Dispose();
+        }
     }
 
     /// <summary>A job that throws is tried again after growing delays, then failed: shown to operators, who retry or delete it.</summary>

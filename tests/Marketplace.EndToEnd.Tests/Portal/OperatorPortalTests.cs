@@ -32,15 +32,20 @@ public class OperatorPortalTests : PortalTest
         await Page.GetByRole(AriaRole.Button, new() { Name = "Submit for verification" }).ClickAsync();
         await Expect(idField).ToHaveAttributeAsync("aria-invalid", "true");
         await Expect(Page.Locator(".field:has(input[name=idNumber]) .field-error")).ToBeVisibleAsync();
-        await idField.FillAsync(Api.IdNumber());
+        var idNumber = Api.IdNumber();
+        await idField.FillAsync(idNumber);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Submit for verification" }).ClickAsync();
         await Expect(Page.Locator(".card:has(h2:text('Identity'))")).ToContainTextAsync("Pending");
         await SnapAsync("worker-profile");
+        // Another account gives the same card: it is told nothing, the operator is.
+        var twin = await Api.SignUpAsync("worker", verified: false);
+        await Api.ReadAsync(await twin.PostAsync("/api/tasks/workers/me/identity", new { legalName = "李四", idNumber }), System.Net.HttpStatusCode.OK);
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await SignInAsync(await Api.OperatorAsync(), Cluster.OperatorPassword);
         await Page.GotoAsync("/#/ops/workers?status=pending");
         var row = Page.Locator("tr", new() { HasText = "王小明" });
+        await Expect(row.Locator(".same-card")).ToHaveTextAsync("1 other account(s) gave the same card");
         await row.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
         await Expect(Page.Locator("tr", new() { HasText = "王小明" })).ToHaveCountAsync(0);
         var profile = await (await Api.OperatorAsync()).GetAsync($"/api/tasks/workers/{worker.UserId}");

@@ -71,6 +71,8 @@ public abstract class PortalTest
             BaseURL = Cluster.Gateway.ToString().TrimEnd('/'),
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
             Locale = "zh-CN",
+            // Each browser is a client of its own, as each test's API client is (rate limits go by client address).
+            ExtraHTTPHeaders = new Dictionary<string, string> { [Cluster.ForwardedFor] = Cluster.ClientAddress() },
         });
         context.SetDefaultTimeout(20_000);
         // Only when the user has not chosen: a test that switches the language keeps its choice across reloads.

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Dapper;
+using FluentValidation;
 using Npgsql;
 
 namespace Marketplace.Gateway.Features;
@@ -20,17 +22,30 @@ public sealed partial record Account(Guid Id, Guid OrganisationId, string Email,
     /// <summary>E-mails are stored trimmed and lower-cased, so "Ann@X.test" and "ann@x.test" are one account.</summary>
     public static string NormaliseEmail(string email) => email.Trim().ToLowerInvariant();
 
-    /// <summary>name@domain.tld, no spaces: enough to catch typos; ownership would be proven by a confirmation mail.</summary>
     /// <summary>
-    /// An address shape with nothing invisible in it: a zero-width or direction-changing character (Unicode format
-    /// characters such as U+200B or U+202E), a control character or half a surrogate pair would let one account display
-    /// exactly like another's address.
+    /// name@domain.tld, no spaces, nothing invisible (<see cref="InvisibleIn"/>): enough to catch typos and look-alike
+    /// addresses; ownership would be proven by a confirmation mail.
     /// </summary>
-    public static bool IsEmailShaped(string? email) =>
-        email is not null && EmailShape().IsMatch(email.Trim()) && !email.Any(c => char.GetUnicodeCategory(c) is
-            System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.Control
-            or System.Globalization.UnicodeCategory.Surrogate or System.Globalization.UnicodeCategory.PrivateUse
-            or System.Globalization.UnicodeCategory.OtherNotAssigned);
+    public static bool IsEmailShaped(string? email) => email is not null && InvisibleIn(email) is null && EmailShape().IsMatch(email.Trim());
+
+    /// <summary>
+    /// The first character of <paramref name="email"/> that shows nothing or changes the text's direction (zero-width
+    /// spaces and joiners, bidi marks and overrides, other format characters, private-use or unassigned code points, a lone
+    /// surrogate), or null. Such an address could display exactly like another account's.
+    /// </summary>
+    public static char? InvisibleIn(string? email)
+    {
+        if (email is null) return null;
+        for (var i = 0; i < email.Length; i++)
+        {
+            var c = email[i];
+            if (char.IsHighSurrogate(c) && i + 1 < email.Length && char.IsLowSurrogate(email[i + 1])) { i++; continue; }
+            if (char.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.Control or UnicodeCategory.PrivateUse
+                or UnicodeCategory.OtherNotAssigned or UnicodeCategory.Surrogate or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
+                return c;
+        }
+        return null;
+    }
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")]
     private static partial Regex EmailShape();
@@ -55,3 +70,14 @@ public sealed partial record Account(Guid Id, Guid OrganisationId, string Email,
 /// <summary>What anyone is shown of an account: never the password hash.</summary>
 public sealed record UserView(Guid UserId, string Email, string Role, string DisplayName, Guid OrganisationId,
     string OrganisationName, string OrganisationKind, DateTime CreatedAt);
+
+public static class EmailRules
+{
+    /// <summary>An e-mail address every account endpoint accepts: present, at most 254 characters, nothing invisible, name@domain.tld.</summary>
+    public static IRuleBuilderOptions<T, string> AnEmailAddress<T>(this IRuleBuilderInitial<T, string> rule) =>
+        rule.Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(254)
+            .Must(e => Account.InvisibleIn(e) is null)
+            .WithMessage((_, e) => $"'Email' holds the invisible or direction-changing character U+{(int)Account.InvisibleIn(e)!.Value:X4}; type the address plainly.")
+            .WithErrorCode("validation.invisible_character")
+            .Must(Account.IsEmailShaped).WithMessage("'Email' must be an e-mail address such as name@example.com.");
+}

@@ -16,16 +16,18 @@ public static class CreateOperator
     {
         public Validator()
         {
-            RuleFor(r => r.Email).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(254)
-                .Must(Account.IsEmailShaped).WithMessage("'Email' must be an e-mail address such as name@example.com.");
+            RuleFor(r => r.Email).AnEmailAddress();
             RuleFor(r => r.Password).NotEmpty().MinimumLength(10).MaximumLength(200);
             RuleFor(r => r.DisplayName).NotEmpty().MaximumLength(100);
         }
     }
 
+    /// <summary>Operators create operators: they may be told that an address is taken.</summary>
+    public sealed record Response(Guid UserId, Guid OrganisationId, string Role, string Email);
+
     public static RouteGroupBuilder MapCreateOperator(this RouteGroupBuilder group)
     {
-        group.MapPost("/operators", async Task<Results<Created<Register.Response>, ProblemHttpResult>> (
+        group.MapPost("/operators", async Task<Results<Created<Response>, ProblemHttpResult>> (
             Request request, NpgsqlDataSource db, IPasswordHasher<Account> hasher) =>
         {
             var email = Account.NormaliseEmail(request.Email);
@@ -34,7 +36,7 @@ public static class CreateOperator
             return userId is null
                 ? Problems.Conflict($"An account with the e-mail {email} already exists.", code: "account.email_taken")
                 : TypedResults.Created($"/api/auth/users?role={Roles.Operator}",
-                    new Register.Response(userId.Value, Account.OperatorsOrganisation, Roles.Operator, email));
+                    new Response(userId.Value, Account.OperatorsOrganisation, Roles.Operator, email));
         }).RequireAuthorization(Roles.Operator).Validate<Request>().ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }

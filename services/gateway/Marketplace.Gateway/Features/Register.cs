@@ -1,5 +1,6 @@
 using Dapper;
 using FluentValidation;
+using Marketplace.Gateway.Notifications;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
 using Microsoft.AspNetCore.Identity;
@@ -15,14 +16,14 @@ public static class Register
 {
     public sealed record Request(string Email, string Password, string DisplayName, string Role, string? OrganisationName);
 
-    public sealed record Response(Guid UserId, Guid OrganisationId, string Role, string Email);
+    /// <summary>The same for a new address and for one that has an account already: the answer tells nobody which.</summary>
+    public sealed record Response(string Email, string Role);
 
     public sealed class Validator : AbstractValidator<Request>
     {
         public Validator()
         {
-            RuleFor(r => r.Email).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(254)
-                .Must(Account.IsEmailShaped).WithMessage("'Email' must be an e-mail address such as name@example.com.");
+            RuleFor(r => r.Email).AnEmailAddress();
             RuleFor(r => r.Password).NotEmpty().MinimumLength(10).MaximumLength(200);
             RuleFor(r => r.DisplayName).NotEmpty().MaximumLength(100);
             RuleFor(r => r.Role).Must(r => Roles.SelfService.Contains(r))
@@ -36,13 +37,17 @@ public static class Register
 
     public static RouteGroupBuilder MapRegister(this RouteGroupBuilder group)
     {
-        group.MapPost("/register", Handle).AllowAnonymous().Validate<Request>()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/register", Handle).AllowAnonymous().Validate<Request>().LimitedBy(RateLimits.Registration);
         return group;
     }
 
-    private static async Task<Results<Created<Response>, ProblemHttpResult>> Handle(
-        Request request, NpgsqlDataSource db, IPasswordHasher<Account> hasher)
+    /// <summary>
+    /// An address that has an account already is answered exactly as a new one (the password is hashed either way, so
+    /// the time tells nothing either); nothing is created, and the account's owner is told in-app (at most once an hour)
+    /// that someone tried. Whoever registered signs in next: only the owner's password opens the account.
+    /// </summary>
+    private static async Task<Created<Response>> Handle(Request request, NpgsqlDataSource db, IPasswordHasher<Account> hasher,
+        TimeProvider clock)
     {
         var email = Account.NormaliseEmail(request.Email);
         var displayName = request.DisplayName.Trim();
@@ -50,6 +55,7 @@ public static class Register
         var orgId = Guid.CreateVersion7();
         var organisationName = request.Role == Roles.Worker ? displayName : request.OrganisationName!.Trim();
         var hash = hasher.HashPassword(null!, request.Password);
+        var answer = TypedResults.Created("/api/auth/me", new Response(email, request.Role));
 
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -65,9 +71,24 @@ public static class Register
         if (inserted == 0)
         {
             await tx.RollbackAsync();
-            return Problems.Conflict($"An account with the e-mail {email} already exists; sign in instead.", code: "account.email_taken");
+            await TellOwnerAsync(connection, email, clock.GetUtcNow());
+            return answer;
         }
         await tx.CommitAsync();
-        return TypedResults.Created("/api/auth/me", new Response(userId, orgId, request.Role, email));
+        return answer;
+    }
+
+    private static async Task TellOwnerAsync(NpgsqlConnection connection, string email, DateTimeOffset now)
+    {
+        await using var tx = await connection.BeginTransactionAsync();
+        var owner = await connection.ExecuteScalarAsync<Guid?>("""
+            SELECT u.id FROM users u
+            WHERE u.email = @email
+              AND NOT EXISTS (SELECT 1 FROM notifications n
+                              WHERE n.user_id = u.id AND n.kind = @Kind AND n.occurred_at > @since)
+            """, new { email, Kind = Kinds.RegistrationAttempted, since = (now - TimeSpan.FromHours(1)).UtcDateTime }, tx);
+        if (owner is { } id)
+            await Notices.AddAsync(tx, Guid.CreateVersion7(), [new Notice(new Recipient.User(id), Kinds.RegistrationAttempted, new { }, now)]);
+        await tx.CommitAsync();
     }
 }

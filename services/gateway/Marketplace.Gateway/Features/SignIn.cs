@@ -32,7 +32,7 @@ public static class SignIn
 
     public static RouteGroupBuilder MapSignIn(this RouteGroupBuilder group)
     {
-        group.MapPost("/token", Handle).AllowAnonymous().Validate<Request>()
+        group.MapPost("/token", Handle).AllowAnonymous().Validate<Request>().LimitedBy(RateLimits.SignIn)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return group;

@@ -23,6 +23,8 @@ public static class Kinds
     public const string BidWon = "bid.won";
     public const string BidLost = "bid.lost";
     public const string ContractAwarded = "contract.awarded";
+    /// <summary>Someone tried to register with the account's e-mail address (Register; no event).</summary>
+    public const string RegistrationAttempted = "account.registration_attempted";
 }
 
 public sealed class AssignmentRejectedNotice(NpgsqlDataSource db) : NotificationConsumer<AssignmentRejected>(db)

@@ -30,8 +30,7 @@ public static class Invitations
     {
         public Validator()
         {
-            RuleFor(r => r.Email).Cascade(CascadeMode.Stop).NotEmpty().MaximumLength(254)
-                .Must(Account.IsEmailShaped).WithMessage("'Email' must be an e-mail address such as name@example.com.");
+            RuleFor(r => r.Email).AnEmailAddress();
             RuleFor(r => r.OrgRole).Cascade(CascadeMode.Stop).NotEmpty().Must(r => OrgRoles.All.Contains(r))
                 .WithMessage("'Org Role' must be owner, reviewer or finance.").WithErrorCode("validation.not_allowed");
         }

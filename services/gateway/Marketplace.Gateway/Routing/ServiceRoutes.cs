@@ -1,3 +1,4 @@
+using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Messaging;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -19,10 +20,35 @@ public static class ServiceRoutes
         ["orders"] = 5081, ["bidding"] = 5082, ["tasks"] = 5083, ["payouts"] = 5084, ["settlement"] = 5085,
     };
 
+    /// <summary>
+    /// The services' rate-limited endpoints, limited here too: a service's limit counts per instance (two instances let
+    /// twice as much through), the gateway's in front of them all (RateLimits, partitioned by the person or organisation
+    /// of the token the gateway has read).
+    /// </summary>
+    private static readonly (string Service, string Method, string Path, string Policy)[] Limited =
+    [
+        ("tasks", "POST", "/api/tasks/workers/me/identity", RateLimits.IdentitySubmission),
+        ("tasks", "POST", "/api/tasks/orders/{orderId}/exports", RateLimits.Exports),
+        ("settlement", "POST", "/api/settlement/wallet/deposits", RateLimits.Deposits),
+    ];
+
     public static WebApplicationBuilder AddServiceRoutes(this WebApplicationBuilder builder)
     {
         var routes = new List<RouteConfig>();
         var clusters = new List<ClusterConfig>();
+        foreach (var (service, method, path, policy) in Limited)
+        {
+            routes.Add(new RouteConfig
+            {
+                RouteId = $"{service}-{policy}",
+                ClusterId = service,
+                AuthorizationPolicy = "anonymous",
+                RateLimiterPolicy = policy,
+                Order = -1,
+                Match = new RouteMatch { Path = path, Methods = [method] },
+                Transforms = [new Dictionary<string, string> { ["PathRemovePrefix"] = $"/api/{service}" }],
+            });
+        }
         foreach (var (service, port) in DefaultPorts)
         {
             routes.Add(new RouteConfig
@@ -32,9 +58,7 @@ public static class ServiceRoutes
                 // YARP's name for "no authorization here"; without it the fallback policy would demand a token at the gateway.
                 AuthorizationPolicy = "anonymous",
                 Match = new RouteMatch { Path = $"/api/{service}/{{**rest}}" },
-                // No size limit here: each service enforces its own (Kestrel's 30 MB, or an endpoint's: orders takes
-                // 64 MB dataset chunks and 50 MB media files) and answers with a ProblemDetails naming the problem.
-                MaxRequestBodySize = -1,
+                // The limit is BodyLimit's (set before anything reads the body): 30 MB, 64 MB for orders' uploads.
                 Transforms = [new Dictionary<string, string> { ["PathRemovePrefix"] = $"/api/{service}" }],
             });
             clusters.Add(new ClusterConfig
@@ -63,6 +87,8 @@ public static class ServiceRoutes
             o.DetectionWindowSize = TimeSpan.FromSeconds(15);
             o.MinimalTotalCountThreshold = 5;
         });
+        builder.Services.AddOptions<BodyLimitOptions>().BindConfiguration("Gateway:Bodies");
+        builder.Services.AddSingleton<Marketplace.ServiceDefaults.Http.IBodyLimit, BodyLimit>();
         builder.Services.AddReverseProxy()
             .LoadFromMemory(routes, clusters)
             .AddTransforms(transforms =>

@@ -61,8 +61,11 @@ function headers(extra) {
   return h;
 }
 
-/** Calls /api/... and answers the parsed JSON (null for 204). Throws ApiError for a 4xx/5xx. */
-export async function api(path, { method = "GET", body, idempotencyKey, headers: extra = {}, rawBody } = {}) {
+/**
+ * Calls /api/... and answers the parsed JSON (null for 204). Throws ApiError for a 4xx/5xx. With `total`, a list paged by
+ * headers answers { items, total } (X-Total-Count).
+ */
+export async function api(path, { method = "GET", body, idempotencyKey, headers: extra = {}, rawBody, total = false } = {}) {
   const h = headers(extra);
   if (idempotencyKey) h["Idempotency-Key"] = idempotencyKey;
   let payload = rawBody;
@@ -83,6 +86,7 @@ export async function api(path, { method = "GET", body, idempotencyKey, headers:
   let data = null;
   if (text) { try { data = JSON.parse(text); } catch { data = { detail: text }; } }
   if (!response.ok) throw new ApiError(response.status, data);
+  if (total) return { items: data, total: Number(response.headers.get("X-Total-Count") ?? data.length) };
   return data;
 }
 

@@ -603,6 +603,7 @@ export default {
     workers: ["标注员审核", "Worker vetting"],
     legalName: ["姓名", "Legal name"],
     idNumber: ["身份证号", "ID number"],
+    sameCard: ["另有 {n} 个账户提交了同一证件", "{n} other account(s) gave the same card"],
     submitted: ["提交时间", "Submitted"],
     verify: ["认证通过", "Verify"],
     reject: ["驳回", "Reject"],
@@ -1027,6 +1028,7 @@ export default {
     read: ["已读", "Read"],
     // By kind, its dot written as "_" (a vue-i18n key cannot hold a dot).
     kinds: {
+      account_registration_attempted: ["有人尝试用您的邮箱注册新账户，未创建任何账户。如果是您本人，直接登录即可；如果不是，建议修改密码。", "Someone tried to register a new account with your e-mail address; no account was created. If it was you, just sign in; if not, consider changing your password."],
       submission_rejected: ["您在订单 {order} 中的提交被驳回：{reason}。{comment}", "Your submission in order {order} was rejected: {reason}. {comment}"],
       appeal_decided: ["您的申诉{decision}。{note}", "Your appeal was {decision}. {note}"],
       payout_sent: ["已向您打款 {amount}（流水号 {ref}）。", "{amount} was paid to you (reference {ref})."],

@@ -64,7 +64,7 @@ public static class ContentFiles
         Refused(StatusCodes.Status413PayloadTooLarge, "File too large", name, $"'{name}' is larger than {max / (1024 * 1024)} MB ({max} bytes), the most one file may be.");
 
     private static async Task<IResult> Upload(Guid orderId, string name, HttpContext http, NpgsqlDataSource db, IContentStore store,
-        IOptions<ContentOptions> options, ContentLinks links, TimeProvider clock, ILogger<FileView> logger)
+        IOptions<ContentOptions> options, IOptions<DatasetLimits> limits, ContentLinks links, TimeProvider clock, ILogger<FileView> logger)
     {
         var caller = Caller.From(http.User);
         var ct = http.RequestAborted;
@@ -79,6 +79,7 @@ public static class ContentFiles
             "SELECT status FROM orders WHERE id = @orderId AND enterprise_org_id = @OrgId", new { orderId, caller.OrgId });
         if (status is null) return Problems.NotFound($"Order {orderId}");
         if (status != "draft") return Problems.Conflict($"Order {orderId} is {status}; files can be uploaded only to a draft.", status);
+        if (await OrganisationStorage.CheckAsync(connection, caller.OrgId, http.Request.ContentLength ?? max, limits.Value) is { } full) return full;
 
         // Before the first read (the setting locks then). The limit is ours to enforce while streaming (with a clear answer), not the server's default of 30 MB.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;

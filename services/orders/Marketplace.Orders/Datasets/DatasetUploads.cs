@@ -5,6 +5,7 @@ using Marketplace.Orders.Features;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Jobs;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Marketplace.Orders.Datasets;
@@ -58,13 +59,13 @@ public static class DatasetUploads
     public static RouteGroupBuilder MapDatasetUploads(this RouteGroupBuilder group)
     {
         group.MapPost("/{orderId:guid}/uploads", Start).RequireAuthorization(Roles.Enterprise).Validate<StartRequest>()
-            .Produces<UploadView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).Produces<UploadView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPut("/{orderId:guid}/uploads/{uploadId:guid}", Append).RequireAuthorization(Roles.Enterprise)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxChunkBytes))
             .WithRawBody($"The next chunk of the dataset (at most {MaxChunkBytes} bytes).")
             .WithHeader(OffsetHeader, required: true, "The chunk's first byte within the file: the upload's receivedBytes.")
             .Produces<UploadView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesProblem(StatusCodes.Status411LengthRequired).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         group.MapGet("/{orderId:guid}/uploads/{uploadId:guid}", Get).RequireAuthorization(Roles.Enterprise)
             .Produces<UploadView>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{orderId:guid}/uploads/{uploadId:guid}/complete", Complete).RequireAuthorization(Roles.Enterprise)
@@ -77,9 +78,10 @@ public static class DatasetUploads
         connection.QuerySingleOrDefaultAsync<UploadView>($"{Select} WHERE u.id = @uploadId AND u.order_id = @orderId AND o.enterprise_org_id = @orgId",
             new { uploadId, orderId, orgId });
 
-    private static async Task<IResult> Start(Guid orderId, StartRequest request, HttpContext http, NpgsqlDataSource db)
+    private static async Task<IResult> Start(Guid orderId, StartRequest request, HttpContext http, NpgsqlDataSource db, IOptions<DatasetLimits> limits)
     {
         var caller = Caller.From(http.User);
+        if (request.ExpectedBytes > limits.Value.MaxUploadBytes) return OrganisationStorage.UploadTooLarge(request.ExpectedBytes.Value, limits.Value);
         await using var connection = await db.OpenConnectionAsync();
         var status = await connection.ExecuteScalarAsync<string?>(
             "SELECT status FROM orders WHERE id = @orderId AND enterprise_org_id = @OrgId", new { orderId, caller.OrgId });
@@ -91,18 +93,25 @@ public static class DatasetUploads
         return TypedResults.Created($"/orders/{orderId}/uploads/{id}", await Find(connection, orderId, id, caller.OrgId));
     }
 
-    private static async Task<IResult> Append(Guid orderId, Guid uploadId, HttpContext http, NpgsqlDataSource db, IContentStore store)
+    private static async Task<IResult> Append(Guid orderId, Guid uploadId, HttpContext http, NpgsqlDataSource db, IContentStore store,
+        IOptions<DatasetLimits> limits)
     {
         var caller = Caller.From(http.User);
         if (!long.TryParse(http.Request.Headers[OffsetHeader], out var offset) || offset < 0)
             return Problems.BadRequest(OffsetHeader, $"Send the chunk's starting byte in an {OffsetHeader} header (GET the upload for its received size).");
+        // The chunk's size is known before a byte is stored, so a chunk past a limit stores nothing.
+        if (http.Request.ContentLength is not { } length)
+            return TypedResults.Problem(title: "Length required", detail: "Send the chunk with a Content-Length.",
+                statusCode: StatusCodes.Status411LengthRequired, extensions: new Dictionary<string, object?> { [ProblemCodes.Extension] = "request.length_required" });
+        if (offset + length > limits.Value.MaxUploadBytes) return OrganisationStorage.UploadTooLarge(offset + length, limits.Value);
         await using var connection = await db.OpenConnectionAsync();
         var upload = await Find(connection, orderId, uploadId, caller.OrgId);
         if (upload is null) return Problems.NotFound($"Upload {uploadId}");
         if (upload.Status != "receiving") return Problems.Conflict($"Upload {uploadId} is {upload.Status}; it takes no more data.", upload.Status);
+        if (offset == upload.ReceivedBytes && await OrganisationStorage.CheckAsync(connection, caller.OrgId, length, limits.Value) is { } full) return full;
 
-        var length = await store.AppendAsync(Key(uploadId, upload.Format), offset, http.Request.Body, http.RequestAborted);
-        if (length is null)
+        var stored = await store.AppendAsync(Key(uploadId, upload.Format), offset, http.Request.Body, http.RequestAborted);
+        if (stored is null)
         {
             var received = await store.LengthAsync(Key(uploadId, upload.Format), http.RequestAborted);
             return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
@@ -113,8 +122,8 @@ public static class DatasetUploads
                 Extensions = { ["receivedBytes"] = received },
             });
         }
-        await connection.ExecuteAsync("UPDATE dataset_uploads SET received_bytes = @length, updated_at = now() WHERE id = @uploadId",
-            new { length, uploadId });
+        await connection.ExecuteAsync("UPDATE dataset_uploads SET received_bytes = @stored, updated_at = now() WHERE id = @uploadId",
+            new { stored, uploadId });
         return TypedResults.Ok(await Find(connection, orderId, uploadId, caller.OrgId));
     }
 

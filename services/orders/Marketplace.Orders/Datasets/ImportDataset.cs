@@ -6,6 +6,7 @@ using Marketplace.ServiceDefaults.Jobs;
 using Npgsql;
 using NpgsqlTypes;
 using Marketplace.Orders.Domain;
+using Microsoft.Extensions.Options;
 
 namespace Marketplace.Orders.Datasets;
 
@@ -13,10 +14,13 @@ namespace Marketplace.Orders.Datasets;
 /// Validates a completed upload row by row (progress visible on the upload), then imports every row with binary COPY in
 /// one transaction: all or nothing. A file with any bad row is rejected whole, with its first bad rows and line numbers.
 /// Memory stays flat: rows stream from the store; only the digests of ids (for duplicates) and of the order's uploaded
-/// file names (for content:// links, loaded once) grow with the dataset.
+/// file names (for content:// links, loaded once) grow with the dataset. It runs in the long jobs' queue (it can take
+/// minutes), and one run at a time per upload: a second fetch of the job finds the upload held and leaves it.
 /// </summary>
 [Hangfire.AutomaticRetry(Attempts = 2)]
-public sealed class ImportDataset(NpgsqlDataSource db, IContentStore store, ILogger<ImportDataset> logger) : IJob<ImportDataset.Payload>
+[Hangfire.Queue(JobQueues.Long)]
+public sealed class ImportDataset(NpgsqlDataSource db, IContentStore store, IOptions<DatasetLimits> limits, ILogger<ImportDataset> logger)
+    : IJob<ImportDataset.Payload>
 {
     public const string Name = "dataset-import";
     public const int ErrorsShown = 20;
@@ -39,6 +43,14 @@ public sealed class ImportDataset(NpgsqlDataSource db, IContentStore store, ILog
     {
         var uploadId = payload.UploadId;
         await using var connection = await db.OpenConnectionAsync(ct);
+        await using var held = await JobLock.TryTakeAsync(connection, $"{Name}:{uploadId}", ct);
+        if (held is null)
+        {
+            logger.LogWarning("Upload {UploadId} is being imported by another run; this one leaves it", uploadId);
+            return;
+        }
+        var status = await connection.ExecuteScalarAsync<string>("SELECT status FROM dataset_uploads WHERE id = @uploadId", new { uploadId });
+        if (status is not ("validating" or "importing")) return;
         var target = await connection.QuerySingleAsync<Target>("""
             SELECT u.order_id, u.format, o.task_type, o.labels, o.multi_label, o.criteria::text AS criteria_json, u.received_bytes
             FROM dataset_uploads u JOIN orders o ON o.id = u.order_id WHERE u.id = @uploadId
@@ -52,7 +64,7 @@ public sealed class ImportDataset(NpgsqlDataSource db, IContentStore store, ILog
         long rows = 0;
         await using (var stream = store.OpenRead(key))
         {
-            await foreach (var item in ManifestReader.ReadAsync(stream, target.Format, ct))
+            await foreach (var item in ManifestReader.ReadAsync(stream, target.Format, limits.Value, ct))
             {
                 rows++;
                 var problem = item switch
@@ -100,7 +112,7 @@ public sealed class ImportDataset(NpgsqlDataSource db, IContentStore store, ILog
             "COPY order_items (order_id, item_id, position, content, metadata, predictions, gold) FROM STDIN (FORMAT BINARY)", ct))
         await using (var stream = store.OpenRead(key))
         {
-            await foreach (var item in ManifestReader.ReadAsync(stream, target.Format, ct))
+            await foreach (var item in ManifestReader.ReadAsync(stream, target.Format, limits.Value, ct))
             {
                 var row = (ManifestRow)item;
                 await importer.StartRowAsync(ct);

@@ -90,7 +90,9 @@ public static class CreateOrder
                 foreach (var (field, message) in request.Template().Problems()) context.AddFailure(field, message);
             });
             // Items inline (up to 1,000), or none now and a dataset upload later.
-            RuleFor(r => r.Items).Must(i => i!.Length <= MaxInlineItems)
+            RuleFor(r => r.Items).Must(i => i!.All(x => x is not null))
+                .WithMessage("'Items' holds an empty entry (null): each item is an object with an id and content.").WithErrorCode("validation.required")
+                .Must(i => i!.Length <= MaxInlineItems)
                 .WithMessage($"'Items' holds at most {MaxInlineItems} items inline; upload a larger dataset as a file.")
                 .Must(i => i!.Select(x => x?.Id).Distinct().Count() == i!.Length).WithMessage("'Items' ids must be unique.")
                 .When(r => r.Items is not null);

@@ -16,6 +16,7 @@ namespace Marketplace.Orders.Work;
 /// the enterprise's finding for each item, as a crowd order's rework does. The order's title and instructions ride along,
 /// so the package's workers read what a crowd order's workers read.
 /// </summary>
+[Hangfire.Queue(JobQueues.Long)]
 public sealed class PreparePackageWork(NpgsqlDataSource db, IContentStore store, Outbox outbox, TimeProvider clock) : IJob<PreparePackageWork.Payload>
 {
     public const string Name = "prepare-package-work";

@@ -15,6 +15,7 @@ namespace Marketplace.Orders.Work;
 /// message, and memory stays flat. An uploaded image's pixel size (read at upload) rides along as "width" and "height".
 /// Running again rewrites the same file and announces again; tasks splits once.
 /// </summary>
+[Hangfire.Queue(JobQueues.Long)]
 public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox outbox, TimeProvider clock) : IJob<PrepareWork.Payload>
 {
     public const string Name = "prepare-work";

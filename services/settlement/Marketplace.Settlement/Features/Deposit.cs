@@ -64,6 +64,7 @@ public static class Deposit
     public static RouteGroupBuilder MapDeposit(this RouteGroupBuilder group)
     {
         group.MapPost("/deposits", Handle).RequireAuthorization(Roles.Enterprise).RequireOrgRole(OrgPermission.MoveMoney).Validate<Request>().WithIdempotencyKey()
+            .LimitedBy(RateLimits.Deposits)
             .Produces<DepositView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/deposits", List).RequireAuthorization("enterprise-or-operator").Produces<PageOf<DepositView>>();
         group.MapGet("/deposits/{id:guid}", Get).RequireAuthorization("enterprise-or-operator").Produces<DepositView>()

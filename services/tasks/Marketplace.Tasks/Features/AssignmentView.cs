@@ -78,8 +78,23 @@ public sealed class AssignmentView
         return view;
     }
 
-    public static Task<IEnumerable<AssignmentView>> ForOrderAsync(NpgsqlConnection connection, Guid orderId, string[]? itemIds = null) =>
-        connection.QueryAsync<AssignmentView>(
-            $"{Select} WHERE a.order_id = @orderId AND (@itemIds::text[] IS NULL OR a.item_id = ANY(@itemIds)) ORDER BY a.item_id, a.slot",
-            new { orderId, itemIds });
+    public sealed record Filter(string[]? ItemIds, string? Status, string? AppealStatus);
+
+    /// <summary>One page of an order's assignments (by item and slot) and how many match in all.</summary>
+    public static async Task<(List<AssignmentView> Rows, long Total)> PageForOrderAsync(NpgsqlConnection connection, Guid orderId, Filter filter,
+        int page, int pageSize)
+    {
+        const string where = """
+            a.order_id = @orderId AND (@ItemIds::text[] IS NULL OR a.item_id = ANY(@ItemIds))
+              AND (@Status::text IS NULL OR a.status = @Status) AND (@AppealStatus::text IS NULL OR a.appeal_status = @AppealStatus)
+            """;
+        var args = new { orderId, filter.ItemIds, filter.Status, filter.AppealStatus, size = pageSize, offset = (long)(page - 1) * pageSize };
+        await using var results = await connection.QueryMultipleAsync($"""
+            {Select} WHERE {where} ORDER BY a.item_id, a.slot LIMIT @size OFFSET @offset;
+            SELECT count(*) FROM assignments a WHERE {where};
+            """, args);
+        var rows = (await results.ReadAsync<AssignmentView>()).ToList();
+        return (rows, await results.ReadSingleAsync<long>());
+    }
+
 }

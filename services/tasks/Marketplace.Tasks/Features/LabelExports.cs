@@ -69,7 +69,7 @@ public static class LabelExports
 
     public static RouteGroupBuilder MapLabelExports(this RouteGroupBuilder group)
     {
-        group.MapPost("/{orderId:guid}/exports", Request_).RequireAuthorization("enterprise-or-operator").Validate<Request>()
+        group.MapPost("/{orderId:guid}/exports", Request_).RequireAuthorization("enterprise-or-operator").Validate<Request>().LimitedBy(RateLimits.Exports)
             .Produces<ExportView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{orderId:guid}/exports", List).RequireAuthorization("enterprise-or-operator")

@@ -18,6 +18,7 @@ namespace Marketplace.Tasks.Jobs;
 /// export shows progress. A rerun (retry after a crash) rewrites the whole file; the store swaps it in at the end.
 /// </summary>
 [Hangfire.AutomaticRetry(Attempts = 0)]
+[Hangfire.Queue(JobQueues.Long)]
 public sealed class ExportLabels(NpgsqlDataSource db, IContentStore store, ILogger<ExportLabels> logger) : IJob<ExportLabels.Payload>
 {
     public const string Name = "export-labels";
@@ -51,6 +52,14 @@ public sealed class ExportLabels(NpgsqlDataSource db, IContentStore store, ILogg
     public async Task RunAsync(Payload payload, CancellationToken ct)
     {
         var exportId = payload.ExportId;
+        // One run at a time per export: a second fetch of the job leaves it to the run that holds it.
+        await using var lockConnection = await db.OpenConnectionAsync(ct);
+        await using var held = await JobLock.TryTakeAsync(lockConnection, $"{Name}:{exportId}", ct);
+        if (held is null)
+        {
+            logger.LogWarning("Export {ExportId} is being written by another run; this one leaves it", exportId);
+            return;
+        }
         LabelExports.ExportRow? export;
         await using (var connection = await db.OpenConnectionAsync(ct))
         {
