@@ -29,7 +29,13 @@ require_dotnet
 DATA="$ROOT/.data"
 RUN="$DATA/run"
 LOGS="$DATA/logs"
+# Everything under .data/ (secrets, logs, uploaded datasets, exports, broker and database files) is the service user's
+# alone: files this script and the services it starts create are 0600/0700, and an older install's are closed here.
+# (As root, pg_place then opens .data/ for traversal only, o+x, so the postgres user can reach its directory.)
+umask 077
 mkdir -p "$DATA" "$RUN" "$LOGS"
+chmod go-rwx "$DATA"
+find "$DATA" -mindepth 1 -user "$(id -u)" ! -type l -perm /g=rwx,o=rwx -exec chmod go-rwx {} + 2>/dev/null || true
 
 # --- secrets: generated once, then reused (the data is protected by them) ---
 SECRETS="$DATA/secrets.env"
