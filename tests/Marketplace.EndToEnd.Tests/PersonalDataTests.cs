@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Marketplace.EndToEnd.Tests.Portal;
 
 namespace Marketplace.EndToEnd.Tests;
 
