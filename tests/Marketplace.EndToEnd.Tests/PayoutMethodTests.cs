@@ -31,7 +31,8 @@ public class PayoutMethodTests
         using var stepUp = await worker.StepUpAsync();
         await Api.ReadAsync(await Api.Send(stepUp, HttpMethod.Put, "/api/payouts/method", alipay), HttpStatusCode.OK);
         Assert.That((await worker.GetAsync("/api/payouts/method")).GetProperty("method").GetString(), Is.EqualTo("alipay"));
-        var told = (await NotificationTests.ArrivesAsync(worker, "payout_method.changed")).GetProperty("params");
+        var told = (await NotificationTests.ArrivesAsync(worker, "payout_method.changed",
+            p => p.GetProperty("method").GetString() == "alipay")).GetProperty("params");
         Assert.That(told.GetProperty("method").GetString(), Is.EqualTo("alipay"));
         Assert.That(told.GetProperty("maskedAccount").GetString(), Is.EqualTo("138****8000"));
     }

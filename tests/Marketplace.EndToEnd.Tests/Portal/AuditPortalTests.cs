@@ -21,7 +21,7 @@ public class AuditPortalTests : PortalTest
         await SignInAsync(op);
         await Page.GotoAsync("/#/ops/audit");
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "运营操作审计" })).ToBeVisibleAsync();
-        await ChooseAsync(Page.GetByLabel("运营人员", new() { Exact = true }), op.Email);
+        await ChooseAsync(Page.GetByRole(AriaRole.Combobox, new() { Name = "运营人员", Exact = true }), op.Email);
         var row = Page.Locator(".audit-table tbody tr", new() { HasText = worker.UserId.ToString() });
         await Expect(row).ToHaveCountAsync(1);
         await Expect(row).ToContainTextAsync("POST /api/tasks/workers/{id}/identity/review");
