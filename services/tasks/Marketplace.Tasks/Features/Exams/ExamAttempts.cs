@@ -248,11 +248,12 @@ public static class ExamAttempts
             WHERE id = @id
             RETURNING test_deadline
             """, new { id, attempt.TimeLimitSeconds }, tx);
-        // The draw: test_draw items of the pool, those this worker was given least often in earlier attempts first.
+        // The draw: test_draw items of the pool, those this worker was given least often in earlier attempts first (then
+        // at random); shown in the exam's own order.
         await connection.ExecuteAsync("""
             INSERT INTO exam_attempt_items (attempt_id, position, item_id)
-            SELECT @id, (row_number() OVER (ORDER BY d.seen, d.r))::int - 1, d.item_id
-            FROM (SELECT i.item_id, random() AS r,
+            SELECT @id, (row_number() OVER (ORDER BY d.position))::int - 1, d.item_id
+            FROM (SELECT i.item_id, i.position, random() AS r,
                          (SELECT count(*) FROM exam_attempt_items p JOIN exam_attempts pa ON pa.id = p.attempt_id
                           WHERE pa.exam_id = @ExamId AND pa.worker_id = @UserId AND p.item_id = i.item_id) AS seen
                   FROM exam_items i WHERE i.exam_id = @ExamId AND i.part = 'test'
