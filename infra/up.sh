@@ -31,7 +31,13 @@ require_dotnet
 DATA="$ROOT/.data"
 RUN="$DATA/run"
 LOGS="$DATA/logs"
+# Everything under .data/ (secrets, logs, uploaded datasets, exports, broker and database files) is the service user's
+# alone: files this script and the services it starts create are 0600/0700, and an older install's are closed here.
+# (As root, pg_place then opens .data/ for traversal only, o+x, so the postgres user can reach its directory.)
+umask 077
 mkdir -p "$DATA" "$RUN" "$LOGS"
+chmod go-rwx "$DATA"
+find "$DATA" -mindepth 1 -user "$(id -u)" ! -type l -perm /g=rwx,o=rwx -exec chmod go-rwx {} + 2>/dev/null || true
 
 # --- secrets: generated once, then reused (the data is protected by them) ---
 SECRETS="$DATA/secrets.env"
@@ -63,6 +69,9 @@ add_secrets() { (umask 077; cat >> "$SECRETS"); }
 [ -n "${CONTENT_LINK_KEY:-}" ] || echo "CONTENT_LINK_KEY=$(random_key 48)" | add_secrets
 [ -n "${RAIL_CALLBACK_SECRET:-}" ] || echo "RAIL_CALLBACK_SECRET=$(random_key 48)" | add_secrets
 [ -n "${PAY_IN_CALLBACK_SECRET:-}" ] || echo "PAY_IN_CALLBACK_SECRET=$(random_key 48)" | add_secrets
+# Seals payout account numbers (payouts only). An older install gets it on its next run; the rows it stored in clear are
+# then sealed by payouts' seal-clear-accounts job. Losing this key loses the stored account numbers.
+[ -n "${PAYOUT_ACCOUNT_KEY:-}" ] || echo "PAYOUT_ACCOUNT_KEY=$(random_key 32)" | add_secrets
 if [ -z "${IDENTITY_HASH_KEY:-}" ]; then
   if [ -n "${AUTH_SIGNING_KEY:-}" ]; then
     legacy="$(printf '%s' "marketplace/tasks/identity-number" | openssl dgst -sha256 -binary -mac HMAC \
@@ -87,7 +96,7 @@ for name in "${SERVICES[@]}"; do
   done
 done
 for var in PG_PASSWORD RABBITMQ_PASSWORD TOKEN_KEY_ID TOKEN_PRIVATE_KEY TOKEN_PUBLIC_KEY CONTENT_LINK_KEY RAIL_CALLBACK_SECRET \
-    PAY_IN_CALLBACK_SECRET IDENTITY_HASH_KEY OPERATOR_EMAIL OPERATOR_PASSWORD; do
+    PAY_IN_CALLBACK_SECRET PAYOUT_ACCOUNT_KEY IDENTITY_HASH_KEY OPERATOR_EMAIL OPERATOR_PASSWORD; do
   [ -n "${!var:-}" ] || die "$var is missing from $SECRETS (delete the file to generate new secrets)"
 done
 
@@ -142,7 +151,7 @@ start_service() { # NAME
     gateway) vars+=(Auth__Signing__KeyId="$TOKEN_KEY_ID" Auth__Signing__PrivateKey="$TOKEN_PRIVATE_KEY") ;;
     orders) vars+=(Content__SigningKey="$CONTENT_LINK_KEY") ;;
     tasks) vars+=(Content__SigningKey="$CONTENT_LINK_KEY" Tasks__IdentityHashKey="$IDENTITY_HASH_KEY") ;;
-    payouts) vars+=(Payouts__RailCallbackSecret="$RAIL_CALLBACK_SECRET") ;;
+    payouts) vars+=(Payouts__RailCallbackSecret="$RAIL_CALLBACK_SECRET" Payouts__AccountKey="$PAYOUT_ACCOUNT_KEY") ;;
     settlement) vars+=(Settlement__PayInCallbackSecret="$PAY_IN_CALLBACK_SECRET") ;;
   esac
   if [ "$name" = gateway ]; then

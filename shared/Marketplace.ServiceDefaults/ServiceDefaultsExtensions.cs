@@ -110,18 +110,29 @@ public static class ServiceDefaultsExtensions
         return app;
     }
 
+    /// <summary>
+    /// Anyone (a load balancer, infra/up.sh) gets the status alone; an operator's token also gets each check and what it
+    /// says. No check says an exception's text: that is logged, never answered.
+    /// </summary>
     private static Task WriteHealth(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
+        context.Response.Headers.CacheControl = "no-store";
+        if (!context.User.IsInRole(Roles.Operator))
+            return context.Response.WriteAsync(JsonSerializer.Serialize(new { status = report.Status.ToString() }));
         return context.Response.WriteAsync(JsonSerializer.Serialize(new
         {
             status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                Description = e.Value.Exception is null ? e.Value.Description : $"failed ({e.Value.Exception.GetType().Name}); see the service's log",
+            }),
         }));
     }
 }
 
-internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource, ILogger<DatabaseHealthCheck> logger) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
@@ -133,7 +144,9 @@ internal sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealth
         }
         catch (Exception e)
         {
-            return HealthCheckResult.Unhealthy(e.Message);
+            // The exception's text (host names, roles, SQL) goes to the log, not into the answer.
+            logger.LogWarning(e, "The database health check failed");
+            return HealthCheckResult.Unhealthy("The database cannot be reached.");
         }
     }
 }

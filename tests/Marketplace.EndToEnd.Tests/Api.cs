@@ -68,6 +68,15 @@ public static class Api
             token.GetProperty("role").GetString()!, email);
     }
 
+    /// <summary>The password again (POST /api/auth/reauth): a client carrying the short-lived step-up token it answers.</summary>
+    public static async Task<HttpClient> StepUpAsync(this Actor actor, string password = "e2e-password-1")
+    {
+        var token = await ReadAsync(await actor.PostAsync("/api/auth/reauth", new { password }), HttpStatusCode.OK);
+        var http = Anonymous();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("accessToken").GetString());
+        return http;
+    }
+
     public static Task<HttpResponseMessage> PostAsync(this Actor actor, string path, object? body = null, string? idempotencyKey = null) =>
         Send(actor.Http, HttpMethod.Post, path, body, idempotencyKey);
 
@@ -146,10 +155,13 @@ public static class Scenario
         return deposit;
     }
 
-    /// <summary>The worker gives a bank card to be paid to (a test number that passes the Luhn check).</summary>
-    public static async Task<JsonElement> PayoutMethodAsync(Actor worker, string account = "4111 1111 1111 1111") =>
-        await Api.ReadAsync(await Api.Send(worker.Http, HttpMethod.Put, "/api/payouts/method",
+    /// <summary>The worker gives a bank card to be paid to (a test number that passes the Luhn check), with the password again.</summary>
+    public static async Task<JsonElement> PayoutMethodAsync(Actor worker, string account = "4111 1111 1111 1111")
+    {
+        using var stepUp = await worker.StepUpAsync();
+        return await Api.ReadAsync(await Api.Send(stepUp, HttpMethod.Put, "/api/payouts/method",
             new { method = "bank_card", account, holderName = "E2E Worker" }), HttpStatusCode.OK);
+    }
 
     public static object OrderBody(int items = 3, decimal unitPrice = 1.20m, string title = "Product review sentiment") => new
     {

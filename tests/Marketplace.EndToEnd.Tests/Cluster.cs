@@ -30,6 +30,9 @@ public sealed class Cluster
     /// <summary>What the bank and settlement share to sign pay-in (deposit) callbacks (settlement only).</summary>
     public static string PayInCallbackSecret { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
 
+    /// <summary>Seals payout account numbers; payouts alone holds it (docs/security.md).</summary>
+    public static string PayoutAccountKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     /// <summary>What the bank and payouts share to sign the bank's callbacks (payouts only).</summary>
     public static string RailCallbackSecret { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
 
@@ -187,7 +190,7 @@ public sealed class Cluster
             ["Content__SigningKey"] = ContentKey,
             ["Tasks__IdentityHashKey"] = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RunId + "/identity"))),
         },
-        "payouts" => new() { ["Payouts__RailCallbackSecret"] = RailCallbackSecret },
+        "payouts" => new() { ["Payouts__RailCallbackSecret"] = RailCallbackSecret, ["Payouts__AccountKey"] = PayoutAccountKey },
         "settlement" => new() { ["Settlement__PayInCallbackSecret"] = PayInCallbackSecret },
         _ => new(),
     };

@@ -85,6 +85,48 @@ public class ContentFileTests
         return $"{path}?expires={expires}&sig={sig}";
     }
 
+    [Test]
+    public async Task A_released_or_lapsed_lease_gives_no_more_content_links()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var worker = await Api.SignUpAsync("worker");
+        await Scenario.DepositAsync(enterprise, 10.00m);
+        var orderId = await Draft(enterprise, "image-classification");
+        foreach (var i in new[] { 1, 2 }) await Api.ReadAsync(await PutFile(enterprise, orderId, $"photos/p-{i}.png", Png()), HttpStatusCode.Created);
+        var manifest = await DatasetUploadTests.UploadAsync(enterprise, orderId, "jsonl",
+            Line("item-1", $"content://{orderId}/photos/p-1.png") + "\n" + Line("item-2", $"content://{orderId}/photos/p-2.png") + "\n");
+        Assert.That(manifest.GetProperty("status").GetString(), Is.EqualTo("imported"), manifest.ToString());
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/orders/orders/{orderId}/publish"), HttpStatusCode.Accepted);
+        await Scenario.WaitForStatusAsync(enterprise, orderId, "in_progress");
+        await Api.EventuallyAsync(async () => await Scenario.AssignmentCountAsync(enterprise, orderId) == 2, "the order is split");
+
+        async Task<JsonElement> View(Guid id) => await worker.GetAsync($"/api/tasks/assignments/{id}");
+        var first = (await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}"), HttpStatusCode.OK))
+            .GetProperty("assignmentId").GetGuid();
+        Assert.That((await View(first)).GetProperty("contentUrl").GetString(), Does.StartWith($"/api/orders/content/{orderId}/"), "held: a link");
+        await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{first}/release"), HttpStatusCode.OK);
+        var released = await View(first);
+        Assert.That(released.GetProperty("contentUrl").ValueKind, Is.EqualTo(JsonValueKind.Null), released.ToString());
+        Assert.That(released.GetProperty("content").GetString(), Is.Empty);
+        Assert.That(released.GetProperty("contentWithheld").GetBoolean(), Is.True);
+
+        var second = (await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}"), HttpStatusCode.OK))
+            .GetProperty("assignmentId").GetGuid();
+        Assert.That((await View(second)).GetProperty("contentUrl").GetString(), Is.Not.Null);
+        await using (var tasks = new Npgsql.NpgsqlConnection(Cluster.Database("tasks")))
+        {
+            await tasks.OpenAsync();
+            await using var lapse = new Npgsql.NpgsqlCommand("UPDATE assignments SET lease_expires_at = now() - interval '1 second' WHERE id = @id", tasks);
+            lapse.Parameters.AddWithValue("id", second);
+            await lapse.ExecuteNonQueryAsync();
+        }
+        var lapsed = await View(second);
+        Assert.That(lapsed.GetProperty("contentUrl").ValueKind, Is.EqualTo(JsonValueKind.Null), lapsed.ToString());
+        Assert.That(lapsed.GetProperty("contentWithheld").GetBoolean(), Is.True);
+        var enterpriseView = await enterprise.GetAsync($"/api/tasks/assignments/{second}");
+        Assert.That(enterpriseView.GetProperty("contentUrl").GetString(), Is.Not.Null, "the order's owner still sees it");
+    }
+
     [TestCase("image-classification", "photos/boat-1.png", "image/png")]
     [TestCase("audio-classification", "clips/call-1.wav", "audio/wav")]
     public async Task A_worker_gets_the_uploaded_file_through_a_signed_link_that_needs_no_token(string taskType, string name, string mediaType)

@@ -118,8 +118,11 @@ public class QualificationTests
         Assert.That(last.GetProperty("attemptStatus").GetString(), Is.EqualTo("passed"), "2 of 3 right is above the 0.6 pass mark");
         var done = await worker.GetAsync($"/api/tasks/exam-attempts/{id}");
         Assert.That(done.GetProperty("score").GetDecimal(), Is.EqualTo(0.6667m));
-        Assert.That(done.GetProperty("testItems")[1].GetProperty("correct").GetBoolean(), Is.False);
+        Assert.That(done.GetProperty("testItems").EnumerateArray().Any(i => i.TryGetProperty("correct", out _)), Is.False,
+            "the worker sees the score, not which test answers were wrong");
         Assert.That(done.ToString(), Does.Not.Contain("knownAnswer"));
+        Assert.That((await _operator.GetAsync($"/api/tasks/exam-attempts/{id}")).GetProperty("testItems")[1].GetProperty("correct").GetBoolean(),
+            Is.False, "an operator sees which");
 
         var profile = await worker.GetAsync("/api/tasks/workers/me");
         var held = profile.GetProperty("qualifications")[0];
@@ -169,6 +172,50 @@ public class QualificationTests
         if (wait > TimeSpan.Zero) await Task.Delay(wait);
         var retake = await Api.ReadAsync(await worker.PostAsync($"/api/tasks/exams/{examId}/attempts"), HttpStatusCode.Created);
         Assert.That(retake.GetProperty("id").GetGuid(), Is.Not.EqualTo(id));
+    }
+
+    [Test]
+    public async Task A_retake_draws_other_test_items_from_the_pool_and_shows_only_the_score()
+    {
+        var body = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(Exam($"pool-{Guid.NewGuid():N}"[..24], cooldownSeconds: 1),
+            new JsonSerializerOptions(JsonSerializerDefaults.Web)))!.AsObject();
+        body["testItems"] = new System.Text.Json.Nodes.JsonArray(Enumerable.Range(1, 4).Select(i => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = $"p{i}", ["content"] = $"Pool review number {i}.", ["knownAnswer"] = "positive",
+        }).ToArray());
+        body["testItemsPerAttempt"] = 5;
+        var tooMany = await Api.ReadAsync(await _operator.PostAsync("/api/tasks/exams", body.ToJsonString()), HttpStatusCode.BadRequest);
+        Assert.That(tooMany.GetProperty("errors").TryGetProperty("testItemsPerAttempt", out _), Is.True, tooMany.ToString());
+        body["testItemsPerAttempt"] = 2;
+        var exam = await Api.ReadAsync(await _operator.PostAsync("/api/tasks/exams", body.ToJsonString()), HttpStatusCode.Created);
+        Assert.That(exam.GetProperty("testItemCount").GetInt32(), Is.EqualTo(2));
+        Assert.That(exam.GetProperty("testPoolSize").GetInt32(), Is.EqualTo(4));
+        var examId = exam.GetProperty("id").GetGuid();
+        var worker = await Api.SignUpAsync("worker");
+
+        async Task<List<string>> FailAsync()
+        {
+            var id = await TrainAsync(worker, examId);
+            var drawn = (await worker.GetAsync($"/api/tasks/exam-attempts/{id}")).GetProperty("testItems").EnumerateArray()
+                .Select(i => i.GetProperty("itemId").GetString()!).ToList();
+            var notDrawn = new[] { "p1", "p2", "p3", "p4" }.Except(drawn).First();
+            Assert.That((await worker.PostAsync($"/api/tasks/exam-attempts/{id}/test/{notDrawn}", new { answer = "negative" })).StatusCode,
+                Is.EqualTo(HttpStatusCode.NotFound), "only the drawn items are this attempt's");
+            await Api.ReadAsync(await worker.PostAsync($"/api/tasks/exam-attempts/{id}/test/{drawn[0]}", new { answer = "negative" }), HttpStatusCode.OK);
+            var last = await Api.ReadAsync(await worker.PostAsync($"/api/tasks/exam-attempts/{id}/test/{drawn[1]}", new { answer = "negative" }), HttpStatusCode.OK);
+            Assert.That(last.GetProperty("attemptStatus").GetString(), Is.EqualTo("failed"), "scored after the second of two");
+            var done = await worker.GetAsync($"/api/tasks/exam-attempts/{id}");
+            Assert.That(done.GetProperty("score").GetDecimal(), Is.Zero);
+            Assert.That(done.GetProperty("total").GetInt32(), Is.EqualTo(2));
+            Assert.That(done.GetProperty("testItems").EnumerateArray().Any(i => i.TryGetProperty("correct", out _)), Is.False, "only the score");
+            return drawn;
+        }
+
+        var first = await FailAsync();
+        Assert.That(first, Has.Count.EqualTo(2));
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the exam's one-second cooldown
+        var second = await FailAsync();
+        Assert.That(second, Is.EquivalentTo(new[] { "p1", "p2", "p3", "p4" }.Except(first)), "the retake gets the items the first did not");
     }
 
     [Test]
@@ -264,6 +311,33 @@ public class QualificationTests
         await Api.ReadAsync(await worker.PostAsync("/api/tasks/workers/me/agreement", new { version = published.GetProperty("version").GetInt32() }),
             HttpStatusCode.OK);
         Assert.That((await worker.GetAsync("/api/tasks/workers/me")).GetProperty("clearance").GetString(), Is.EqualTo("important"));
+    }
+
+    [Test]
+    public async Task The_instructions_of_an_important_grade_order_are_shown_only_to_workers_cleared_for_it()
+    {
+        // Due sooner than the other tests' orders, so both are on the feed's first page.
+        var deadline = DateTimeOffset.UtcNow.AddDays(2);
+        await Scenario.DepositAsync(_enterprise, 5.00m);
+        var important = await Scenario.PublishedOrderWithAsync(_enterprise, new { dataGrade = "important", instructions = "Secret: the important rules.", deadline }, items: 1);
+        var general = await Scenario.PublishedOrderWithAsync(_enterprise, new { instructions = "The general rules.", deadline }, items: 1);
+        var worker = await Api.SignUpAsync("worker"); // verified: general clearance
+
+        async Task<JsonElement> Offered(Guid orderId) =>
+            (await worker.GetAsync("/api/portal/work")).EnumerateArray().Single(o => o.GetProperty("id").GetGuid() == orderId);
+        var withheld = await Offered(important);
+        Assert.That(withheld.GetProperty("instructions").GetString(), Is.Empty);
+        Assert.That(withheld.GetProperty("instructionsWithheld").GetBoolean(), Is.True);
+        Assert.That(withheld.ToString(), Does.Not.Contain("Secret"));
+        Assert.That((await Offered(general)).GetProperty("instructions").GetString(), Is.EqualTo("The general rules."));
+
+        var version = (await worker.GetAsync("/api/tasks/agreements/current")).GetProperty("version").GetInt32();
+        await Api.ReadAsync(await worker.PostAsync("/api/tasks/workers/me/agreement", new { version }), HttpStatusCode.OK);
+        await Api.ReadAsync(await _operator.PostAsync($"/api/tasks/workers/{worker.UserId}/vetting", new { decision = "vet", note = "Interviewed" }),
+            HttpStatusCode.OK);
+        var shown = await Offered(important);
+        Assert.That(shown.GetProperty("instructions").GetString(), Is.EqualTo("Secret: the important rules."));
+        Assert.That(shown.GetProperty("instructionsWithheld").GetBoolean(), Is.False);
     }
 
     [Test]

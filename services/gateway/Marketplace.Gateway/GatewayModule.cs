@@ -1,4 +1,5 @@
 using MassTransit;
+using Marketplace.Gateway.Audit;
 using Marketplace.Gateway.Bootstrap;
 using Marketplace.Gateway.Features;
 using Marketplace.Gateway.Notifications;
@@ -41,6 +42,9 @@ public static class GatewayModule
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        app.UseSecurityHeaders();
+        // After authentication: it records every operator request that changes something, wherever it goes.
+        app.UseOperatorAudit();
         // After authentication (MapServiceDefaults), before every endpoint and the services' routes.
         app.UseMiddleware<TokenRevocation>();
         app.UseMiddleware<MembershipCheck>();
@@ -56,6 +60,7 @@ public static class GatewayModule
             .MapMyInvitations();
         app.MapGroup("/api/organisation").WithTags("Organisation members").MapMembers().MapInvitations();
         app.MapGroup("/api/notifications").WithTags("Notifications").MapNotifications();
+        app.MapGroup("/api/ops").WithTags("Operator audit").MapOperatorAudit();
         app.MapPortal();
         app.MapApiReference();
         app.MapAvailableWork();

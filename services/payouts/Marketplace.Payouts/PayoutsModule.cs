@@ -16,7 +16,10 @@ public static class PayoutsModule
         builder.Services.AddOptions<PayoutOptions>().BindConfiguration("Payouts")
             .Validate(o => { try { return o.RailCallbackKey().Length >= 32; } catch (Exception e) when (e is InvalidOperationException or FormatException) { return false; } },
                 "Payouts:RailCallbackSecret must be set to a base64 key of at least 32 bytes")
+            .Validate(o => { try { return o.AccountKeyBytes().Length >= 32; } catch (Exception e) when (e is InvalidOperationException or FormatException) { return false; } },
+                "Payouts:AccountKey must be set to a base64 key of at least 32 bytes")
             .ValidateOnStart();
+        builder.Services.AddSingleton<AccountVault>();
         builder.AddMessaging(x =>
         {
             x.AddConsumer<AssignmentsApprovedConsumer>();
@@ -29,6 +32,7 @@ public static class PayoutsModule
         builder.Services.AddSingleton<IPaymentRail, FakeBank>();
         builder.Services.AddRecurringJob<RunPayoutBatch, PayoutOptions>(RunPayoutBatch.Name, o => o.BatchInterval);
         builder.Services.AddRecurringJob<ReleaseHeldEarnings, PayoutOptions>(ReleaseHeldEarnings.Name, o => o.HoldReleaseInterval);
+        builder.Services.AddRecurringJob<SealClearAccounts, PayoutOptions>(SealClearAccounts.Name, o => o.SealAccountsInterval);
         return builder;
     }
 

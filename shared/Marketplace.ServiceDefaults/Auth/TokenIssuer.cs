@@ -15,16 +15,24 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, IOptions<TokenSig
     public const string TokenIdClaim = "jti";
     public const string TokenVersionClaim = "tv";
 
+    /// <summary>When the person last gave their password (epoch seconds): only on a step-up token (<c>POST /api/auth/reauth</c>).</summary>
+    public const string AuthTimeClaim = "auth_time";
+
     private readonly Lazy<SigningCredentials> _credentials = new(() => new SigningCredentials(signing.Value.Key(), SecurityAlgorithms.EcdsaSha256));
 
-    public (string Token, DateTimeOffset ExpiresAt) Issue(Caller caller, int tokenVersion = 0)
+    /// <param name="stepUpLifetime">a step-up token: it says the password was given now (<see cref="AuthTimeClaim"/>) and
+    /// lives only this long.</param>
+    public (string Token, DateTimeOffset ExpiresAt) Issue(Caller caller, int tokenVersion = 0, TimeSpan? stepUpLifetime = null)
     {
         var now = clock.GetUtcNow();
-        var expires = now + options.Value.TokenLifetime;
+        var expires = now + (stepUpLifetime ?? options.Value.TokenLifetime);
+        List<Claim> stepUp = stepUpLifetime is null ? [] :
+            [new Claim(AuthTimeClaim, now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), ClaimValueTypes.Integer64)];
         var token = new JwtSecurityToken(
             AuthOptions.Issuer,
             AuthOptions.Audience,
             [
+                .. stepUp,
                 new Claim(Caller.UserClaim, caller.UserId.ToString()),
                 new Claim(Caller.OrgClaim, caller.OrgId.ToString()),
                 new Claim(Caller.RoleClaim, caller.Role),

@@ -2,8 +2,32 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.ServiceDefaults.Content;
 
+/// <summary>
+/// Files on local disk under Content:Root. What it creates is the service user's alone (files 0600, directories 0700),
+/// whatever umask the process was started with: uploaded datasets and exports may hold personal data.
+/// </summary>
 public sealed class FileContentStore(IOptions<ContentOptions> options) : IContentStore
 {
+    private const UnixFileMode OwnerFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode OwnerDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    private static void CreateDirectoryFor(string path)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
+        else Directory.CreateDirectory(directory, OwnerDirectory);
+    }
+
+    private static FileStream Create(string path, FileMode mode)
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = mode, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 << 16, Options = FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerFile;
+        return new FileStream(path, options);
+    }
+
     private string PathOf(string key)
     {
         var full = Path.GetFullPath(Path.Combine(options.Value.Root, key));
@@ -20,9 +44,9 @@ public sealed class FileContentStore(IOptions<ContentOptions> options) : IConten
     public async Task<long?> AppendAsync(string key, long offset, Stream data, CancellationToken ct)
     {
         var path = PathOf(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        CreateDirectoryFor(path);
         // An exclusive handle: two chunks for one upload cannot interleave, and the length check sees the real end.
-        await using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        await using var file = Create(path, FileMode.OpenOrCreate);
         if (file.Length != offset) return null;
         file.Seek(offset, SeekOrigin.Begin);
         await data.CopyToAsync(file, 1 << 16, ct);
@@ -34,12 +58,12 @@ public sealed class FileContentStore(IOptions<ContentOptions> options) : IConten
     public async Task WriteAsync(string key, Func<Stream, Task> write, CancellationToken ct)
     {
         var path = PathOf(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        CreateDirectoryFor(path);
         // Written beside its final name and renamed: a reader never sees half a file, a failure leaves nothing.
         var partial = $"{path}.{Guid.NewGuid():N}.part";
         try
         {
-            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            await using (var file = Create(partial, FileMode.CreateNew))
             {
                 await write(file);
                 await file.FlushAsync(ct);

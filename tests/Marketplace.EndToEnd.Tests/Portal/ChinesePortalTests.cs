@@ -49,6 +49,7 @@ public class ChinesePortalTests : PortalTest
         await Expect(Page.GetByLabel("银行卡号")).ToHaveAttributeAsync("aria-invalid", "true");
 
         await Page.GetByLabel("银行卡号").FillAsync("4111 1111 1111 1111");
+        await Page.GetByLabel("登录密码").FillAsync("e2e-password-1"); // changing where the money goes needs the password again
         await Page.GetByRole(AriaRole.Button, new() { Name = "保存收款方式" }).ClickAsync();
         await Expect(Page.Locator(".current-method")).ToContainTextAsync("银行卡", new() { Timeout = 20_000 });
         await Expect(Page.Locator(".current-method")).ToContainTextAsync("王小明");

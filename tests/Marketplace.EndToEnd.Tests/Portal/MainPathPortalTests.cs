@@ -24,6 +24,7 @@ public class MainPathPortalTests : PortalTest
         await Page.GotoAsync("/#/earnings");
         await Page.GetByLabel("银行卡号").FillAsync("4111 1111 1111 1111");
         await Page.GetByLabel("账户持有人姓名").FillAsync("李华");
+        await Page.GetByLabel("登录密码").FillAsync("e2e-password-1"); // changing where the money goes needs the password again
         await Page.GetByRole(AriaRole.Button, new() { Name = "保存收款方式" }).ClickAsync();
         await Expect(Page.Locator(".current-method")).ToContainTextAsync("李华", new() { Timeout = 20_000 });
 

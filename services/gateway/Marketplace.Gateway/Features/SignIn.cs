@@ -79,10 +79,11 @@ public static class SignIn
     }
 
     /// <summary>A token acting for <paramref name="membership"/>: its organisation, the organisation's kind as the role, the member's role.</summary>
-    public static Response Issue(TokenIssuer tokens, Account account, Membership membership)
+    /// <param name="stepUpLifetime">a step-up token (the password was just given again) living this long.</param>
+    public static Response Issue(TokenIssuer tokens, Account account, Membership membership, TimeSpan? stepUpLifetime = null)
     {
         var (token, expiresAt) = tokens.Issue(new Caller(account.Id, membership.OrganisationId, membership.OrganisationKind, account.DisplayName,
-            membership.OrgRole), account.TokenVersion);
+            membership.OrgRole), account.TokenVersion, stepUpLifetime);
         return new Response(token, expiresAt, account.Id, membership.OrganisationId, membership.OrganisationKind, account.DisplayName,
             membership.OrgRole, membership.OrganisationName);
     }

@@ -16,6 +16,7 @@ public static class Kinds
     public const string AppealDecided = "appeal.decided";
     public const string PayoutSent = "payout.sent";
     public const string PayoutFailed = "payout.failed";
+    public const string PayoutMethodChanged = "payout_method.changed";
     public const string WorkerSuspended = "worker.suspended";
     public const string OrderDeadlineApproaching = "order.deadline_approaching";
     public const string CallOpened = "call.opened";
@@ -52,6 +53,12 @@ public sealed class PayoutFailedNotice(NpgsqlDataSource db) : NotificationConsum
 {
     protected override IEnumerable<Notice> Describe(PayoutFailed m) =>
         [new(new Recipient.User(m.WorkerId), Kinds.PayoutFailed, new { m.PayoutId, m.Amount, m.Currency, m.Reason }, m.OccurredAt)];
+}
+
+public sealed class PayoutMethodChangedNotice(NpgsqlDataSource db) : NotificationConsumer<PayoutMethodChanged>(db)
+{
+    protected override IEnumerable<Notice> Describe(PayoutMethodChanged m) =>
+        [new(new Recipient.User(m.WorkerId), Kinds.PayoutMethodChanged, new { m.Method, m.MaskedAccount }, m.OccurredAt)];
 }
 
 public sealed class WorkerSuspendedNotice(NpgsqlDataSource db) : NotificationConsumer<WorkerSuspended>(db)

@@ -31,6 +31,7 @@ const CODES = {
   "auth.locked": ["此邮箱登录失败次数过多，请 {retryAfterSeconds} 秒后再试。", "Too many failed sign-ins for this e-mail: try again in {retryAfterSeconds} seconds."],
   "auth.token_revoked": ["此次登录已结束（已退出或密码已更改），请重新登录。", "This sign-in has ended (signed out or the password changed): sign in again."],
   "auth.wrong_password": ["当前密码不正确。", "The current password is wrong."],
+  "auth.reauth_required": ["请再次输入登录密码后重试。", "Enter your password again, then retry."],
   "auth.forbidden": ["您的账户无权执行此操作。", "Your account may not do this."],
   "claims.not_eligible": ["您尚不具备领取此订单的资格（认证级别或资格）。", "You lack the clearance or qualifications this order needs."],
   "claims.core_data": ["核心数据从不众包。", "Core data is never crowdsourced."],

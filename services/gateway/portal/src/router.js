@@ -33,6 +33,7 @@ const routes = [
   { path: "/ops/exams", component: () => import("./pages/operator/Exams.vue"), meta: { roles: operator } },
   { path: "/ops/users", component: () => import("./pages/operator/Users.vue"), meta: { roles: operator } },
   { path: "/ops/jobs", component: () => import("./pages/operator/Jobs.vue"), meta: { roles: operator } },
+  { path: "/ops/audit", component: () => import("./pages/operator/Audit.vue"), meta: { roles: operator } },
   { path: "/vendor", component: () => import("./pages/vendor/VendorHome.vue"), meta: { roles: vendor } },
   { path: "/vendor/calls", component: () => import("./pages/bidding/Calls.vue"), meta: { roles: vendor } },
   { path: "/vendor/calls/:id([0-9a-fA-F-]{36})", component: () => import("./pages/bidding/Call.vue"), meta: { roles: vendor } },

@@ -22,6 +22,26 @@ public sealed class PayoutOptions
     /// </summary>
     public string RailCallbackSecret { get; set; } = "";
 
+    /// <summary>
+    /// Base64 of at least 32 bytes (Payouts:AccountKey), held by payouts alone, outside the database: payout account
+    /// numbers are sealed with a key derived from it (<see cref="AccountVault"/>). Losing it loses the stored numbers.
+    /// </summary>
+    public string AccountKey { get; set; } = "";
+
+    /// <summary>How often account numbers an older install stored in clear are sealed (the job also runs on demand).</summary>
+    public TimeSpan SealAccountsInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How recently the worker must have given the password again (the token's auth_time) to change a payout method.</summary>
+    public TimeSpan ReauthWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    public byte[] AccountKeyBytes()
+    {
+        if (string.IsNullOrWhiteSpace(AccountKey)) throw new InvalidOperationException("Payouts:AccountKey is not configured");
+        var bytes = Convert.FromBase64String(AccountKey);
+        if (bytes.Length < 32) throw new InvalidOperationException("Payouts:AccountKey must be at least 32 bytes");
+        return bytes;
+    }
+
     public byte[] RailCallbackKey()
     {
         if (string.IsNullOrWhiteSpace(RailCallbackSecret)) throw new InvalidOperationException("Payouts:RailCallbackSecret is not configured");

@@ -1,6 +1,7 @@
 using Dapper;
 using FluentValidation;
 using Marketplace.Contracts.Payouts;
+using Marketplace.Payouts.Domain;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Messaging;
@@ -41,7 +42,8 @@ public static class VendorPayoutAccount
         return group;
     }
 
-    private static async Task<Ok<Response>> Set(Request request, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
+    private static async Task<Ok<Response>> Set(Request request, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock,
+        AccountVault vault)
     {
         var caller = Caller.From(http.User);
         var account = Normalise(request.AccountNumber);
@@ -49,12 +51,12 @@ public static class VendorPayoutAccount
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
         var updatedAt = await connection.ExecuteScalarAsync<DateTime>("""
-            INSERT INTO vendor_payout_accounts (vendor_org_id, bank_name, account, masked, holder)
-            VALUES (@OrgId, @bank, @account, @masked, @holder)
-            ON CONFLICT (vendor_org_id) DO UPDATE SET bank_name = EXCLUDED.bank_name, account = EXCLUDED.account,
+            INSERT INTO vendor_payout_accounts (vendor_org_id, bank_name, account_sealed, masked, holder)
+            VALUES (@OrgId, @bank, @sealed, @masked, @holder)
+            ON CONFLICT (vendor_org_id) DO UPDATE SET bank_name = EXCLUDED.bank_name, account = NULL, account_sealed = EXCLUDED.account_sealed,
                 masked = EXCLUDED.masked, holder = EXCLUDED.holder, updated_at = now()
             RETURNING updated_at
-            """, new { caller.OrgId, bank = request.BankName.Trim(), account, masked, holder = request.HolderName.Trim() }, tx);
+            """, new { caller.OrgId, bank = request.BankName.Trim(), @sealed = vault.Seal(account, caller.OrgId), masked, holder = request.HolderName.Trim() }, tx);
         var shown = $"{request.BankName.Trim()} {masked}";
         await outbox.AddAsync(tx, new VendorPayoutAccountSet(caller.OrgId, shown, request.HolderName.Trim(), clock.GetUtcNow()));
         await tx.CommitAsync();

@@ -51,7 +51,7 @@ public sealed class SendVendorWithdrawalConsumer(NpgsqlDataSource db, Outbox out
 /// with the bank's reason; taken for a later callback, or no answer → asked again later with the same reference.
 /// </summary>
 public sealed class PayVendorWithdrawal(NpgsqlDataSource db, IPaymentRail rail, Outbox outbox, IOptions<PayoutOptions> options,
-    TimeProvider clock) : IJob<PayVendorWithdrawal.Payload>
+    TimeProvider clock, AccountVault vault) : IJob<PayVendorWithdrawal.Payload>
 {
     public sealed record Payload(Guid WithdrawalId);
 
@@ -67,7 +67,8 @@ public sealed class PayVendorWithdrawal(NpgsqlDataSource db, IPaymentRail rail, 
             """, new { payload.WithdrawalId }, tx);
         if (w is null) return; // answered already (or being paid by another run)
 
-        var result = await rail.PayAsync(new PaymentInstruction(w.Id.ToString("N"), w.VendorOrgId, w.Amount, w.Currency), ct);
+        var account = await PayeeAccount.OfVendorAsync(connection, tx, vault, w.VendorOrgId);
+        var result = await rail.PayAsync(new PaymentInstruction(w.Id.ToString("N"), w.VendorOrgId, w.Amount, w.Currency, account), ct);
         switch (result.Outcome)
         {
             case RailOutcome.Paid:

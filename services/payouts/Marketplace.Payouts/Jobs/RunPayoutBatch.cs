@@ -17,7 +17,7 @@ namespace Marketplace.Payouts.Jobs;
 /// A declined payout returns the money to the worker's balance with the reason; an unanswered one is asked about again.
 /// </summary>
 public sealed class RunPayoutBatch(NpgsqlDataSource db, IPaymentRail rail, Outbox outbox, IOptions<PayoutOptions> options,
-    TimeProvider clock, ILogger<RunPayoutBatch> logger) : IJob<RunPayoutBatch.Payload>, IRecurringJob
+    TimeProvider clock, ILogger<RunPayoutBatch> logger, AccountVault vault) : IJob<RunPayoutBatch.Payload>, IRecurringJob
 {
     public const string Name = "payout-batch";
 
@@ -78,7 +78,8 @@ public sealed class RunPayoutBatch(NpgsqlDataSource db, IPaymentRail rail, Outbo
             """, new { retryAfter = options.Value.RetryPendingAfter }, tx);
         if (payout is null) return false;
 
-        var result = await rail.PayAsync(new PaymentInstruction(payout.Id.ToString("N"), payout.WorkerId, payout.Amount, payout.Currency), ct);
+        var account = await PayeeAccount.OfWorkerAsync(connection, tx, vault, payout.WorkerId);
+        var result = await rail.PayAsync(new PaymentInstruction(payout.Id.ToString("N"), payout.WorkerId, payout.Amount, payout.Currency, account), ct);
         switch (result.Outcome)
         {
             case RailOutcome.Paid:

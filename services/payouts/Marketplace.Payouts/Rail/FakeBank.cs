@@ -19,6 +19,9 @@ public sealed class FakeBank(NpgsqlDataSource db) : IPaymentRail
         if (existing is not null) return new RailResult(RailOutcome.Paid, RailReference(existing), null);
 
         var mode = await connection.ExecuteScalarAsync<string>("SELECT mode FROM fake_bank_settings WHERE id = 1");
+        // A real bank refuses a transfer to an account that does not exist; this one to a number that cannot be one.
+        if (string.IsNullOrEmpty(instruction.Account) || !instruction.Account.All(c => char.IsAsciiLetterOrDigit(c) || c is '@' or '.' or '_' or '-' or '+' or '%'))
+            return new RailResult(RailOutcome.Declined, null, "Declined by the bank: the payee account number is not valid.");
         if (mode == "decline")
             return new RailResult(RailOutcome.Declined, null, "Declined by the bank: the payee account cannot receive transfers.");
 

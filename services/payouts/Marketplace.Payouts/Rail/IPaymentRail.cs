@@ -9,7 +9,8 @@ public interface IPaymentRail
     Task<RailResult> PayAsync(PaymentInstruction instruction, CancellationToken ct);
 }
 
-public sealed record PaymentInstruction(string Reference, Guid WorkerId, decimal Amount, string Currency);
+/// <param name="Account">the payee's full account number, opened from its seal just for this call (never stored by us in clear).</param>
+public sealed record PaymentInstruction(string Reference, Guid WorkerId, decimal Amount, string Currency, string Account);
 
 public enum RailOutcome
 {

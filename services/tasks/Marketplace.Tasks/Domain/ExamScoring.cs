@@ -19,7 +19,7 @@ public static class ExamScoring
             tally AS (
                 SELECT t.id,
                        (SELECT count(*)::int FROM exam_answers x WHERE x.attempt_id = t.id AND x.part = 'test' AND x.correct) AS correct,
-                       (SELECT count(*)::int FROM exam_items i WHERE i.exam_id = t.exam_id AND i.part = 'test') AS total
+                       (SELECT count(*)::int FROM exam_attempt_items d WHERE d.attempt_id = t.id) AS total
                 FROM attempt t),
             scored AS (
                 UPDATE exam_attempts a

@@ -12,7 +12,9 @@ public sealed class AssignmentView
     public Guid OrderId { get; init; }
     public string ItemId { get; init; } = "";
     public int Slot { get; init; }
-    public string Content { get; init; } = "";
+    public string Content { get; private set; } = "";
+    /// <summary>True when the caller is a worker who no longer holds the item (released, lapsed, submitted): no content, no link.</summary>
+    public bool ContentWithheld { get; private set; }
     /// <summary>For a content:// item, a short-lived signed link the browser can load without a token; else null.</summary>
     public string? ContentUrl { get; private set; }
     public string Status { get; init; } = "";
@@ -47,6 +49,22 @@ public sealed class AssignmentView
     public bool? TooFast { get; set; }
     [System.Text.Json.Serialization.JsonIgnore] public string CriteriaJson { get; init; } = "[]";
     public System.Text.Json.JsonElement Criteria => System.Text.Json.JsonDocument.Parse(CriteriaJson).RootElement.Clone();
+
+    /// <summary>
+    /// A worker sees an item's content only while holding its lease, or for its own rejected answer while it may still be
+    /// (or is being) appealed; afterwards the content and fresh links are withheld. Others see what their role allows.
+    /// </summary>
+    public bool ContentVisibleTo(Caller caller, DateTimeOffset now) => caller.Role != Roles.Worker
+        || (Status == "leased" && LeaseExpiresAt is { } expires && new DateTimeOffset(expires, TimeSpan.Zero) > now)
+        || (Status == "rejected" && (AppealStatus == "pending" || (AppealStatus is null && AppealableUntil is { } until && new DateTimeOffset(until, TimeSpan.Zero) > now)));
+
+    public AssignmentView WithholdContent()
+    {
+        Content = "";
+        ContentUrl = null;
+        ContentWithheld = true;
+        return this;
+    }
 
     public AssignmentView WithContentUrl(ContentLinks links, DateTimeOffset now)
     {

@@ -21,7 +21,10 @@ public static class GetAssignment
         await using var connection = await db.OpenConnectionAsync();
         var assignment = await AssignmentView.FindAsync(connection, id, caller);
         if (assignment is null) return Problems.NotFound($"Assignment {id}");
+        var now = clock.GetUtcNow();
+        // A released or lapsed lease gives no more content (nor a view to audit): the rest of the assignment is still shown.
+        if (!assignment.ContentVisibleTo(caller, now)) return TypedResults.Ok(assignment.WithholdContent());
         await ContentViews.RecordAsync(connection, caller, ContentViews.How(caller), [(assignment.Id, assignment.OrderId, assignment.ItemId)]);
-        return TypedResults.Ok(assignment.WithContentUrl(links, clock.GetUtcNow()));
+        return TypedResults.Ok(assignment.WithContentUrl(links, now));
     }
 }

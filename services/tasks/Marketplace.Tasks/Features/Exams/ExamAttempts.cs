@@ -15,7 +15,9 @@ namespace Marketplace.Tasks.Features;
 /// the item's explanation; items may be tried again), then the test (each item answered once, no feedback, a time
 /// limit). The test is scored when the last item is answered, when the worker finishes, or at the time limit (a durable
 /// job; a late request also finishes it). Passing grants the qualification; after a fail the worker may start again
-/// once the exam's cooldown has passed. Known answers never leave the service except to operators.
+/// once the exam's cooldown has passed. Known answers never leave the service except to operators. The test draws its
+/// items from the exam's pool (the ones this worker has seen least first), and shows the worker only the score: which
+/// test answers were wrong is for operators, so a throwaway account cannot harvest the answers.
 /// </summary>
 public static class ExamAttempts
 {
@@ -35,7 +37,8 @@ public static class ExamAttempts
         public string ItemId { get; init; } = "";
         public string Content { get; init; } = "";
         public bool Answered { get; init; }
-        /// <summary>Only once the test is over.</summary>
+        /// <summary>Only to operators, once the test is over (a worker sees the score alone).</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         public bool? Correct { get; init; }
     }
 
@@ -245,6 +248,18 @@ public static class ExamAttempts
             WHERE id = @id
             RETURNING test_deadline
             """, new { id, attempt.TimeLimitSeconds }, tx);
+        // The draw: test_draw items of the pool, those this worker was given least often in earlier attempts first (then
+        // at random); shown in the exam's own order.
+        await connection.ExecuteAsync("""
+            INSERT INTO exam_attempt_items (attempt_id, position, item_id)
+            SELECT @id, (row_number() OVER (ORDER BY d.position))::int - 1, d.item_id
+            FROM (SELECT i.item_id, i.position, random() AS r,
+                         (SELECT count(*) FROM exam_attempt_items p JOIN exam_attempts pa ON pa.id = p.attempt_id
+                          WHERE pa.exam_id = @ExamId AND pa.worker_id = @UserId AND p.item_id = i.item_id) AS seen
+                  FROM exam_items i WHERE i.exam_id = @ExamId AND i.part = 'test'
+                  ORDER BY seen, r
+                  LIMIT (SELECT coalesce(test_draw, 2147483647) FROM exams WHERE id = @ExamId)) d
+            """, new { id, attempt.ExamId, caller.UserId }, tx);
         await JobIntents.EnqueueAsync<FinishExamAttempt, FinishExamAttempt.Payload>(tx, new(id),
             new DateTimeOffset(DateTime.SpecifyKind(deadline, DateTimeKind.Utc)), uniqueKey: $"finish-exam-attempt:{id}");
         await tx.CommitAsync();
@@ -265,7 +280,11 @@ public static class ExamAttempts
                 ? "The test has not started; start it after training."
                 : $"The test is over ({attempt.Status}); answers are no longer taken.", attempt.Status);
         }
-        var item = await ItemAsync(tx, attempt.ExamId, "test", itemId);
+        var item = await connection.QuerySingleOrDefaultAsync<KnownItem>("""
+            SELECT i.content, i.known_answer::text AS known_answer_json, i.explanation
+            FROM exam_attempt_items d JOIN exam_items i ON i.exam_id = @ExamId AND i.part = 'test' AND i.item_id = d.item_id
+            WHERE d.attempt_id = @id AND d.item_id = @itemId
+            """, new { attempt.ExamId, id, itemId }, tx);
         if (item is null) return Problems.NotFound($"Test item '{itemId}'");
         var template = attempt.Template();
         if (AnswerRules.Check(template, item.Content, request.Answer) is { } problem) return Problems.BadRequest("answer", problem);
@@ -278,8 +297,8 @@ public static class ExamAttempts
         if (saved == 0) return Problems.Conflict($"Test item '{itemId}' is answered already; each test item is answered once.", "answered");
         var (answered, total) = await connection.QuerySingleAsync<(int, int)>("""
             SELECT (SELECT count(*)::int FROM exam_answers WHERE attempt_id = @id AND part = 'test'),
-                   (SELECT count(*)::int FROM exam_items WHERE exam_id = @ExamId AND part = 'test')
-            """, new { id, attempt.ExamId }, tx);
+                   (SELECT count(*)::int FROM exam_attempt_items WHERE attempt_id = @id)
+            """, new { id }, tx);
         var status = "testing";
         if (answered == total)
         {
@@ -334,11 +353,13 @@ public static class ExamAttempts
         var items = (await connection.QueryAsync<ItemRow>("""
             SELECT i.part, i.item_id, i.content, x.attempt_id IS NOT NULL AS answered, x.correct, coalesce(x.tries, 0) AS tries, i.explanation
             FROM exam_items i
+            LEFT JOIN exam_attempt_items d ON i.part = 'test' AND d.attempt_id = @id AND d.item_id = i.item_id
             LEFT JOIN exam_answers x ON x.attempt_id = @id AND x.part = i.part AND x.item_id = i.item_id
-            WHERE i.exam_id = @ExamId AND (i.part = 'training' OR @testing)
-            ORDER BY i.part DESC, i.position
+            WHERE i.exam_id = @ExamId AND (i.part = 'training' OR (@testing AND d.attempt_id IS NOT NULL))
+            ORDER BY i.part DESC, coalesce(d.position, i.position)
             """, new { id, view.ExamId, testing = view.Status != "training" })).ToList();
         var over = view.Status is "passed" or "failed";
+        var operatorView = workerId is null;
         view.TrainingItems = items.Where(i => i.Part == "training").Select(i => new TrainingItem
         {
             ItemId = i.ItemId, Content = i.Content, Answered = i.Answered, Correct = i.Correct, Tries = i.Tries,
@@ -346,7 +367,7 @@ public static class ExamAttempts
         }).ToList();
         view.TestItems = items.Where(i => i.Part == "test").Select(i => new TestItem
         {
-            ItemId = i.ItemId, Content = i.Content, Answered = i.Answered, Correct = over ? i.Correct ?? false : null,
+            ItemId = i.ItemId, Content = i.Content, Answered = i.Answered, Correct = over && operatorView ? i.Correct ?? false : null,
         }).ToList();
         return view;
     }

@@ -29,7 +29,7 @@ public static class Exams
 
     public sealed record Request(string Qualification, string Name, string? Instructions, string TaskType, string? Industry,
         string[]? Labels, bool? MultiLabel, Criterion[]? Criteria, decimal PassMark, int TimeLimitSeconds, int? RetakeCooldownSeconds,
-        Item[] TrainingItems, Item[] TestItems)
+        Item[] TrainingItems, Item[] TestItems, int? TestItemsPerAttempt = null)
     {
         public TaskTemplate Template() => new(TaskType ?? "", Labels ?? [], MultiLabel ?? false,
             (Criteria ?? []).Select(c => new RubricCriterion(c?.Name ?? "", c?.Min ?? 0, c?.Max ?? 0)).ToList());
@@ -50,6 +50,9 @@ public static class Exams
             RuleFor(r => r.RetakeCooldownSeconds).InclusiveBetween(0, 2_592_000).When(r => r.RetakeCooldownSeconds is not null);
             RuleFor(r => r.TrainingItems).NotEmpty().Must(i => i.Length <= MaxTrainingItems).WithMessage($"At most {MaxTrainingItems} training items.");
             RuleFor(r => r.TestItems).NotEmpty().Must(i => i.Length <= MaxTestItems).WithMessage($"At most {MaxTestItems} test items.");
+            RuleFor(r => r.TestItemsPerAttempt).Must((r, n) => n >= 1 && n <= (r.TestItems?.Length ?? 0))
+                .When(r => r.TestItemsPerAttempt is not null)
+                .WithMessage("'Test Items Per Attempt' must be between 1 and the number of test items (the pool each attempt draws from).");
             RuleFor(r => r).Custom((request, context) =>
             {
                 var template = request.Template();
@@ -102,7 +105,10 @@ public static class Exams
         public int TimeLimitSeconds { get; init; }
         public int RetakeCooldownSeconds { get; init; }
         public int TrainingItemCount { get; init; }
+        /// <summary>How many test items each attempt draws from the pool.</summary>
         public int TestItemCount { get; init; }
+        /// <summary>How many test items the pool holds.</summary>
+        public int TestPoolSize { get; init; }
         public DateTime CreatedAt { get; init; }
         [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         public IReadOnlyList<ItemView>? TrainingItems { get; set; }
@@ -127,8 +133,9 @@ public static class Exams
         SELECT e.id, e.qualification, e.name, e.instructions, e.task_type, e.industry, e.labels, e.multi_label, e.criteria::text AS criteria_json,
                e.pass_mark, e.time_limit_seconds, e.retake_cooldown_seconds, e.created_at,
                (SELECT count(*)::int FROM exam_items i WHERE i.exam_id = e.id AND i.part = 'training') AS training_item_count,
-               (SELECT count(*)::int FROM exam_items i WHERE i.exam_id = e.id AND i.part = 'test') AS test_item_count
+               coalesce(e.test_draw, p.size) AS test_item_count, p.size AS test_pool_size
         FROM exams e
+        CROSS JOIN LATERAL (SELECT count(*)::int AS size FROM exam_items i WHERE i.exam_id = e.id AND i.part = 'test') p
         """;
 
     public static RouteGroupBuilder MapExams(this RouteGroupBuilder group)
@@ -151,15 +158,16 @@ public static class Exams
         await using var tx = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync("""
             INSERT INTO exams (id, qualification, name, instructions, task_type, industry, labels, multi_label, criteria, pass_mark,
-                               time_limit_seconds, retake_cooldown_seconds, created_by)
+                               time_limit_seconds, retake_cooldown_seconds, created_by, test_draw)
             VALUES (@id, @Qualification, @Name, @instructions, @TaskType, @industry, @labels, @multiLabel, @criteria::jsonb, @PassMark,
-                    @TimeLimitSeconds, @cooldown, @UserId)
+                    @TimeLimitSeconds, @cooldown, @UserId, @TestItemsPerAttempt)
             """, new
         {
             id, request.Qualification, request.Name, instructions = request.Instructions ?? "", request.TaskType,
             industry = request.Industry ?? "other", labels = template.Labels.ToArray(), multiLabel = template.MultiLabel,
             criteria = JsonSerializer.Serialize(template.Criteria, new JsonSerializerOptions(JsonSerializerDefaults.Web)),
             request.PassMark, request.TimeLimitSeconds, cooldown = request.RetakeCooldownSeconds ?? 86_400, caller.UserId,
+            request.TestItemsPerAttempt,
         }, tx);
         await connection.ExecuteAsync("""
             INSERT INTO exam_items (exam_id, part, position, item_id, content, known_answer, explanation)

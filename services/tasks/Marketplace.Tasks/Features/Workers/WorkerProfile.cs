@@ -32,7 +32,18 @@ public static class WorkerProfile
     {
         group.MapGet("/me", (HttpContext http, NpgsqlDataSource db) => LoadAsync(db, Caller.From(http.User).UserId)).RequireAuthorization(Roles.Worker);
         group.MapGet("/{workerId:guid}", (Guid workerId, NpgsqlDataSource db) => LoadAsync(db, workerId)).RequireAuthorization(Roles.Operator);
+        group.MapGet("/me/clearance", ClearanceOf).RequireAuthorization(Roles.Worker).Produces<ClearanceView>();
         return group;
+    }
+
+    public sealed record ClearanceView(string Clearance);
+
+    /// <summary>Only the clearance (one function call): the gateway asks it to decide which instructions the worker may read.</summary>
+    private static async Task<Ok<ClearanceView>> ClearanceOf(HttpContext http, NpgsqlDataSource db)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return TypedResults.Ok(new ClearanceView(await connection.ExecuteScalarAsync<string>("SELECT worker_clearance(@UserId)",
+            new { Caller.From(http.User).UserId }) ?? Domain.Clearance.None));
     }
 
     /// <summary>One round trip. Tasks knows workers only by what they did here, so an unknown id is an empty profile.</summary>
