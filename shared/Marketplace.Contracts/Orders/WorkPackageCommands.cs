@@ -8,9 +8,12 @@ namespace Marketplace.Contracts.Orders;
 /// (ApprovedAssignment.PayerVendorOrgId, no platform fee per answer), and VendorOrgId reviews the submissions.
 /// A rework package (added later; null otherwise) redoes the items an acceptance sample found wrong: ReworkRound is that
 /// sample's round and Findings what the enterprise found wrong with each item, shown to the worker who redoes it.
+/// EnterpriseOrgId (added later; null from older senders) is the organisation that owns the order, so it can read the
+/// order's figures that tasks keeps across packages (how much workers changed the model's pre-labels).
 /// </summary>
 public record StartWorkPackage(Guid PackageId, Guid OrderId, Guid VendorOrgId, string Audience, decimal RewardPerAnswer,
-    OrderReadyForWork Work, DateTimeOffset OccurredAt, int? ReworkRound = null, IReadOnlyList<ItemFinding>? Findings = null);
+    OrderReadyForWork Work, DateTimeOffset OccurredAt, int? ReworkRound = null, IReadOnlyList<ItemFinding>? Findings = null,
+    Guid? EnterpriseOrgId = null);
 
 /// <summary>What the enterprise found wrong with one item of a failed acceptance sample.</summary>
 public record ItemFinding(string ItemId, string Finding);

@@ -32,7 +32,8 @@ public sealed class StartWorkPackageConsumer(NpgsqlDataSource db, IContentStore 
             if (!await OrderReadyForWorkConsumer.SplitAsync(tx, work, store, logger, context.CancellationToken)) return;
             var connection = tx.Connection!;
             await connection.ExecuteAsync("""
-                UPDATE task_orders SET package_order_id = @OrderId, payer_vendor_org_id = @VendorOrgId, audience = @Audience
+                UPDATE task_orders SET package_order_id = @OrderId, payer_vendor_org_id = @VendorOrgId, audience = @Audience,
+                                       order_enterprise_org_id = @EnterpriseOrgId
                 WHERE order_id = @PackageId
                 """, package, tx);
             if (package is { ReworkRound: { } round, Findings: { Count: > 0 } findings })
