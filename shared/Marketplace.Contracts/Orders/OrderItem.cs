@@ -1,3 +1,4 @@
 namespace Marketplace.Contracts.Orders;
 
-public record OrderItem(string ItemId, string Content);
+/// <summary>An item handed to tasks inline; Prelabel, when a model suggested an answer: {label, modelVersion, score}.</summary>
+public record OrderItem(string ItemId, string Content, System.Text.Json.JsonElement? Prelabel = null);

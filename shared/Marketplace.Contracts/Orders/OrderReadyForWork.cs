@@ -3,7 +3,8 @@ namespace Marketplace.Contracts.Orders;
 /// <summary>
 /// A funded order whose items can now be split into micro-tasks. Small orders may carry their Items inline; orders
 /// send the items as a claim check: ItemsKey names a JSONL file in the shared content store (one {"id","content"} per
-/// line; first the GoldItemCount gold items, each with its known answer as "gold", then the ItemCount regular items)
+/// line, with "prelabel": {label, modelVersion, score} where a model suggested an answer; first the GoldItemCount gold
+/// items, each with its known answer as "gold", then the ItemCount regular items)
 /// and Items is empty. GoldSlots gold slots are to be mixed into the regular ones. AutoApproveSeconds: how long the
 /// enterprise has to review a submission before it is approved for them (null: the platform's default). Terms carries
 /// the order's terms whole (the fields before it repeat parts of it for consumers written before it existed).

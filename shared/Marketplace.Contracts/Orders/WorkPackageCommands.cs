@@ -9,11 +9,13 @@ namespace Marketplace.Contracts.Orders;
 /// A rework package (added later; null otherwise) redoes the items an acceptance sample found wrong: ReworkRound is that
 /// sample's round and Findings what the enterprise found wrong with each item, shown to the worker who redoes it.
 /// Title and Instructions (added later; null from older senders) are the order's, so a package's workers read the same
-/// brief in the workbench as a crowd order's workers do.
+/// brief in the workbench as a crowd order's workers do. EnterpriseOrgId (added later; null from older senders) is the
+/// organisation that owns the order, so it can read the order's figures that tasks keeps across packages (how much
+/// workers changed the model's pre-labels).
 /// </summary>
 public record StartWorkPackage(Guid PackageId, Guid OrderId, Guid VendorOrgId, string Audience, decimal RewardPerAnswer,
     OrderReadyForWork Work, DateTimeOffset OccurredAt, int? ReworkRound = null, IReadOnlyList<ItemFinding>? Findings = null,
-    string? Title = null, string? Instructions = null);
+    string? Title = null, string? Instructions = null, Guid? EnterpriseOrgId = null);
 
 /// <summary>What the enterprise found wrong with one item of a failed acceptance sample.</summary>
 public record ItemFinding(string ItemId, string Finding);

@@ -146,6 +146,15 @@ public abstract class PortalTest
         await Assertions.Expect(Page.GetByRole(AriaRole.Button, new() { Name = English ? "Sign out" : "退出" })).ToBeVisibleAsync();
     }
 
+    /// <summary>The worker starts labeling an order from the available-work page, as a person would.</summary>
+    protected async Task StartOrderAsync(Guid orderId)
+    {
+        await Page.GotoAsync("/#/work");
+        var card = Page.Locator($"article.work[data-order-id='{orderId}']");
+        await card.GetByRole(AriaRole.Button).ClickAsync();
+        await Assertions.Expect(Page.Locator("#lease-countdown")).ToBeVisibleAsync();
+    }
+
     /// <summary>An order whose items are uploaded images (content://), published and split: workers see them through signed links.</summary>
     protected static Task<Guid> ImageOrderAsync(Actor enterprise, string taskType, string[] labels, int images, object? settings = null, int width = 480, int height = 320) =>
         MediaOrderAsync(enterprise, taskType, labels, images, i => TestImages.Png(width, height, i), "png", settings);

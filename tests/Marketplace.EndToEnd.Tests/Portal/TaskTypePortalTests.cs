@@ -10,13 +10,6 @@ namespace Marketplace.EndToEnd.Tests.Portal;
 [TestFixture]
 public class TaskTypePortalTests : PortalTest
 {
-    private async Task StartOrderAsync(Guid orderId)
-    {
-        await Page.GotoAsync("/#/work");
-        await Page.Locator($"article.work[data-order-id='{orderId}']").GetByRole(AriaRole.Button).ClickAsync();
-        await Expect(Page.Locator("#lease-countdown")).ToBeVisibleAsync();
-    }
-
     private async Task<JsonElement> SubmittedAnswerAsync(Actor enterprise, Guid orderId)
     {
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "All done" })).ToBeVisibleAsync();

@@ -10,14 +10,6 @@ namespace Marketplace.EndToEnd.Tests.Portal;
 [TestFixture]
 public class WorkerPortalTests : PortalTest
 {
-    private async Task StartOrderAsync(Guid orderId)
-    {
-        await Page.GotoAsync("/#/work");
-        var card = Page.Locator($"article.work[data-order-id='{orderId}']");
-        await card.GetByRole(AriaRole.Button).ClickAsync();
-        await Expect(Page.Locator("#lease-countdown")).ToBeVisibleAsync();
-    }
-
     [Test]
     public async Task A_worker_signs_in_claims_labels_an_image_by_clicking_and_the_submission_reaches_the_API()
     {

@@ -90,10 +90,10 @@ public sealed class ImportDataset(NpgsqlDataSource db, IContentStore store, IOpt
         }
         await connection.ExecuteAsync("UPDATE dataset_uploads SET status = 'importing', rows_checked = @rows, updated_at = now() WHERE id = @uploadId",
             new { rows, uploadId });
-        await ImportAsync(connection, uploadId, target, key, ct);
+        await ImportAsync(connection, uploadId, target, key, check, ct);
     }
 
-    private async Task ImportAsync(NpgsqlConnection connection, Guid uploadId, Target target, string key, CancellationToken ct)
+    private async Task ImportAsync(NpgsqlConnection connection, Guid uploadId, Target target, string key, ManifestCheck check, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(ct);
         var status = await connection.ExecuteScalarAsync<string>("SELECT status FROM orders WHERE id = @OrderId FOR UPDATE", new { target.OrderId }, tx);
@@ -121,7 +121,7 @@ public sealed class ImportDataset(NpgsqlDataSource db, IContentStore store, IOpt
                 await importer.WriteAsync((int)position++, NpgsqlDbType.Integer, ct);
                 await importer.WriteAsync(row.StoredContent, NpgsqlDbType.Text, ct);
                 if (row.MetadataJson is null) await importer.WriteNullAsync(ct); else await importer.WriteAsync(row.MetadataJson, NpgsqlDbType.Jsonb, ct);
-                if (row.PredictionsJson is null) await importer.WriteNullAsync(ct); else await importer.WriteAsync(row.PredictionsJson, NpgsqlDbType.Jsonb, ct);
+                if (check.StoredPredictions(row) is not { } predictions) await importer.WriteNullAsync(ct); else await importer.WriteAsync(predictions, NpgsqlDbType.Jsonb, ct);
                 if (row.GoldJson is null) await importer.WriteNullAsync(ct); else { await importer.WriteAsync(row.GoldJson, NpgsqlDbType.Jsonb, ct); gold++; }
             }
             await importer.CompleteAsync(ct);

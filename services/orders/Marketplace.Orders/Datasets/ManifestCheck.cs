@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Marketplace.Labeling;
+using Marketplace.Labeling.Prelabels;
 using Marketplace.ServiceDefaults.Content;
 
 namespace Marketplace.Orders.Datasets;
@@ -34,7 +35,7 @@ public sealed class ManifestCheck(TaskTemplate template, OrderFiles files)
             JsonElement predictions;
             try { predictions = JsonDocument.Parse(row.PredictionsJson).RootElement; }
             catch (JsonException) { return "'predictions' is not valid JSON"; }
-            if (AnswerRules.Check(template, row.StoredContent, predictions) is { } wrong) return $"'predictions' does not fit the task template: {wrong}";
+            if (Prelabel.Read(template, row.StoredContent, predictions, out _) is { } wrong) return wrong;
         }
         if (row.GoldJson is not null)
         {
@@ -44,6 +45,16 @@ public sealed class ManifestCheck(TaskTemplate template, OrderFiles files)
             if (AnswerRules.Check(template, row.StoredContent, gold) is { } wrong) return $"'gold' does not fit the task template: {wrong}";
         }
         return null;
+    }
+
+    /// <summary>A checked row's predictions as stored: {"label", "modelVersion", "score"} (a bare answer becomes the label).</summary>
+    public string? StoredPredictions(ManifestRow row)
+    {
+        if (row.PredictionsJson is null) return null;
+        using var document = JsonDocument.Parse(row.PredictionsJson);
+        if (Prelabel.Read(template, row.StoredContent, document.RootElement, out var prelabel) is { } wrong)
+            throw new InvalidDataException($"Line {row.Line}: {wrong}"); // checked before import: the file changed meanwhile
+        return prelabel!.ToJson();
     }
 
     private static ulong Digest(string id)

@@ -17,8 +17,11 @@ public static class CreateOrder
 {
     public const int MaxInlineItems = 1000;
 
-    /// <summary>An item; a gold item also carries its known answer (Gold), in the task type's answer shape.</summary>
-    public sealed record Item(string Id, string Content, System.Text.Json.JsonElement? Gold = null);
+    /// <summary>
+    /// An item; a gold item also carries its known answer (Gold), in the task type's answer shape; Predictions, a model's
+    /// pre-label, as a manifest line's "predictions" ({label, modelVersion, score} or the bare answer).
+    /// </summary>
+    public sealed record Item(string Id, string Content, System.Text.Json.JsonElement? Gold = null, System.Text.Json.JsonElement? Predictions = null);
 
     public sealed record Criterion(string Name, int Min, int Max);
 
@@ -124,6 +127,12 @@ public static class CreateOrder
                         context.AddFailure($"items[{i}].gold", $"Item '{request.Items[i].Id}': {wrong}");
                         shown++;
                     }
+                    else if (request.Items[i].Predictions is { ValueKind: not System.Text.Json.JsonValueKind.Null } predictions
+                             && Marketplace.Labeling.Prelabels.Prelabel.Read(request.Template(), content, predictions, out _) is { } badPrediction)
+                    {
+                        context.AddFailure($"items[{i}].predictions", $"Item '{request.Items[i].Id}': {badPrediction}");
+                        shown++;
+                    }
                 }
             });
             RuleFor(r => r.UnitPrice).GreaterThan(0).LessThanOrEqualTo(100_000)
@@ -211,11 +220,17 @@ public static class CreateOrder
             itemCount = regular, budget, goldItems = items.Length - regular, goldSlots, reserve,
         }, tx);
         await connection.ExecuteAsync(
-            "INSERT INTO order_items (order_id, item_id, position, content, gold) VALUES (@id, @itemId, @position, @Content, @gold::jsonb)",
+            """
+            INSERT INTO order_items (order_id, item_id, position, content, gold, predictions)
+            VALUES (@id, @itemId, @position, @Content, @gold::jsonb, @predictions::jsonb)
+            """,
             items.Select((item, position) => new
             {
                 id, itemId = item.Id, position, item.Content,
                 gold = item.Gold is { ValueKind: not System.Text.Json.JsonValueKind.Null } g ? g.GetRawText() : null,
+                predictions = item.Predictions is { ValueKind: not System.Text.Json.JsonValueKind.Null } p
+                              && Marketplace.Labeling.Prelabels.Prelabel.Read(request.Template(), item.Content, p, out var prelabel) is null
+                    ? prelabel!.ToJson() : null,
             }), tx);
         var order = await OrderView.FindAsync(connection, id, null, tx);
         await tx.CommitAsync();

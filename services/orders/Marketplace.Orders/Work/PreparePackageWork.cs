@@ -64,7 +64,7 @@ public sealed class PreparePackageWork(NpgsqlDataSource db, IContentStore store,
                 """, package, tx)).AsList()
             : null;
         await outbox.AddAsync(tx, new StartWorkPackage(package.Id, order.Id, package.VendorOrgId, package.Kind, package.RewardPerAnswer,
-            work, clock.GetUtcNow(), package.ReworkRound, findings, order.Title, order.Instructions));
+            work, clock.GetUtcNow(), package.ReworkRound, findings, order.Title, order.Instructions, order.EnterpriseOrgId));
         await tx.CommitAsync(ct);
     }
 }

@@ -12,7 +12,8 @@ namespace Marketplace.Orders.Work;
 /// <summary>
 /// Hands a funded crowd order's items to tasks by claim check: streams them (in manifest order) into a JSONL work file
 /// in the shared content store, then announces OrderReadyForWork naming the file. A million items never travel in a
-/// message, and memory stays flat. An uploaded image's pixel size (read at upload) rides along as "width" and "height".
+/// message, and memory stays flat. An uploaded image's pixel size (read at upload) rides along as "width" and "height",
+/// a model's pre-label (the manifest's predictions) as "prelabel": {label, modelVersion, score}.
 /// Running again rewrites the same file and announces again; tasks splits once.
 /// </summary>
 [Hangfire.Queue(JobQueues.Long)]
@@ -60,7 +61,7 @@ public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox
                 // Gold first: tasks holds the (few) gold items in memory and mixes their slots into the stream of regular ones.
                 // An uploaded image's pixel size goes with its item (the import checked that the link names a file of this order).
                 await using var reader = await new NpgsqlCommand("""
-                    SELECT i.item_id, i.content, i.gold::text, f.width, f.height
+                    SELECT i.item_id, i.content, i.gold::text, f.width, f.height, i.predictions::text
                     FROM order_items i
                     LEFT JOIN content_files f
                       ON f.order_id = i.order_id AND f.name = substring(btrim(i.content, E' \t\r\n') FROM '(?i)^content://[^/]+/(.+)$')
@@ -78,6 +79,13 @@ public sealed class PrepareWork(NpgsqlDataSource db, IContentStore store, Outbox
                     {
                         writer.WriteNumber("width", reader.GetInt32(3));
                         writer.WriteNumber("height", reader.GetInt32(4));
+                    }
+                    // A model's pre-label goes with its item, gold or not: a gold item's may be deliberately wrong
+                    // (workers who copy pre-labels are caught by it); the gold answer is never a pre-label.
+                    if (!reader.IsDBNull(5))
+                    {
+                        writer.WritePropertyName("prelabel");
+                        writer.WriteRawValue(reader.GetString(5));
                     }
                     if (!reader.IsDBNull(2))
                     {

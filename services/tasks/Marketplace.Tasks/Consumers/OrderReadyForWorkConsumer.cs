@@ -20,8 +20,9 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>A line of the work file; an uploaded image carries its pixel size.</summary>
-    private sealed record WorkItem(string Id, string Content, JsonElement? Gold = null, int? Width = null, int? Height = null);
+    /// <summary>A line of the work file; an uploaded image carries its pixel size, an item a model suggested an answer for its pre-label.</summary>
+    private sealed record WorkItem(string Id, string Content, JsonElement? Gold = null, int? Width = null, int? Height = null,
+        JsonElement? Prelabel = null);
 
     public Task Consume(ConsumeContext<OrderReadyForWork> context) =>
         db.ApplyOnceAsync(context, nameof(OrderReadyForWorkConsumer), tx => SplitAsync(tx, context.Message, store, logger, context.CancellationToken));
@@ -57,7 +58,7 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
 
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var items = order.ItemsKey is null
-                ? order.Items.Select(i => new WorkItem(i.ItemId, i.Content)).ToAsyncEnumerable()
+                ? order.Items.Select(i => new WorkItem(i.ItemId, i.Content, Prelabel: i.Prelabel)).ToAsyncEnumerable()
                 : ReadItemsAsync(store, order.ItemsKey, ct);
             var written = await CopySlotsAsync(connection, order, itemCount, items, ct);
             if (written != itemCount * order.Overlap + order.GoldSlots)
@@ -88,7 +89,7 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
         IAsyncEnumerable<WorkItem> items, CancellationToken ct)
     {
         await using var importer = await connection.BeginBinaryImportAsync(
-            "COPY assignments (id, order_id, item_id, slot, content, is_gold, gold_answer, image_width, image_height) FROM STDIN (FORMAT BINARY)", ct);
+            "COPY assignments (id, order_id, item_id, slot, content, is_gold, gold_answer, image_width, image_height, prelabel) FROM STDIN (FORMAT BINARY)", ct);
         importer.Timeout = TimeSpan.FromMinutes(30);
         var gold = new List<WorkItem>();
         long regularSlots = itemCount * order.Overlap, written = 0, regularWritten = 0, goldWritten = 0;
@@ -114,6 +115,8 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
                 await importer.WriteNullAsync(ct);
                 await importer.WriteNullAsync(ct);
             }
+            if (item.Prelabel is { ValueKind: JsonValueKind.Object } prelabel) await importer.WriteAsync(prelabel.GetRawText(), NpgsqlDbType.Jsonb, ct);
+            else await importer.WriteNullAsync(ct);
             written++;
         }
 

@@ -34,7 +34,7 @@ public sealed class StartWorkPackageConsumer(NpgsqlDataSource db, IContentStore 
             var connection = tx.Connection!;
             await connection.ExecuteAsync("""
                 UPDATE task_orders SET package_order_id = @OrderId, payer_vendor_org_id = @VendorOrgId, audience = @Audience,
-                                       title = @Title, instructions = @Instructions
+                                       title = @Title, instructions = @Instructions, order_enterprise_org_id = @EnterpriseOrgId
                 WHERE order_id = @PackageId
                 """, package, tx);
             if (package is { ReworkRound: { } round, Findings: { Count: > 0 } findings })

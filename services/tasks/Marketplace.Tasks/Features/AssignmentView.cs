@@ -49,6 +49,16 @@ public sealed class AssignmentView
     public bool? TooFast { get; set; }
     [System.Text.Json.Serialization.JsonIgnore] public string CriteriaJson { get; init; } = "[]";
     public System.Text.Json.JsonElement Criteria => System.Text.Json.JsonDocument.Parse(CriteriaJson).RootElement.Clone();
+    [System.Text.Json.Serialization.JsonIgnore] public string? PrelabelJson { get; init; }
+    /// <summary>A model's suggested answer for the item, {label, modelVersion, score}; null when there is none.</summary>
+    public System.Text.Json.JsonElement? Prelabel => ParsePrelabel(PrelabelJson);
+
+    public static System.Text.Json.JsonElement? ParsePrelabel(string? json)
+    {
+        if (json is null) return null;
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
 
     /// <summary>
     /// A worker sees an item's content only while holding its lease, or for its own rejected answer while it may still be
@@ -78,7 +88,8 @@ public sealed class AssignmentView
         a.id, a.order_id, a.item_id, a.slot, a.content, a.status, a.worker_id, a.lease_expires_at, a.answer::text AS answer_json,
                a.submitted_at, a.approved_at, a.auto_approved, o.task_type, o.labels, o.worker_reward, o.currency,
                o.multi_label, o.criteria::text AS criteria_json, a.rework_finding, a.is_gold, a.gold_correct, a.too_fast,
-               a.reject_reason_code, a.reject_comment, a.appealable_until, a.appeal_status, a.appeal_message, a.appeal_note
+               a.reject_reason_code, a.reject_comment, a.appealable_until, a.appeal_status, a.appeal_message, a.appeal_note,
+               a.prelabel::text AS prelabel_json
         """;
 
     /// <summary>What a caller may see: a worker their own assignments, an enterprise its orders', an operator all.</summary>

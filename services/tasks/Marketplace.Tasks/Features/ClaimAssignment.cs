@@ -39,6 +39,9 @@ public static class ClaimAssignment
         [System.Text.Json.Serialization.JsonIgnore] public short Lane { get; init; }
         [System.Text.Json.Serialization.JsonIgnore] public string CriteriaJson { get; init; } = "[]";
         public System.Text.Json.JsonElement Criteria => System.Text.Json.JsonDocument.Parse(CriteriaJson).RootElement.Clone();
+        [System.Text.Json.Serialization.JsonIgnore] public string? PrelabelJson { get; init; }
+        /// <summary>A model's suggested answer for the item, {label, modelVersion, score}; null when there is none.</summary>
+        public System.Text.Json.JsonElement? Prelabel => AssignmentView.ParsePrelabel(PrelabelJson);
     }
 
     /// <summary>What a claim on one order checks first; a worker who may not take the order is told what they lack.</summary>
@@ -288,7 +291,8 @@ public static class ClaimAssignment
             WHERE a.id = chosen.id AND o.order_id = a.order_id
             RETURNING a.id AS assignment_id, a.order_id, a.item_id, a.content, o.task_type, o.labels,
                       o.worker_reward AS reward, o.currency, a.lease_expires_at,
-                      o.multi_label, o.criteria::text AS criteria_json, a.rework_finding, a.created_at, a.lane),
+                      o.multi_label, o.criteria::text AS criteria_json, a.rework_finding, a.created_at, a.lane,
+                      a.prelabel::text AS prelabel_json),
         remembered AS (
             INSERT INTO worker_items (worker_id, order_id, item_id)
             SELECT @UserId, order_id, item_id FROM claimed
