@@ -63,8 +63,9 @@ public sealed class World
         var worker = await Api.SignUpAsync("worker", verified: false);
         await Api.ReadAsync(await worker.PostAsync("/api/tasks/workers/me/identity", new { legalName = $"Li {canary}", idNumber = Api.IdNumber() }), HttpStatusCode.OK);
         await Api.ReadAsync(await op.PostAsync($"/api/tasks/workers/{worker.UserId}/identity/review", new { decision = "verify" }), HttpStatusCode.OK);
-        await Api.ReadAsync(await Api.Send(worker.Http, HttpMethod.Put, "/api/payouts/method",
-            new { method = "bank_card", account = "4111 1111 1111 1111", holderName = $"Holder {canary}" }), HttpStatusCode.OK);
+        using (var stepUp = await worker.StepUpAsync())
+            await Api.ReadAsync(await Api.Send(stepUp, HttpMethod.Put, "/api/payouts/method",
+                new { method = "bank_card", account = "4111 1111 1111 1111", holderName = $"Holder {canary}" }), HttpStatusCode.OK);
         var assignment = (await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/claim?orderId={crowd}"), HttpStatusCode.OK))
             .GetProperty("assignmentId").GetGuid();
         var exam = await Contracted.ExamAsync();
