@@ -142,9 +142,10 @@ static async Task<Measure> MeasureAsync(IPage page, string? url)
     else await page.GotoAsync(url, new() { WaitUntil = WaitUntilState.NetworkIdle });
     await page.Locator("main#view h1, main#view h2").First.WaitForAsync(new() { Timeout = 30_000 });
     var quietSince = await page.EvaluateAsync<double>("performance.now()");
-    // Quiet: no long task ending within the last 2 s.
-    while (true)
+    // Quiet: no long task ending within the last 2 s (a page that never quiets down fails the run after 30 s).
+    for (var waited = 0; ; waited += 500)
     {
+        if (waited > 30_000) throw new TimeoutException($"{page.Url} kept running long tasks for 30 s");
         await page.WaitForTimeoutAsync(500);
         var lastEnd = await page.EvaluateAsync<double>("Math.max(0, ...window.__longTasks.map(t => t.start + t.duration))");
         var now = await page.EvaluateAsync<double>("performance.now()");
