@@ -16,3 +16,13 @@ CREATE TABLE item_predictions (
 -- A gold slot whose pre-label was planted on purpose (a deliberately wrong suggestion that catches workers who copy
 -- pre-labels, issue 15 item 3): no model prediction ever replaces it.
 ALTER TABLE assignments ADD COLUMN prelabel_planted boolean NOT NULL DEFAULT false;
+
+-- Which model assists an order: no row, none; 'builtin', the platform's own model trained on the order's accepted
+-- labels; 'backend', the order's external model endpoint (its address and secret are kept beside it). One model per
+-- order: choosing one replaces the other.
+CREATE TABLE order_models (
+    order_id    uuid        PRIMARY KEY REFERENCES task_orders (order_id),
+    source      text        NOT NULL CHECK (source IN ('builtin', 'backend')),
+    changed_by  uuid        NOT NULL,
+    changed_at  timestamptz NOT NULL DEFAULT now()
+);
