@@ -141,7 +141,7 @@ export default {
     method: { bank_card: ["银行卡", "Bank card"], alipay: ["支付宝", "Alipay"] },
     certification: { pending: ["待审核", "Pending"], approved: ["已批准", "Approved"], rejected: ["已驳回", "Rejected"], revoked: ["已撤销", "Revoked"] },
     recon: { green: ["正常", "Green"], red: ["异常", "Red"] },
-    walletKind: { deposit: ["充值", "Deposit"], escrow: ["托管", "Escrow"], refund: ["退款", "Refund"], bonus: ["奖金", "Bonus"], fee: ["平台费", "Fee"] },
+    walletKind: { deposit: ["充值", "Deposit"], escrow: ["托管", "Escrow"], refund: ["退款", "Refund"], bonus: ["奖金", "Bonus"], fee: ["平台费", "Fee"], withdrawal: ["提现", "Withdrawal"] },
     quality: { ok: ["正常", "ok"], suspended: ["已暂停", "suspended"] },
     packageKind: { team: ["自有团队", "Own team"], crowd: ["众包", "Crowd"], subcontract: ["分包", "Sub-contract"] },
     packageStatus: { working: ["进行中", "Working"], offered: ["待对方接受", "Offered"], accepted: ["已接受", "Accepted"], declined: ["已拒绝", "Declined"], done: ["已完成", "Done"] },
