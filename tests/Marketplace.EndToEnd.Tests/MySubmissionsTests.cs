@@ -55,7 +55,7 @@ public class MySubmissionsTests
         Assert.That(r.GetProperty("rejectedAt").GetDateTime(), Is.GreaterThanOrEqualTo(r.GetProperty("submittedAt").GetDateTime()));
         Assert.That(r.GetProperty("appealableUntil").GetDateTime(), Is.GreaterThan(r.GetProperty("rejectedAt").GetDateTime()));
         Assert.That(r.GetProperty("appealStatus").ValueKind, Is.EqualTo(JsonValueKind.Null));
-        Assert.That(r.Money("reward"), Is.EqualTo(order.Money("workerReward")));
+        Assert.That((r.Money("reward"), order.Money("workerReward")), Is.EqualTo((0.90m, 0.90m)), "1.00 a slot less the 10% fee");
         Assert.That(r.GetProperty("currency").GetString(), Is.EqualTo("CNY"));
         Assert.That((await worker.GetAsync("/api/tasks/assignments/submitted")).GetProperty("nextBefore").ValueKind, Is.EqualTo(JsonValueKind.Null));
 

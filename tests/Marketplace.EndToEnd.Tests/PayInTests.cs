@@ -31,17 +31,19 @@ public sealed class PayInTests
         Assert.That((await CallbackAsync(bank, reference, 50.00m, "BANK-1", signature: "00")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That((await CallbackAsync(bank, reference, 50.00m, "BANK-1", key: Convert.FromBase64String(Cluster.RailCallbackSecret))).StatusCode,
             Is.EqualTo(HttpStatusCode.Unauthorized), "the payouts rail's secret is not the pay-in secret");
-        var mismatch = await Api.ReadAsync(await CallbackAsync(bank, reference, 500.00m, "BANK-1"), HttpStatusCode.UnprocessableEntity);
+        // The money reaches the bank (its own books show it: reconciliation compares them with the ledger); the bank calls back.
+        var bankTransaction = await ArriveAsync(reference, 50.00m);
+        var mismatch = await Api.ReadAsync(await CallbackAsync(bank, reference, 500.00m, bankTransaction), HttpStatusCode.UnprocessableEntity);
         Assert.That(mismatch.GetProperty("code").GetString(), Is.EqualTo("deposit.amount_mismatch"));
         Assert.That(await AvailableAsync(enterprise), Is.EqualTo(0m), "nothing credited yet");
 
-        var first = await Api.ReadAsync(await CallbackAsync(bank, reference, 50.00m, "BANK-1"), HttpStatusCode.OK);
-        var again = await Api.ReadAsync(await CallbackAsync(bank, reference, 50.00m, "BANK-1"), HttpStatusCode.OK);
+        var first = await Api.ReadAsync(await CallbackAsync(bank, reference, 50.00m, bankTransaction), HttpStatusCode.OK);
+        var again = await Api.ReadAsync(await CallbackAsync(bank, reference, 50.00m, bankTransaction), HttpStatusCode.OK);
         Assert.That((first.GetProperty("changed").GetBoolean(), again.GetProperty("changed").GetBoolean()), Is.EqualTo((true, false)));
         Assert.That(await AvailableAsync(enterprise), Is.EqualTo(50.00m));
         var credited = await enterprise.GetAsync($"/api/settlement/wallet/deposits/{deposit.GetProperty("id")}");
         Assert.That((credited.GetProperty("status").GetString(), credited.GetProperty("bankTransactionId").GetString(), credited.GetProperty("confirmedBy").GetString()),
-            Is.EqualTo(("credited", "BANK-1", "rail")));
+            Is.EqualTo(("credited", bankTransaction, "rail")));
 
         // Another organisation does not see it.
         var other = await Api.SignUpAsync("enterprise");
@@ -57,7 +59,8 @@ public sealed class PayInTests
         var op = await Api.OperatorAsync();
         var one = await AskAsync(enterprise, 30.00m);
         var two = await AskAsync(enterprise, 12.34m);
-        var statementLine = $"ICBC-{Guid.NewGuid():N}"[..24];
+        // The enterprise paid deposit one by plain transfer: the bank's statement shows the line the operator matches.
+        var statementLine = await ArriveAsync(one.GetProperty("reference").GetString()!, 30.00m);
 
         var wrongAmount = await Api.ReadAsync(await op.PostAsync($"/api/settlement/wallet/deposits/{one.GetProperty("id")}/confirm",
             new { bankTransactionId = statementLine, amount = 29.99m }, Guid.NewGuid().ToString()), HttpStatusCode.UnprocessableEntity);
@@ -109,11 +112,16 @@ public sealed class PayInTests
         Assert.That(refused.GetProperty("code").GetString(), Is.EqualTo("deposit.too_many_pending"));
     }
 
-    private static async Task ModeAsync(Actor enterprise, string mode) =>
+    /// <summary>Money arrives at the fake bank under a reference, and nobody is told (its test surface); the bank's transaction id.</summary>
+    internal static async Task<string> ArriveAsync(string reference, decimal amount) =>
+        (await Api.ReadAsync(await (await Api.OperatorAsync()).PostAsync("/api/settlement/fake-bank/pay-ins", new { reference, amount, currency = "CNY" }),
+            HttpStatusCode.Created)).GetProperty("bankTransactionId").GetString()!;
+
+    internal static async Task ModeAsync(Actor enterprise, string mode) =>
         await Api.ReadAsync(await Api.Send((await Api.OperatorAsync()).Http, HttpMethod.Put, "/api/settlement/fake-bank/pay-ins/mode",
             new { enterpriseOrgId = enterprise.OrgId, mode }), HttpStatusCode.OK);
 
-    private static async Task<System.Text.Json.JsonElement> AskAsync(Actor enterprise, decimal amount) =>
+    internal static async Task<System.Text.Json.JsonElement> AskAsync(Actor enterprise, decimal amount) =>
         await Api.ReadAsync(await enterprise.PostAsync("/api/settlement/wallet/deposits", new { amount, currency = "CNY" }, Guid.NewGuid().ToString()),
             HttpStatusCode.Created);
 

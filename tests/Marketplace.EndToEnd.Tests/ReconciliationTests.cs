@@ -55,6 +55,47 @@ public class ReconciliationTests
     }
 
     [Test]
+    public async Task Money_the_bank_received_but_the_ledger_never_credited_is_reported_until_an_operator_matches_it()
+    {
+        var op = await Api.OperatorAsync();
+        var enterprise = await Api.SignUpAsync("enterprise");
+        await PayInTests.ModeAsync(enterprise, "timeout"); // the bank's confirmation never comes
+        var deposit = await PayInTests.AskAsync(enterprise, 40.00m);
+        var reference = deposit.GetProperty("reference").GetString()!;
+        var bankTransaction = await PayInTests.ArriveAsync(reference, 40.00m);
+
+        JsonElement run = default;
+        await Api.EventuallyAsync(async () =>
+        {
+            run = await Reconciliation.RunAsync(op);
+            return Named(run, "deposits", bankTransaction) is not null;
+        }, "the bank's transfer with no ledger deposit is reported", TimeSpan.FromSeconds(60));
+        Assert.That(run.GetProperty("status").GetString(), Is.EqualTo("red"));
+        Assert.That(Named(run, "deposits", bankTransaction)!.Value.GetProperty("detail").GetString(),
+            Does.Contain($"the bank received 40.00 under reference {reference}; the ledger credited no deposit"));
+        var open = (await op.GetAsync("/api/settlement/reconciliation")).GetProperty("openAlerts").EnumerateArray();
+        Assert.That(open.Any(a => a.GetProperty("entityId").GetString() == bankTransaction), Is.True, "an open alert names the bank's transaction");
+
+        // The operator matches the bank's line to the deposit: the wallet gets the 40.00 once, and the books agree again.
+        await Api.ReadAsync(await op.PostAsync($"/api/settlement/wallet/deposits/{deposit.GetProperty("id")}/confirm",
+            new { bankTransactionId = bankTransaction, amount = 40.00m }, Guid.NewGuid().ToString()), HttpStatusCode.OK);
+        Assert.That((await enterprise.GetAsync("/api/settlement/wallet")).Money("available"), Is.EqualTo(40.00m));
+        await Api.EventuallyAsync(async () =>
+        {
+            run = await Reconciliation.RunAsync(op);
+            return Named(run, "deposits", bankTransaction) is null;
+        }, "the matched transfer is no longer reported", TimeSpan.FromSeconds(60));
+        var after = (await op.GetAsync("/api/settlement/reconciliation")).GetProperty("openAlerts").EnumerateArray();
+        Assert.That(after.Any(a => a.GetProperty("entityId").GetString() == bankTransaction), Is.False, "the alert is resolved");
+        Assert.That(run.GetProperty("summary").GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()),
+            Is.SupersetOf(new[] { "deposits", "vendor-withdrawals", "bank-transfers" }), "money in and out are both compared with the bank");
+    }
+
+    private static JsonElement? Named(JsonElement run, string check, string entityId) =>
+        run.GetProperty("found").EnumerateArray().Where(m => m.GetProperty("check").GetString() == check && m.GetProperty("entityId").GetString() == entityId)
+            .Select(m => (JsonElement?)m).FirstOrDefault();
+
+    [Test]
     public async Task Reconciliation_is_the_operators_and_bad_input_names_the_field()
     {
         var worker = await Api.SignUpAsync("worker");

@@ -83,9 +83,8 @@ public class ReportTests
         // Order A: four items at 1.37, two labelled by each worker, approved, accepted, paid out.
         var a = await Scenario.PublishedOrderWithAsync(enterprise, new { industry = Industry, sampleSize = 2, passThreshold = 1m }, items: 4, unitPrice: 1.37m);
         var order = await enterprise.GetAsync($"/api/orders/orders/{a}");
-        var reward = order.Money("workerReward");
-        var fee = order.Money("platformFee");
-        Assert.That(fee, Is.EqualTo(0.1370m), "10% of 1.37");
+        const decimal reward = 1.2330m, fee = 0.1370m;
+        Assert.That((order.Money("workerReward"), order.Money("platformFee")), Is.EqualTo((reward, fee)), "1.37: 10% to the platform, the rest to the worker");
         foreach (var worker in new[] { w1, w2, w1, w2 })
             await ApproveAsync(enterprise, await SubmitOneAsync(worker, a));
         await AcceptAsync(enterprise, a);
@@ -131,7 +130,8 @@ public class ReportTests
         {
             await Cluster.StartRabbitMqAsync();
         }
-        var lateReward = (await enterprise.GetAsync($"/api/orders/orders/{b}")).Money("workerReward");
+        const decimal lateReward = 1.80m; // 2.00 less the 10% fee
+        Assert.That((await enterprise.GetAsync($"/api/orders/orders/{b}")).Money("workerReward"), Is.EqualTo(lateReward));
         await Api.EventuallyAsync(async () => await PayableAsync(op, w1.UserId) == earned - paid + lateReward, "the late approval is booked", TimeSpan.FromSeconds(120));
 
         // By hand: the closed period holds A's work and payouts and both escrows; the late approval is not in it.

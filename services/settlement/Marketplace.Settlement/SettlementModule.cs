@@ -53,7 +53,7 @@ public static class SettlementModule
 
     public static WebApplication MapSettlement(this WebApplication app)
     {
-        app.MapGroup("/wallet").WithTags("Wallet").MapDeposit().MapGetWallet();
+        app.MapGroup("/wallet").WithTags("Wallet").MapDeposit().MapWalletWithdrawals().MapGetWallet();
         app.MapGroup("/bonuses").WithTags("Bonuses").MapGrantBonus();
         app.MapGroup("/reports").WithTags("Reports").MapPeriodReport().MapOperatorReports().MapDashboard();
         app.MapGroup("/periods").WithTags("Reports").MapPeriods();

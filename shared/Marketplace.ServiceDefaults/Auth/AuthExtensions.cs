@@ -57,7 +57,8 @@ public static class AuthExtensions
             .AddPolicy(Roles.Worker, p => p.RequireRole(Roles.Worker))
             .AddPolicy(Roles.Operator, p => p.RequireRole(Roles.Operator))
             .AddPolicy("enterprise-or-operator", p => p.RequireRole(Roles.Enterprise, Roles.Operator))
-            .AddPolicy("worker-or-operator", p => p.RequireRole(Roles.Worker, Roles.Operator));
+            .AddPolicy("worker-or-operator", p => p.RequireRole(Roles.Worker, Roles.Operator))
+            .AddPolicy("enterprise-or-vendor", p => p.RequireRole(Roles.Enterprise, Roles.Vendor));
         return builder;
     }
 

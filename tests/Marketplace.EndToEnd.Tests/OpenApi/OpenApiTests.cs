@@ -32,6 +32,8 @@ public class OpenApiTests
         ["ListingsRequest"] = ["POST /listings", "PUT /listings/{id}"],
         ["BidsBidRequest"] = ["POST /calls/{id}/bids", "PUT /bids/{id}"],
         ["TenderDeadline"] = ["POST /orders/{id}/tender/extend", "POST /orders/{id}/tender/retender"],
+        // One withdrawal, from a vendor's payable or an enterprise's wallet (the same path).
+        ["VendorMoneyWithdrawalRequest"] = ["POST /vendor/withdrawals", "POST /wallet/withdrawals"],
     };
 
     private readonly Dictionary<string, Actor> actors = [];

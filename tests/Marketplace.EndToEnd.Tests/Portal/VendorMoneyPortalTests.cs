@@ -75,6 +75,7 @@ public class VendorMoneyPortalTests : PortalTest
 
         await Page.GetByLabel("开户银行").FillAsync("江苏银行");
         await Page.GetByLabel("账号").FillAsync("6222 0210 0109 8765 432");
+        await Page.Locator(".bank-account").GetByLabel("登录密码").FillAsync("e2e-password-1"); // where money goes: the password again
         await Page.GetByRole(AriaRole.Button, new() { Name = "保存收款账户" }).ClickAsync();
         await Expect(Toast("收款账户已保存")).ToBeVisibleAsync();
         await Expect(Page.Locator(".current-account")).ToHaveTextAsync("当前：江苏银行 **** 5432（苏州数据标注有限公司）");

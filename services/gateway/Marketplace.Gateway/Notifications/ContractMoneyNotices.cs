@@ -14,6 +14,7 @@ public static class ContractMoneyKinds
     public const string DisputeDecided = "dispute.decided";
     public const string WithdrawalSent = "withdrawal.sent";
     public const string WithdrawalFailed = "withdrawal.failed";
+    public const string PayoutAccountChanged = "payout_account.changed";
 }
 
 /// <summary>A dispute was opened: both parties are told (the one who opened it sees it in its list too).</summary>
@@ -42,4 +43,13 @@ public sealed class VendorWithdrawalFailedNotice(NpgsqlDataSource db) : Notifica
 {
     protected override IEnumerable<Notice> Describe(VendorWithdrawalFailed m) =>
         [new(new Recipient.Organisation(m.VendorOrgId), ContractMoneyKinds.WithdrawalFailed, new { m.WithdrawalId, m.Amount, m.Currency, m.Reason }, m.OccurredAt)];
+}
+
+/// <summary>The organisation's bank account for withdrawals was set or changed: its owners are told, so a change they did
+/// not make (a stolen session, even with the password) does not go unseen.</summary>
+public sealed class VendorPayoutAccountSetNotice(NpgsqlDataSource db) : NotificationConsumer<VendorPayoutAccountSet>(db)
+{
+    protected override IEnumerable<Notice> Describe(VendorPayoutAccountSet m) =>
+        [new(new Recipient.Organisation(m.VendorOrgId, [Marketplace.ServiceDefaults.Auth.OrgRoles.Owner]), ContractMoneyKinds.PayoutAccountChanged,
+            new { Account = m.Masked, m.HolderName }, m.OccurredAt)];
 }

@@ -137,4 +137,13 @@ export function toastError(e) {
   toast([e.message, ...fields].join("\n"), true);
 }
 
+/**
+ * The password again for one sensitive request (where money goes, money out): exchanged for a short-lived step-up token
+ * (POST /api/auth/reauth), answered as the headers to send that one request with; the session keeps its own token.
+ */
+export async function stepUp(password) {
+  const token = await api("/api/auth/reauth", { method: "POST", body: { password } });
+  return { Authorization: "Bearer " + token.accessToken };
+}
+
 export function newKey() { return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`; }

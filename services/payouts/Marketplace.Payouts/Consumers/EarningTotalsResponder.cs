@@ -56,7 +56,16 @@ public sealed class EarningTotalsResponder(NpgsqlDataSource db) : IConsumer<GetE
             FROM vendor_withdrawals WHERE status = 'sent'
             GROUP BY vendor_org_id, currency
             """, args, tx, commandTimeout: 300)).ToList();
+        // The bank's side of the same withdrawals (its transfers are keyed by the withdrawal id): a transfer the bank took
+        // for a withdrawal still unanswered here is in flight, not a discrepancy.
+        var bank = (await connection.QueryAsync<VendorWithdrawalTotal>("""
+            SELECT w.vendor_org_id, t.currency, coalesce(sum(t.amount) FILTER (WHERE t.received_at < @watermark), 0) AS sent,
+                   bool_or(w.status = 'pending' OR (t.received_at >= @watermark - @margin AND t.received_at < @watermark + @margin)
+                           OR (w.completed_at >= @watermark - @margin AND w.completed_at < @watermark + @margin)) AS sent_near_watermark
+            FROM fake_bank_transfers t JOIN vendor_withdrawals w ON t.reference = replace(w.id::text, '-', '')
+            GROUP BY w.vendor_org_id, t.currency
+            """, args, tx, commandTimeout: 300)).ToList();
         await tx.CommitAsync(context.CancellationToken);
-        await context.RespondAsync(new EarningTotals(request.Watermark, byOrder, byWorker, details, vendors));
+        await context.RespondAsync(new EarningTotals(request.Watermark, byOrder, byWorker, details, vendors, bank));
     }
 }

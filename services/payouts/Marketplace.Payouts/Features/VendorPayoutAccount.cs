@@ -5,13 +5,16 @@ using Marketplace.Payouts.Domain;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
 using Marketplace.ServiceDefaults.Messaging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Marketplace.Payouts.Features;
 
 /// <summary>
-/// A vendor organisation says which company bank account its withdrawals go to. Shown back masked; the full number goes
-/// to the rail with each withdrawal. Settlement is told (masked) so it can refuse a withdrawal with nowhere to go.
+/// An organisation (a vendor, or an enterprise taking unspent money out of its wallet) says which company bank account its
+/// withdrawals go to. Stored sealed, shown back masked; the full number goes to the rail with each withdrawal. Setting it
+/// needs the password again (a step-up token, as for a worker's payout method), and the organisation's owners are told
+/// (VendorPayoutAccountSet, which also lets settlement refuse a withdrawal with nowhere to go).
 /// </summary>
 public static class VendorPayoutAccount
 {
@@ -37,14 +40,16 @@ public static class VendorPayoutAccount
 
     public static RouteGroupBuilder MapVendorPayoutAccount(this RouteGroupBuilder group)
     {
-        group.MapPut("/", Set).RequireAuthorization(Roles.Vendor).RequireOrgRole(OrgPermission.MoveMoney).Validate<Request>().Produces<Response>();
-        group.MapGet("/", Get).RequireAuthorization(Roles.Vendor).Produces<Response>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/", Set).RequireAuthorization("enterprise-or-vendor").RequireOrgRole(OrgPermission.MoveMoney).Validate<Request>()
+            .Produces<Response>().ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapGet("/", Get).RequireAuthorization("enterprise-or-vendor").Produces<Response>().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
-    private static async Task<Ok<Response>> Set(Request request, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock,
-        AccountVault vault)
+    private static async Task<Results<Ok<Response>, ProblemHttpResult>> Set(Request request, HttpContext http, NpgsqlDataSource db, Outbox outbox,
+        TimeProvider clock, AccountVault vault, IOptions<PayoutOptions> options)
     {
+        if (Reauthentication.Check(http.User, options.Value.ReauthWindow, clock.GetUtcNow()) is { } reauth) return reauth;
         var caller = Caller.From(http.User);
         var account = Normalise(request.AccountNumber);
         var masked = Mask(account);

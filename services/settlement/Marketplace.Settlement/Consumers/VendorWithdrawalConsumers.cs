@@ -21,7 +21,21 @@ public sealed class VendorPayoutAccountSetConsumer(NpgsqlDataSource db) : IConsu
     }
 }
 
-/// <summary>The bank paid the withdrawal: the hold goes and the money leaves the vendor's payable for the bank.</summary>
+/// <summary>The account a withdrawal was held in: a vendor's payable, or an enterprise's wallet (the same path for both).</summary>
+internal static class WithdrawalSource
+{
+    public static async Task<AccountRef?> LockAsync(NpgsqlTransaction tx, Guid withdrawalId, Guid orgId, string currency)
+    {
+        var source = await tx.Connection!.ExecuteScalarAsync<string?>("SELECT source FROM vendor_withdrawals WHERE id = @withdrawalId",
+            new { withdrawalId }, tx);
+        if (source is null) return null;
+        var account = source == "wallet" ? AccountRef.Wallet(orgId, currency) : AccountRef.VendorPayable(orgId, currency);
+        await Ledger.LockBalanceAsync(tx, account);
+        return account;
+    }
+}
+
+/// <summary>The bank paid the withdrawal: the hold goes and the money leaves the payable (or wallet) for the bank.</summary>
 public sealed class VendorWithdrawalSentConsumer(NpgsqlDataSource db) : IConsumer<VendorWithdrawalSent>
 {
     public Task Consume(ConsumeContext<VendorWithdrawalSent> context)
@@ -29,8 +43,7 @@ public sealed class VendorWithdrawalSentConsumer(NpgsqlDataSource db) : IConsume
         var sent = context.Message;
         return db.ApplyOnceAsync(context, nameof(VendorWithdrawalSentConsumer), async tx =>
         {
-            var payable = AccountRef.VendorPayable(sent.VendorOrgId, sent.Currency);
-            await Ledger.LockBalanceAsync(tx, payable);
+            if (await WithdrawalSource.LockAsync(tx, sent.WithdrawalId, sent.VendorOrgId, sent.Currency) is not { } payable) return;
             // Only a pending withdrawal moves (a second confirmation finds it sent); the hold goes before the booking so
             // the payable never shows more promised than it holds.
             var moved = await tx.Connection!.ExecuteAsync("""
@@ -46,7 +59,7 @@ public sealed class VendorWithdrawalSentConsumer(NpgsqlDataSource db) : IConsume
     }
 }
 
-/// <summary>The bank declined the withdrawal: the held money is the vendor's to withdraw again.</summary>
+/// <summary>The bank declined the withdrawal: the held money is the organisation's to withdraw (or spend) again.</summary>
 public sealed class VendorWithdrawalFailedConsumer(NpgsqlDataSource db) : IConsumer<VendorWithdrawalFailed>
 {
     public Task Consume(ConsumeContext<VendorWithdrawalFailed> context)
@@ -54,8 +67,7 @@ public sealed class VendorWithdrawalFailedConsumer(NpgsqlDataSource db) : IConsu
         var failed = context.Message;
         return db.ApplyOnceAsync(context, nameof(VendorWithdrawalFailedConsumer), async tx =>
         {
-            var payable = AccountRef.VendorPayable(failed.VendorOrgId, failed.Currency);
-            await Ledger.LockBalanceAsync(tx, payable);
+            if (await WithdrawalSource.LockAsync(tx, failed.WithdrawalId, failed.VendorOrgId, failed.Currency) is not { } payable) return;
             var moved = await tx.Connection!.ExecuteAsync("""
                 UPDATE vendor_withdrawals SET status = 'failed', failure_reason = @Reason, completed_at = now()
                 WHERE id = @WithdrawalId AND status = 'pending'

@@ -14,6 +14,9 @@ public sealed class SettlementOptions
     /// </summary>
     public string PayInCallbackSecret { get; set; } = "";
 
+    /// <summary>How recently an enterprise's member must have given the password again (the token's auth_time) to withdraw.</summary>
+    public TimeSpan ReauthWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The platform's collection account, shown to an enterprise with its deposit's reference.</summary>
     public CollectionAccount PayTo { get; set; } = new();
 

@@ -68,10 +68,23 @@ public static class VendorMoney
         return TypedResults.Ok(new AccountView(caller.OrgId, Currency, row.Balance, row.Pending, row.Balance - row.Pending, row.Masked, row.Holder));
     }
 
-    private static async Task<IResult> Withdraw(WithdrawalRequest request, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
+    private static Task<IResult> Withdraw(WithdrawalRequest request, HttpContext http, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
     {
         var caller = Caller.From(http.User);
-        var scope = $"vendor-withdrawal:{caller.OrgId}";
+        return RequestWithdrawalAsync(http, request, AccountRef.VendorPayable(caller.OrgId, request.Currency), "vendor-withdrawal", "/vendor/withdrawals",
+            db, outbox, clock);
+    }
+
+    /// <summary>
+    /// One withdrawal of an organisation's money (a vendor's payable or an enterprise's wallet) to its bank account: under
+    /// the account's row lock the amount must be available (credit less everything held: reserved budgets, withdrawals on
+    /// their way), and it is held at once, so neither a second withdrawal nor an order's funding racing it can spend it again.
+    /// </summary>
+    internal static async Task<IResult> RequestWithdrawalAsync(HttpContext http, WithdrawalRequest request, AccountRef from, string scopeName,
+        string location, NpgsqlDataSource db, Outbox outbox, TimeProvider clock)
+    {
+        var caller = Caller.From(http.User);
+        var scope = $"{scopeName}:{caller.OrgId}";
 
         await using var connection = await db.OpenConnectionAsync();
         await using var tx = await connection.BeginTransactionAsync();
@@ -83,8 +96,7 @@ public static class VendorMoney
         if (destination is null)
             return Problems.Conflict("Set the company bank account to withdraw to first (PUT /api/payouts/vendor-account).",
                 "no_payout_account");
-        var payable = AccountRef.VendorPayable(caller.OrgId, request.Currency);
-        var available = await Ledger.LockAvailableAsync(tx, payable);
+        var available = await Ledger.LockAvailableAsync(tx, from);
         if (request.Amount > available)
             return Problems.Unprocessable($"You can withdraw at most {available:0.00##} {request.Currency} now.", "withdrawal.insufficient_funds");
 
@@ -92,34 +104,42 @@ public static class VendorMoney
         var now = clock.GetUtcNow();
         await connection.ExecuteAsync("""
             UPDATE accounts SET pending = pending + @Amount WHERE code = @Code;
-            INSERT INTO vendor_withdrawals (id, vendor_org_id, amount, currency, destination, requested_by)
-            VALUES (@id, @OrgId, @Amount, @Currency, @destination, @UserId);
-            """, new { request.Amount, payable.Code, id, caller.OrgId, request.Currency, destination, caller.UserId }, tx);
+            INSERT INTO vendor_withdrawals (id, vendor_org_id, amount, currency, destination, requested_by, source)
+            VALUES (@id, @OrgId, @Amount, @Currency, @destination, @UserId, @Kind);
+            """, new { request.Amount, from.Code, id, caller.OrgId, request.Currency, destination, caller.UserId, Kind = from.KindName }, tx);
         await outbox.AddAsync(tx, new SendVendorWithdrawal(id, caller.OrgId, request.Amount, request.Currency, now));
         var view = await connection.QuerySingleAsync<WithdrawalView>($"{SelectWithdrawal} WHERE id = @id", new { id }, tx);
         await Idempotency.CompleteAsync(tx, scope, key, StatusCodes.Status202Accepted, view);
         await tx.CommitAsync();
-        return TypedResults.Accepted($"/vendor/withdrawals/{id}", view);
+        return TypedResults.Accepted($"{location}/{id}", view);
     }
 
-    private static async Task<IResult> Withdrawals(int? page, int? pageSize, HttpContext http, NpgsqlDataSource db)
+    private static Task<IResult> Withdrawals(int? page, int? pageSize, HttpContext http, NpgsqlDataSource db) =>
+        ListWithdrawalsAsync("vendor_payable", page, pageSize, http, db);
+
+    private static Task<IResult> Withdrawal(Guid id, HttpContext http, NpgsqlDataSource db) => GetWithdrawalAsync("vendor_payable", id, http, db);
+
+    /// <summary>The organisation's withdrawals from one kind of account, newest first, paged.</summary>
+    internal static async Task<IResult> ListWithdrawalsAsync(string source, int? page, int? pageSize, HttpContext http, NpgsqlDataSource db)
     {
         if (Paging.Check(page, pageSize, out var number, out var size) is { } bad) return bad;
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
-        var args = new { caller.OrgId, take = size, skip = (number - 1) * size };
-        var total = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM vendor_withdrawals WHERE vendor_org_id = @OrgId", args);
+        var args = new { caller.OrgId, source, take = size, skip = (long)(number - 1) * size };
+        var total = await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM vendor_withdrawals WHERE vendor_org_id = @OrgId AND source = @source", args);
         var items = (await connection.QueryAsync<WithdrawalView>(
-            $"{SelectWithdrawal} WHERE vendor_org_id = @OrgId ORDER BY requested_at DESC, id LIMIT @take OFFSET @skip", args)).ToList();
+            $"{SelectWithdrawal} WHERE vendor_org_id = @OrgId AND source = @source ORDER BY requested_at DESC, id LIMIT @take OFFSET @skip", args)).ToList();
         return TypedResults.Ok(new PageOf<WithdrawalView>(items, total, number, size));
     }
 
-    private static async Task<IResult> Withdrawal(Guid id, HttpContext http, NpgsqlDataSource db)
+    /// <summary>One of the organisation's withdrawals; another organisation's id is not found.</summary>
+    internal static async Task<IResult> GetWithdrawalAsync(string source, Guid id, HttpContext http, NpgsqlDataSource db)
     {
         var caller = Caller.From(http.User);
         await using var connection = await db.OpenConnectionAsync();
         var view = await connection.QuerySingleOrDefaultAsync<WithdrawalView>(
-            $"{SelectWithdrawal} WHERE id = @id AND vendor_org_id = @OrgId", new { id, caller.OrgId });
+            $"{SelectWithdrawal} WHERE id = @id AND vendor_org_id = @OrgId AND source = @source", new { id, caller.OrgId, source });
         return view is null ? Problems.NotFound($"Withdrawal {id}") : TypedResults.Ok(view);
     }
 }

@@ -71,6 +71,22 @@ public static class FakePayInBankAdmin
         }
     }
 
+    /// <summary>A transfer that reaches the bank and whose confirmation never comes (a lost callback, or a plain transfer
+    /// an operator must match from the statement).</summary>
+    public sealed record Arrival(string Reference, decimal Amount, string Currency);
+
+    public sealed class ArrivalValidator : AbstractValidator<Arrival>
+    {
+        public ArrivalValidator()
+        {
+            RuleFor(r => r.Reference).NotEmpty().MaximumLength(32).Must(r => r is null || r.All(char.IsAsciiLetterOrDigit))
+                .WithMessage("'Reference' is what the payer wrote on the transfer: letters and digits.");
+            RuleFor(r => r.Amount).GreaterThan(0).LessThanOrEqualTo(100_000_000)
+                .Must(a => decimal.Round(a, 2) == a).WithMessage("'Amount' has at most 2 decimal places (fen).");
+            RuleFor(r => r.Currency).NotEmpty().Must(c => c == "CNY").WithMessage("'Currency' must be CNY.");
+        }
+    }
+
     public sealed record Received(string BankTransactionId, string Reference, decimal Amount, string Currency, DateTime ReceivedAt, int Callbacks);
 
     public static RouteGroupBuilder MapFakePayInBank(this RouteGroupBuilder group)
@@ -84,6 +100,16 @@ public static class FakePayInBankAdmin
                 """, request);
             return TypedResults.Ok(request);
         }).RequireAuthorization(Roles.Operator).Validate<ModeRequest>();
+        // The bank's test surface: money arrives, and the bank's books show it, but nobody is told.
+        group.MapPost("/pay-ins", async (Arrival request, NpgsqlDataSource db) =>
+        {
+            await using var connection = await db.OpenConnectionAsync();
+            var received = await connection.QuerySingleAsync<Received>("""
+                INSERT INTO fake_pay_ins (bank_transaction_id, reference, amount, currency) VALUES (@id, @Reference, @Amount, @Currency)
+                RETURNING bank_transaction_id, reference, amount, currency, received_at, callbacks
+                """, new { id = $"FAKEPAYIN-{Guid.NewGuid().ToString("N")[^12..].ToUpperInvariant()}", request.Reference, request.Amount, request.Currency });
+            return TypedResults.Created($"/fake-bank/pay-ins?reference={received.Reference}", received);
+        }).RequireAuthorization(Roles.Operator).Validate<Arrival>().Produces<Received>(StatusCodes.Status201Created);
         group.MapGet("/pay-ins", async (string? reference, int? page, int? pageSize, NpgsqlDataSource db) =>
         {
             if (Paging.Check(page, pageSize, out var number, out var size) is { } bad) return bad;
