@@ -57,7 +57,8 @@ public static class TasksModule
             .MapMySubmissions()
             .MapGetAssignment();
         app.MapGroup("/quality").WithTags("Quality").MapMyQuality();
-        app.MapGroup("/orders").WithTags("Orders").MapListOrderAssignments().MapOrderProgress().MapOrderLabels().MapLabelExports().MapPrelabelFigures();
+        app.MapGroup("/orders").WithTags("Orders").MapListOrderAssignments().MapOrderProgress().MapOrderLabels().MapLabelExports().MapPrelabelFigures()
+            .MapModelSavings();
         app.MapGroup("/exports").WithTags("Exports").MapDownloadExport();
         app.MapQualifications();
         return app;

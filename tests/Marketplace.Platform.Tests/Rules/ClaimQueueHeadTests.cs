@@ -23,11 +23,13 @@ public class ClaimQueueHeadTests
         // including uuids, which .NET and PostgreSQL order differently.
         var ids = Enumerable.Range(0, 500).Select(i => i % 2 == 0 ? Guid.NewGuid() : Guid.CreateVersion7()).ToArray();
         var times = ids.Select((_, i) => Split.AddTicks(i % 3 * 10)).ToArray();
+        // The model's priority comes first (-1: no score, then the score's tenths), as in assignments_claimable_by_priority.
+        var priorities = ids.Select((_, i) => (short)(i % 5 - 1)).ToArray();
         await using var connection = new NpgsqlConnection(TestDatabase.ServerConnectionString + ";Database=postgres");
         var byPostgres = (await connection.QueryAsync<Guid>("""
-            SELECT id FROM unnest(@times, @ids) AS t(created_at, id) ORDER BY created_at, id
-            """, new { times, ids })).ToList();
-        var byHead = ids.Select((id, i) => new ClaimQueueHead.Position(times[i], id)).Order().Select(p => p.Id).ToList();
+            SELECT id FROM unnest(@priorities, @times, @ids) AS t(priority, created_at, id) ORDER BY priority, created_at, id
+            """, new { priorities, times, ids })).ToList();
+        var byHead = ids.Select((id, i) => new ClaimQueueHead.Position(times[i], id, priorities[i])).Order().Select(p => p.Id).ToList();
         Assert.That(byHead, Is.EqualTo(byPostgres));
     }
 

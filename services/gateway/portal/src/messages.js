@@ -246,6 +246,7 @@ export default {
     order: ["订单", "Order"],
     goldAnswered: ["已答金标准题", "Gold answered"],
     correct: ["正确", "Correct"],
+    copiedSuggestions: ["照抄错误建议", "Wrong suggestions copied"],
     accuracyCol: ["准确率", "Accuracy"],
     status: ["状态", "Status"],
     noGold: ["尚未回答金标准题。", "No gold items answered yet."],
@@ -1253,5 +1254,20 @@ export default {
     editDistance: ["文本改动（归一化编辑距离均值）", "Text changed (mean normalized edit distance)"],
     byVersion: ["按模型版本", "By model version"],
     goldLeftOut: ["不含测试题（金标准）的答案。", "Gold (test) answers are left out."],
+  },
+  // What model assistance saved an order (confidence-routed overlap).
+  savings: {
+    title: ["模型节省了多少", "What the model saved"],
+    answers: ["人工答案", "Human answers"],
+    perItem: ["每条数据的人工答案", "Human answers per item"],
+    answersAtCap: ["固定 {cap} 人重叠所需", "Needed at a fixed overlap of {cap}"],
+    saved: ["节省的答案", "Answers saved"],
+    costSaved: ["节省的费用", "Cost saved"],
+    closedByModel: ["一人确认即完成", "Closed by one agreeing answer"],
+    overrides: ["人工推翻模型的比例", "People overrode the model"],
+    confidence: ["交付置信度（均值）", "Delivered confidence (mean)"],
+    byDay: ["每条数据的人工答案（按天累计）", "Human answers per item (cumulative, by day)"],
+    how: ["按已完成的 {settled} / {items} 条数据计算：模型有把握且一人答案与之一致即完成，其余按上限一次补足；费用 = 节省的答案 × （工人报酬 + 平台服务费）。不含测试题。",
+      "Counted over the {settled} of {items} items settled: an item the model is sure of closes on one agreeing answer, the rest get the full overlap at once; cost = answers saved × (worker reward + platform fee). Gold (test) items are left out."],
   },
 };

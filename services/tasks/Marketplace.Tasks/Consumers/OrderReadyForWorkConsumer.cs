@@ -63,6 +63,8 @@ public sealed class OrderReadyForWorkConsumer(NpgsqlDataSource db, IContentStore
             var written = await CopySlotsAsync(connection, order, itemCount, items, ct);
             if (written != itemCount * order.Overlap + order.GoldSlots)
                 throw new InvalidOperationException($"Order {order.OrderId}: expected {itemCount} items x {order.Overlap} + {order.GoldSlots} gold, split {written} slots");
+            // Gold slots of an order with suggestions get theirs, some deliberately wrong (issue 15 item 3).
+            if (order.GoldSlots > 0) await Models.GoldSuggestions.PlantAsync(tx, order.OrderId);
             logger.LogInformation("Split order {OrderId}: {Slots} slots in {Seconds:F1} s", order.OrderId, written,
                 System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             return true;

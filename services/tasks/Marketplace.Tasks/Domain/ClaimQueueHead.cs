@@ -13,6 +13,9 @@ namespace Marketplace.Tasks.Domain;
 /// An order's queue is cut into <see cref="Lanes"/> lanes by item (migration 0016); each lane has its own head, and
 /// consecutive claims start in consecutive lanes (<see cref="NextLane"/>), so concurrent claimers do not all walk past
 /// the same locked slots.
+/// Within a lane, slots of items the model is least sure of come first (assignments.claim_priority, migration 0030), so
+/// a position starts with that priority. A slot whose priority falls behind the head (a new prediction) is found as a
+/// slot that opened again is.
 /// </summary>
 public sealed class ClaimQueueHead(TimeProvider clock)
 {
@@ -27,14 +30,17 @@ public sealed class ClaimQueueHead(TimeProvider clock)
     public int NextLane() => (int)((uint)Interlocked.Increment(ref _nextLane) % Lanes);
 
     /// <summary>The front of the queue: before every slot.</summary>
-    public static readonly Position Front = new(DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc), Guid.Empty);
+    public static readonly Position Front = new(DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc), Guid.Empty, short.MinValue);
 
-    public sealed record Position(DateTime CreatedAt, Guid Id) : IComparable<Position>
+    /// <param name="Priority">The slot's claim_priority: -1 for an item without a model score, else the score's tenths.</param>
+    public sealed record Position(DateTime CreatedAt, Guid Id, short Priority = 0) : IComparable<Position>
     {
-        /// <summary>PostgreSQL's order: created_at, then the uuid's bytes as written (not .NET's Guid order).</summary>
+        /// <summary>PostgreSQL's order: claim_priority, created_at, then the uuid's bytes as written (not .NET's Guid order).</summary>
         public int CompareTo(Position? other)
         {
             if (other is null) return 1;
+            var byPriority = Priority.CompareTo(other.Priority);
+            if (byPriority != 0) return byPriority;
             var byTime = CreatedAt.CompareTo(other.CreatedAt);
             if (byTime != 0) return byTime;
             Span<byte> mine = stackalloc byte[16], theirs = stackalloc byte[16];

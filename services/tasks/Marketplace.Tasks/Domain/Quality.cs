@@ -13,20 +13,20 @@ namespace Marketplace.Tasks.Domain;
 public static class Quality
 {
     public static async Task RecordAsync(NpgsqlTransaction tx, Guid workerId, Guid orderId, bool gold, bool correct, bool tooFast,
-        TasksOptions options, DateTimeOffset now, Outbox outbox)
+        TasksOptions options, DateTimeOffset now, Outbox outbox, bool copiedPlanted = false)
     {
         var connection = tx.Connection!;
-        var record = await connection.QuerySingleAsync<(int Answered, int Correct, DateTime? SuspendedUntil, decimal? Required)>("""
+        var record = await connection.QuerySingleAsync<(int Answered, int Correct, DateTime? SuspendedUntil, int Copied, decimal? Required)>("""
             WITH recorded AS (
-                INSERT INTO worker_order_quality AS q (worker_id, order_id, gold_answered, gold_correct, too_fast)
-                VALUES (@workerId, @orderId, @answered, @right, @fast)
+                INSERT INTO worker_order_quality AS q (worker_id, order_id, gold_answered, gold_correct, too_fast, planted_copied)
+                VALUES (@workerId, @orderId, @answered, @right, @fast, @copied)
                 ON CONFLICT (worker_id, order_id) DO UPDATE
                 SET gold_answered = q.gold_answered + @answered, gold_correct = q.gold_correct + @right,
-                    too_fast = q.too_fast + @fast, updated_at = now()
-                RETURNING q.gold_answered, q.gold_correct, q.suspended_until)
-            SELECT r.gold_answered, r.gold_correct, r.suspended_until, o.required_accuracy
+                    too_fast = q.too_fast + @fast, planted_copied = q.planted_copied + @copied, updated_at = now()
+                RETURNING q.gold_answered, q.gold_correct, q.suspended_until, q.planted_copied)
+            SELECT r.gold_answered, r.gold_correct, r.suspended_until, r.planted_copied, o.required_accuracy
             FROM recorded r, task_orders o WHERE o.order_id = @orderId
-            """, new { workerId, orderId, answered = gold ? 1 : 0, right = gold && correct ? 1 : 0, fast = tooFast ? 1 : 0 }, tx);
+            """, new { workerId, orderId, answered = gold ? 1 : 0, right = gold && correct ? 1 : 0, fast = tooFast ? 1 : 0, copied = copiedPlanted ? 1 : 0 }, tx);
         if (!gold || record.Answered < options.GoldMinimumAnswers) return;
         if (record.SuspendedUntil is { } until && until > now.UtcDateTime) return;
         var required = record.Required ?? options.DefaultRequiredAccuracy;
@@ -35,6 +35,7 @@ public static class Quality
         var back = now + options.SuspensionDuration;
         var reason = $"Your answers to this order's check questions are {record.Correct} of {record.Answered} right " +
                      $"({(decimal)record.Correct / record.Answered:P0}); the order requires {required:P0}. " +
+                     (record.Copied > 0 ? $"{record.Copied} of your wrong answers repeated the model's suggestion unchanged: check each suggestion before you submit it. " : "") +
                      $"You can take its work again from {back.UtcDateTime:yyyy-MM-dd HH:mm} UTC.";
         // The worker's other leases go back, skipping any another transaction holds (being submitted, or withdrawn by a
         // cancellation): waiting for them here, while holding the submitted slot, could deadlock.

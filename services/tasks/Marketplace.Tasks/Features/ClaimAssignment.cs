@@ -37,6 +37,7 @@ public static class ClaimAssignment
         /// <summary>The slot's place in the queue (see <see cref="ClaimQueueHead"/>).</summary>
         [System.Text.Json.Serialization.JsonIgnore] public DateTime CreatedAt { get; init; }
         [System.Text.Json.Serialization.JsonIgnore] public short Lane { get; init; }
+        [System.Text.Json.Serialization.JsonIgnore] public short ClaimPriority { get; init; }
         [System.Text.Json.Serialization.JsonIgnore] public string CriteriaJson { get; init; } = "[]";
         public System.Text.Json.JsonElement Criteria => System.Text.Json.JsonDocument.Parse(CriteriaJson).RootElement.Clone();
         [System.Text.Json.Serialization.JsonIgnore] public string? PrelabelJson { get; init; }
@@ -199,7 +200,7 @@ public static class ClaimAssignment
             if (claimed.Count > 0)
             {
                 foreach (var inLane in claimed.GroupBy(c => c.Lane))
-                    head.Claimed(order, inLane.Select(c => new ClaimQueueHead.Position(c.CreatedAt, c.AssignmentId)).Min()!, inLane.Key);
+                    head.Claimed(order, inLane.Select(c => new ClaimQueueHead.Position(c.CreatedAt, c.AssignmentId, c.ClaimPriority)).Min()!, inLane.Key);
                 break;
             }
         }
@@ -253,7 +254,10 @@ public static class ClaimAssignment
 
     /// <summary>
     /// Claims up to <c>size</c> slots of one order in one statement. It walks the order's open slots in the partial
-    /// index, lane after lane, each from its own start (see <see cref="ClaimQueueHead"/>), skipping the worker's items and the slots others have
+    /// index, lane after lane, each from its own start (see <see cref="ClaimQueueHead"/>); within a lane the slots of
+    /// items the model is least sure of come first (claim_priority), and the lanes are walked in the order of the
+    /// priority at their front (one index probe each, not locked), ties in this claim's turn of lanes, so the claim takes
+    /// the least sure work in the order while concurrent claimers still spread over the lanes that share it; skipping the worker's items and the slots others have
     /// locked (SKIP LOCKED: never waited for), locks `size` of them, one per item, leases them, remembers the items
     /// handed out (the worker never gets them again) and records each as a view of its content. Every slot locked is
     /// one the other claimers at the head of the queue must skip, so a claim locks no more than it takes.
@@ -263,26 +267,35 @@ public static class ClaimAssignment
     /// </summary>
     private static string ClaimInOrderSql(int size) => $"""
         WITH
-        lanes AS (
-            SELECT l.lane, l.from_created_at, l.from_id
-            FROM unnest(@lanes::smallint[], @fromCreatedAts::timestamptz[], @fromIds::uuid[]) AS l(lane, from_created_at, from_id)),
+        starts AS (
+            SELECT l.lane, l.from_priority, l.from_created_at, l.from_id, l.turn
+            FROM unnest(@lanes::smallint[], @fromPriorities::smallint[], @fromCreatedAts::timestamptz[], @fromIds::uuid[])
+                 WITH ORDINALITY AS l(lane, from_priority, from_created_at, from_id, turn)),
+        lanes AS MATERIALIZED ( -- materialised: the walk below takes the lanes in this order and stops when it has enough
+            SELECT l.*, f.front FROM starts l CROSS JOIN LATERAL (
+                SELECT a.claim_priority AS front FROM assignments a
+                WHERE a.order_id = @orderId AND a.lane = l.lane AND a.status = 'open'
+                  AND (a.order_id, a.lane, a.claim_priority, a.created_at, a.id) >= (@orderId, l.lane, l.from_priority, l.from_created_at, l.from_id)
+                ORDER BY a.order_id, a.lane, a.claim_priority, a.created_at, a.id
+                LIMIT 1) f
+            ORDER BY f.front, l.turn),
         locked AS (
             SELECT s.* FROM lanes l CROSS JOIN LATERAL (
-                SELECT a.id, a.order_id, a.item_id, a.created_at FROM assignments a
+                SELECT a.id, a.order_id, a.item_id, a.created_at, a.claim_priority FROM assignments a
                 WHERE a.order_id = @orderId AND a.lane = l.lane AND a.status = 'open'
-                  AND (a.order_id, a.lane, a.created_at, a.id) >= (@orderId, l.lane, l.from_created_at, l.from_id)
+                  AND (a.order_id, a.lane, a.claim_priority, a.created_at, a.id) >= (@orderId, l.lane, l.from_priority, l.from_created_at, l.from_id)
                   AND NOT EXISTS (SELECT 1 FROM worker_items w
                                   WHERE w.worker_id = @UserId AND w.order_id = a.order_id AND w.item_id = a.item_id
                                   OFFSET 0) -- a probe per slot, never a join over everything the worker has done
                   {(size == 1 ? "" : SuiteProbe)}
-                ORDER BY a.order_id, a.lane, a.created_at, a.id
+                ORDER BY a.order_id, a.lane, a.claim_priority, a.created_at, a.id
                 LIMIT {size}
                 FOR UPDATE OF a SKIP LOCKED) s
             LIMIT {size}),
         one_per_item AS (
-            SELECT DISTINCT ON (item_id) id, created_at FROM locked ORDER BY item_id, created_at, id),
+            SELECT DISTINCT ON (item_id) id, created_at, claim_priority FROM locked ORDER BY item_id, claim_priority, created_at, id),
         chosen AS (
-            SELECT id FROM one_per_item ORDER BY created_at, id LIMIT {size}),
+            SELECT id FROM one_per_item ORDER BY claim_priority, created_at, id LIMIT {size}),
         claimed AS (
             UPDATE assignments a
             SET status = 'leased', worker_id = @UserId, leased_at = now(),
@@ -291,7 +304,7 @@ public static class ClaimAssignment
             WHERE a.id = chosen.id AND o.order_id = a.order_id
             RETURNING a.id AS assignment_id, a.order_id, a.item_id, a.content, o.task_type, o.labels,
                       o.worker_reward AS reward, o.currency, a.lease_expires_at,
-                      o.multi_label, o.criteria::text AS criteria_json, a.rework_finding, a.created_at, a.lane,
+                      o.multi_label, o.criteria::text AS criteria_json, a.rework_finding, a.created_at, a.lane, a.claim_priority,
                       a.prelabel::text AS prelabel_json),
         remembered AS (
             INSERT INTO worker_items (worker_id, order_id, item_id)
@@ -324,6 +337,6 @@ public static class ClaimAssignment
         (await connection.QueryAsync<Response>(ClaimInOrderSqlBySize[size], new
         {
             caller.UserId, caller.OrgId, orderId, lease = options.LeaseDuration,
-            lanes = lanes.Select(l => (short)l).ToArray(), fromCreatedAts = from.Select(f => f.CreatedAt).ToArray(), fromIds = from.Select(f => f.Id).ToArray(),
+            lanes = lanes.Select(l => (short)l).ToArray(), fromPriorities = from.Select(f => f.Priority).ToArray(), fromCreatedAts = from.Select(f => f.CreatedAt).ToArray(), fromIds = from.Select(f => f.Id).ToArray(),
         }, tx)).AsList();
 }

@@ -7,8 +7,9 @@ namespace Marketplace.Tasks.Features;
 /// <summary>A worker's own record per order: accuracy on check questions, submissions flagged too fast, and any suspension with its reason.</summary>
 public static class MyQuality
 {
+    /// <param name="CopiedSuggestions">Check questions answered by submitting a deliberately wrong model suggestion unchanged.</param>
     public sealed record OrderQuality(Guid OrderId, int GoldAnswered, int GoldCorrect, decimal? Accuracy, int TooFast,
-        DateTime? SuspendedUntil, string? SuspensionReason);
+        DateTime? SuspendedUntil, string? SuspensionReason, int CopiedSuggestions);
 
     public static RouteGroupBuilder MapMyQuality(this RouteGroupBuilder group)
     {
@@ -24,7 +25,7 @@ public static class MyQuality
             SELECT order_id, gold_answered, gold_correct,
                    CASE WHEN gold_answered > 0 THEN round(gold_correct::numeric / gold_answered, 4) END AS accuracy, too_fast,
                    CASE WHEN suspended_until > now() THEN suspended_until END AS suspended_until,
-                   CASE WHEN suspended_until > now() THEN suspension_reason END AS suspension_reason
+                   CASE WHEN suspended_until > now() THEN suspension_reason END AS suspension_reason, planted_copied AS copied_suggestions
             FROM worker_order_quality WHERE worker_id = @UserId ORDER BY updated_at DESC
             """, new { caller.UserId });
         return TypedResults.Ok<IReadOnlyList<OrderQuality>>(rows.ToList());

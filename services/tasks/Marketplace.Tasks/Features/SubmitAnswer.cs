@@ -56,8 +56,8 @@ public static class SubmitAnswer
             return Problems.BadRequest("answer", problem);
 
         // Gold is checked here and counts towards the worker's accuracy; the worker's answer looks the same either way.
-        var slot = await connection.QuerySingleAsync<(bool IsGold, string? GoldAnswer, Guid OrderId, bool TooFast, string? Prelabel)>(
-            "SELECT is_gold, gold_answer::text, order_id, coalesce(leased_at > now() - @tooFastUnder, false), prelabel::text FROM assignments WHERE id = @id",
+        var slot = await connection.QuerySingleAsync<(bool IsGold, string? GoldAnswer, Guid OrderId, bool TooFast, string? Prelabel, bool Planted)>(
+            "SELECT is_gold, gold_answer::text, order_id, coalesce(leased_at > now() - @tooFastUnder, false), prelabel::text, prelabel_planted FROM assignments WHERE id = @id",
             new { id, tooFastUnder = options.Value.TooFastUnder }, tx);
         bool? correct = slot.GoldAnswer is null ? null
             : GoldMix.Matches(template.Template(), request.Answer, JsonDocument.Parse(slot.GoldAnswer).RootElement);
@@ -69,8 +69,12 @@ public static class SubmitAnswer
             WHERE id = @id
             """, new { id, answer = request.Answer.GetRawText(), correct, slot.TooFast, autoApproveAt }, tx);
         if (slot.Prelabel is not null) await PrelabelFigures.RecordAsync(tx, id, template.Template(), slot.Prelabel, slot.IsGold, request.Answer);
+        // A planted (deliberately wrong) suggestion submitted as it was: the worker copied it (counted beside their gold record).
+        var copied = slot.Planted && slot.Prelabel is not null
+            && GoldMix.Matches(template.Template(), request.Answer, JsonDocument.Parse(slot.Prelabel).RootElement.GetProperty("label"));
         if (slot.IsGold || slot.TooFast)
-            await Quality.RecordAsync(tx, caller.UserId, slot.OrderId, slot.IsGold, correct == true, slot.TooFast, options.Value, clock.GetUtcNow(), outbox);
+            await Quality.RecordAsync(tx, caller.UserId, slot.OrderId, slot.IsGold, correct == true, slot.TooFast, options.Value, clock.GetUtcNow(), outbox,
+                copied);
         await tx.CommitAsync();
         return TypedResults.Ok(new Response(id, "submitted", autoApproveAt));
     }

@@ -16,9 +16,10 @@ namespace Marketplace.Tasks.Jobs;
 /// <summary>
 /// Runs when every slot of an order is approved (scheduled by publish-approvals, once per slot count): combines each
 /// regular item's answers into one label with a confidence (gold items are not delivered, but their known answers anchor
-/// Dawid-Skene), stores them in item_labels, then either gives every item below the order's confidence bar one more
-/// slot (dynamic overlap, up to the overlap cap) or, when none needs more, marks the work complete and announces
-/// OrderWorkCompleted. All under the order's row lock, re-checked, so a second run or a second instance changes nothing.
+/// Dawid-Skene), stores them in item_labels, then either gives every item below the order's confidence bar more slots
+/// (dynamic overlap up to the overlap cap, routed by the model's confidence where the item has a scored suggestion:
+/// <see cref="ConfidenceRouting"/>) or, when none needs more, marks the work complete and announces
+/// OrderWorkCompleted. New slots start from the item's current suggestion (current_prelabel). All under the order's row lock, re-checked, so a second run or a second instance changes nothing.
 /// </summary>
 public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProvider clock, IOptions<TasksOptions> options,
     ILogger<AggregateLabels> logger) : IJob<AggregateLabels.Payload>
@@ -33,7 +34,12 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
 
     private sealed record Answer(Guid AssignmentId, Guid WorkerId, string Json, int? ReworkRound);
 
-    private sealed record ItemAnswers(string ItemId, string Content, List<Answer> Answers, string? GoldJson);
+    /// <param name="Suggestion">The model's current suggestion for the item, {label, modelVersion, score}: its newest
+    /// prediction, else the manifest's pre-label on its slots; null when there is none.</param>
+    private sealed record ItemAnswers(string ItemId, string Content, List<Answer> Answers, string? GoldJson, string? Suggestion = null)
+    {
+        public string? Suggestion { get; set; } = Suggestion;
+    }
 
     /// <param name="Vouched">A lone answer that gold vouches for may settle the item (see DynamicOverlap).</param>
     private sealed record Decision(string? Label, double? Confidence, string Method, IReadOnlyDictionary<Guid, double>? Skill = null, bool Vouched = false);
@@ -57,16 +63,26 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
         // The answers are read on a second connection while the labels stream into COPY on this one. Nothing can change them
         // meanwhile: every slot is approved and new slots wait for the order row this transaction holds.
         await using var source = await db.OpenConnectionAsync(ct);
-        var needMore = new List<(string ItemId, string Content)>();
+        var needMore = new List<(string ItemId, string Content, int Count)>();
+        var goldSkill = await GoldSkillAsync(connection, order.OrderId, tx);
         long items = 0;
         await using (var importer = await connection.BeginBinaryImportAsync(
-            "COPY item_labels (order_id, item_id, content, label, confidence, method, answer_count, provenance, round) FROM STDIN (FORMAT BINARY)", ct))
+            "COPY item_labels (order_id, item_id, content, label, confidence, method, answer_count, provenance, round, closed_by_model) FROM STDIN (FORMAT BINARY)", ct))
         {
             importer.Timeout = TimeSpan.FromMinutes(30);
             async Task WriteAsync(ItemAnswers item, Decision decision)
             {
                 var chosen = Rework(item) ?? decision;
                 var (label, confidence, method) = (chosen.Label, chosen.Confidence, chosen.Method);
+                RoutingDecision? routed = null;
+                if (order.ConfidenceBar is { } bar && order.OverlapCap is { } cap && method != AggregationMethods.Rework
+                    && method != AggregationMethods.AllAnswers)
+                {
+                    var before = confidence is { } b ? (double)Math.Round((decimal)b, 5) : (double?)null;
+                    routed = ConfidenceRouting.Route(item.Answers.Count, before, chosen.Vouched, (double)bar, cap,
+                        Opinion(template, item), Skill(item, decision.Skill, goldSkill), LabelCount(template));
+                    confidence = routed.Confidence;
+                }
                 var stored = confidence is { } c ? Math.Round((decimal)c, 5) : (decimal?)null;
                 await importer.StartRowAsync(ct);
                 await importer.WriteAsync(order.OrderId, NpgsqlDbType.Uuid, ct);
@@ -78,11 +94,9 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
                 await importer.WriteAsync(item.Answers.Count, NpgsqlDbType.Integer, ct);
                 await importer.WriteAsync(Provenance(item, decision.Skill), NpgsqlDbType.Jsonb, ct);
                 await importer.WriteAsync(round, NpgsqlDbType.Integer, ct);
+                await importer.WriteAsync(routed?.ClosedByModel == true, NpgsqlDbType.Boolean, ct);
                 items++;
-                if (order.ConfidenceBar is { } bar && order.OverlapCap is { } cap && method != AggregationMethods.Rework
-                    && method != AggregationMethods.AllAnswers
-                    && DynamicOverlap.Decide(item.Answers.Count, (double?)stored, (double)bar, cap, chosen.Vouched).NeedsMore)
-                    needMore.Add((item.ItemId, item.Content));
+                if (routed is { MoreAnswers: > 0 } more) needMore.Add((item.ItemId, item.Content, more.MoreAnswers));
             }
 
             if (TaskTypes.IsClassification(template.TaskType))
@@ -105,26 +119,31 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
             await importer.CompleteAsync(ct);
         }
 
-        if (needMore.Count > 0)
+        var added = needMore.Sum(i => i.Count);
+        if (added > 0)
         {
+            // Each new slot starts from the item's current suggestion, as the first did (and so sits where it should in
+            // the claim queue).
+            var rows = needMore.SelectMany(i => Enumerable.Range(1, i.Count).Select(n => (i.ItemId, i.Content, n))).ToList();
             await connection.ExecuteAsync("""
-                INSERT INTO assignments (id, order_id, item_id, slot, content)
+                INSERT INTO assignments (id, order_id, item_id, slot, content, prelabel)
                 SELECT v.id, @orderId, v.item_id,
-                       1 + (SELECT max(a.slot) FROM assignments a WHERE a.order_id = @orderId AND a.item_id = v.item_id),
-                       v.content
-                FROM unnest(@ids, @itemIds, @contents) AS v(id, item_id, content)
+                       v.n + (SELECT max(a.slot) FROM assignments a WHERE a.order_id = @orderId AND a.item_id = v.item_id),
+                       v.content, current_prelabel(@orderId, v.item_id)
+                FROM unnest(@ids, @itemIds, @contents, @ns) AS v(id, item_id, content, n)
                 """, new
             {
                 orderId = order.OrderId,
-                ids = needMore.Select(_ => Guid.CreateVersion7()).ToArray(),
-                itemIds = needMore.Select(i => i.ItemId).ToArray(),
-                contents = needMore.Select(i => i.Content).ToArray(),
+                ids = rows.Select(_ => Guid.CreateVersion7()).ToArray(),
+                itemIds = rows.Select(r => r.ItemId).ToArray(),
+                contents = rows.Select(r => r.Content).ToArray(),
+                ns = rows.Select(r => r.n).ToArray(),
             }, tx);
             await connection.ExecuteAsync("""
                 UPDATE task_orders SET total_assignments = total_assignments + @count, dynamic_slots = dynamic_slots + @count,
                                        labels_aggregated_at = now(), aggregation_rounds = @round
                 WHERE order_id = @orderId
-                """, new { orderId = order.OrderId, count = needMore.Count, round }, tx);
+                """, new { orderId = order.OrderId, count = added, round }, tx);
         }
         else
         {
@@ -140,9 +159,51 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
                 await outbox.AddAsync(tx, new OrderWorkCompleted(order.OrderId, order.ApprovedAssignments, clock.GetUtcNow()));
         }
         await tx.CommitAsync(ct);
-        logger.LogInformation("Aggregated order {OrderId} (round {Round}): {Items} items, {More} below the bar get one more answer",
-            order.OrderId, round, items, needMore.Count);
+        logger.LogInformation("Aggregated order {OrderId} (round {Round}): {Items} items, {More} below the bar get {Added} more answers",
+            order.OrderId, round, items, needMore.Count, added);
     }
+
+    /// <summary>
+    /// The model's opinion of an item's lone answer: whether its suggestion matches the answer (the gold check's rule of
+    /// sameness, <see cref="GoldMix.Matches"/>) and its score. None without a scored suggestion.
+    /// </summary>
+    private static ModelOpinion? Opinion(TaskTemplate template, ItemAnswers item)
+    {
+        if (item.Suggestion is null) return null;
+        using var suggestion = JsonDocument.Parse(item.Suggestion);
+        var root = suggestion.RootElement;
+        if (!root.TryGetProperty("score", out var score) || score.ValueKind != JsonValueKind.Number || !root.TryGetProperty("label", out var label))
+            return null;
+        var agrees = false;
+        if (item.Answers.Count == 1)
+        {
+            using var answer = JsonDocument.Parse(item.Answers[0].Json);
+            try { agrees = GoldMix.Matches(template, answer.RootElement, label); }
+            catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException) { agrees = false; }
+        }
+        return new ModelOpinion(agrees, Math.Clamp(score.GetDouble(), 0, 1));
+    }
+
+    /// <summary>The lone answer's worker's skill: as Dawid-Skene measured it, else their accuracy on gold; unknown otherwise.</summary>
+    private static double? Skill(ItemAnswers item, IReadOnlyDictionary<Guid, double>? learnt, IReadOnlyDictionary<Guid, double> gold)
+    {
+        if (item.Answers.Count != 1) return null;
+        var worker = item.Answers[0].WorkerId;
+        return learnt is not null && learnt.TryGetValue(worker, out var skill) ? skill : gold.TryGetValue(worker, out var onGold) ? onGold : null;
+    }
+
+    private static int LabelCount(TaskTemplate template) =>
+        TaskTypes.IsClassification(template.TaskType) && !template.MultiLabel && template.Labels.Count >= 2 ? template.Labels.Count : 2;
+
+    /// <summary>
+    /// Each worker's accuracy on the order's gold once they answered enough of it to be judged (Tasks:GoldMinimumAnswers),
+    /// smoothed by one right and one wrong answer so a short perfect record does not read as never wrong.
+    /// </summary>
+    private async Task<Dictionary<Guid, double>> GoldSkillAsync(NpgsqlConnection connection, Guid orderId, NpgsqlTransaction tx) =>
+        (await connection.QueryAsync<(Guid WorkerId, int Answered, int Correct)>("""
+            SELECT worker_id, gold_answered, gold_correct FROM worker_order_quality WHERE order_id = @orderId AND gold_answered >= @least
+            """, new { orderId, least = options.Value.GoldMinimumAnswers }, tx))
+        .ToDictionary(r => r.WorkerId, r => (r.Correct + 1.0) / (r.Answered + 2.0));
 
     /// <summary>
     /// An item sent back after a failed acceptance sample takes its newest rework answer: that worker saw the enterprise's
@@ -211,10 +272,13 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         await using var command = new NpgsqlCommand($"""
-            SELECT item_id, content, id, worker_id, answer::text, rework_round, gold_answer::text
-            FROM assignments
-            WHERE order_id = @orderId AND status = 'approved'{(includeGold ? "" : " AND NOT is_gold")}
-            ORDER BY is_gold DESC, item_id, slot
+            SELECT a.item_id, a.content, a.id, a.worker_id, a.answer::text, a.rework_round, a.gold_answer::text,
+                   CASE WHEN p.item_id IS NOT NULL
+                        THEN jsonb_build_object('label', p.label, 'modelVersion', p.model_version, 'score', p.score)
+                        WHEN NOT a.prelabel_planted THEN a.prelabel END::text AS suggestion
+            FROM assignments a LEFT JOIN item_predictions p ON p.order_id = a.order_id AND p.item_id = a.item_id
+            WHERE a.order_id = @orderId AND a.status = 'approved'{(includeGold ? "" : " AND NOT a.is_gold")}
+            ORDER BY a.is_gold DESC, a.item_id, a.slot
             """, connection) { CommandTimeout = 0 };
         command.Parameters.AddWithValue("orderId", orderId);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -228,6 +292,7 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
                 current = new ItemAnswers(itemId, reader.GetString(1), [], reader.IsDBNull(6) ? null : reader.GetString(6));
             }
             current.Answers.Add(new Answer(reader.GetGuid(2), reader.GetGuid(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5)));
+            if (current.Suggestion is null && !reader.IsDBNull(7)) current.Suggestion = reader.GetString(7);
         }
         if (current is not null) yield return current;
     }

@@ -29,10 +29,14 @@ public sealed class ReplaceRejected(NpgsqlDataSource db) : IJob<ReplaceRejected.
                   AND (a.appeal_status = 'denied' OR (a.appeal_status IS NULL AND a.appealable_until <= now()))
                 FOR UPDATE OF a),
             replacement AS (
-                INSERT INTO assignments (id, order_id, item_id, slot, content, is_gold, gold_answer, rework_round, rework_finding)
+                INSERT INTO assignments (id, order_id, item_id, slot, content, is_gold, gold_answer, rework_round, rework_finding,
+                                         prelabel, prelabel_planted)
                 SELECT @newId, r.order_id, r.item_id,
                        1 + (SELECT max(x.slot) FROM assignments x WHERE x.order_id = r.order_id AND x.item_id = r.item_id),
-                       r.content, r.is_gold, r.gold_answer, r.rework_round, r.rework_finding
+                       r.content, r.is_gold, r.gold_answer, r.rework_round, r.rework_finding,
+                       -- a planted suggestion stays planted; any other starts from the item's current suggestion
+                       CASE WHEN r.prelabel_planted THEN r.prelabel ELSE coalesce(current_prelabel(r.order_id, r.item_id), r.prelabel) END,
+                       r.prelabel_planted
                 FROM rejected r
                 RETURNING id)
             UPDATE assignments SET replaced_by = (SELECT id FROM replacement) WHERE id = @id AND EXISTS (SELECT 1 FROM replacement)

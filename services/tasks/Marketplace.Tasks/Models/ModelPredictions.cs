@@ -12,7 +12,8 @@ public sealed record ItemPrediction(string ItemId, string LabelJson, decimal? Sc
 /// each item's newest prediction is kept in item_predictions, and its slots nobody has claimed yet show it as their
 /// pre-label. Slots already claimed or answered keep the pre-label their worker saw (the answer's change figures are
 /// measured against it), and a planted gold pre-label is never replaced. Gold items are predicted like any other, so
-/// their slots look like every other slot.
+/// their slots look like every other slot; a share of the gold slots carry a planted wrong suggestion instead
+/// (<see cref="GoldSuggestions"/>), and an open slot's place in the claim queue follows its item's score.
 /// </summary>
 public static class ModelPredictions
 {
@@ -45,11 +46,16 @@ public static class ModelPredictions
             SET source = excluded.source, model_version = excluded.model_version, label = excluded.label,
                 score = excluded.score, predicted_at = excluded.predicted_at
             """, args, tx);
-        return await tx.Connection!.ExecuteAsync("""
+        // A slot's place in the claim queue (claim_priority, unsure first) is generated from its pre-label, so it follows
+        // the new score here. Then the order's gold slots get their suggestions, a share of them planted wrong, if this
+        // is the order's first model help (GoldSuggestions; nothing once planted).
+        var updated = await tx.Connection!.ExecuteAsync("""
             UPDATE assignments a
             SET prelabel = jsonb_build_object('label', p.label::jsonb, 'modelVersion', @modelVersion, 'score', p.score)
             FROM unnest(@itemIds::text[], @labels::text[], @scores::numeric[]) AS p(item_id, label, score)
             WHERE a.order_id = @orderId AND a.item_id = p.item_id AND a.status = 'open' AND NOT a.prelabel_planted
             """, args, tx);
+        await GoldSuggestions.PlantAsync(tx, orderId);
+        return updated;
     }
 }

@@ -1,0 +1,193 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Marketplace.EndToEnd.Tests;
+
+/// <summary>
+/// Confidence-routed overlap (issue 15 items 3 and 5), driven by the scores of a manifest's predictions: an item the
+/// model is sure of closes on one agreeing answer, an unsure or disputed one gets the rest of its overlap at once, unsure
+/// items are claimed first, a worker who copies suggestions is caught by planted wrong ones on gold, and the order says
+/// what it saved.
+/// </summary>
+[TestFixture]
+public class ConfidenceRoutingTests
+{
+    private static object Suggested(string id, int review, string label, double score) =>
+        new { id, content = Scenario.Reviews[review], predictions = new { label, modelVersion = "sentiment-v3", score } };
+
+    /// <summary>Claims one slot of the order (null when none is left for the worker).</summary>
+    private static async Task<JsonElement?> ClaimAsync(Actor worker, Guid orderId)
+    {
+        var response = await worker.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}");
+        return response.StatusCode == HttpStatusCode.NoContent ? null : await Api.ReadAsync(response, HttpStatusCode.OK);
+    }
+
+    /// <summary>The worker takes every slot left for them, in the order the claims hand them out, answers and the enterprise approves.</summary>
+    private static async Task<List<(string Item, JsonElement Prelabel)>> WorkAsync(Actor worker, Actor enterprise, Guid orderId, Func<string, string> answer)
+    {
+        var taken = new List<(string, JsonElement)>();
+        while (await ClaimAsync(worker, orderId) is { } claim)
+        {
+            var item = claim.GetProperty("itemId").GetString()!;
+            var id = claim.GetProperty("assignmentId").GetGuid();
+            taken.Add((item, claim.GetProperty("prelabel").Clone()));
+            await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{id}/submit", new { answer = answer(item) }), HttpStatusCode.OK);
+            await Api.ReadAsync(await enterprise.PostAsync($"/api/tasks/assignments/{id}/approve"), HttpStatusCode.OK);
+        }
+        return taken;
+    }
+
+    private static Task WaitForSlotsAsync(Actor enterprise, Guid orderId, int slots) =>
+        Api.EventuallyAsync(async () => await Scenario.AssignmentCountAsync(enterprise, orderId) == slots, $"order {orderId} has {slots} slots");
+
+    [Test]
+    public async Task A_confident_item_closes_on_one_agreeing_answer_unsure_and_disputed_items_get_the_full_overlap_at_once_and_are_claimed_first()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var crowd = new[] { await Api.SignUpAsync("worker"), await Api.SignUpAsync("worker"), await Api.SignUpAsync("worker") };
+        await Scenario.DepositAsync(enterprise, 50.00m);
+        // The bar is 0.9 and the cap 3; the initial split gives each item one slot (overlap 1).
+        var orderId = await Scenario.PublishedOrderWithAsync(enterprise, new
+        {
+            confidenceBar = 0.9m,
+            overlapCap = 3,
+            items = new object[]
+            {
+                Suggested("sure", 0, "positive", 0.97), Suggested("disputed", 1, "positive", 0.95), Suggested("unsure", 2, "negative", 0.40),
+                new { id = "plain", content = Scenario.Reviews[3] },
+            },
+        }, items: 4, unitPrice: 1.00m);
+
+        // Round 1: the item without a score first (the model knows nothing of it), then the unsure one, then the sure ones.
+        // The first worker agrees with the model on "sure", disagrees on "disputed" and "unsure".
+        var first = await WorkAsync(crowd[0], enterprise, orderId, item => item == "disputed" ? "negative" : "positive");
+        Assert.That(first.Select(c => c.Item).Take(2), Is.EqualTo(new[] { "plain", "unsure" }), "unsure items are claimed first");
+        Assert.That(first.Select(c => c.Item).Skip(2), Is.EquivalentTo(new[] { "sure", "disputed" }));
+
+        // sure: one agreeing answer closes it. disputed (the answer disagrees with a sure model) and unsure: 2 more slots
+        // each at once, up to the cap. plain (no model): one more, as dynamic overlap always did. 4 + 2 + 2 + 1 = 9.
+        await WaitForSlotsAsync(enterprise, orderId, 9);
+        var round1 = await Delivery.LabelsAsync(enterprise, orderId);
+        var sure = Delivery.LabelOf(round1, "sure");
+        Assert.That(sure.GetProperty("answerCount").GetInt32(), Is.EqualTo(1));
+        Assert.That(sure.GetProperty("confidence").GetDecimal(), Is.EqualTo(0.97m),
+            "a worker of unknown skill adds nothing to the model's score: the stored confidence is the model's");
+        Assert.That(Delivery.LabelOf(round1, "unsure").GetProperty("confidence").ValueKind, Is.EqualTo(JsonValueKind.Null));
+
+        // Round 2: the new slots carry the item's suggestion and come unsure first.
+        var second = await WorkAsync(crowd[1], enterprise, orderId, item => item == "plain" ? "positive" : "negative");
+        Assert.That(second.Select(c => c.Item), Is.EqualTo(new[] { "plain", "unsure", "disputed" }));
+        Assert.That(second.Single(c => c.Item == "unsure").Prelabel.GetProperty("score").GetDecimal(), Is.EqualTo(0.40m), "added slots carry the pre-label");
+        Assert.That(second.Single(c => c.Item == "disputed").Prelabel.GetProperty("label").GetString(), Is.EqualTo("positive"));
+        Assert.That(second.Single(c => c.Item == "plain").Prelabel.ValueKind, Is.EqualTo(JsonValueKind.Null));
+        var third = await WorkAsync(crowd[2], enterprise, orderId, _ => "negative");
+        Assert.That(third.Select(c => c.Item), Is.EqualTo(new[] { "unsure", "disputed" }));
+        await Scenario.WaitForStatusAsync(enterprise, orderId, "delivered");
+
+        var labels = await Delivery.LabelsAsync(enterprise, orderId);
+        Assert.That(Delivery.LabelOf(labels, "disputed").GetProperty("answerCount").GetInt32(), Is.EqualTo(3));
+        Assert.That(Delivery.LabelOf(labels, "disputed").GetProperty("label").GetString(), Is.EqualTo("negative"), "people outvoted the model");
+        Assert.That(Delivery.LabelOf(labels, "unsure").GetProperty("answerCount").GetInt32(), Is.EqualTo(3));
+        Assert.That(Delivery.LabelOf(labels, "unsure").GetProperty("confidence").GetDecimal(), Is.EqualTo(0.66667m));
+        Assert.That(Delivery.LabelOf(labels, "plain").GetProperty("answerCount").GetInt32(), Is.EqualTo(2));
+        Assert.That(labels.GetProperty("dynamicSlots").GetInt32(), Is.EqualTo(5));
+
+        // What it saved, from this test's own inputs: answers 1 + 3 + 3 + 2 = 9; a fixed overlap of 3 needs 12; each answer
+        // costs the unit price (worker reward + platform fee) of 1.00.
+        var savings = await enterprise.GetAsync($"/api/tasks/orders/{orderId}/model-savings");
+        Assert.That(savings.GetProperty("items").GetInt64(), Is.EqualTo(4));
+        Assert.That(savings.GetProperty("itemsWithSuggestion").GetInt64(), Is.EqualTo(3));
+        Assert.That(savings.GetProperty("itemsSettled").GetInt64(), Is.EqualTo(4));
+        Assert.That(savings.GetProperty("humanAnswers").GetInt64(), Is.EqualTo(9));
+        Assert.That(savings.GetProperty("answersPerItem").GetDecimal(), Is.EqualTo(2.25m));
+        Assert.That(savings.GetProperty("overlapCap").GetInt32(), Is.EqualTo(3));
+        Assert.That(savings.GetProperty("answersAtCap").GetInt64(), Is.EqualTo(12));
+        Assert.That(savings.GetProperty("answersSaved").GetInt64(), Is.EqualTo(3));
+        Assert.That(savings.GetProperty("costPerAnswer").GetDecimal(), Is.EqualTo(1.00m));
+        Assert.That(savings.GetProperty("costSaved").GetDecimal(), Is.EqualTo(3.00m));
+        Assert.That(savings.GetProperty("currency").GetString(), Is.EqualTo("CNY"));
+        Assert.That(savings.GetProperty("closedByModel").GetInt64(), Is.EqualTo(1));
+        // Suggested answers: sure 1 (kept), disputed 3 (all changed), unsure 3 (the first changed, two kept) = 7, 4 overrode.
+        Assert.That(savings.GetProperty("answersWithSuggestion").GetInt64(), Is.EqualTo(7));
+        Assert.That(savings.GetProperty("overridden").GetInt64(), Is.EqualTo(4));
+        Assert.That(savings.GetProperty("overrideRate").GetDecimal(), Is.EqualTo(Math.Round(4m / 7, 4)));
+        Assert.That(savings.GetProperty("deliveredConfidence").GetDecimal(), Is.EqualTo(Math.Round((0.97m + 1m + 0.66667m + 1m) / 4, 5)));
+        var days = savings.GetProperty("byDay");
+        Assert.That(days.GetProperty("total").GetInt64(), Is.GreaterThanOrEqualTo(1));
+        var last = days.GetProperty("items").EnumerateArray().Last();
+        Assert.That(last.GetProperty("cumulativeAnswers").GetInt64(), Is.EqualTo(9));
+        Assert.That(last.GetProperty("answersPerItem").GetDecimal(), Is.EqualTo(2.25m));
+    }
+
+    [Test]
+    public async Task A_worker_who_copies_suggestions_is_caught_by_gold_with_planted_wrong_ones()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var copier = await Api.SignUpAsync("worker");
+        await Scenario.DepositAsync(enterprise, 50.00m);
+        // 3 regular items the model calls positive, 3 gold items (all positive) without predictions; a gold share of 50%
+        // gives one gold slot per gold item, and a third of them (one) carries a planted wrong suggestion.
+        var orderId = await Scenario.PublishedOrderWithAsync(enterprise, new
+        {
+            goldShare = 0.5m,
+            requiredAccuracy = 0.8m,
+            items = Enumerable.Range(0, 3).Select(i => Suggested($"review-{i + 1}", i, "positive", 0.8))
+                .Concat(Enumerable.Range(0, 3).Select(i => (object)new { id = $"check-{i + 1}", content = $"Five stars, works perfectly ({i + 1}).", gold = "positive" }))
+                .ToArray(),
+        }, items: 6, unitPrice: 1.00m);
+
+        var copied = new List<JsonElement>();
+        HttpResponseMessage response;
+        while ((response = await copier.PostAsync($"/api/tasks/assignments/claim?orderId={orderId}")).StatusCode == HttpStatusCode.OK)
+        {
+            var claim = await Api.ReadAsync(response, HttpStatusCode.OK);
+            copied.Add(claim);
+            var prelabel = claim.GetProperty("prelabel");
+            Assert.That(prelabel.ValueKind, Is.EqualTo(JsonValueKind.Object), "gold carries a suggestion like every other item");
+            Assert.That(prelabel.GetProperty("modelVersion").GetString(), Is.EqualTo("sentiment-v3"));
+            Assert.That(prelabel.GetProperty("score").GetDecimal(), Is.EqualTo(0.8m));
+            await Api.ReadAsync(await copier.PostAsync($"/api/tasks/assignments/{claim.GetProperty("assignmentId").GetGuid()}/submit",
+                new { answer = prelabel.GetProperty("label").GetString() }), HttpStatusCode.OK);
+        }
+        Assert.That(copied.Select(c => c.GetProperty("prelabel").GetProperty("label").GetString()).Count(l => l == "negative"), Is.EqualTo(1),
+            "one planted wrong suggestion among the checks, which the copier meets all of before the suspension");
+        Assert.That(copied.Select(c => string.Join(",", c.EnumerateObject().Select(p => p.Name))).Distinct().Count(), Is.EqualTo(1),
+            "gold and regular claims look the same");
+
+        // The copier answered the three checks 2 of 3 right (below 80%) and is suspended, told to check suggestions.
+        var refused = await Api.ReadAsync(response, HttpStatusCode.Forbidden);
+        Assert.That(refused.GetProperty("detail").GetString(), Does.Contain("2 of 3 right").And.Contain("suggestion"));
+        var quality = (await copier.GetAsync("/api/tasks/quality/mine")).EnumerateArray().Single(q => q.GetProperty("orderId").GetGuid() == orderId);
+        Assert.That(quality.GetProperty("goldAnswered").GetInt32(), Is.EqualTo(3));
+        Assert.That(quality.GetProperty("goldCorrect").GetInt32(), Is.EqualTo(2));
+        Assert.That(quality.GetProperty("copiedSuggestions").GetInt32(), Is.EqualTo(1));
+        Assert.That(quality.GetProperty("suspendedUntil").ValueKind, Is.Not.EqualTo(JsonValueKind.Null));
+    }
+
+    [Test]
+    public async Task Model_savings_refuse_bad_paging_and_are_not_found_for_another_organisation()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var worker = await Api.SignUpAsync("worker");
+        await Scenario.DepositAsync(enterprise, 20.00m);
+        var orderId = await Scenario.PublishedOrderWithAsync(enterprise, new { items = new[] { Suggested("r1", 0, "positive", 0.9) } }, items: 1);
+
+        var fresh = await enterprise.GetAsync($"/api/tasks/orders/{orderId}/model-savings");
+        Assert.That(fresh.GetProperty("humanAnswers").GetInt64(), Is.Zero);
+        Assert.That(fresh.GetProperty("itemsSettled").GetInt64(), Is.Zero, "nothing is settled before its answers");
+        Assert.That(fresh.GetProperty("answersSaved").GetInt64(), Is.Zero);
+        Assert.That(fresh.GetProperty("overrideRate").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        foreach (var (query, field) in new[] { ("page=0", "page"), ("pageSize=101", "pageSize"), ("page=10001", "page"), ("pageSize=0", "pageSize") })
+        {
+            var problem = await Api.ReadAsync(await enterprise.Http.GetAsync($"/api/tasks/orders/{orderId}/model-savings?{query}"), HttpStatusCode.BadRequest);
+            Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, problem.ToString());
+        }
+        var stranger = await Api.SignUpAsync("enterprise");
+        await Api.ReadAsync(await stranger.Http.GetAsync($"/api/tasks/orders/{orderId}/model-savings"), HttpStatusCode.NotFound);
+        await Api.ReadAsync(await enterprise.Http.GetAsync($"/api/tasks/orders/{Guid.NewGuid()}/model-savings"), HttpStatusCode.NotFound);
+        await Api.ReadAsync(await enterprise.Http.GetAsync("/api/tasks/orders/not-an-id/model-savings"), HttpStatusCode.NotFound);
+        Assert.That((await worker.Http.GetAsync($"/api/tasks/orders/{orderId}/model-savings")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        var op = await Api.OperatorAsync();
+        Assert.That((await op.GetAsync($"/api/tasks/orders/{orderId}/model-savings")).GetProperty("items").GetInt64(), Is.EqualTo(1));
+    }
+}

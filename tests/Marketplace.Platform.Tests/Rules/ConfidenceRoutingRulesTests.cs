@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Marketplace.Labeling;
+using Marketplace.Labeling.Aggregation;
+using Marketplace.Labeling.Prelabels;
+
+namespace Marketplace.Platform.Tests.Rules;
+
+/// <summary>Confidence-routed overlap, the combined confidence and planted gold suggestions (issue 15 item 3).</summary>
+public class ConfidenceRoutingRulesTests
+{
+    private const double Bar = 0.9;
+    private const int Cap = 5;
+
+    [Test]
+    public void A_lone_answer_agreeing_with_a_confident_model_settles_the_item_at_the_combined_confidence()
+    {
+        var routed = ConfidenceRouting.Route(1, null, vouched: false, Bar, Cap, new ModelOpinion(true, 0.95), workerSkill: 0.8, labelCount: 2);
+        Assert.That(routed.MoreAnswers, Is.Zero);
+        Assert.That(routed.ClosedByModel, Is.True);
+        // 0.95·0.8 / (0.95·0.8 + 0.05·0.2) = 0.76 / 0.77
+        Assert.That(routed.Confidence, Is.EqualTo(0.76 / 0.77).Within(1e-12));
+    }
+
+    [Test]
+    public void A_lone_answer_disagreeing_with_a_confident_model_gets_the_rest_of_the_overlap_at_once_even_when_gold_vouches()
+    {
+        var routed = ConfidenceRouting.Route(1, 0.97, vouched: true, Bar, Cap, new ModelOpinion(false, 0.95), workerSkill: 0.9);
+        Assert.That(routed, Is.EqualTo(new RoutingDecision(Cap - 1, 0.97, false)));
+    }
+
+    [Test]
+    public void An_item_the_model_is_unsure_of_gets_the_rest_of_the_overlap_at_once_whatever_the_answer()
+    {
+        Assert.That(ConfidenceRouting.Route(1, null, false, Bar, Cap, new ModelOpinion(true, 0.6)).MoreAnswers, Is.EqualTo(4));
+        Assert.That(ConfidenceRouting.Route(2, 0.5, false, Bar, Cap, new ModelOpinion(false, 0.6)).MoreAnswers, Is.EqualTo(3));
+        Assert.That(ConfidenceRouting.Route(Cap, 0.6, false, Bar, Cap, new ModelOpinion(false, 0.6)).MoreAnswers, Is.Zero, "never past the cap");
+        Assert.That(ConfidenceRouting.Route(3, 1.0, false, Bar, Cap, new ModelOpinion(false, 0.6)), Is.EqualTo(new RoutingDecision(0, 1.0, false)),
+            "people who agree settle it as before");
+    }
+
+    [Test]
+    public void Without_a_model_score_dynamic_overlap_asks_for_one_answer_at_a_time_as_before()
+    {
+        Assert.That(ConfidenceRouting.Route(1, null, false, Bar, Cap, model: null), Is.EqualTo(new RoutingDecision(1, null, false)));
+        Assert.That(ConfidenceRouting.Route(2, 0.95, false, Bar, Cap, model: null), Is.EqualTo(new RoutingDecision(0, 0.95, false)));
+        Assert.That(ConfidenceRouting.Route(1, 0.95, vouched: true, Bar, Cap, model: null).MoreAnswers, Is.Zero, "gold still vouches without a model");
+    }
+
+    [Test]
+    public void A_worker_worse_than_chance_does_not_let_one_agreeing_answer_close_a_confident_item()
+    {
+        var routed = ConfidenceRouting.Route(1, null, false, Bar, Cap, new ModelOpinion(true, 0.92), workerSkill: 0.3, labelCount: 2);
+        Assert.That(routed.ClosedByModel, Is.False);
+        Assert.That(routed.MoreAnswers, Is.EqualTo(Cap - 1));
+    }
+
+    [Test]
+    public void The_combined_confidence_is_the_models_score_for_a_worker_of_unknown_or_chance_skill_and_never_certain()
+    {
+        Assert.That(ConfidenceRouting.Combine(0.93, null, 2), Is.EqualTo(0.93));
+        Assert.That(ConfidenceRouting.Combine(0.93, 1.0 / 3, 3), Is.EqualTo(0.93).Within(1e-12), "chance among three labels adds nothing");
+        Assert.That(ConfidenceRouting.Combine(0.93, 0.9, 3), Is.GreaterThan(0.93));
+        Assert.That(ConfidenceRouting.Combine(0.9, 1.0, 2), Is.LessThan(1.0), "skill is capped below 1");
+        Assert.That(() => ConfidenceRouting.Combine(1.2, 0.8, 2), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => ConfidenceRouting.Combine(0.9, 0.8, 1), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    [Test]
+    public void A_third_of_the_gold_slots_and_at_least_one_carry_a_planted_suggestion()
+    {
+        Assert.That(new[] { 0, 1, 2, 3, 4, 6, 7, 30 }.Select(PlantedSuggestion.Count), Is.EqualTo(new[] { 0, 1, 1, 1, 2, 2, 3, 10 }));
+    }
+
+    [Test]
+    public void A_planted_suggestion_is_never_the_gold_answer_and_the_same_slot_always_gets_the_same()
+    {
+        var single = new TaskTemplate(TaskTypes.TextClassification, ["positive", "negative", "neutral"], false, []);
+        var multi = new TaskTemplate(TaskTypes.ImageClassification, ["cat", "dog", "bird"], true, []);
+        using var gold = JsonDocument.Parse("\"positive\"");
+        using var goldSet = JsonDocument.Parse("[\"dog\"]");
+        for (var i = 0; i < 200; i++)
+        {
+            var slot = Guid.NewGuid();
+            var wrong = PlantedSuggestion.WrongLabelJson(single, gold.RootElement, slot);
+            Assert.That(wrong, Is.Not.EqualTo("\"positive\"").And.EqualTo(PlantedSuggestion.WrongLabelJson(single, gold.RootElement, slot)));
+            using var set = JsonDocument.Parse(PlantedSuggestion.WrongLabelJson(multi, goldSet.RootElement, slot));
+            Assert.That(GoldMix.Matches(multi, set.RootElement, goldSet.RootElement), Is.False);
+            Assert.That(set.RootElement.GetArrayLength(), Is.GreaterThan(0), "never an empty set");
+        }
+        Assert.That(PlantedSuggestion.CanPlant(new TaskTemplate(TaskTypes.BoundingBoxes, ["car"], false, [])), Is.False);
+    }
+}
