@@ -200,6 +200,10 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
                 .ToList();
             await using (var tx = await connection.BeginTransactionAsync(ct))
             {
+                // Turned off meanwhile (the choice's row is shared-locked, so turning it off waits for this batch): stop.
+                if (!await connection.ExecuteScalarAsync<bool>(
+                        "SELECT EXISTS (SELECT 1 FROM order_models WHERE order_id = @orderId AND source = 'builtin' FOR SHARE)", new { orderId }, tx))
+                    return;
                 await ModelPredictions.SaveAsync(tx, orderId, ModelPredictions.BuiltIn, current.Value.ModelVersion, predictions);
                 await tx.CommitAsync(ct);
             }
