@@ -123,7 +123,7 @@ public static class BuiltInModelApi
     private sealed class State
     {
         public string? Source { get; init; }
-        public string? State_ { get; init; }
+        public string? ModelState { get; init; }
         public string? Reason { get; init; }
         public int Examples { get; init; }
         public int? CurrentVersion { get; init; }
@@ -134,7 +134,7 @@ public static class BuiltInModelApi
         var order = await FindAsync(connection, orderId, caller);
         if (order is null) return null;
         await using var read = await connection.QueryMultipleAsync("""
-            SELECT m.source, b.state AS state_, b.reason, coalesce(b.examples, 0) AS examples, b.current_version
+            SELECT m.source, b.state AS model_state, b.reason, coalesce(b.examples, 0) AS examples, b.current_version
             FROM (SELECT @orderId AS order_id) o
             LEFT JOIN order_models m ON m.order_id = o.order_id
             LEFT JOIN builtin_models b ON b.order_id = o.order_id;
@@ -147,14 +147,15 @@ public static class BuiltInModelApi
         var total = await read.ReadSingleAsync<long>();
         var versions = (await read.ReadAsync<Version>()).ToList();
         var current = state.CurrentVersion is { } v
-            ? await connection.QuerySingleOrDefaultAsync<(string ModelVersion, decimal Accuracy)?>(
-                "SELECT model_version, held_out_accuracy FROM model_versions WHERE order_id = @orderId AND version = @v", new { orderId, v })
+            ? await connection.QuerySingleOrDefaultAsync<Version>(
+                "SELECT version AS number, model_version, held_out_accuracy FROM model_versions WHERE order_id = @orderId AND version = @v",
+                new { orderId, v })
             : null;
         var builtIn = state.Source == ModelPredictions.BuiltIn;
         return new Response(orderId, order.TaskType, Supports(order.TaskType, order.MultiLabel), state.Source ?? Off,
-            builtIn ? state.State_ ?? "waiting" : null, builtIn ? state.Reason : null,
+            builtIn ? state.ModelState ?? "waiting" : null, builtIn ? state.Reason : null,
             options.Value.Training.MinimumExamples, options.Value.Training.MinimumPerLabel, state.Examples,
-            builtIn ? current?.ModelVersion : null, builtIn ? current?.Accuracy : null,
+            builtIn ? current?.ModelVersion : null, builtIn ? current?.HeldOutAccuracy : null,
             new PageOf<Version>(versions, total, page, size));
     }
 }

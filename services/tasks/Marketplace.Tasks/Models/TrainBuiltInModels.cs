@@ -98,7 +98,8 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
         }
         var grown = order.ExamplesTrained == 0 || usable >= order.ExamplesTrained + settings.RetrainExamples
             || usable > order.ExamplesTrained && usable >= order.ExamplesTrained * (1 + settings.RetrainGrowth);
-        var retry = order.State == "failed" && order.AttemptedAt < DateTime.UtcNow - settings.RetryFailedAfter;
+        // A run that died mid-training left 'training' behind (this run holds the order's lock, so none is under way).
+        var retry = order.State == "failed" && order.AttemptedAt < DateTime.UtcNow - settings.RetryFailedAfter || order.State == "training";
         if (grown || retry) await TrainAsync(order, isImage, usable, connection, ct);
         await PredictOpenItemsAsync(order.OrderId, isImage, connection, ct);
     }
@@ -159,6 +160,12 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
             version, order.OrderId, usable, accuracy, adopted, seconds);
     }
 
+    private sealed class CurrentVersion
+    {
+        public int Version { get; init; }
+        public string ModelVersion { get; init; } = "";
+    }
+
     private sealed class OpenItem
     {
         public string ItemId { get; init; } = "";
@@ -173,7 +180,7 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
     /// </summary>
     private async Task PredictOpenItemsAsync(Guid orderId, bool isImage, NpgsqlConnection connection, CancellationToken ct)
     {
-        var current = await connection.QuerySingleOrDefaultAsync<(int Version, string ModelVersion)?>("""
+        var current = await connection.QuerySingleOrDefaultAsync<CurrentVersion>("""
             SELECT v.version, v.model_version FROM builtin_models b JOIN model_versions v ON v.order_id = b.order_id AND v.version = b.current_version
             WHERE b.order_id = @orderId
             """, new { orderId });
@@ -191,10 +198,10 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
                   AND (a.prelabel IS NULL OR a.prelabel->>'modelVersion' IS DISTINCT FROM @modelVersion)
                 ORDER BY a.item_id
                 LIMIT @PredictBatch
-                """, new { orderId, after, current.Value.ModelVersion, PredictBatch })).AsList();
+                """, new { orderId, after, current.ModelVersion, PredictBatch })).AsList();
             if (page.Count == 0) break;
             classifier ??= Classifier.Load(await connection.QuerySingleAsync<byte[]>(
-                "SELECT model FROM model_versions WHERE order_id = @orderId AND version = @Version", new { orderId, current.Value.Version }));
+                "SELECT model FROM model_versions WHERE order_id = @orderId AND version = @Version", new { orderId, current.Version }));
             var predictions = classifier.Predict(page.Select(i => new Unlabeled(i.ItemId, isImage ? null : i.Content, i.Features)))
                 .Select(p => new ItemPrediction(p.ItemId, JsonSerializer.Serialize(p.Label), Math.Round((decimal)p.Confidence, 5)))
                 .ToList();
@@ -204,7 +211,7 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
                 if (!await connection.ExecuteScalarAsync<bool>(
                         "SELECT EXISTS (SELECT 1 FROM order_models WHERE order_id = @orderId AND source = 'builtin' FOR SHARE)", new { orderId }, tx))
                     return;
-                await ModelPredictions.SaveAsync(tx, orderId, ModelPredictions.BuiltIn, current.Value.ModelVersion, predictions);
+                await ModelPredictions.SaveAsync(tx, orderId, ModelPredictions.BuiltIn, current.ModelVersion, predictions);
                 await tx.CommitAsync(ct);
             }
             predicted += predictions.Count;
@@ -214,7 +221,7 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
         if (predicted > 0)
             await connection.ExecuteAsync("""
                 UPDATE model_versions SET items_predicted = items_predicted + @predicted WHERE order_id = @orderId AND version = @Version
-                """, new { orderId, predicted, current.Value.Version });
+                """, new { orderId, predicted, current.Version });
     }
 
     /// <summary>Each of the order's images without features yet, fetched and featurised once (a failure is kept too, with why).</summary>
@@ -236,11 +243,16 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
             {
                 features = featurizer.Featurize(await images.FetchAsync(content, ct));
             }
-            catch (Exception e) when (e is ImageNotFetchedException or ImageNotReadableException or HttpRequestException
+            catch (Exception e) when (e is ImageNotFetchedException { Permanent: false } or HttpRequestException
                                           || e is TaskCanceledException && !ct.IsCancellationRequested)
             {
-                failure = e is TaskCanceledException ? "fetching the image timed out" : e.Message;
-                failure = failure.Length > 500 ? failure[..500] : failure;
+                // The content store is unreachable, slow or failing: nothing is kept, the next sweep asks again.
+                logger.LogWarning("Image of item {ItemId} in order {OrderId} not fetched: {Reason}", itemId, orderId, e.Message);
+                continue;
+            }
+            catch (Exception e) when (e is ImageNotFetchedException or ImageNotReadableException)
+            {
+                failure = e.Message.Length > 500 ? e.Message[..500] : e.Message;
             }
             await connection.ExecuteAsync("""
                 INSERT INTO item_image_features (order_id, item_id, features, failure) VALUES (@orderId, @itemId, @features, @failure)
