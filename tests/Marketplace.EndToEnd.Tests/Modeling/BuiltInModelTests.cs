@@ -60,7 +60,7 @@ public class BuiltInModelTests
     {
         var enterprise = await Api.SignUpAsync("enterprise");
         var mails = Mails();
-        var orderId = await PublishedAsync(enterprise, new { taskType = "text-classification", labels = new[] { "spam", "ham" }, goldShare = 0.4m },
+        var orderId = await PublishedAsync(enterprise, new { taskType = "text-classification", labels = new[] { "spam", "ham" }, goldShare = 0.4m, overlap = 2 },
             _ => Task.FromResult(string.Concat(mails.Select((m, i) => i % 5 == 0
                 ? Line(new { id = m.Id, content = m.Text, gold = m.Label })
                 : Line(new { id = m.Id, content = m.Text })))));
@@ -83,24 +83,47 @@ public class BuiltInModelTests
             .GetProperty("versions").GetProperty("items")[0].GetProperty("itemsPredicted").GetInt32() >= mails.Count,
             "every item with an open slot, gold included, is predicted");
 
-        // A worker's claim carries the model's suggestion with its calibrated confidence.
-        var worker = await Api.SignUpAsync("worker");
-        var claim = await ClaimAsync(worker, orderId);
-        var prelabel = claim.GetProperty("prelabel");
+        // Two workers' claims carry the model's suggestion with its calibrated confidence; both answer truthfully, and
+        // the regular items both answered (two approved answers that agree) become examples of a second version.
+        var workers = new[] { await Api.SignUpAsync("worker"), await Api.SignUpAsync("worker") };
+        var answered = workers.Select(_ => new HashSet<string>()).ToArray();
+        var submitted = new List<Guid>();
+        JsonElement prelabel = default;
+        var gold = mails.Where((_, i) => i % 5 == 0).Select(m => m.Id).ToHashSet();
+        for (var round = 0; round < 20 && answered[0].Intersect(answered[1]).Count(i => !gold.Contains(i)) < 3; round++)
+        {
+            for (var w = 0; w < 2; w++)
+            {
+                var claim = await ClaimAsync(workers[w], orderId);
+                if (prelabel.ValueKind == JsonValueKind.Undefined) prelabel = claim.GetProperty("prelabel");
+                var item = claim.GetProperty("itemId").GetString()!;
+                var id = claim.GetProperty("assignmentId").GetGuid();
+                await Api.ReadAsync(await workers[w].PostAsync($"/api/tasks/assignments/{id}/submit",
+                    new { answer = mails.Single(m => m.Id == item).Label }), HttpStatusCode.OK);
+                answered[w].Add(item);
+                submitted.Add(id);
+            }
+        }
         Assert.That(prelabel.GetProperty("modelVersion").GetString(), Is.EqualTo("builtin-text-v1"));
         Assert.That(prelabel.GetProperty("label").GetString(), Is.AnyOf("spam", "ham"));
         Assert.That(prelabel.GetProperty("score").GetDecimal(), Is.InRange(0m, 1m));
-        var truth = mails.Single(m => m.Id == claim.GetProperty("itemId").GetString()).Label;
-        await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{claim.GetProperty("assignmentId").GetGuid()}/submit",
-            new { answer = truth }), HttpStatusCode.OK);
+        var agreed = answered[0].Intersect(answered[1]).Count(i => !gold.Contains(i));
+        Assert.That(agreed, Is.GreaterThanOrEqualTo(3), "both workers answered at least three regular items");
+        foreach (var id in submitted) await Api.ReadAsync(await enterprise.PostAsync($"/api/tasks/assignments/{id}/approve"), HttpStatusCode.OK);
+        await Api.EventuallyAsync(async () => (await enterprise.GetAsync($"/api/tasks/orders/{orderId}/model"))
+            .GetProperty("versions").GetProperty("total").GetInt64() == 2, "a second version learns from the agreed answers", TimeSpan.FromSeconds(90));
+        var second = (await enterprise.GetAsync($"/api/tasks/orders/{orderId}/model")).GetProperty("versions").GetProperty("items")[1];
+        Assert.That(second.GetProperty("modelVersion").GetString(), Is.EqualTo("builtin-text-v2"));
+        Assert.That(second.GetProperty("trainingExamples").GetInt32() + second.GetProperty("heldOutExamples").GetInt32(), Is.InRange(15, 12 + agreed),
+            "the gold mails and (once 20% more) the regular ones two workers agreed on; a lone answer is no example");
 
         // The operator reads it; turned off, the suggestions leave the slots nobody has claimed.
         var op = await Api.OperatorAsync();
-        Assert.That((await op.GetAsync($"/api/tasks/orders/{orderId}/model")).GetProperty("versions").GetProperty("total").GetInt64(), Is.EqualTo(1));
+        Assert.That((await op.GetAsync($"/api/tasks/orders/{orderId}/model")).GetProperty("versions").GetProperty("total").GetInt64(), Is.EqualTo(2));
         var off = await ChooseAsync(enterprise, orderId, "off");
         Assert.That((off.GetProperty("source").GetString(), off.GetProperty("state").ValueKind), Is.EqualTo(("off", JsonValueKind.Null)));
-        Assert.That(off.GetProperty("versions").GetProperty("total").GetInt64(), Is.EqualTo(1), "its versions stay on record");
-        var next = await ClaimAsync(worker, orderId);
+        Assert.That(off.GetProperty("versions").GetProperty("total").GetInt64(), Is.EqualTo(2), "its versions stay on record");
+        var next = await ClaimAsync(workers[0], orderId);
         Assert.That(next.GetProperty("prelabel").ValueKind, Is.EqualTo(JsonValueKind.Null));
     }
 

@@ -28,9 +28,10 @@ public class ModelAssistPortalTests : PortalTest
         var card = Page.Locator("#model-assist");
         await Expect(card.GetByRole(AriaRole.Heading, new() { Name = "模型辅助" })).ToBeVisibleAsync();
         await Expect(card).ToContainTextAsync("开启后，平台用本订单已采纳的标注和金标准训练内置模型");
-        var toggle = card.GetByRole(AriaRole.Switch);
+        // Element Plus keeps the switch's input (role switch) out of sight; a person clicks the drawn switch around it.
+        var toggle = card.Locator("input[role=switch]");
         await Expect(toggle).ToHaveAttributeAsync("aria-checked", "false");
-        await toggle.ClickAsync();
+        await card.Locator(".el-switch").ClickAsync();
         await Expect(Toast("已开启模型辅助")).ToBeVisibleAsync();
         await Expect(toggle).ToHaveAttributeAsync("aria-checked", "true");
 
