@@ -150,7 +150,7 @@ start_service() { # NAME
   case "$name" in
     gateway) vars+=(Auth__Signing__KeyId="$TOKEN_KEY_ID" Auth__Signing__PrivateKey="$TOKEN_PRIVATE_KEY") ;;
     orders) vars+=(Content__SigningKey="$CONTENT_LINK_KEY") ;;
-    tasks) vars+=(Content__SigningKey="$CONTENT_LINK_KEY" Tasks__IdentityHashKey="$IDENTITY_HASH_KEY") ;;
+    tasks) vars+=(Content__SigningKey="$CONTENT_LINK_KEY" Tasks__IdentityHashKey="$IDENTITY_HASH_KEY" Models__OrdersAddress="http://127.0.0.1:${SERVICE_PORT[orders]}") ;;
     payouts) vars+=(Payouts__RailCallbackSecret="$RAIL_CALLBACK_SECRET" Payouts__AccountKey="$PAYOUT_ACCOUNT_KEY") ;;
     settlement) vars+=(Settlement__PayInCallbackSecret="$PAY_IN_CALLBACK_SECRET") ;;
   esac

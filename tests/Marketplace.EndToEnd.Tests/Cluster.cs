@@ -114,7 +114,14 @@ public sealed class Cluster
         {
             for (var i = 0; i < instances; i++)
             {
-                Start(service, i, FreePort(), common, new(SecretsOf(service)) { ["Postgres__Database"] = DatabaseName(service) });
+                var own = new Dictionary<string, string>(SecretsOf(service)) { ["Postgres__Database"] = DatabaseName(service) };
+                if (service == "tasks")
+                {
+                    // The built-in model fetches image items from orders (started first) and trains every two seconds here.
+                    own["Models__OrdersAddress"] = $"http://127.0.0.1:{Processes.First(p => p.Name == "orders-0").Port}";
+                    own["Models__TrainingInterval"] = "00:00:02";
+                }
+                Start(service, i, FreePort(), common, own);
             }
         }
         await WaitHealthyAsync(StartupTimeout);

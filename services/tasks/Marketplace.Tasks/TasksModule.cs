@@ -9,6 +9,7 @@ using Marketplace.Tasks.Domain;
 using Marketplace.Tasks.Features;
 using Marketplace.Tasks.Features.Team;
 using Marketplace.Tasks.Jobs;
+using Marketplace.Tasks.Models;
 using Marketplace.Tasks.Publishing;
 
 namespace Marketplace.Tasks;
@@ -38,6 +39,7 @@ public static class TasksModule
         builder.Services.AddHostedService<ApprovalPublisher>();
         builder.AddContentLinks();
         builder.AddQualifications();
+        builder.AddBuiltInModel();
         builder.Services.AddSingleton<ClaimQueueHead>();
         builder.Services.AddConcurrencyPolicy<TasksOptions>(ClaimAssignment.ConcurrencyPolicy, o => (o.ClaimConcurrency, o.ClaimQueue));
         builder.Services.AddSingleton(services => new ExportLinks(ContentLinks.ForPurpose(
@@ -58,10 +60,24 @@ public static class TasksModule
             .MapGetAssignment();
         app.MapGroup("/quality").WithTags("Quality").MapMyQuality();
         app.MapGroup("/orders").WithTags("Orders").MapListOrderAssignments().MapOrderProgress().MapOrderLabels().MapLabelExports().MapPrelabelFigures()
-            .MapModelSavings();
+            .MapModelSavings().MapBuiltInModel();
         app.MapGroup("/exports").WithTags("Exports").MapDownloadExport();
         app.MapQualifications();
         return app;
+    }
+
+    /// <summary>The built-in model (issue 15 item 2): its options, the image fetcher and its training schedule.</summary>
+    private static void AddBuiltInModel(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<BuiltInModelOptions>().BindConfiguration("Models");
+        builder.Services.AddHttpClient(ItemImages.Client, (services, http) =>
+        {
+            var options = services.GetRequiredService<IOptions<BuiltInModelOptions>>().Value;
+            http.BaseAddress = new Uri(options.OrdersAddress);
+            http.Timeout = options.ImageTimeout;
+        });
+        builder.Services.AddSingleton<ItemImages>();
+        builder.Services.AddRecurringJob<TrainBuiltInModels, BuiltInModelOptions>(TrainBuiltInModels.Name, o => o.TrainingInterval);
     }
 
     /// <summary>Who may claim: clearance, exams and qualifications, the worker profile, and the audit of content views.</summary>

@@ -67,6 +67,8 @@ const CODES = {
   "bid.certification_required": ["投标{grade}需要有效的资质认证。", "Bidding on {grade} needs a valid certification covering it."],
   "award.reason_required": ["未选择排名第一的投标时，请填写理由。", "Say why the top-ranked bid is passed over."],
   "order.core_data_never_crowd": ["核心数据从不众包：不能转为众包。", "Core data is never crowdsourced: the order cannot switch to the crowd."],
+  // model assistance
+  "model.unsupported_task_type": ["内置模型只支持单标签的文本分类和图像分类。", "The built-in model learns single-label text and image classification only."],
   // organisations, vendor money, disputes
   "org_role.move_money": ["您在本组织的角色是{role}，不能动用资金（需要{roles}）。", "Your role in the organisation is {role}: moving money needs {roles}."],
   "org_role.review": ["您在本组织的角色是{role}，不能审核、验收或提起争议（需要{roles}）。", "Your role in the organisation is {role}: reviewing, accepting and disputing need {roles}."],
