@@ -33,6 +33,15 @@ public class ModelBackendTests
 
     private static Task<JsonElement> BackendAsync(Actor enterprise, Guid orderId) => enterprise.GetAsync($"/api/tasks/orders/{orderId}/model-backend");
 
+    /// <summary>Every slot of the order, claimed by two workers (one worker answers an item once; the gold item has two slots).</summary>
+    private static async Task<List<(Actor Worker, JsonElement Claim)>> ClaimEverySlotAsync(Actor worker, Guid orderId)
+    {
+        var second = await Api.SignUpAsync("worker");
+        var claims = (await ClaimAllAsync(worker, orderId)).Select(c => (worker, c)).ToList();
+        claims.AddRange((await ClaimAllAsync(second, orderId)).Select(c => (second, c)));
+        return claims;
+    }
+
     private static async Task<List<JsonElement>> ClaimAllAsync(Actor worker, Guid orderId)
     {
         var claims = new List<JsonElement>();
@@ -69,9 +78,9 @@ public class ModelBackendTests
         Assert.That(task["data"]!["text"]!.GetValue<string>(), Is.EqualTo(Scenario.Reviews[0]), "Label Studio's task shape: the item under data");
         Assert.That(predict["label_config"]!.GetValue<string>(), Does.StartWith("<View>"));
 
-        var claims = await ClaimAllAsync(worker, orderId);
+        var claims = await ClaimEverySlotAsync(worker, orderId);
         Assert.That(claims, Has.Count.EqualTo(4));
-        foreach (var claim in claims)
+        foreach (var (_, claim) in claims)
         {
             var prelabel = claim.GetProperty("prelabel");
             var item = claim.GetProperty("itemId").GetString();
@@ -88,13 +97,13 @@ public class ModelBackendTests
         Assert.That(gold["annotation"]!["result"]![0]!["value"]!["choices"]![0]!.GetValue<string>(), Is.EqualTo("positive"));
 
         // Once the order's labels are aggregated, they follow, each once.
-        foreach (var claim in claims)
+        foreach (var (holder, claim) in claims)
         {
             var id = claim.GetProperty("assignmentId").GetGuid();
             var answer = claim.GetProperty("itemId").GetString() == "review-2" ? "\"negative\"" : "\"positive\"";
-            await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{id}/submit", $"{{\"answer\": {answer}}}"), HttpStatusCode.OK);
+            await Api.ReadAsync(await holder.PostAsync($"/api/tasks/assignments/{id}/submit", $"{{\"answer\": {answer}}}"), HttpStatusCode.OK);
         }
-        foreach (var claim in claims)
+        foreach (var (_, claim) in claims)
             await Api.ReadAsync(await enterprise.PostAsync($"/api/tasks/assignments/{claim.GetProperty("assignmentId").GetGuid()}/approve"), HttpStatusCode.OK);
         await Api.EventuallyAsync(async () => (await BackendAsync(enterprise, orderId)).GetProperty("labelsSent").GetInt64() == 3,
             "the two aggregated labels reach /webhook too", TimeSpan.FromSeconds(60));
@@ -133,11 +142,11 @@ public class ModelBackendTests
                 "the next call waits (backoff)");
 
             // Claims and submits go on, with no pre-label from the failing model.
-            var claims = await ClaimAllAsync(worker, orderId);
+            var claims = await ClaimEverySlotAsync(worker, orderId);
             Assert.That(claims, Has.Count.EqualTo(4), c.Mode.ToString());
-            Assert.That(claims.Select(x => x.GetProperty("prelabel").ValueKind), Has.All.EqualTo(JsonValueKind.Null), c.Mode.ToString());
-            foreach (var claim in claims)
-                await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{claim.GetProperty("assignmentId").GetGuid()}/submit",
+            Assert.That(claims.Select(x => x.Claim.GetProperty("prelabel").ValueKind), Has.All.EqualTo(JsonValueKind.Null), c.Mode.ToString());
+            foreach (var (holder, claim) in claims)
+                await Api.ReadAsync(await holder.PostAsync($"/api/tasks/assignments/{claim.GetProperty("assignmentId").GetGuid()}/submit",
                     "{\"answer\": \"positive\"}"), HttpStatusCode.OK);
             Assert.That(backend.BadSignatures, Is.Zero);
         }));
