@@ -72,6 +72,9 @@ add_secrets() { (umask 077; cat >> "$SECRETS"); }
 # Seals payout account numbers (payouts only). An older install gets it on its next run; the rows it stored in clear are
 # then sealed by payouts' seal-clear-accounts job. Losing this key loses the stored account numbers.
 [ -n "${PAYOUT_ACCOUNT_KEY:-}" ] || echo "PAYOUT_ACCOUNT_KEY=$(random_key 32)" | add_secrets
+# Seals the secrets of orders' external model backends (tasks only). Losing it makes the stored backends unusable:
+# their owners register them again.
+[ -n "${MODEL_BACKEND_KEY:-}" ] || echo "MODEL_BACKEND_KEY=$(random_key 32)" | add_secrets
 if [ -z "${IDENTITY_HASH_KEY:-}" ]; then
   if [ -n "${AUTH_SIGNING_KEY:-}" ]; then
     legacy="$(printf '%s' "marketplace/tasks/identity-number" | openssl dgst -sha256 -binary -mac HMAC \
@@ -96,7 +99,7 @@ for name in "${SERVICES[@]}"; do
   done
 done
 for var in PG_PASSWORD RABBITMQ_PASSWORD TOKEN_KEY_ID TOKEN_PRIVATE_KEY TOKEN_PUBLIC_KEY CONTENT_LINK_KEY RAIL_CALLBACK_SECRET \
-    PAY_IN_CALLBACK_SECRET PAYOUT_ACCOUNT_KEY IDENTITY_HASH_KEY OPERATOR_EMAIL OPERATOR_PASSWORD; do
+    PAY_IN_CALLBACK_SECRET PAYOUT_ACCOUNT_KEY IDENTITY_HASH_KEY MODEL_BACKEND_KEY OPERATOR_EMAIL OPERATOR_PASSWORD; do
   [ -n "${!var:-}" ] || die "$var is missing from $SECRETS (delete the file to generate new secrets)"
 done
 
@@ -150,7 +153,8 @@ start_service() { # NAME
   case "$name" in
     gateway) vars+=(Auth__Signing__KeyId="$TOKEN_KEY_ID" Auth__Signing__PrivateKey="$TOKEN_PRIVATE_KEY") ;;
     orders) vars+=(Content__SigningKey="$CONTENT_LINK_KEY") ;;
-    tasks) vars+=(Content__SigningKey="$CONTENT_LINK_KEY" Tasks__IdentityHashKey="$IDENTITY_HASH_KEY" Models__OrdersAddress="http://127.0.0.1:${SERVICE_PORT[orders]}") ;;
+    tasks) vars+=(Content__SigningKey="$CONTENT_LINK_KEY" Tasks__IdentityHashKey="$IDENTITY_HASH_KEY" Tasks__ModelBackends__SecretKey="$MODEL_BACKEND_KEY"
+                  Models__OrdersAddress="http://127.0.0.1:${SERVICE_PORT[orders]}") ;;
     payouts) vars+=(Payouts__RailCallbackSecret="$RAIL_CALLBACK_SECRET" Payouts__AccountKey="$PAYOUT_ACCOUNT_KEY") ;;
     settlement) vars+=(Settlement__PayInCallbackSecret="$PAY_IN_CALLBACK_SECRET") ;;
   esac

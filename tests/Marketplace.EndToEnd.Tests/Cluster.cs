@@ -196,6 +196,13 @@ public sealed class Cluster
         {
             ["Content__SigningKey"] = ContentKey,
             ["Tasks__IdentityHashKey"] = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RunId + "/identity"))),
+            ["Tasks__ModelBackends__SecretKey"] = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RunId + "/model-backends"))),
+            // The suite's model backends listen on loopback (ModelBackends/TestBackend.cs); calls time out after 2 s and
+            // due backends are called every 2 s, a failing one again after 1 s, 2 s, 4 s...
+            ["Tasks__ModelBackends__AllowLoopback"] = "true",
+            ["Tasks__ModelBackends__Timeout"] = "00:00:02",
+            ["Tasks__ModelBackends__RoundInterval"] = "00:00:02",
+            ["Tasks__ModelBackends__BaseBackoff"] = "00:00:01",
         },
         "payouts" => new() { ["Payouts__RailCallbackSecret"] = RailCallbackSecret, ["Payouts__AccountKey"] = PayoutAccountKey },
         "settlement" => new() { ["Settlement__PayInCallbackSecret"] = PayInCallbackSecret },

@@ -10,6 +10,7 @@ using Marketplace.Tasks.Features;
 using Marketplace.Tasks.Features.Team;
 using Marketplace.Tasks.Jobs;
 using Marketplace.Tasks.Models;
+using Marketplace.Tasks.Models.Backends;
 using Marketplace.Tasks.Publishing;
 
 namespace Marketplace.Tasks;
@@ -40,6 +41,7 @@ public static class TasksModule
         builder.AddContentLinks();
         builder.AddQualifications();
         builder.AddBuiltInModel();
+        builder.AddModelBackends();
         builder.Services.AddSingleton<ClaimQueueHead>();
         builder.Services.AddConcurrencyPolicy<TasksOptions>(ClaimAssignment.ConcurrencyPolicy, o => (o.ClaimConcurrency, o.ClaimQueue));
         builder.Services.AddSingleton(services => new ExportLinks(ContentLinks.ForPurpose(
@@ -63,6 +65,8 @@ public static class TasksModule
             .MapModelSavings().MapBuiltInModel();
         app.MapGroup("/exports").WithTags("Exports").MapDownloadExport();
         app.MapQualifications();
+        app.MapGroup("/orders").WithTags("Model backends").MapModelBackendRegistration();
+        app.MapGroup("/model-backends").WithTags("Model backends").MapPushedPredictions();
         return app;
     }
 
@@ -78,6 +82,20 @@ public static class TasksModule
         });
         builder.Services.AddSingleton<ItemImages>();
         builder.Services.AddRecurringJob<TrainBuiltInModels, BuiltInModelOptions>(TrainBuiltInModels.Name, o => o.TrainingInterval);
+    }
+
+    /// <summary>External model backends in Label Studio's ML backend shapes (issue 15 item 4; docs/model-backends.md).</summary>
+    private static void AddModelBackends(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ModelBackendOptions>().BindConfiguration("Tasks:ModelBackends")
+            .Validate(o => { try { return string.IsNullOrWhiteSpace(o.SecretKey) || o.SecretKeyBytes().Length >= 32; } catch (FormatException) { return false; } },
+                "Tasks:ModelBackends:SecretKey must be a base64 key of at least 32 bytes when set")
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.BatchSize is > 0 and <= 500 && o.FailuresToOpenCircuit > 0, "Tasks:ModelBackends has an impossible setting")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<BackendSecrets>();
+        builder.Services.AddSingleton<BackendClient>();
+        builder.Services.AddTransient<ModelBackendRounds>();
+        builder.Services.AddRecurringJob<ModelBackendRounds, ModelBackendOptions>(ModelBackendRounds.Name, o => o.RoundInterval);
     }
 
     /// <summary>Who may claim: clearance, exams and qualifications, the worker profile, and the audit of content views.</summary>

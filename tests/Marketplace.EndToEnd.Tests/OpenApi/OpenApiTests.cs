@@ -14,13 +14,13 @@ namespace Marketplace.EndToEnd.Tests.OpenApi;
 [TestFixture]
 public class OpenApiTests
 {
-    /// <summary>The endpoints that take no token: sign-up and sign-in, signed content and export links, the bank's signed callback.</summary>
+    /// <summary>The endpoints that take no token: sign-up and sign-in, signed content and export links, the bank's signed callback, a model backend's signed predictions.</summary>
     private static readonly Dictionary<string, string[]> Anonymous = new()
     {
         ["gateway"] = ["POST /api/auth/register", "POST /api/auth/token"],
         ["orders"] = ["GET /content/{orderId}/{name}", "HEAD /content/{orderId}/{name}"],
         ["bidding"] = [],
-        ["tasks"] = ["GET /exports/{orderId}/{name}", "HEAD /exports/{orderId}/{name}"],
+        ["tasks"] = ["GET /exports/{orderId}/{name}", "HEAD /exports/{orderId}/{name}", "POST /model-backends/{orderId}/predictions"],
         ["payouts"] = ["POST /rail/callbacks"],
         ["settlement"] = ["POST /rail/pay-ins/callbacks"],
     };

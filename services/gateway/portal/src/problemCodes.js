@@ -83,11 +83,18 @@ const CODES = {
   "conflict.no_payout_account": ["请先设置对公收款账户。", "Set the company bank account first."],
   "withdrawal.insufficient_funds": ["提现金额超出可提现余额。", "The amount is more than is available to withdraw."],
   "conflict.no_contract": ["只有招标合同订单可以提起争议。", "Only a contracted order can be disputed."],
+  // external model backends
+  "model_backend.url": ["地址须为 https 且不含用户名、查询参数，不能指向本机、内网或链路本地地址。", "The address must be https, without user name or query, and not a local, private or link-local address."],
+  "model_backend.check_failed": ["模型服务未通过检查（/health、/setup）：{detail}", "The model backend did not pass its checks (/health, /setup): {detail}"],
+  "model_backend.data_grade": ["核心数据和含个人信息的数据不能发给外部模型。", "Core data and personal information are never sent to an external model."],
+  "model_backend.task_type_unsupported": ["外部模型暂不支持此任务类型。", "External models do not support this task type yet."],
+  "model_backend.not_configured": ["平台尚未配置外部模型服务。", "This platform has no model backends configured."],
+  "model_backend.signature": ["签名无效或已过期。", "The signature is wrong or stale."],
   "dispute.amount_out_of_range": ["部分支付给服务商的金额须大于 0 且小于合同价（否则请选择全额支付或退款）。", "A partial release gives the vendor more than 0 and less than the contract price (else release or refund)."],
 };
 
 /** Codes that say only the kind of trouble: in English the server's sentence says more, so it is shown instead. */
-const GENERIC = new Set(["validation.invalid", "request.invalid", "request.unprocessable", "conflict", "not_found", "validation.out_of_range"]);
+const GENERIC = new Set(["model_backend.url", "model_backend.check_failed", "validation.invalid", "request.invalid", "request.unprocessable", "conflict", "not_found", "validation.out_of_range"]);
 
 const THINGS = {
   team_member: ["团队成员", "team member"],
@@ -96,7 +103,7 @@ const THINGS = {
   earning: ["收益", "earning"], export: ["导出", "export"], upload: ["上传", "upload"], payout_method: ["收款方式", "payout method"], account: ["账户", "account"],
   vendor: ["服务商", "vendor"], exam: ["考试", "exam"],
   invitation: ["邀请", "invitation"], member: ["成员", "member"], membership: ["组织成员身份", "membership"], organisation: ["组织", "organisation"],
-  dispute: ["争议", "dispute"], withdrawal: ["提现", "withdrawal"], payout_account: ["收款账户", "payout account"],
+  dispute: ["争议", "dispute"], model_backend: ["模型服务", "model backend"], withdrawal: ["提现", "withdrawal"], payout_account: ["收款账户", "payout account"],
 };
 const RANGE = ["应在 {from} 到 {to} 之间。", "Must be between {from} and {to}."];
 const NOT_FOUND = ["未找到此{thing}，或您无权查看。", "This {thing} was not found, or is not yours to see."];
