@@ -75,14 +75,7 @@ public sealed class ModelBackendRounds(NpgsqlDataSource db, BackendClient client
             backend = await ModelBackendRegistration.FindAsync(connection, orderId);
             order = await OrderTerms.FindAsync(connection, orderId);
             if (backend is null || order is null || backend.NextCallAt > clock.GetUtcNow().UtcDateTime.AddSeconds(1)) return;
-            items = (await connection.QueryAsync<Item>("""
-                SELECT DISTINCT ON (a.item_id) a.item_id, a.content
-                FROM assignments a
-                WHERE a.order_id = @orderId AND a.status = 'open' AND NOT a.prelabel_planted
-                  AND NOT EXISTS (SELECT 1 FROM model_backend_items m WHERE m.order_id = a.order_id AND m.item_id = a.item_id)
-                ORDER BY a.item_id
-                LIMIT @BatchSize
-                """, new { orderId, Options.BatchSize })).ToList();
+            items = await UnansweredAsync(connection, orderId, ct);
             accepted = (await connection.QueryAsync<Accepted>("""
                 SELECT item_id, content, label, source FROM (
                     SELECT DISTINCT ON (a.item_id) a.item_id, a.content, a.gold_answer::text AS label, 'gold' AS source
@@ -101,9 +94,29 @@ public sealed class ModelBackendRounds(NpgsqlDataSource db, BackendClient client
         var secret = secrets.Open(backend.SecretSealed, orderId);
         var template = order.Template();
         var project = LabelStudioShapes.Project(orderId, backend.RegisteredAt);
-        if (items.Count > 0 && !await PredictAsync(backend, template, project, secret, items, ct)) return;
+        // A backend that keeps up gets a few batches a round, so a large order is pre-labeled in minutes, not hours.
+        for (var batch = 1; items.Count > 0; batch++)
+        {
+            if (!await PredictAsync(backend, template, project, secret, items, ct)) return;
+            if (items.Count < Options.BatchSize || batch >= MaxPredictBatchesPerRound) break;
+            await using var connection = await db.OpenConnectionAsync(ct);
+            items = await UnansweredAsync(connection, orderId, ct);
+        }
         if (accepted.Count > 0) await TrainAsync(backend, template, project, secret, accepted, ct);
     }
+
+    private const int MaxPredictBatchesPerRound = 8;
+
+    /// <summary>Items with a slot nobody has claimed (not a planted gold slot) that the backend has not answered since it was registered.</summary>
+    private async Task<List<Item>> UnansweredAsync(NpgsqlConnection connection, Guid orderId, CancellationToken ct) =>
+        (await connection.QueryAsync<Item>(new CommandDefinition("""
+            SELECT DISTINCT ON (a.item_id) a.item_id, a.content
+            FROM assignments a
+            WHERE a.order_id = @orderId AND a.status = 'open' AND NOT a.prelabel_planted
+              AND NOT EXISTS (SELECT 1 FROM model_backend_items m WHERE m.order_id = a.order_id AND m.item_id = a.item_id)
+            ORDER BY a.item_id
+            LIMIT @BatchSize
+            """, new { orderId, Options.BatchSize }, cancellationToken: ct))).ToList();
 
     /// <summary>The item's content for the backend: text as it is, a stored file as an absolute signed link it can fetch.</summary>
     private string ContentFor(string content)
@@ -215,12 +228,14 @@ public sealed class ModelBackendRounds(NpgsqlDataSource db, BackendClient client
     /// <summary>Records a failed call and pushes the next one back: BaseBackoff doubling per failure in a row, the circuit open after too many.</summary>
     public async Task FailedAsync(ModelBackendRegistration.Row backend, string call, string error, CancellationToken ct)
     {
-        var inARow = backend.ConsecutiveFailures + 1;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        // Read again: a success earlier in this round has set the count back to 0.
+        var inARow = 1 + (await connection.ExecuteScalarAsync<int?>(
+            "SELECT consecutive_failures FROM model_backends WHERE order_id = @OrderId FOR UPDATE", new { backend.OrderId }, tx) ?? 0);
         var open = inARow >= Options.FailuresToOpenCircuit;
         var wait = open ? Options.CircuitOpenFor
             : TimeSpan.FromSeconds(Math.Min(Options.MaxBackoff.TotalSeconds, Options.BaseBackoff.TotalSeconds * Math.Pow(2, inARow - 1)));
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync("""
             UPDATE model_backends
             SET consecutive_failures = consecutive_failures + 1, failures = failures + 1, last_call_at = now(), last_call = @call,
