@@ -1287,7 +1287,7 @@ export default {
     version: ["当前版本", "Current version"],
     accuracy: ["留出集准确率", "Held-out accuracy"],
     calibration: ["校准误差（ECE）", "Calibration error (ECE)"],
-    examples: ["训练样本", "Training examples"],
+    examples: ["样本（含留出集）", "Examples (held-out included)"],
     predicted: ["已预测条目", "Items predicted"],
     trainedAt: ["训练时间", "Trained at"],
     byVersion: ["各版本的留出集准确率", "Held-out accuracy by version"],

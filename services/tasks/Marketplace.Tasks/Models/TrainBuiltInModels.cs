@@ -57,8 +57,9 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
             {
                 try
                 {
-                    if (order.TaskType == TaskTypes.ImageClassification) featurizer ??= new ImageFeaturizer();
-                    await ServeAsync(order, featurizer, ct);
+                    var isImage = order.TaskType == TaskTypes.ImageClassification;
+                    if (isImage) featurizer ??= new ImageFeaturizer();
+                    await ServeAsync(order.OrderId, isImage ? featurizer : null, ct);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
@@ -75,16 +76,24 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
 
     private static string Reason(Exception e) => e.Message.Length > 1000 ? e.Message[..1000] : e.Message;
 
-    private async Task ServeAsync(Due order, ImageFeaturizer? featurizer, CancellationToken ct)
+    /// <param name="featurizer">for an image order; null for a text order.</param>
+    private async Task ServeAsync(Guid orderId, ImageFeaturizer? featurizer, CancellationToken ct)
     {
         await using var lockConnection = await db.OpenConnectionAsync(ct);
-        await using var held = await JobLock.TryTakeAsync(lockConnection, $"{Name}:{order.OrderId}", ct);
+        await using var held = await JobLock.TryTakeAsync(lockConnection, $"{Name}:{orderId}", ct);
         if (held is null) return;
         var isImage = featurizer is not null;
-        if (isImage) await FeaturizeAsync(order.OrderId, featurizer!, ct);
+        if (isImage) await FeaturizeAsync(orderId, featurizer!, ct);
 
         var settings = options.Value;
         await using var connection = await db.OpenConnectionAsync(ct);
+        // Read again under the lock: a sweep that listed the order before another run trained it must see that training.
+        var order = await connection.QuerySingleOrDefaultAsync<Due>("""
+            SELECT b.order_id, b.state, b.examples_trained, b.current_version, b.attempted_at
+            FROM builtin_models b JOIN order_models m ON m.order_id = b.order_id AND m.source = 'builtin'
+            WHERE b.order_id = @orderId
+            """, new { orderId });
+        if (order is null) return; // turned off meanwhile
         var (usable, unreadable) = await TrainingExamples.CountAsync(connection, order.OrderId, isImage);
         await connection.ExecuteAsync("UPDATE builtin_models SET examples = @usable WHERE order_id = @OrderId", new { usable, order.OrderId });
         if (usable < settings.MinimumExamples)
