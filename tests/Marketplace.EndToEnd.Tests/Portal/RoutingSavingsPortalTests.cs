@@ -52,6 +52,7 @@ public class RoutingSavingsPortalTests : PortalTest
         await Expect(card.Locator(".stat", new() { HasText = "节省的费用" }).Locator(".stat-value")).ToHaveTextAsync("¥4.00");
         await Expect(card.Locator(".stat", new() { HasText = "一人确认即完成" }).Locator(".stat-value")).ToHaveTextAsync("2");
         await Expect(card.Locator(".stat", new() { HasText = "人工推翻模型的比例" }).Locator(".stat-value")).ToHaveTextAsync("0%");
+        await Expect(card.Locator(".chart")).ToContainTextAsync("重叠上限"); // the cap's line in the legend, in Chinese
         var values = JsonSerializer.Deserialize<Dictionary<string, decimal>>((await card.Locator(".chart[data-values]").GetAttributeAsync("data-values"))!)!;
         Assert.That(values, Is.EquivalentTo(new Dictionary<string, decimal>
         {

@@ -34,6 +34,21 @@ public class ClaimQueueHeadTests
     }
 
     [Test]
+    public void Slots_added_to_the_order_make_every_lane_start_from_the_front_again()
+    {
+        var head = new ClaimQueueHead(new ManualClock());
+        var order = Guid.NewGuid();
+        var sure = new ClaimQueueHead.Position(Split, Guid.CreateVersion7(), Priority: 9);
+        head.Claimed(order, sure, lane: 2, generation: 4);
+        Assert.That(head.StartFor(order, 2, generation: 4), Is.EqualTo(sure));
+        // A round of dynamic overlap added 5 slots, an unsure item's among them (priority 4, before the head).
+        Assert.That(head.StartFor(order, 2, generation: 9), Is.EqualTo(ClaimQueueHead.Front));
+        var unsure = new ClaimQueueHead.Position(Split.AddSeconds(1), Guid.CreateVersion7(), Priority: 4);
+        head.Claimed(order, unsure, lane: 2, generation: 9);
+        Assert.That(head.StartFor(order, 2, generation: 9), Is.EqualTo(unsure), "a new generation's head replaces the old one, even behind it");
+    }
+
+    [Test]
     public void A_claim_starts_where_the_last_one_found_work_and_only_moves_forward()
     {
         var clock = new ManualClock();

@@ -1261,6 +1261,7 @@ export default {
     answers: ["人工答案", "Human answers"],
     perItem: ["每条数据的人工答案", "Human answers per item"],
     answersAtCap: ["固定 {cap} 人重叠所需", "Needed at a fixed overlap of {cap}"],
+    atCap: ["重叠上限", "Overlap cap"],
     saved: ["节省的答案", "Answers saved"],
     costSaved: ["节省的费用", "Cost saved"],
     closedByModel: ["一人确认即完成", "Closed by one agreeing answer"],

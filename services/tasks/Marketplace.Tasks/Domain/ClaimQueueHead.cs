@@ -14,8 +14,10 @@ namespace Marketplace.Tasks.Domain;
 /// consecutive claims start in consecutive lanes (<see cref="NextLane"/>), so concurrent claimers do not all walk past
 /// the same locked slots.
 /// Within a lane, slots of items the model is least sure of come first (assignments.claim_priority, migration 0030), so
-/// a position starts with that priority. A slot whose priority falls behind the head (a new prediction) is found as a
-/// slot that opened again is.
+/// a position starts with that priority. New slots (a round of dynamic overlap, rework, a replacement) may sort before
+/// the head (an unsure item's new slot behind the sure ones claimed last round), so a head is kept only for the order's
+/// slot count it was seen with (task_orders.total_assignments, read by every claim): slots added, heads forgotten. A
+/// slot whose priority falls behind the head (a new prediction) is found as a slot that opened again is.
 /// </summary>
 public sealed class ClaimQueueHead(TimeProvider clock)
 {
@@ -50,22 +52,24 @@ public sealed class ClaimQueueHead(TimeProvider clock)
         }
     }
 
-    private sealed record Head(Position Position, long SinceTimestamp);
+    private sealed record Head(Position Position, long SinceTimestamp, long Generation);
 
     private readonly ConcurrentDictionary<(Guid Order, int Lane), Head> _heads = new();
 
-    /// <summary>Where a claim on <paramref name="orderId"/> (null: any order) should start in <paramref name="lane"/>.</summary>
-    public Position StartFor(Guid? orderId, int lane = 0) =>
+    /// <summary>Where a claim on <paramref name="orderId"/> (null: any order) should start in <paramref name="lane"/>, the
+    /// order having <paramref name="generation"/> slots.</summary>
+    public Position StartFor(Guid? orderId, int lane = 0, long generation = 0) =>
         _heads.TryGetValue((orderId ?? Guid.Empty, lane), out var head) && clock.GetElapsedTime(head.SinceTimestamp) < Refresh
+            && head.Generation == generation
             ? head.Position : Front;
 
     /// <summary>A claim took the slot at <paramref name="first"/> (the first it took in <paramref name="lane"/>): nothing open
     /// is expected before it in that lane.</summary>
-    public void Claimed(Guid? orderId, Position first, int lane = 0)
+    public void Claimed(Guid? orderId, Position first, int lane = 0, long generation = 0)
     {
         var now = clock.GetTimestamp();
-        _heads.AddOrUpdate((orderId ?? Guid.Empty, lane), _ => new Head(first, now), (_, head) =>
-            clock.GetElapsedTime(head.SinceTimestamp, now) >= Refresh ? new Head(first, now)
+        _heads.AddOrUpdate((orderId ?? Guid.Empty, lane), _ => new Head(first, now, generation), (_, head) =>
+            clock.GetElapsedTime(head.SinceTimestamp, now) >= Refresh || head.Generation != generation ? new Head(first, now, generation)
             : first.CompareTo(head.Position) > 0 ? head with { Position = first } : head);
     }
 }

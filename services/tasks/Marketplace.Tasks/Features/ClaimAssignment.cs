@@ -55,7 +55,8 @@ public static class ClaimAssignment
                (o.terms->>'maxItemsPerWorker')::int AS max_items_per_worker,
                ((o.terms->>'maxItemsPerWorker')::int
                 - (SELECT count(*) FROM worker_items w WHERE w.worker_id = @UserId AND w.order_id = o.order_id))::int AS items_left,
-               o.audience, EXISTS (SELECT 1 FROM team_members m WHERE m.vendor_org_id = o.payer_vendor_org_id AND m.worker_id = @UserId) AS team_member
+               o.audience, EXISTS (SELECT 1 FROM team_members m WHERE m.vendor_org_id = o.payer_vendor_org_id AND m.worker_id = @UserId) AS team_member,
+               o.total_assignments
         FROM task_orders o WHERE o.order_id = @orderId;
         """;
 
@@ -73,6 +74,8 @@ public static class ClaimAssignment
         /// <summary>team: a vendor's work package for its own team (only members claim it); crowd: anyone cleared.</summary>
         public string Audience { get; init; } = "crowd";
         public bool TeamMember { get; init; }
+        /// <summary>The order's slot count: the queue heads' generation (see <see cref="ClaimQueueHead"/>).</summary>
+        public int TotalAssignments { get; init; }
 
         public IResult? Refusal()
         {
@@ -181,18 +184,18 @@ public static class ClaimAssignment
         size = Math.Min(size, limit - active);
 
         // The order asked for, or else the open orders the worker may take that still have open slots, oldest first.
-        IReadOnlyList<(Guid Id, int? ItemsLeft)> orders = orderId is { } asked ? [(asked, null)]
-            : (await connection.QueryAsync<(Guid, int?)>(OrdersWithWorkSql, new { caller.UserId }, tx)).AsList();
+        IReadOnlyList<(Guid Id, int? ItemsLeft, int Slots)> orders = orderId is { } asked ? [(asked, null, eligibility?.TotalAssignments ?? 0)]
+            : (await connection.QueryAsync<(Guid, int?, int)>(OrdersWithWorkSql, new { caller.UserId }, tx)).AsList();
         var claimed = new List<Response>();
         var wanted = size;
-        foreach (var (order, itemsLeft) in orders)
+        foreach (var (order, itemsLeft, slots) in orders)
         {
             size = Math.Min(wanted, itemsLeft ?? wanted);
             // Lanes in turn from this claim's first lane, each from where this instance last found its open slots; all
             // from the front when that finds nothing.
             var firstLane = head.NextLane();
             var lanes = Enumerable.Range(0, ClaimQueueHead.Lanes).Select(i => (firstLane + i) % ClaimQueueHead.Lanes).ToArray();
-            var starts = lanes.Select(lane => head.StartFor(order, lane)).ToArray();
+            var starts = lanes.Select(lane => head.StartFor(order, lane, slots)).ToArray();
             await connection.ExecuteAsync(ReopenLapsedSql, new { orderId = order }, tx);
             claimed = await ClaimInOrderAsync(connection, tx, caller, order, size, lanes, starts, options);
             if (claimed.Count == 0 && starts.Any(s => s != ClaimQueueHead.Front))
@@ -200,7 +203,7 @@ public static class ClaimAssignment
             if (claimed.Count > 0)
             {
                 foreach (var inLane in claimed.GroupBy(c => c.Lane))
-                    head.Claimed(order, inLane.Select(c => new ClaimQueueHead.Position(c.CreatedAt, c.AssignmentId, c.ClaimPriority)).Min()!, inLane.Key);
+                    head.Claimed(order, inLane.Select(c => new ClaimQueueHead.Position(c.CreatedAt, c.AssignmentId, c.ClaimPriority)).Min()!, inLane.Key, slots);
                 break;
             }
         }
@@ -220,7 +223,7 @@ public static class ClaimAssignment
         WITH me AS MATERIALIZED (
             SELECT clearance_rank(worker_clearance(@UserId)) AS clearance,
                    ARRAY(SELECT qualification FROM worker_qualifications WHERE worker_id = @UserId) AS qualifications)
-        SELECT o.order_id, left_for_me.items_left FROM task_orders o, me,
+        SELECT o.order_id, left_for_me.items_left, o.total_assignments FROM task_orders o, me,
                LATERAL (SELECT ((o.terms->>'maxItemsPerWorker')::int
                                 - (SELECT count(*) FROM worker_items w WHERE w.worker_id = @UserId AND w.order_id = o.order_id))::int
                                AS items_left) left_for_me
