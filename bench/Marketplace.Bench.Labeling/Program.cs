@@ -278,34 +278,12 @@ internal sealed class Order
                 skill = result.Skill is not null && result.Skill.TryGetValue(worker, out var s) ? s : goldSkill.TryGetValue(worker, out var g) ? g : null;
             }
             if (_useModel && _predictions.TryGetValue(id, out var p))
-                opinion = new ModelOpinion(item.Answers == 1 && Lone(id) == p.Label, p.Confidence);
-            var decision = Environment.GetEnvironmentVariable("BENCH_ROUTE") == "b"
-                ? RouteB(item, opinion, _useModel && _predictions.TryGetValue(id, out var pb) ? pb : null, skill)
-                : ConfidenceRouting.Route(item.Answers, item.Confidence, item.Vouched, _terms.ConfidenceBar, _terms.OverlapCap, opinion, skill, _labels.Count);
+                opinion = new ModelOpinion((item.Answers == 1 ? Lone(id) : item.Label) == p.Label, p.Confidence);
+            var decision = ConfidenceRouting.Route(item.Answers, item.Confidence, item.Vouched, _terms.ConfidenceBar, _terms.OverlapCap, opinion, skill, _labels.Count);
             routed[id] = decision;
             if (decision.MoreAnswers > 0) open[id] = decision.MoreAnswers;
         }
         return (open, routed);
-    }
-
-    private RoutingDecision RouteB(SingleLabelDecision item, ModelOpinion? opinion, Prediction? p, double? skill)
-    {
-        var bar = _terms.ConfidenceBar;
-        if (opinion is not null && p is not null)
-        {
-            if (item.Answers == 1 && opinion.Agrees)
-            {
-                var c = ConfidenceRouting.Combine(p.Confidence, skill, _labels.Count);
-                if (c >= bar) return new RoutingDecision(0, c, true);
-            }
-            if (item.Answers >= 2 && item.Confidence is { } dc && p.Label == item.Label)
-            {
-                var c = ConfidenceRouting.Combine(p.Confidence, dc, _labels.Count);
-                if (c >= bar) return new RoutingDecision(0, c, false);
-            }
-        }
-        var plain = DynamicOverlap.Decide(item.Answers, item.Confidence, bar, _terms.OverlapCap, item.Vouched && (opinion is null || opinion.Agrees));
-        return new RoutingDecision(plain.NeedsMore ? 1 : 0, item.Confidence, false);
     }
 
     /// <summary>
@@ -318,16 +296,12 @@ internal sealed class Order
         var examples = new Dictionary<string, string>(_gold);
         foreach (var (id, decision) in _aggregated)
             if (!examples.ContainsKey(id) && decision.Confidence >= _terms.ConfidenceBar) examples[id] = decision.Label;
-        if (Environment.GetEnvironmentVariable("BENCH_EXAMPLES") == "agree")
-            foreach (var group in _answers.GroupBy(a => a.ItemId))
-            {
-                if (examples.ContainsKey(group.Key)) continue;
-                var counts = group.GroupBy(a => a.Label).Select(g => (Label: g.Key, N: g.Count())).OrderByDescending(c => c.N).ToList();
-                if (counts[0].N >= 2 && (counts.Count == 1 || counts[1].N < counts[0].N)) examples[group.Key] = counts[0].Label;
-            }
-        else
-            foreach (var item in SingleLabelAggregation.Aggregate(_answers, _labels, _gold, MinimumAnswers, GoldToVouch).Items)
-                if (!examples.ContainsKey(item.ItemId) && item.Confidence >= _terms.ConfidenceBar) examples[item.ItemId] = item.Label;
+        foreach (var group in _answers.GroupBy(a => a.ItemId))
+        {
+            if (examples.ContainsKey(group.Key)) continue;
+            var counts = group.GroupBy(a => a.Label).Select(g => (Label: g.Key, N: g.Count())).OrderByDescending(c => c.N).ToList();
+            if (counts[0].N >= 2 && (counts.Count == 1 || counts[1].N < counts[0].N)) examples[group.Key] = counts[0].Label;
+        }
         if (examples.Count < 10 || _examplesAtLastTraining > 0 && examples.Count < Math.Min(_examplesAtLastTraining * 1.2, _examplesAtLastTraining + 50)) return;
         _examplesAtLastTraining = examples.Count;
         Classifier classifier;
@@ -342,7 +316,7 @@ internal sealed class Order
             return;
         }
         _versions++;
-        var adopted = measures.HeldOutAccuracy >= _currentAccuracy || Environment.GetEnvironmentVariable("BENCH_ADOPT") == "always";
+        var adopted = measures.HeldOutAccuracy >= _currentAccuracy;
         _log.Add($"v{_versions}: {examples.Count:N0} examples, held-out accuracy {measures.HeldOutAccuracy:P1}, calibration error {measures.CalibrationError:F3}, " +
                  $"{clock.Elapsed.TotalSeconds:F1} s{(adopted ? "" : ", not adopted")}");
         if (!adopted) return;

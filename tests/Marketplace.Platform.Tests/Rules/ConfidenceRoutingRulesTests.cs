@@ -22,17 +22,31 @@ public class ConfidenceRoutingRulesTests
     }
 
     [Test]
-    public void A_lone_answer_disagreeing_with_a_confident_model_gets_the_rest_of_the_overlap_at_once_even_when_gold_vouches()
+    public void A_lone_answer_disagreeing_with_a_confident_model_gets_another_answer_even_when_gold_vouches()
     {
         var routed = ConfidenceRouting.Route(1, 0.97, vouched: true, Bar, Cap, new ModelOpinion(false, 0.95), workerSkill: 0.9);
-        Assert.That(routed, Is.EqualTo(new RoutingDecision(Cap - 1, 0.97, false)));
+        Assert.That(routed, Is.EqualTo(new RoutingDecision(1, 0.97, false)));
     }
 
     [Test]
-    public void An_item_the_model_is_unsure_of_gets_the_rest_of_the_overlap_at_once_whatever_the_answer()
+    public void A_less_sure_model_and_a_measured_worker_who_agree_can_settle_an_item_together()
     {
-        Assert.That(ConfidenceRouting.Route(1, null, false, Bar, Cap, new ModelOpinion(true, 0.6)).MoreAnswers, Is.EqualTo(4));
-        Assert.That(ConfidenceRouting.Route(2, 0.5, false, Bar, Cap, new ModelOpinion(false, 0.6)).MoreAnswers, Is.EqualTo(3));
+        // 0.8·0.9 / (0.8·0.9 + 0.2·0.1) = 0.72 / 0.74, above the bar of 0.9 that neither reaches alone.
+        var routed = ConfidenceRouting.Route(1, null, false, Bar, Cap, new ModelOpinion(true, 0.8), workerSkill: 0.9);
+        Assert.That(routed, Is.EqualTo(new RoutingDecision(0, 0.72 / 0.74, true)));
+        Assert.That(ConfidenceRouting.Route(1, null, false, Bar, Cap, new ModelOpinion(true, 0.8)).MoreAnswers, Is.EqualTo(1),
+            "a worker nothing is known about adds nothing");
+        // Two answers at 0.8 and a model at 0.8 that agrees: 0.64 / 0.68, settled, not "closed by the model" (people answered twice).
+        Assert.That(ConfidenceRouting.Route(2, 0.8, false, Bar, Cap, new ModelOpinion(true, 0.8)), Is.EqualTo(new RoutingDecision(0, 0.64 / 0.68, false)));
+        Assert.That(ConfidenceRouting.Route(2, 0.8, false, Bar, Cap, new ModelOpinion(false, 0.8)), Is.EqualTo(new RoutingDecision(1, 0.8, false)),
+            "a model that disagrees adds nothing");
+    }
+
+    [Test]
+    public void An_item_the_model_is_unsure_of_gets_one_more_answer_a_round_up_to_the_cap()
+    {
+        Assert.That(ConfidenceRouting.Route(1, null, false, Bar, Cap, new ModelOpinion(true, 0.6)).MoreAnswers, Is.EqualTo(1));
+        Assert.That(ConfidenceRouting.Route(2, 0.5, false, Bar, Cap, new ModelOpinion(false, 0.6)).MoreAnswers, Is.EqualTo(1));
         Assert.That(ConfidenceRouting.Route(Cap, 0.6, false, Bar, Cap, new ModelOpinion(false, 0.6)).MoreAnswers, Is.Zero, "never past the cap");
         Assert.That(ConfidenceRouting.Route(3, 1.0, false, Bar, Cap, new ModelOpinion(false, 0.6)), Is.EqualTo(new RoutingDecision(0, 1.0, false)),
             "people who agree settle it as before");
@@ -51,7 +65,7 @@ public class ConfidenceRoutingRulesTests
     {
         var routed = ConfidenceRouting.Route(1, null, false, Bar, Cap, new ModelOpinion(true, 0.92), workerSkill: 0.3, labelCount: 2);
         Assert.That(routed.ClosedByModel, Is.False);
-        Assert.That(routed.MoreAnswers, Is.EqualTo(Cap - 1));
+        Assert.That(routed.MoreAnswers, Is.EqualTo(1));
     }
 
     [Test]

@@ -80,7 +80,7 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
                 {
                     var before = confidence is { } b ? (double)Math.Round((decimal)b, 5) : (double?)null;
                     routed = ConfidenceRouting.Route(item.Answers.Count, before, chosen.Vouched, (double)bar, cap,
-                        Opinion(template, item), Skill(item, decision.Skill, goldSkill), LabelCount(template));
+                        Opinion(template, item, label), Skill(item, decision.Skill, goldSkill), LabelCount(template));
                     confidence = routed.Confidence;
                 }
                 var stored = confidence is { } c ? Math.Round((decimal)c, 5) : (decimal?)null;
@@ -164,20 +164,22 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
     }
 
     /// <summary>
-    /// The model's opinion of an item's lone answer: whether its suggestion matches the answer (the gold check's rule of
-    /// sameness, <see cref="GoldMix.Matches"/>) and its score. None without a scored suggestion.
+    /// The model's opinion of an item's answers: whether its suggestion matches the label they give (the lone answer, or
+    /// the aggregated label; the gold check's rule of sameness, <see cref="GoldMix.Matches"/>) and its score. None without a
+    /// scored suggestion.
     /// </summary>
-    private static ModelOpinion? Opinion(TaskTemplate template, ItemAnswers item)
+    private static ModelOpinion? Opinion(TaskTemplate template, ItemAnswers item, string? aggregated)
     {
         if (item.Suggestion is null) return null;
         using var suggestion = JsonDocument.Parse(item.Suggestion);
         var root = suggestion.RootElement;
         if (!root.TryGetProperty("score", out var score) || score.ValueKind != JsonValueKind.Number || !root.TryGetProperty("label", out var label))
             return null;
+        var given = item.Answers.Count == 1 ? item.Answers[0].Json : aggregated;
         var agrees = false;
-        if (item.Answers.Count == 1)
+        if (given is not null)
         {
-            using var answer = JsonDocument.Parse(item.Answers[0].Json);
+            using var answer = JsonDocument.Parse(given);
             try { agrees = GoldMix.Matches(template, answer.RootElement, label); }
             catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException) { agrees = false; }
         }
