@@ -5,21 +5,10 @@ namespace Marketplace.EndToEnd.Tests;
 
 /// <summary>The payment rail fails in the ways real ones do; no failure loses a worker's money or pays it twice.</summary>
 [TestFixture, NonParallelizable]
-public class FakeBankTests
+public class FakeBankTests : FakeBankFixture
 {
-    private Actor _operator = null!;
-
-    [OneTimeSetUp]
-    public async Task SignIn() => _operator = await Api.OperatorAsync();
-
-    [TearDown]
-    public async Task BankWorksAgain() => await SetMode("succeed");
-
-    private async Task SetMode(string mode) =>
-        await Api.ReadAsync(await Api.Send(_operator.Http, HttpMethod.Put, "/api/payouts/fake-bank/mode", new { mode }), HttpStatusCode.OK);
-
     private async Task RunBatch() =>
-        await Api.ReadAsync(await _operator.PostAsync("/api/payouts/payout-batches", null, Guid.NewGuid().ToString()), HttpStatusCode.Accepted);
+        await Api.ReadAsync(await Operator.PostAsync("/api/payouts/payout-batches", null, Guid.NewGuid().ToString()), HttpStatusCode.Accepted);
 
     /// <summary>A worker with one approved assignment worth 0.90 (unit price 1.00, 10% fee).</summary>
     private static async Task<Actor> WorkerWithEarningsAsync()
@@ -61,13 +50,13 @@ public class FakeBankTests
         var failed = await PayoutOf(worker, p => p.GetProperty("status").GetString() == "failed", "the payout is declined");
         Assert.That(failed.GetProperty("failureReason").GetString(), Does.Contain("Declined"));
         Assert.That((await worker.GetAsync("/api/payouts/earnings")).Money("available"), Is.EqualTo(0.90m), "the money is back");
-        Assert.That((await _operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={worker.UserId}")).GetArrayLength(), Is.Zero);
+        Assert.That((await Operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={worker.UserId}")).GetArrayLength(), Is.Zero);
 
         await SetMode("succeed");
         await RunBatch();
         await PayoutOf(worker, p => p.GetProperty("status").GetString() == "sent", "the next batch pays");
         Assert.That((await worker.GetAsync("/api/payouts/earnings")).Money("available"), Is.EqualTo(0m));
-        Assert.That((await _operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={worker.UserId}")).GetArrayLength(), Is.EqualTo(1));
+        Assert.That((await Operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={worker.UserId}")).GetArrayLength(), Is.EqualTo(1));
     }
 
     [Test]
@@ -84,7 +73,7 @@ public class FakeBankTests
         await SetMode("succeed");
         await RunBatch();
         await PayoutOf(worker, p => p.GetProperty("status").GetString() == "sent", "asking again with the same reference settles it");
-        var transfers = await _operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={worker.UserId}");
+        var transfers = await Operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={worker.UserId}");
         Assert.That(transfers.GetArrayLength(), Is.EqualTo(1), "the bank took the money once");
         Assert.That(transfers[0].Money("amount"), Is.EqualTo(0.90m));
     }
@@ -100,7 +89,7 @@ public class FakeBankTests
         JsonElement transfers = default;
         await Api.EventuallyAsync(async () =>
         {
-            transfers = await _operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={worker.UserId}");
+            transfers = await Operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={worker.UserId}");
             return transfers.GetArrayLength() == 1 && transfers[0].GetProperty("callbacks").GetInt32() == 2;
         }, "the bank called back twice");
         Assert.That(transfers[0].Money("amount"), Is.EqualTo(0.90m));
@@ -125,7 +114,7 @@ public class FakeBankTests
         var answer = await Api.ReadAsync(await bank.SendAsync(repeat), HttpStatusCode.OK);
         Assert.That(answer.GetProperty("changed").GetBoolean(), Is.False);
 
-        var op = _operator;
+        var op = Operator;
         await Api.EventuallyAsync(async () =>
         {
             var payable = await op.GetAsync($"/api/settlement/accounts?kind=worker_payable&ownerId={worker.UserId}");

@@ -11,19 +11,8 @@ namespace Marketplace.EndToEnd.Tests;
 /// The payouts bank's mode is the cluster's, so these tests run alone.
 /// </summary>
 [TestFixture, NonParallelizable]
-public class WalletWithdrawalTests
+public class WalletWithdrawalTests : FakeBankFixture
 {
-    private Actor _operator = null!;
-
-    [OneTimeSetUp]
-    public async Task SignIn() => _operator = await Api.OperatorAsync();
-
-    [TearDown]
-    public async Task BankWorksAgain() => await SetMode("succeed");
-
-    private async Task SetMode(string mode) =>
-        await Api.ReadAsync(await Api.Send(_operator.Http, HttpMethod.Put, "/api/payouts/fake-bank/mode", new { mode }), HttpStatusCode.OK);
-
     internal static async Task<HttpResponseMessage> WithdrawAsync(Actor enterprise, object body, string? key = null, HttpClient? stepUp = null)
     {
         if (stepUp is not null) return await Api.Send(stepUp, HttpMethod.Post, "/api/settlement/wallet/withdrawals", body, key ?? Guid.NewGuid().ToString());
@@ -95,7 +84,7 @@ public class WalletWithdrawalTests
         var wallet = await WalletAsync(enterprise);
         Assert.That((wallet.Money("available"), wallet.Money("withdrawing"), wallet.Money("reserved")), Is.EqualTo((64.50m, 0m, 0m)));
         await NotificationTests.ArrivesAsync(enterprise, "withdrawal.sent", p => p.GetProperty("withdrawalId").GetGuid() == id && p.Money("amount") == 35.50m);
-        var transfers = await _operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={enterprise.OrgId}");
+        var transfers = await Operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={enterprise.OrgId}");
         Assert.That(transfers.EnumerateArray().Select(t => t.Money("amount")), Is.EqualTo(new[] { 35.50m }), "the bank paid once");
         var list = await enterprise.GetAsync("/api/settlement/wallet/withdrawals?pageSize=10");
         Assert.That((list.GetProperty("total").GetInt64(), list.GetProperty("items")[0].GetProperty("id").GetGuid()), Is.EqualTo((1L, id)));
@@ -130,7 +119,7 @@ public class WalletWithdrawalTests
         JsonElement transfers = default;
         await Api.EventuallyAsync(async () =>
         {
-            transfers = await _operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={enterprise.OrgId}");
+            transfers = await Operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={enterprise.OrgId}");
             return transfers.GetArrayLength() == 1 && (mode != "duplicate-callback" || transfers[0].GetProperty("callbacks").GetInt32() == 2);
         }, "the bank took the money once");
         Assert.That(transfers[0].Money("amount"), Is.EqualTo(3.00m));
@@ -160,7 +149,7 @@ public class WalletWithdrawalTests
         var wallet = await WalletAsync(enterprise);
         Assert.That(wallet.Money("available"), Is.EqualTo(withdrawn == HttpStatusCode.Accepted ? 0m : 0.40m));
         Assert.That(wallet.Money("reserved") + wallet.Money("inEscrow"), Is.EqualTo(withdrawn == HttpStatusCode.Accepted ? 0m : 3.60m));
-        var transfers = await _operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={enterprise.OrgId}");
+        var transfers = await Operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={enterprise.OrgId}");
         Assert.That(transfers.EnumerateArray().Select(t => t.Money("amount")).Sum(), Is.EqualTo(withdrawn == HttpStatusCode.Accepted ? 10.00m : 6.00m),
             "the bank paid only what was held");
     }

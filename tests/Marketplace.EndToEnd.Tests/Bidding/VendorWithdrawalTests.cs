@@ -9,19 +9,8 @@ namespace Marketplace.EndToEnd.Tests.Bidding;
 /// when the bank declines. The bank's mode is the cluster's, so these tests run alone.
 /// </summary>
 [TestFixture, NonParallelizable]
-public class VendorWithdrawalTests
+public class VendorWithdrawalTests : FakeBankFixture
 {
-    private Actor _operator = null!;
-
-    [OneTimeSetUp]
-    public async Task SignIn() => _operator = await Api.OperatorAsync();
-
-    [TearDown]
-    public async Task BankWorksAgain() => await SetMode("succeed");
-
-    private async Task SetMode(string mode) =>
-        await Api.ReadAsync(await Api.Send(_operator.Http, HttpMethod.Put, "/api/payouts/fake-bank/mode", new { mode }), HttpStatusCode.OK);
-
     private static async Task<(Actor Vendor, decimal Earned)> VendorWithEarningsAsync()
     {
         var order = await ContractedMoney.AwardedAsync(price: 15m);
@@ -137,7 +126,7 @@ public class VendorWithdrawalTests
         JsonElement transfers = default;
         await Api.EventuallyAsync(async () =>
         {
-            transfers = await _operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={vendor.OrgId}");
+            transfers = await Operator.GetAsync($"/api/payouts/fake-bank/transfers?workerId={vendor.OrgId}");
             return transfers.GetArrayLength() == 1 && (mode != "duplicate-callback" || transfers[0].GetProperty("callbacks").GetInt32() == 2);
         }, "the bank took the money once (and called back twice in duplicate-callback mode)");
         Assert.That(transfers[0].Money("amount"), Is.EqualTo(3.00m));
