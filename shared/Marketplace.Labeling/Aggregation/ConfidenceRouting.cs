@@ -20,7 +20,7 @@ public sealed record RoutingDecision(int MoreAnswers, double? Confidence, bool C
 /// - otherwise one more answer, as dynamic overlap always did, up to the cap; a lone answer that disagrees with a
 ///   confident model is never settled by gold vouching for its worker (the model is evidence against it).
 /// One answer at a time rather than the rest of the overlap at once: measured with bench/labeling.sh on SpamAssassin
-/// (30% random answerers, bar 0.95, cap 5), the rest at once cost 3.20 answers an item for 94.3% accuracy; one at a time,
+/// (30% random answerers, bar 0.95, cap 5), the rest at once cost 3.17 answers an item for 94.1% accuracy; one at a time,
 /// re-routed each round with the model retrained in between, 2.36 for 94.4%. The price is more rounds (each waits for
 /// every slot of the order).
 /// </summary>
