@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Marketplace.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 
 namespace Marketplace.Tasks.Models.Backends;
@@ -51,37 +52,18 @@ public sealed class ModelBackendOptions
 }
 
 /// <summary>
-/// Keeps backend secrets sealed at rest: AES-256-GCM under a key derived from Tasks:ModelBackends:SecretKey, bound to the
-/// order (its id is the associated data, so a sealed secret copied to another order's row does not open).
-/// Layout: version (1) | nonce (12) | tag (16) | ciphertext.
+/// Keeps backend secrets sealed at rest under a key derived from Tasks:ModelBackends:SecretKey, bound to the order
+/// (<see cref="SealedText"/>).
 /// </summary>
 public sealed class BackendSecrets(IOptions<ModelBackendOptions> options)
 {
-    private const byte Version = 1;
-    private readonly Lazy<byte[]> _key = new(() => HKDF.DeriveKey(HashAlgorithmName.SHA256, options.Value.SecretKeyBytes(), 32,
-        info: Encoding.UTF8.GetBytes("marketplace/tasks/model-backend-secret")));
+    private readonly SealedText _sealed = new(() => options.Value.SecretKeyBytes(), "marketplace/tasks/model-backend-secret");
 
     public bool Configured => !string.IsNullOrWhiteSpace(options.Value.SecretKey);
 
-    public byte[] Seal(string secret, Guid orderId)
-    {
-        var plain = Encoding.UTF8.GetBytes(secret);
-        var sealedBytes = new byte[29 + plain.Length];
-        sealedBytes[0] = Version;
-        RandomNumberGenerator.Fill(sealedBytes.AsSpan(1, 12));
-        using var aes = new AesGcm(_key.Value, 16);
-        aes.Encrypt(sealedBytes.AsSpan(1, 12), plain, sealedBytes.AsSpan(29), sealedBytes.AsSpan(13, 16), orderId.ToByteArray());
-        return sealedBytes;
-    }
+    public byte[] Seal(string secret, Guid orderId) => _sealed.Seal(secret, orderId);
 
-    public string Open(byte[] sealedBytes, Guid orderId)
-    {
-        if (sealedBytes.Length < 29 || sealedBytes[0] != Version) throw new CryptographicException("Not a sealed backend secret.");
-        var plain = new byte[sealedBytes.Length - 29];
-        using var aes = new AesGcm(_key.Value, 16);
-        aes.Decrypt(sealedBytes.AsSpan(1, 12), sealedBytes.AsSpan(29), sealedBytes.AsSpan(13, 16), plain, orderId.ToByteArray());
-        return Encoding.UTF8.GetString(plain);
-    }
+    public string Open(byte[] sealedBytes, Guid orderId) => _sealed.Open(sealedBytes, orderId);
 }
 
 /// <summary>
