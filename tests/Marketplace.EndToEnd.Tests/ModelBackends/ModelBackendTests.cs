@@ -138,14 +138,23 @@ public class ModelBackendTests
             JsonElement view = default;
             await Api.EventuallyAsync(async () => (view = await BackendAsync(enterprise, orderId)).GetProperty("failures").GetInt64() >= 1,
                 $"the {c.Mode} backend's failure is recorded");
-            Assert.That(view.GetProperty("state").GetString(), Is.EqualTo("failing"), c.Mode.ToString());
-            Assert.That(view.GetProperty("lastCall").GetString(), Is.EqualTo("predict"));
+            // A backend that answers every call badly stays failing. One that only names labels the order lacks answers its
+            // next round's /webhook (the gold label) well, which may already have made it ready again by now.
+            if (c.Mode == TestBackend.Behaviour.UnknownLabel)
+                Assert.That((view.GetProperty("state").GetString(), view.GetProperty("lastCall").GetString()),
+                    Is.EqualTo(("failing", "predict")).Or.EqualTo(("ready", "webhook")), c.Mode.ToString());
+            else
+            {
+                Assert.That(view.GetProperty("state").GetString(), Is.EqualTo("failing"), c.Mode.ToString());
+                Assert.That(view.GetProperty("lastCall").GetString(), Is.EqualTo("predict"));
+            }
             Assert.That(view.GetProperty("predictionsSaved").GetInt64(), Is.Zero);
             var failure = view.GetProperty("recentFailures")[0];
             Assert.That(failure.GetProperty("call").GetString(), Is.EqualTo("predict"));
             Assert.That(failure.GetProperty("error").GetString(), Does.Contain(c.Error), c.Mode.ToString());
-            Assert.That(DateTime.Parse(view.GetProperty("nextCallAt").GetString()!).ToUniversalTime(), Is.GreaterThan(DateTime.UtcNow.AddSeconds(-2)),
-                "the next call waits (backoff)");
+            if (view.GetProperty("state").GetString() == "failing")
+                Assert.That(DateTime.Parse(view.GetProperty("nextCallAt").GetString()!).ToUniversalTime(), Is.GreaterThan(DateTime.UtcNow.AddSeconds(-2)),
+                    "the next call waits (backoff)");
 
             // Claims and submits go on, with no pre-label from the failing model.
             var claims = await ClaimEverySlotAsync(worker, orderId);
