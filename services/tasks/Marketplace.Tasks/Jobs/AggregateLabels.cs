@@ -4,6 +4,7 @@ using Dapper;
 using Marketplace.Contracts.Tasks;
 using Marketplace.Labeling;
 using Marketplace.Labeling.Aggregation;
+using Marketplace.Modeling;
 using Marketplace.ServiceDefaults.Jobs;
 using Marketplace.ServiceDefaults.Messaging;
 using Marketplace.Tasks.Domain;
@@ -25,6 +26,7 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
     ILogger<AggregateLabels> logger) : IJob<AggregateLabels.Payload>
 {
     public const string Name = "aggregate-labels";
+    private const string BuiltInModelVersionPrefix = "builtin-";
 
     public sealed record Payload(Guid OrderId, int TotalAssignments);
 
@@ -166,7 +168,9 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
     /// <summary>
     /// The model's opinion of an item's answers: whether its suggestion matches the label they give (the lone answer, or
     /// the aggregated label; the gold check's rule of sameness, <see cref="GoldMix.Matches"/>) and its score. None without a
-    /// scored suggestion.
+    /// scored suggestion, and none for the built-in model's held-out items: those are left to the people alone (an audit),
+    /// so the labels that measure and calibrate the model were never chosen by it (a model that closed an item after one
+    /// agreeing answer would otherwise be judged on its own agreements).
     /// </summary>
     private static ModelOpinion? Opinion(TaskTemplate template, ItemAnswers item, string? aggregated)
     {
@@ -174,6 +178,10 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
         using var suggestion = JsonDocument.Parse(item.Suggestion);
         var root = suggestion.RootElement;
         if (!root.TryGetProperty("score", out var score) || score.ValueKind != JsonValueKind.Number || !root.TryGetProperty("label", out var label))
+            return null;
+        if (root.TryGetProperty("modelVersion", out var version) && version.ValueKind == JsonValueKind.String
+            && version.GetString()!.StartsWith(BuiltInModelVersionPrefix, StringComparison.Ordinal)
+            && HeldOut.IsHeldOut(item.ItemId, TrainingRules.Default.HeldOutShare))
             return null;
         var given = item.Answers.Count == 1 ? item.Answers[0].Json : aggregated;
         var agrees = false;

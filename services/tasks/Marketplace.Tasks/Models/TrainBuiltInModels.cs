@@ -4,6 +4,7 @@ using Dapper;
 using Marketplace.Labeling;
 using Marketplace.Modeling;
 using Marketplace.ServiceDefaults.Jobs;
+using Marketplace.Tasks.Domain;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -20,7 +21,7 @@ namespace Marketplace.Tasks.Models;
 /// </summary>
 [Hangfire.Queue(JobQueues.Long)]
 public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, IOptions<BuiltInModelOptions> options,
-    ILogger<TrainBuiltInModels> logger) : IRecurringJob
+    IOptions<TasksOptions> tasksOptions, ILogger<TrainBuiltInModels> logger) : IRecurringJob
 {
     public const string Name = "train-builtin-models";
     private const int PredictBatch = 500;
@@ -33,7 +34,11 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
         public int ExamplesTrained { get; init; }
         public int? CurrentVersion { get; init; }
         public DateTime? AttemptedAt { get; init; }
+        public int LabelCount { get; init; }
     }
+
+    /// <summary>Which examples the order's model reads (<see cref="TrainingExamples"/>).</summary>
+    private sealed record Teacher(Guid OrderId, bool Images, int LabelCount, bool Provisional, int LeastGold);
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -89,47 +94,64 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
         await using var connection = await db.OpenConnectionAsync(ct);
         // Read again under the lock: a sweep that listed the order before another run trained it must see that training.
         var order = await connection.QuerySingleOrDefaultAsync<Due>("""
-            SELECT b.order_id, b.state, b.examples_trained, b.current_version, b.attempted_at
+            SELECT b.order_id, b.state, b.examples_trained, b.current_version, b.attempted_at, cardinality(o.labels) AS label_count
             FROM builtin_models b JOIN order_models m ON m.order_id = b.order_id AND m.source = 'builtin'
+            JOIN task_orders o ON o.order_id = b.order_id
             WHERE b.order_id = @orderId
             """, new { orderId });
         if (order is null) return; // turned off meanwhile
-        var (usable, unreadable) = await TrainingExamples.CountAsync(connection, order.OrderId, isImage);
+        var kind = isImage ? ModelKind.Image : ModelKind.Text;
+        var teacher = new Teacher(order.OrderId, isImage, order.LabelCount, settings.Training.ProvisionalFor(kind), tasksOptions.Value.GoldMinimumAnswers);
+        var counts = await TrainingExamples.CountAsync(connection, order.OrderId, isImage, teacher.LabelCount, teacher.Provisional, teacher.LeastGold);
+        var (usable, weighted) = (counts.Accepted, counts.Weighted);
         await connection.ExecuteAsync("UPDATE builtin_models SET examples = @usable WHERE order_id = @OrderId", new { usable, order.OrderId });
         if (usable < settings.MinimumExamples)
         {
-            if (unreadable > 0)
-                await RecordAsync(order.OrderId, "failed", $"{unreadable} labelled images could not be read, leaving {usable} of the {settings.MinimumExamples} examples needed; the first: "
-                    + await TrainingExamples.FirstUnreadableAsync(connection, order.OrderId), ct);
+            if (counts.Unreadable > 0)
+                await RecordAsync(order.OrderId, "failed", $"{counts.Unreadable} labelled images could not be read, leaving {usable} of the {settings.MinimumExamples} examples needed; the first: "
+                    + await TrainingExamples.FirstUnreadableAsync(connection, order.OrderId, teacher.LabelCount, teacher.Provisional, teacher.LeastGold), ct);
             else if (order.CurrentVersion is null)
                 await RecordAsync(order.OrderId, "waiting", $"{usable} accepted labels of the {settings.MinimumExamples} needed", ct);
             return;
         }
-        var grown = order.ExamplesTrained == 0 || usable >= order.ExamplesTrained + settings.RetrainExamples
-            || usable > order.ExamplesTrained && usable >= order.ExamplesTrained * (1 + settings.RetrainGrowth);
+        // Grown: the accepted labels with the provisional ones' weights (a provisional label that is settled later counts more).
+        var grown = order.ExamplesTrained == 0 || weighted >= order.ExamplesTrained + settings.RetrainExamples
+            || weighted > order.ExamplesTrained && weighted >= order.ExamplesTrained * (1 + settings.RetrainGrowth);
         // A run that died mid-training left 'training' behind (this run holds the order's lock, so none is under way).
         var retry = order.State == "failed" && order.AttemptedAt < DateTime.UtcNow - settings.RetryFailedAfter || order.State == "training";
-        if (grown || retry) await TrainAsync(order, isImage, usable, connection, ct);
+        if (grown || retry) await TrainAsync(order, teacher, weighted, connection, ct);
         await PredictOpenItemsAsync(order.OrderId, isImage, connection, ct);
     }
 
-    private async Task TrainAsync(Due order, bool isImage, int usable, NpgsqlConnection connection, CancellationToken ct)
+    private async Task TrainAsync(Due order, Teacher teacher, int usable, NpgsqlConnection connection, CancellationToken ct)
     {
+        var isImage = teacher.Images;
         await connection.ExecuteAsync("""
             UPDATE builtin_models SET state = 'training', reason = NULL, attempted_at = now(), examples_trained = @usable, changed_at = now()
             WHERE order_id = @OrderId
             """, new { usable, order.OrderId });
-        var rows = await TrainingExamples.ReadAsync(connection, order.OrderId, isImage);
+        var rows = await TrainingExamples.ReadAsync(connection, order.OrderId, isImage, teacher.LabelCount, teacher.Provisional, teacher.LeastGold);
         var kind = isImage ? ModelKind.Image : ModelKind.Text;
-        var examples = rows.Select(r => new Example(r.ItemId, r.Label, isImage ? null : r.Content, r.Features)).ToList();
+        var examples = rows.Select(r => new Example(r.ItemId, r.Label, isImage ? null : r.Content, r.Features, r.Weight, r.Provisional, r.Known)).ToList();
+        var currentModel = order.CurrentVersion is { } currentVersion
+            ? await connection.QuerySingleOrDefaultAsync<byte[]>("SELECT model FROM model_versions WHERE order_id = @OrderId AND version = @currentVersion",
+                new { order.OrderId, currentVersion })
+            : null;
+        var rules = options.Value.Training;
         var clock = Stopwatch.StartNew();
-        var training = Task.Run(() => Classifier.Train(kind, examples, options.Value.Training), ct);
+        // Trained and then compared with the current version on the new one's held-out labels, outside any transaction.
+        var training = Task.Run(() =>
+        {
+            var trained = Classifier.Train(kind, examples, rules);
+            var comparison = Adoption.Compare(trained.Classifier, currentModel is null ? null : Classifier.Load(currentModel), HeldOut.Split(examples, rules).Test);
+            return (trained.Classifier, trained.Measures, Comparison: comparison);
+        }, ct);
         if (await Task.WhenAny(training, Task.Delay(options.Value.TrainingTimeout, ct)) != training)
         {
             await RecordAsync(order.OrderId, "failed", $"training took longer than {options.Value.TrainingTimeout}; its result is dropped", ct);
             return;
         }
-        (Classifier Classifier, TrainingMeasures Measures) trained;
+        (Classifier Classifier, TrainingMeasures Measures, VersionComparison Comparison) trained;
         try
         {
             trained = await training;
@@ -142,12 +164,10 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
         var seconds = Math.Round((decimal)clock.Elapsed.TotalSeconds, 3);
         var model = trained.Classifier.Save();
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var current = await connection.QuerySingleOrDefaultAsync<decimal?>("""
-            SELECT v.held_out_accuracy FROM builtin_models b JOIN model_versions v ON v.order_id = b.order_id AND v.version = b.current_version
-            WHERE b.order_id = @OrderId
-            """, new { order.OrderId }, tx);
         var accuracy = Math.Round((decimal)trained.Measures.HeldOutAccuracy, 5);
-        var adopted = current is null || accuracy >= current;
+        var comparison = trained.Comparison;
+        // The version that was current when this one was compared with it is still current (this run holds the order's lock).
+        var adopted = comparison.Adopt;
         var version = await connection.ExecuteScalarAsync<int>(
             "SELECT coalesce(max(version), 0) + 1 FROM model_versions WHERE order_id = @OrderId", new { order.OrderId }, tx);
         await connection.ExecuteAsync("""
@@ -162,7 +182,8 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
             order.OrderId, version, modelVersion = $"builtin-{(isImage ? "image" : "text")}-v{version}", kind = isImage ? "image" : "text",
             trained.Measures.TrainingExamples, trained.Measures.HeldOutExamples, accuracy,
             calibrationError = Math.Round((decimal)Math.Min(1, trained.Measures.CalibrationError), 5), adopted, seconds, model,
-            reason = adopted ? null : $"version {version} was less accurate on held-out labels ({accuracy:P1}) than the current one ({current:P1}); its predictions were not used",
+            reason = adopted ? null : $"version {version} was less accurate than the current one on the same {comparison.Items} held-out labels " +
+                                      $"({comparison.CandidateAccuracy:P1} against {comparison.CurrentAccuracy:P1}); its predictions were not used",
         }, tx);
         await tx.CommitAsync(ct);
         logger.LogInformation("Built-in model v{Version} of order {OrderId}: {Examples} examples, held-out accuracy {Accuracy}, adopted {Adopted}, {Seconds} s",
