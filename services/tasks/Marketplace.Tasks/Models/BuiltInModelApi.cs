@@ -26,7 +26,7 @@ public static class BuiltInModelApi
                 .WithMessage("'Source' must be 'builtin' (the platform's own model) or 'off'.");
     }
 
-    /// <summary>A trained version: measured on held-out accepted labels; adopted when at least as accurate as the one before.</summary>
+    /// <summary>A trained version: measured on held-out accepted labels; adopted unless worse than the current one beyond chance on the same held-out labels.</summary>
     public sealed class Version
     {
         public int Number { get; init; }
