@@ -238,7 +238,8 @@ internal sealed class Order
             WorkRound(open);
             (open, routed) = Aggregate();
         }
-        var delivered = _regular.ToDictionary(id => id, id => routed.TryGetValue(id, out var r) && r.ClosedByModel ? Lone(id) : _aggregated[id].Label);
+        var delivered = _regular.ToDictionary(id => id, id => !routed.TryGetValue(id, out var r) ? _aggregated[id].Label
+            : r.ClosedByModel ? Lone(id) : r.TakesModelLabel ? _predictions[id].Label : _aggregated[id].Label);
         var right = delivered.Count(d => d.Value == _items[d.Key].Truth);
         var regularAnswers = _answers.Count(a => !_gold.ContainsKey(a.ItemId));
         var closed = routed.Where(r => r.Value.ClosedByModel).Select(r => r.Key).ToList();
@@ -339,7 +340,10 @@ internal sealed class Order
                 skill = result.Skill is not null && result.Skill.TryGetValue(worker, out var s) ? s : goldSkill.TryGetValue(worker, out var g) ? g : null;
             }
             if (_useModel && !HeldOut.IsHeldOut(id, Rules.HeldOutShare) && _predictions.TryGetValue(id, out var p))
-                opinion = new ModelOpinion((item.Answers == 1 ? Lone(id) : item.Label) == p.Label, p.Confidence);
+            {
+                var agrees = (item.Answers == 1 ? Lone(id) : item.Label) == p.Label;
+                opinion = new ModelOpinion(agrees, p.Confidence, !agrees && item.Answers > 1 && _answers.Any(a => a.ItemId == id && a.Label == p.Label));
+            }
             var decision = ConfidenceRouting.Route(item.Answers, item.Confidence, item.Vouched, _terms.ConfidenceBar, _terms.OverlapCap, opinion, skill, _labels.Count);
             routed[id] = decision;
             if (decision.MoreAnswers > 0) open[id] = decision.MoreAnswers;
@@ -359,7 +363,7 @@ internal sealed class Order
         var provisional = new Dictionary<string, (string Label, float Weight)>();
         foreach (var (id, decision) in _routed)
             if (!examples.ContainsKey(id) && decision.Confidence >= _terms.ConfidenceBar)
-                examples[id] = decision.ClosedByModel ? Lone(id) : _aggregated[id].Label;
+                examples[id] = decision.ClosedByModel ? Lone(id) : decision.TakesModelLabel ? _predictions[id].Label : _aggregated[id].Label;
         if (Rules.ProvisionalFor(_kind))
         {
             var k = _labels.Count;

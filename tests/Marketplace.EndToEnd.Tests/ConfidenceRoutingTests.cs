@@ -41,6 +41,33 @@ public class ConfidenceRoutingTests
         Api.EventuallyAsync(async () => await Scenario.AssignmentCountAsync(enterprise, orderId) == slots, $"order {orderId} has {slots} slots");
 
     [Test]
+    public async Task Two_answers_that_split_are_settled_by_a_confident_model_for_the_label_one_of_them_gave()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var crowd = new[] { await Api.SignUpAsync("worker"), await Api.SignUpAsync("worker") };
+        await Scenario.DepositAsync(enterprise, 20.00m);
+        var orderId = await Scenario.PublishedOrderWithAsync(enterprise, new
+        {
+            confidenceBar = 0.9m,
+            overlapCap = 3,
+            items = new object[] { Suggested("tipped", 0, "negative", 0.99) },
+        }, items: 1, unitPrice: 1.00m);
+
+        // A lone answer against a sure model is asked again, never overruled.
+        await WorkAsync(crowd[0], enterprise, orderId, _ => "positive");
+        await WaitForSlotsAsync(enterprise, orderId, 2);
+        // The second answer gives the model's label: one each way, the tie going to "positive" (first in the label set);
+        // weighed with the model's 0.99 for "negative", "negative" passes the bar: settled at two answers, not three.
+        await WorkAsync(crowd[1], enterprise, orderId, _ => "negative");
+        await Scenario.WaitForStatusAsync(enterprise, orderId, "delivered");
+        var tipped = Delivery.LabelOf(await Delivery.LabelsAsync(enterprise, orderId), "tipped");
+        Assert.That(tipped.GetProperty("label").GetString(), Is.EqualTo("negative"));
+        Assert.That(tipped.GetProperty("method").GetString(), Is.EqualTo("model-witness"));
+        Assert.That(tipped.GetProperty("answerCount").GetInt32(), Is.EqualTo(2));
+        Assert.That(tipped.GetProperty("confidence").GetDecimal(), Is.InRange(0.98m, 0.995m));
+    }
+
+    [Test]
     public async Task A_confident_item_closes_on_one_agreeing_answer_unsure_and_disputed_items_get_more_answers_and_are_claimed_first()
     {
         var enterprise = await Api.SignUpAsync("enterprise");

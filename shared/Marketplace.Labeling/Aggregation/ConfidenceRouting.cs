@@ -4,12 +4,15 @@ namespace Marketplace.Labeling.Aggregation;
 /// label aggregated from several), and its score for its own label.</summary>
 /// <param name="Score">The model's confidence in its own label, 0 to 1, taken as a probability that it is right (the built-in
 /// model calibrates it; a manifest's score is its owner's claim).</param>
-public sealed record ModelOpinion(bool Agrees, double Score);
+/// <param name="Supported">Some answer gives the model's label (when it does not agree with the answers' label): then,
+/// with several answers, the model may tip the item to the label that answer gave.</param>
+public sealed record ModelOpinion(bool Agrees, double Score, bool Supported = false);
 
 /// <param name="MoreAnswers">Slots to add to the item now (0: it is settled, or the cap is reached).</param>
 /// <param name="Confidence">The confidence to store for the item.</param>
 /// <param name="ClosedByModel">Settled by one answer that agrees with the model.</param>
-public sealed record RoutingDecision(int MoreAnswers, double? Confidence, bool ClosedByModel);
+/// <param name="TakesModelLabel">The label to deliver is the model's (which an answer gave), not the answers' leading one.</param>
+public sealed record RoutingDecision(int MoreAnswers, double? Confidence, bool ClosedByModel, bool TakesModelLabel = false);
 
 /// <summary>
 /// Confidence-routed overlap (issue 15 item 3). The model counts as one more, independent witness:
@@ -17,6 +20,11 @@ public sealed record RoutingDecision(int MoreAnswers, double? Confidence, bool C
 ///   the order's bar (<see cref="Combine"/>: the model's score with the lone worker's measured skill, or with the answers'
 ///   own confidence): the item is settled there, a lone answer "closed by the model". For a lone worker nothing is known
 ///   about, the combination is the model's own score, so it must reach the bar alone;
+/// - several answers that lead with one label while the model gives another that one of them gave: the two weighed
+///   together (<see cref="Weigh"/>); the model's label settles the item when it reaches the bar, or at the cap when it is
+///   the likelier (measured with bench/labeling.sh: SpamAssassin from 95.7% at 2.17 answers an item to 97.8% at 1.99,
+///   MNIST from 95.4% to 98.0% at the same 3.62). A label no answer gave is never delivered, and a lone answer is never
+///   overruled;
 /// - otherwise one more answer, as dynamic overlap always did, up to the cap; a lone answer that disagrees with a
 ///   confident model is never settled by gold vouching for its worker (the model is evidence against it).
 /// One answer at a time rather than the rest of the overlap at once: measured with bench/labeling.sh on SpamAssassin
@@ -41,9 +49,36 @@ public static class ConfidenceRouting
                 if (combined >= confidenceBar) return new RoutingDecision(0, combined, answers == 1);
             }
         }
+        // Several answers, the model for a label one of them gave but not the leading one: the two pieces of evidence
+        // weighed together. The model's label settles the item when it reaches the bar, or when the cap is reached and it
+        // is the likelier of the two.
+        if (model is { Agrees: false, Supported: true } && answers >= 2 && confidence is { } c)
+        {
+            var (forModel, forAnswers) = Weigh(model.Score, c, labelCount);
+            if (forModel >= confidenceBar || answers >= overlapCap && forModel > forAnswers)
+                return new RoutingDecision(0, forModel, false, TakesModelLabel: true);
+        }
         var disagrees = model is not null && answers == 1 && !model.Agrees && model.Score >= confidenceBar;
         var decision = DynamicOverlap.Decide(answers, confidence, confidenceBar, overlapCap, vouched && !disagrees);
         return new RoutingDecision(decision.NeedsMore ? 1 : 0, confidence, false);
+    }
+
+    /// <summary>
+    /// When the answers give one label with confidence <paramref name="answers"/> and the model another with score
+    /// <paramref name="modelScore"/>, each spreading the rest of its belief over the other labels alike and the two erring
+    /// independently: the probabilities of the model's label and of the answers' label.
+    /// </summary>
+    public static (double ForModel, double ForAnswers) Weigh(double modelScore, double answers, int labelCount)
+    {
+        if (labelCount < 2) throw new ArgumentOutOfRangeException(nameof(labelCount), "A choice has at least two labels.");
+        if (double.IsNaN(modelScore) || modelScore is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(modelScore));
+        if (double.IsNaN(answers) || answers is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(answers));
+        var others = labelCount - 1.0;
+        var forModel = modelScore * (1 - answers) / others;
+        var forAnswers = answers * (1 - modelScore) / others;
+        var rest = (labelCount - 2) * (1 - modelScore) * (1 - answers) / (others * others);
+        var total = forModel + forAnswers + rest;
+        return total == 0 ? (0, 0) : (forModel / total, forAnswers / total);
     }
 
     /// <summary>

@@ -16,6 +16,10 @@ public static class AggregationMethods
     public const string Median = "median";
     public const string AllAnswers = "all-answers";
     public const string Rework = "rework";
+
+    /// <summary>Several answers and the model weighed together chose the model's label, which one of the answers gave
+    /// (ConfidenceRouting.Weigh).</summary>
+    public const string ModelWitness = "model-witness";
 }
 
 /// <param name="Label">The combined label as JSON of the task type's answer shape, or null when there is no single label.</param>

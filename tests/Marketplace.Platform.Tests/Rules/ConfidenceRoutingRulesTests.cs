@@ -43,6 +43,33 @@ public class ConfidenceRoutingRulesTests
     }
 
     [Test]
+    public void Several_answers_and_a_model_for_a_label_one_of_them_gave_are_weighed_together()
+    {
+        // Two labels: the answers 0.6 for theirs, the model 0.99 for its own: 0.99·0.4 against 0.6·0.01.
+        var (forModel, forAnswers) = ConfidenceRouting.Weigh(0.99, 0.6, 2);
+        Assert.That(forModel, Is.EqualTo(0.396 / 0.402).Within(1e-12));
+        Assert.That(forAnswers, Is.EqualTo(0.006 / 0.402).Within(1e-12));
+        Assert.That(ConfidenceRouting.Route(2, 0.6, false, Bar, Cap, new ModelOpinion(false, 0.99, Supported: true)),
+            Is.EqualTo(new RoutingDecision(0, forModel, false, TakesModelLabel: true)));
+        Assert.That(ConfidenceRouting.Route(2, 0.6, false, Bar, Cap, new ModelOpinion(false, 0.99)), Is.EqualTo(new RoutingDecision(1, 0.6, false)),
+            "a label no answer gave is never delivered: the model alone labels nothing");
+        Assert.That(ConfidenceRouting.Route(1, null, false, Bar, Cap, new ModelOpinion(false, 0.99, true), workerSkill: 0.5).MoreAnswers, Is.EqualTo(1),
+            "a lone answer against the model is asked again, never overruled");
+        // Below the bar: one more answer. At the cap: the likelier of the two, 0.8·0.4 against 0.6·0.2.
+        Assert.That(ConfidenceRouting.Route(2, 0.6, false, Bar, Cap, new ModelOpinion(false, 0.8, true)), Is.EqualTo(new RoutingDecision(1, 0.6, false)));
+        Assert.That(ConfidenceRouting.Route(Cap, 0.6, false, Bar, Cap, new ModelOpinion(false, 0.8, true)),
+            Is.EqualTo(new RoutingDecision(0, 0.32 / 0.44, false, true)));
+        Assert.That(ConfidenceRouting.Route(Cap, 0.9, false, Bar, Cap, new ModelOpinion(false, 0.6, true)), Is.EqualTo(new RoutingDecision(0, 0.9, false)),
+            "the answers' label when it is the likelier");
+        // Three labels: each spreads the rest of its belief over the other two: 0.9·0.4/2, 0.6·0.1/2 and 0.1·0.4/4 for the third.
+        var (model3, answers3) = ConfidenceRouting.Weigh(0.9, 0.6, 3);
+        Assert.That(model3, Is.EqualTo(0.18 / 0.22).Within(1e-12));
+        Assert.That(answers3, Is.EqualTo(0.03 / 0.22).Within(1e-12));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ConfidenceRouting.Weigh(1.2, 0.5, 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ConfidenceRouting.Weigh(0.5, double.NaN, 2));
+    }
+
+    [Test]
     public void An_item_the_model_is_unsure_of_gets_one_more_answer_a_round_up_to_the_cap()
     {
         Assert.That(ConfidenceRouting.Route(1, null, false, Bar, Cap, new ModelOpinion(true, 0.6)).MoreAnswers, Is.EqualTo(1));

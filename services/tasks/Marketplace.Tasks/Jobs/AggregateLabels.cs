@@ -81,9 +81,11 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
                     && method != AggregationMethods.AllAnswers)
                 {
                     var before = confidence is { } b ? (double)Math.Round((decimal)b, 5) : (double?)null;
+                    var opinion = Opinion(template, item, label);
                     routed = ConfidenceRouting.Route(item.Answers.Count, before, chosen.Vouched, (double)bar, cap,
-                        Opinion(template, item, label), Skill(item, decision.Skill, goldSkill), LabelCount(template));
+                        opinion?.Opinion, Skill(item, decision.Skill, goldSkill), LabelCount(template));
                     confidence = routed.Confidence;
+                    if (routed.TakesModelLabel && opinion is not null) (label, method) = (opinion.Label, AggregationMethods.ModelWitness);
                 }
                 var stored = confidence is { } c ? Math.Round((decimal)c, 5) : (decimal?)null;
                 await importer.StartRowAsync(ct);
@@ -172,7 +174,9 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
     /// so the labels that measure and calibrate the model were never chosen by it (a model that closed an item after one
     /// agreeing answer would otherwise be judged on its own agreements).
     /// </summary>
-    private static ModelOpinion? Opinion(TaskTemplate template, ItemAnswers item, string? aggregated)
+    private sealed record Suggested(ModelOpinion Opinion, string Label);
+
+    private static Suggested? Opinion(TaskTemplate template, ItemAnswers item, string? aggregated)
     {
         if (item.Suggestion is null) return null;
         using var suggestion = JsonDocument.Parse(item.Suggestion);
@@ -184,14 +188,18 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
             && HeldOut.IsHeldOut(item.ItemId, TrainingRules.Default.HeldOutShare))
             return null;
         var given = item.Answers.Count == 1 ? item.Answers[0].Json : aggregated;
-        var agrees = false;
-        if (given is not null)
-        {
-            using var answer = JsonDocument.Parse(given);
-            try { agrees = GoldMix.Matches(template, answer.RootElement, label); }
-            catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException) { agrees = false; }
-        }
-        return new ModelOpinion(agrees, Math.Clamp(score.GetDouble(), 0, 1));
+        var agrees = given is not null && Matches(template, given, label);
+        // For several answers the model disagrees with: whether one of them gave the model's label (it may then tip the item).
+        var supported = !agrees && item.Answers.Count > 1 && item.Answers.Any(a => Matches(template, a.Json, label));
+        return new Suggested(new ModelOpinion(agrees, Math.Clamp(score.GetDouble(), 0, 1), supported), label.GetRawText());
+    }
+
+    /// <summary>Whether an answer gives the model's label, by the gold check's rule of sameness.</summary>
+    private static bool Matches(TaskTemplate template, string answerJson, JsonElement label)
+    {
+        using var answer = JsonDocument.Parse(answerJson);
+        try { return GoldMix.Matches(template, answer.RootElement, label); }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException) { return false; }
     }
 
     /// <summary>The lone answer's worker's skill: as Dawid-Skene measured it, else their accuracy on gold; unknown otherwise.</summary>
