@@ -38,7 +38,7 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
     }
 
     /// <summary>Which examples the order's model reads (<see cref="TrainingExamples"/>).</summary>
-    private sealed record Teacher(Guid OrderId, bool Images, int LabelCount, bool Provisional, int LeastGold);
+    private sealed record Teacher(bool Images, int LabelCount, bool Provisional, int LeastGold);
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -101,7 +101,7 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
             """, new { orderId });
         if (order is null) return; // turned off meanwhile
         var kind = isImage ? ModelKind.Image : ModelKind.Text;
-        var teacher = new Teacher(order.OrderId, isImage, order.LabelCount, settings.Training.ProvisionalFor(kind), tasksOptions.Value.GoldMinimumAnswers);
+        var teacher = new Teacher(isImage, order.LabelCount, settings.Training.ProvisionalFor(kind), tasksOptions.Value.GoldMinimumAnswers);
         var counts = await TrainingExamples.CountAsync(connection, order.OrderId, isImage, teacher.LabelCount, teacher.Provisional, teacher.LeastGold);
         var (usable, weighted) = (counts.Accepted, counts.Weighted);
         await connection.ExecuteAsync("UPDATE builtin_models SET examples = @usable WHERE order_id = @OrderId", new { usable, order.OrderId });
