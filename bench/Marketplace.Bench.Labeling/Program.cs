@@ -51,7 +51,11 @@ if (Environment.GetEnvironmentVariable("BENCH_NOISE_IMAGES") is { } noiseSpec)
             ? d with { Label = ((int.Parse(d.Label) + 1 + rng.Next(9)) % 10).ToString(), Weight = weight, Provisional = true }
             : d with { Weight = weight, Provisional = true }).ToList();
         train.AddRange(digits.Skip(400).Take(60).Select(d => d with { ItemId = d.ItemId + "g", Known = true }));
-        var (c, m) = Classifier.Train(ModelKind.Image, train);
+        var rules = TrainingRules.Default with
+        {
+            L2Regularization = float.TryParse(Environment.GetEnvironmentVariable("BENCH_L2"), out var l2) ? l2 : null,
+        };
+        var (c, m) = Classifier.Train(ModelKind.Image, train, rules);
         Console.WriteLine($"noise {noise} weight {weight}: accuracy {c.Accuracy(testDigits):P1}");
     }
     return;
