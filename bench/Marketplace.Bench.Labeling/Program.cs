@@ -13,7 +13,8 @@ using SkiaSharp;
 //
 // What is the platform's code here: SingleLabelAggregation (Dawid-Skene / majority), ConfidenceRouting (with
 // DynamicOverlap inside), Classifier and ImageFeaturizer. What this program re-states in a few lines, from the tasks
-// service: the order of rounds (an aggregation when every slot is answered, as AggregateLabels), which accepted labels
+// service: when items are routed (an aggregation when every slot is answered; with the image model, also every item as
+// its answers are in, AggregateLabels' rolling pass; follow-up slots claimed before first ones), which accepted labels
 // train the model (Models/TrainingExamples.cs: gold, settled labels, and for text the answers so far, weighted), when it
 // retrains (the weighted examples grew by 20% or 50, TrainBuiltInModels), that the service predicts only items with an
 // open slot (so an item is routed on the prediction its worker saw), that the built-in model's held-out items are left to
@@ -22,7 +23,12 @@ using SkiaSharp;
 // (Adoption.Compare) is the platform's own code.
 //
 // Usage: Marketplace.Bench.Labeling DATA_DIR [text|images|all] [image items=3000] [seed=2026]
-// Environment: BENCH_NOSCALE=1 skips the 100,000-item timing; BENCH_CLEAN=500,5000 (text) and
+// Environment: BENCH_NOSCALE=1 skips the 100,000-item timing; BENCH_ROLLING=off|on|fifo routes the model's order per
+// round, as answers arrive for text too, or as answers arrive with first slots claimed before follow-ups (the trials
+// behind migration 0032 and AggregateLabels.RollsWhere); BENCH_WEIGH=even weighs a supported model against the answers
+// with the rest of their belief spread evenly (before ConfidenceRouting.Weigh took their posterior); BENCH_TICKS
+// (default 40) sets how many passes a round's worth of answers makes; BENCH_DIAG=1 adds the items by the model version
+// that was current at their first answer; BENCH_CLEAN=500,5000 (text) and
 // BENCH_NOISE_IMAGES=0:1,0.17:1 (noise:weight) train the model alone on clean or noised corpus labels, the trials behind
 // TrainingRules' choices of L2 penalty and provisional labels; BENCH_L2 overrides the penalty there.
 
@@ -113,7 +119,7 @@ void Compare(string title, ModelKind kind, List<Item> items, IReadOnlyList<strin
     Console.WriteLine($"\n== {title}: {items.Count:N0} items");
     var without = new Order(items, labels, terms, seed, kind, useModel: false).Run();
     var with = new Order(items, labels, terms, seed, kind, useModel: true).Run();
-    Console.WriteLine($"{"",-22}{"accuracy",10}{"answers/item",14}{"(with gold)",13}{"cost (yuan)",13}{"rounds",8}{"time",9}");
+    Console.WriteLine($"{"",-22}{"accuracy",10}{"answers/item",14}{"(with gold)",13}{"cost (yuan)",13}{"passes",8}{"time",9}");
     foreach (var (name, r) in new[] { ("without a model", without), ("with the built-in model", with) })
         Console.WriteLine($"{name,-22}{r.Accuracy,10:P1}{r.AnswersPerItem,14:F2}{r.AnswersPerItemWithGold,13:F2}{r.Cost,13:N2}{r.Rounds,8}{r.Seconds,8:F0}s");
     Console.WriteLine($"answers saved by the model: {1 - with.AnswersPerItemWithGold / without.AnswersPerItemWithGold:P0}; " +
@@ -230,12 +236,23 @@ internal sealed class Order
         _accuracy = Enumerable.Range(0, Workers).Select(w => w < Workers * 3 / 10 ? -1 : 0.70 + 0.25 * _rng.NextDouble()).ToArray();
     }
 
+    /// <summary>As the service (AggregateLabels.RollsWhere): the model's order is routed as answers arrive unless the model
+    /// learns from provisional labels (text). BENCH_ROLLING=off routes it once per round (the service before migration
+    /// 0032); =on as answers arrive for text too; =fifo as answers arrive, claiming first slots before follow-ups.</summary>
+    private static readonly string Rolling = Environment.GetEnvironmentVariable("BENCH_ROLLING") ?? "";
+
     public RunResult Run()
     {
         var clock = Stopwatch.StartNew();
         var open = _regular.ToDictionary(id => id, _ => 1);
         var rounds = 0;
         Dictionary<string, RoutingDecision> routed = new();
+        if (_useModel && (Rolling is "on" or "fifo" || Rolling == "" && !Rules.ProvisionalFor(_kind)))
+        {
+            rounds = WorkRolling();
+            (_, routed) = Aggregate();
+        }
+        else
         while (open.Values.Sum() > 0)
         {
             rounds++;
@@ -248,13 +265,27 @@ internal sealed class Order
         var regularAnswers = _answers.Count(a => !_gold.ContainsKey(a.ItemId));
         var closed = routed.Where(r => r.Value.ClosedByModel).Select(r => r.Key).ToList();
         var cost = _answers.Count * _terms.RewardPerAnswer * (1 + _terms.FeeRate);
+        if (_useModel)
+        {
+            var heldOut = _regular.Where(id => HeldOut.IsHeldOut(id, Rules.HeldOutShare)).ToList();
+            var rest = _regular.Except(heldOut).Where(id => !closed_(id)).ToList();
+            bool closed_(string id) => routed.TryGetValue(id, out var r) && r.ClosedByModel;
+            string Right(IEnumerable<string> ids) => $"{ids.Count(id => delivered[id] == _items[id].Truth) / (double)Math.Max(1, ids.Count()):P1} right";
+            var witnessed = rest.Where(id => routed[id].TakesModelLabel).ToList();
+            foreach (var g in _firstSeen.Where(f => !_gold.ContainsKey(f.Key) && !HeldOut.IsHeldOut(f.Key, Rules.HeldOutShare)).GroupBy(f => f.Value.Version / 5 * 5).OrderBy(g => g.Key))
+                _log.Insert(0, $"  first answered under v{g.Key}+: {g.Count()} items, {g.Average(f => _byItem[f.Key].Count):F2} answers, mean score {g.Average(f => f.Value.Score):F2}, model right {g.Count(f => f.Value.Right) / (double)g.Count():P0}, closed {g.Count(f => closed_(f.Key))}");
+            _log.Insert(0, $"answers on held-out items: {heldOut.Sum(id => _byItem[id].Count):N0} ({heldOut.Count} items, {Right(heldOut)}); on items closed by the model: " +
+                           $"{_regular.Where(closed_).Sum(id => _byItem[id].Count):N0}; on the other {rest.Count:N0} items: {rest.Sum(id => _byItem[id].Count):N0} ({Right(rest)}; " +
+                           $"{witnessed.Count} taking the model's label, {Right(witnessed)}); gold answers {_answers.Count - regularAnswers:N0}");
+        }
         return new RunResult(right / (double)_regular.Count, regularAnswers / (double)_regular.Count, _answers.Count / (double)_regular.Count,
             decimal.Round(cost, 2), rounds, clock.Elapsed.TotalSeconds, closed.Count,
             closed.Count == 0 ? double.NaN : closed.Count(id => delivered[id] == _items[id].Truth) / (double)closed.Count,
             _versions, _adopted, _currentAccuracy, _currentCalibration, _log);
     }
 
-    private string Lone(string id) => _answers.First(a => a.ItemId == id).Label;
+    private string Lone(string id) => _byItem[id][0].Label;
+    private readonly Dictionary<string, List<CategoricalAnswer>> _byItem = new();
 
     /// <summary>
     /// Every open slot is answered, in claim order (no score first, then the score's tenths, lowest first; the rest in the
@@ -284,16 +315,63 @@ internal sealed class Order
         foreach (var id in open.Keys.ToList()) open[id] = 0;
     }
 
+    /// <summary>
+    /// Routing as answers arrive (an order a model assists: AggregateLabels' rolling pass): slots are answered a tick at a
+    /// time (a fortieth of the items, at least 50 answers) in claim order, one slot of an item per tick; after each tick the
+    /// model is checked for training and every item whose slots are all answered is routed, the slots it needs joining the
+    /// queue as follow-ups, claimed before every first slot (migration 0032); within each, no score first, then the
+    /// score's tenths, lowest first, then the order slots were made.
+    /// </summary>
+    private int WorkRolling()
+    {
+        var seq = 0;
+        var queue = _regular.Select(id => (Id: id, Seq: seq++)).ToList();
+        foreach (var id in _regular) _pending[id] = 1;
+        var tick = Math.Max(50, _regular.Count / (int.TryParse(Environment.GetEnvironmentVariable("BENCH_TICKS"), out var ticks) ? ticks : 40));
+        var passes = 0;
+        while (queue.Count > 0)
+        {
+            if (_useModel) MaybeTrain();
+            queue = queue.OrderBy(q => Rolling != "fifo" && _answeredBy.ContainsKey(q.Id) ? -2 : _useModel ? Priority(q.Id) : -1).ThenBy(q => q.Seq).ToList();
+            var taken = new HashSet<string>();
+            var next = new List<(string Id, int Seq)>();
+            foreach (var slot in queue)
+            {
+                // One slot of an item per tick: its next answer comes from another worker after this one's is in.
+                if (taken.Count >= tick || !taken.Add(slot.Id)) { next.Add(slot); continue; }
+                Answer(slot.Id);
+                if (--_pending[slot.Id] == 0) _pending.Remove(slot.Id);
+                if (_rng.NextDouble() < _terms.GoldAnswerShare / (1 - _terms.GoldAnswerShare)) AnswerGold();
+            }
+            queue = next;
+            passes++;
+            if (_useModel) MaybeTrain();
+            var (more, _) = Aggregate(onlySettledSlots: true);
+            foreach (var (id, n) in more)
+            {
+                _pending[id] = _pending.GetValueOrDefault(id) + n;
+                for (var i = 0; i < n; i++) queue.Add((id, seq++));
+            }
+        }
+        return passes;
+    }
+
     private int Priority(string id) => _predictions.TryGetValue(id, out var p) ? (int)Math.Floor(p.Confidence * 10) : -1;
+
+    private readonly Dictionary<string, (int Version, double Score, bool Right)> _firstSeen = new();
 
     private void Answer(string id)
     {
+        if (!_answeredBy.ContainsKey(id) && Environment.GetEnvironmentVariable("BENCH_DIAG") == "1")
+            _firstSeen[id] = (_adopted, _predictions.TryGetValue(id, out var seen) ? seen.Confidence : -1, seen is not null && seen.Label == _items[id].Truth);
         var done = _answeredBy.TryGetValue(id, out var set) ? set : _answeredBy[id] = [];
         var candidates = Enumerable.Range(0, Workers).Where(w => !done.Contains(w)).ToList();
         var worker = candidates[_rng.Next(candidates.Count)];
         done.Add(worker);
         var said = Say(worker, _items[id].Truth);
-        _answers.Add(new CategoricalAnswer(id, _workerIds[worker], said));
+        var answer = new CategoricalAnswer(id, _workerIds[worker], said);
+        _answers.Add(answer);
+        (_byItem.TryGetValue(id, out var list) ? list : _byItem[id] = []).Add(answer);
     }
 
     private void AnswerGold()
@@ -324,7 +402,7 @@ internal sealed class Order
     }
 
     /// <summary>AggregateLabels: labels every item from all answers, then routes each; returns the slots to add.</summary>
-    private (Dictionary<string, int> Open, Dictionary<string, RoutingDecision> Routed) Aggregate()
+    private (Dictionary<string, int> Open, Dictionary<string, RoutingDecision> Routed) Aggregate(bool onlySettledSlots = false)
     {
         if (_useModel) MaybeTrain();
         var result = SingleLabelAggregation.Aggregate(_answers, _labels, _gold, MinimumAnswers, GoldToVouch);
@@ -332,21 +410,25 @@ internal sealed class Order
         var goldSkill = _goldRecord.Where(g => g.Value.Answered >= GoldMinimumAnswers)
             .ToDictionary(g => _workerIds[g.Key], g => (g.Value.Right + 1.0) / (g.Value.Answered + 2.0));
         var open = new Dictionary<string, int>();
-        var routed = new Dictionary<string, RoutingDecision>();
+        var routed = onlySettledSlots ? new Dictionary<string, RoutingDecision>(_routed) : new Dictionary<string, RoutingDecision>();
         foreach (var id in _regular)
         {
+            if (onlySettledSlots && (_pending.ContainsKey(id) || !_aggregated.ContainsKey(id))) continue;
             var item = _aggregated[id];
             ModelOpinion? opinion = null;
             double? skill = null;
             if (item.Answers == 1)
             {
-                var worker = _answers.First(a => a.ItemId == id).WorkerId;
+                var worker = _byItem[id][0].WorkerId;
                 skill = result.Skill is not null && result.Skill.TryGetValue(worker, out var s) ? s : goldSkill.TryGetValue(worker, out var g) ? g : null;
             }
             if (_useModel && !HeldOut.IsHeldOut(id, Rules.HeldOutShare) && _predictions.TryGetValue(id, out var p))
             {
                 var agrees = (item.Answers == 1 ? Lone(id) : item.Label) == p.Label;
-                opinion = new ModelOpinion(agrees, p.Confidence, !agrees && item.Answers > 1 && _answers.Any(a => a.ItemId == id && a.Label == p.Label));
+                var supported = !agrees && item.Answers > 1 && _byItem[id].Any(a => a.Label == p.Label);
+                var index = _labels.ToList().IndexOf(p.Label);
+                opinion = new ModelOpinion(agrees, p.Confidence, supported,
+                    supported && Environment.GetEnvironmentVariable("BENCH_WEIGH") != "even" && item.Posterior is { } posterior ? posterior[index] : null);
             }
             var decision = ConfidenceRouting.Route(item.Answers, item.Confidence, item.Vouched, _terms.ConfidenceBar, _terms.OverlapCap, opinion, skill, _labels.Count);
             routed[id] = decision;

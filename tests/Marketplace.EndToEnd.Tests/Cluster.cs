@@ -74,6 +74,7 @@ public sealed class Cluster
             ["Tasks__AutoApproveAfter"] = "01:00:00",
             ["Tasks__AppealWindow"] = "01:00:00",
             ["Tasks__ApprovalPublishInterval"] = "00:00:01",
+            ["Tasks__RollingRoutingInterval"] = "00:00:01",
             ["Payouts__MinimumPayout"] = "0.01",
             ["Payouts__BatchInterval"] = "01:00:00",
             ["Payouts__RetryPendingAfter"] = "00:00:01",

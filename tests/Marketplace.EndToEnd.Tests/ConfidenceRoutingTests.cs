@@ -68,6 +68,77 @@ public class ConfidenceRoutingTests
     }
 
     [Test]
+    public async Task With_a_model_backend_an_item_is_routed_as_soon_as_its_answers_are_in_and_its_next_slot_comes_before_other_items_first()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var crowd = new[] { await Api.SignUpAsync("worker"), await Api.SignUpAsync("worker") };
+        await Scenario.DepositAsync(enterprise, 50.00m);
+        var orderId = await Scenario.PublishedOrderWithAsync(enterprise, new { confidenceBar = 0.9m, overlapCap = 3 }, items: 4, unitPrice: 1.00m);
+        // A model backend assists the order; its predictions fail (500), which changes nothing: items go by their answers.
+        await using var backend = new ModelBackends.TestBackend(ModelBackends.TestBackend.Behaviour.ServerError);
+        await Api.ReadAsync(await Api.Send(enterprise.Http, HttpMethod.Put, $"/api/tasks/orders/{orderId}/model-backend",
+            new { url = backend.Url, secret = backend.Secret }), HttpStatusCode.OK);
+
+        // One answer to one item; the other three have not been answered. The order is routed all the same: the lone
+        // answer (no gold, no prediction) cannot settle its item, which gets a second slot now.
+        var first = (await ClaimAsync(crowd[0], orderId))!.Value;
+        var started = first.GetProperty("itemId").GetString()!;
+        await Api.ReadAsync(await crowd[0].PostAsync($"/api/tasks/assignments/{first.GetProperty("assignmentId").GetGuid()}/submit", new { answer = "positive" }), HttpStatusCode.OK);
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/tasks/assignments/{first.GetProperty("assignmentId").GetGuid()}/approve"), HttpStatusCode.OK);
+        await WaitForSlotsAsync(enterprise, orderId, 5);
+
+        // The next worker is handed that follow-up before the three first slots, older as they are.
+        var next = (await ClaimAsync(crowd[1], orderId))!.Value;
+        Assert.That(next.GetProperty("itemId").GetString(), Is.EqualTo(started), "a started item is finished first");
+        await Api.ReadAsync(await crowd[1].PostAsync($"/api/tasks/assignments/{next.GetProperty("assignmentId").GetGuid()}/submit", new { answer = "positive" }), HttpStatusCode.OK);
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/tasks/assignments/{next.GetProperty("assignmentId").GetGuid()}/approve"), HttpStatusCode.OK);
+
+        // Two agreeing answers settle it while the other items still wait for their first: labelled, no third slot, the
+        // order not done.
+        await Api.EventuallyAsync(async () =>
+        {
+            var labels = await Delivery.LabelsAsync(enterprise, orderId);
+            var item = labels.GetProperty("items").EnumerateArray().FirstOrDefault(i => i.GetProperty("itemId").GetString() == started);
+            return item.ValueKind == JsonValueKind.Object && item.GetProperty("answerCount").GetInt32() == 2;
+        }, "the started item is labelled from its two answers");
+        var settled = Delivery.LabelOf(await Delivery.LabelsAsync(enterprise, orderId), started);
+        Assert.That(settled.GetProperty("confidence").GetDecimal(), Is.GreaterThanOrEqualTo(0.9m));
+        await Task.Delay(TimeSpan.FromSeconds(3)); // passes run every second here: none may add a slot to a settled item
+        Assert.That(await Scenario.AssignmentCountAsync(enterprise, orderId), Is.EqualTo(5));
+        Assert.That((await enterprise.GetAsync($"/api/orders/orders/{orderId}")).GetProperty("status").GetString(), Is.EqualTo("in_progress"));
+
+        // The rest: each first answer gets its second slot as it comes in; two agreeing answers each, and the order is done.
+        await WorkAsync(crowd[0], enterprise, orderId, _ => "negative");
+        await WaitForSlotsAsync(enterprise, orderId, 8);
+        await WorkAsync(crowd[1], enterprise, orderId, _ => "negative");
+        await Scenario.WaitForStatusAsync(enterprise, orderId, "delivered");
+        var delivered = await Delivery.LabelsAsync(enterprise, orderId);
+        Assert.That(delivered.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("answerCount").GetInt32()), Is.All.EqualTo(2));
+        Assert.That(Delivery.LabelOf(delivered, started).GetProperty("label").GetString(), Is.EqualTo("positive"));
+    }
+
+    [Test]
+    public async Task The_built_in_text_models_order_is_routed_once_every_slot_is_answered()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var worker = await Api.SignUpAsync("worker");
+        await Scenario.DepositAsync(enterprise, 50.00m);
+        var orderId = await Scenario.PublishedOrderWithAsync(enterprise, new { confidenceBar = 0.9m, overlapCap = 3 }, items: 3, unitPrice: 1.00m);
+        await Modeling.BuiltInModelTests.ChooseAsync(enterprise, orderId, "builtin");
+
+        // It learns from unsettled answers too, so it is no independent witness to an item asked again at once: one
+        // answer in, nothing routed while the other items' slots are open (passes would run every second here).
+        var first = (await ClaimAsync(worker, orderId))!.Value;
+        await Api.ReadAsync(await worker.PostAsync($"/api/tasks/assignments/{first.GetProperty("assignmentId").GetGuid()}/submit", new { answer = "positive" }), HttpStatusCode.OK);
+        await Api.ReadAsync(await enterprise.PostAsync($"/api/tasks/assignments/{first.GetProperty("assignmentId").GetGuid()}/approve"), HttpStatusCode.OK);
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.That(await Scenario.AssignmentCountAsync(enterprise, orderId), Is.EqualTo(3));
+        // The rest answered: the round is routed, one more slot for each lone answer.
+        await WorkAsync(worker, enterprise, orderId, _ => "positive");
+        await WaitForSlotsAsync(enterprise, orderId, 6);
+    }
+
+    [Test]
     public async Task A_confident_item_closes_on_one_agreeing_answer_unsure_and_disputed_items_get_more_answers_and_are_claimed_first()
     {
         var enterprise = await Api.SignUpAsync("enterprise");

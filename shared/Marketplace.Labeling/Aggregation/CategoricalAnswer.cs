@@ -4,4 +4,5 @@ namespace Marketplace.Labeling.Aggregation;
 public readonly record struct CategoricalAnswer(string ItemId, Guid WorkerId, string Label);
 
 /// <summary>An item's combined label. Confidence is in [0, 1]; Answers is how many answers went into it.</summary>
-public sealed record ItemLabel(string ItemId, string Label, double Confidence, int Answers);
+/// <param name="Posterior">Each label's probability, in label-set order (Confidence is the chosen label's).</param>
+public sealed record ItemLabel(string ItemId, string Label, double Confidence, int Answers, IReadOnlyList<double>? Posterior = null);

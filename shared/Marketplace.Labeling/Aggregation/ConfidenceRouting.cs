@@ -6,7 +6,9 @@ namespace Marketplace.Labeling.Aggregation;
 /// model calibrates it; a manifest's score is its owner's claim).</param>
 /// <param name="Supported">Some answer gives the model's label (when it does not agree with the answers' label): then,
 /// with several answers, the model may tip the item to the label that answer gave.</param>
-public sealed record ModelOpinion(bool Agrees, double Score, bool Supported = false);
+/// <param name="AnswersForModelLabel">The answers' own probability for the model's label (their aggregated posterior),
+/// when known; used in weighing a supported model against the answers' label.</param>
+public sealed record ModelOpinion(bool Agrees, double Score, bool Supported = false, double? AnswersForModelLabel = null);
 
 /// <param name="MoreAnswers">Slots to add to the item now (0: it is settled, or the cap is reached).</param>
 /// <param name="Confidence">The confidence to store for the item.</param>
@@ -54,7 +56,7 @@ public static class ConfidenceRouting
         // is the likelier of the two.
         if (model is { Agrees: false, Supported: true } && answers >= 2 && confidence is { } c)
         {
-            var (forModel, forAnswers) = Weigh(model.Score, c, labelCount);
+            var (forModel, forAnswers) = Weigh(model.Score, c, labelCount, model.AnswersForModelLabel);
             if (forModel >= confidenceBar || answers >= overlapCap && forModel > forAnswers)
                 return new RoutingDecision(0, forModel, false, TakesModelLabel: true);
         }
@@ -65,18 +67,25 @@ public static class ConfidenceRouting
 
     /// <summary>
     /// When the answers give one label with confidence <paramref name="answers"/> and the model another with score
-    /// <paramref name="modelScore"/>, each spreading the rest of its belief over the other labels alike and the two erring
-    /// independently: the probabilities of the model's label and of the answers' label.
+    /// <paramref name="modelScore"/>, the two erring independently and the model spreading the rest of its belief over
+    /// the other labels alike: the probabilities of the model's label and of the answers' label. The answers' probability
+    /// for the model's label is <paramref name="answersForModel"/> when known (their posterior: with one answer each way
+    /// among ten labels it is far above an even share of the rest), else the rest of their belief spread alike too.
+    /// (For two labels the two are the same.)
     /// </summary>
-    public static (double ForModel, double ForAnswers) Weigh(double modelScore, double answers, int labelCount)
+    public static (double ForModel, double ForAnswers) Weigh(double modelScore, double answers, int labelCount, double? answersForModel = null)
     {
         if (labelCount < 2) throw new ArgumentOutOfRangeException(nameof(labelCount), "A choice has at least two labels.");
         if (double.IsNaN(modelScore) || modelScore is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(modelScore));
         if (double.IsNaN(answers) || answers is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(answers));
+        if (answersForModel is { } m && (double.IsNaN(m) || m is < 0 or > 1)) throw new ArgumentOutOfRangeException(nameof(answersForModel));
         var others = labelCount - 1.0;
-        var forModel = modelScore * (1 - answers) / others;
+        // At most what the answers' own label leaves (the stored confidence is rounded, the posterior is not).
+        var onModel = Math.Min(answersForModel ?? (1 - answers) / others, 1 - answers);
+        var elsewhere = Math.Max(0, 1 - answers - onModel);
+        var forModel = modelScore * onModel;
         var forAnswers = answers * (1 - modelScore) / others;
-        var rest = (labelCount - 2) * (1 - modelScore) * (1 - answers) / (others * others);
+        var rest = elsewhere * (1 - modelScore) / others;
         var total = forModel + forAnswers + rest;
         return total == 0 ? (0, 0) : (forModel / total, forAnswers / total);
     }

@@ -96,7 +96,7 @@ public static class DawidSkene
             var best = 0;
             for (var c = 1; c < k; c++)
                 if (posterior[i * k + c] > posterior[i * k + best]) best = c;
-            items[i] = new ItemLabel(index.Items[i], labels[best], posterior[i * k + best], index.AnswerCount(i));
+            items[i] = new ItemLabel(index.Items[i], labels[best], posterior[i * k + best], index.AnswerCount(i), posterior.AsSpan(i * k, k).ToArray());
         }
         var evidence = new int[workerCount];
         var goldAnswers = new int[workerCount];

@@ -20,7 +20,7 @@ public static class MajorityVote
             for (var k = 1; k < votes.Length; k++)
                 if (votes[k] > votes[winner]) winner = k;
             var total = index.AnswerCount(i);
-            result[i] = new ItemLabel(index.Items[i], labels[winner], (double)votes[winner] / total, total);
+            result[i] = new ItemLabel(index.Items[i], labels[winner], (double)votes[winner] / total, total, votes.Select(v => (double)v / total).ToArray());
         }
         return result;
     }

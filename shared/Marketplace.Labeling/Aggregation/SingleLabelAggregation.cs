@@ -2,7 +2,9 @@ namespace Marketplace.Labeling.Aggregation;
 
 /// <param name="Confidence">Null when the answers cannot support one: a lone answer from a worker nothing was learnt about.</param>
 /// <param name="Vouched">A lone answer whose worker is measured on at least the required number of gold items.</param>
-public sealed record SingleLabelDecision(string ItemId, string Label, double? Confidence, string Method, int Answers, bool Vouched);
+/// <param name="Posterior">Each label's probability from the answers, in label-set order, when a confidence is claimed.</param>
+public sealed record SingleLabelDecision(string ItemId, string Label, double? Confidence, string Method, int Answers, bool Vouched,
+    IReadOnlyList<double>? Posterior = null);
 
 /// <param name="Skill">Each worker's balanced accuracy, when Dawid-Skene learnt it; null under majority vote.</param>
 public sealed record SingleLabelResult(IReadOnlyList<SingleLabelDecision> Items, IReadOnlyDictionary<Guid, double>? Skill);
@@ -35,14 +37,14 @@ public static class SingleLabelAggregation
             var items = fitted.Items.Select(item =>
             {
                 if (!loneWorker.TryGetValue(item.ItemId, out var worker) || gold.ContainsKey(item.ItemId))
-                    return new SingleLabelDecision(item.ItemId, item.Label, item.Confidence, AggregationMethods.DawidSkene, item.Answers, false);
+                    return new SingleLabelDecision(item.ItemId, item.Label, item.Confidence, AggregationMethods.DawidSkene, item.Answers, false, item.Posterior);
                 var skill = skills[worker];
                 return new SingleLabelDecision(item.ItemId, item.Label, skill.Evidence > 0 ? item.Confidence : null, AggregationMethods.DawidSkene,
-                    item.Answers, skill.GoldAnswers >= goldToVouch);
+                    item.Answers, skill.GoldAnswers >= goldToVouch, skill.Evidence > 0 ? item.Posterior : null);
             }).ToList();
             return new SingleLabelResult(items, fitted.Workers.ToDictionary(w => w.WorkerId, w => w.Accuracy));
         }
         return new SingleLabelResult(MajorityVote.Aggregate(answers, labels).Select(item => new SingleLabelDecision(item.ItemId, item.Label,
-            item.Answers > 1 ? item.Confidence : null, AggregationMethods.MajorityVote, item.Answers, false)).ToList(), null);
+            item.Answers > 1 ? item.Confidence : null, AggregationMethods.MajorityVote, item.Answers, false, item.Answers > 1 ? item.Posterior : null)).ToList(), null);
     }
 }

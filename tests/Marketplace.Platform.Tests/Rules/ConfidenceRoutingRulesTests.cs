@@ -70,6 +70,29 @@ public class ConfidenceRoutingRulesTests
     }
 
     [Test]
+    public void Among_many_labels_the_answers_own_belief_in_the_models_label_is_weighed_not_an_even_share()
+    {
+        // Ten labels, one answer each way: the answers 0.6 for theirs and 0.35 for the model's (0.05 for the other eight);
+        // the model 0.9 for its own, 0.1/9 for each other: 0.9·0.35 against 0.6·0.1/9 and 0.05·0.1/9.
+        var (forModel, forAnswers) = ConfidenceRouting.Weigh(0.9, 0.6, 10, answersForModel: 0.35);
+        var total = 0.9 * 0.35 + (0.6 + 0.05) * 0.1 / 9;
+        Assert.That(forModel, Is.EqualTo(0.9 * 0.35 / total).Within(1e-12));
+        Assert.That(forAnswers, Is.EqualTo(0.6 * 0.1 / 9 / total).Within(1e-12));
+        // So the item settles on the model's label at two answers; with the answers' rest spread evenly (0.4/9 for the
+        // model's label) it would not reach the bar and would be asked a third time.
+        Assert.That(ConfidenceRouting.Route(2, 0.6, false, Bar, Cap, new ModelOpinion(false, 0.9, true, 0.35), labelCount: 10),
+            Is.EqualTo(new RoutingDecision(0, forModel, false, TakesModelLabel: true)));
+        Assert.That(ConfidenceRouting.Weigh(0.9, 0.6, 10).ForModel, Is.LessThan(Bar));
+        Assert.That(ConfidenceRouting.Route(2, 0.6, false, Bar, Cap, new ModelOpinion(false, 0.9, true), labelCount: 10).MoreAnswers, Is.EqualTo(1));
+        // Two labels: the answers' belief in the other label is all the rest, so it changes nothing.
+        Assert.That(ConfidenceRouting.Weigh(0.99, 0.6, 2, 0.4), Is.EqualTo(ConfidenceRouting.Weigh(0.99, 0.6, 2)));
+        Assert.That(ConfidenceRouting.Weigh(0.9, 0.7, 10, 0.30001).ForModel, Is.EqualTo(ConfidenceRouting.Weigh(0.9, 0.7, 10, 0.3).ForModel).Within(1e-12),
+            "no more than the answers' own label leaves (their confidence is stored rounded, their posterior is not)");
+        Assert.Throws<ArgumentOutOfRangeException>(() => ConfidenceRouting.Weigh(0.9, 0.7, 10, -0.1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ConfidenceRouting.Weigh(0.9, 0.7, 10, double.NaN));
+    }
+
+    [Test]
     public void An_item_the_model_is_unsure_of_gets_one_more_answer_a_round_up_to_the_cap()
     {
         Assert.That(ConfidenceRouting.Route(1, null, false, Bar, Cap, new ModelOpinion(true, 0.6)).MoreAnswers, Is.EqualTo(1));

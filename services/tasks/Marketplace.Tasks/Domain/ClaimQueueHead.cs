@@ -34,7 +34,8 @@ public sealed class ClaimQueueHead(TimeProvider clock)
     /// <summary>The front of the queue: before every slot.</summary>
     public static readonly Position Front = new(DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc), Guid.Empty, short.MinValue);
 
-    /// <param name="Priority">The slot's claim_priority: -1 for an item without a model score, else the score's tenths.</param>
+    /// <param name="Priority">The slot's claim_priority: -1 for an item without a model score, else the score's tenths; 11
+    /// less for a follow-up (a slot added to an item that has answers, migration 0032).</param>
     public sealed record Position(DateTime CreatedAt, Guid Id, short Priority = 0) : IComparable<Position>
     {
         /// <summary>PostgreSQL's order: claim_priority, created_at, then the uuid's bytes as written (not .NET's Guid order).</summary>

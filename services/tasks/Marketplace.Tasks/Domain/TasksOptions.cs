@@ -66,4 +66,11 @@ public sealed class TasksOptions
 
     /// <summary>How long the publisher waits after a wake-up, so approvals arriving together travel in one batch (and have committed).</summary>
     public TimeSpan ApprovalGatherDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// For an order a model assists under dynamic overlap: how often, at most, the items whose slots are all answered are
+    /// routed while other items' slots are still open (AggregateLabels' rolling pass), rather than once every slot is.
+    /// Each pass re-labels the whole order under its row lock, so not after every approval.
+    /// </summary>
+    public TimeSpan RollingRoutingInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -36,8 +36,9 @@ public sealed class ApprovalPublisher(NpgsqlDataSource db, Outbox outbox, TimePr
                 if (await Wake.WaitAsync(options.Value.ApprovalPublishInterval, stoppingToken))
                     await Task.Delay(options.Value.ApprovalGatherDelay, stoppingToken);
                 var published = await PublishAllAsync(stoppingToken);
-                // Orders complete only through approvals: look for them after a batch, and now and then as a safety net.
-                if (published > 0 || clock.GetUtcNow() - lastAnnounce > TimeSpan.FromMinutes(1))
+                // Orders complete only through approvals: look for them after a batch, and now and then as a safety net; as
+                // often as a rolling pass may run, for one that was not yet due after the last batch.
+                if (published > 0 || clock.GetUtcNow() - lastAnnounce >= Min(TimeSpan.FromMinutes(1), options.Value.RollingRoutingInterval))
                 {
                     await AnnounceCompletedOrdersAsync(stoppingToken);
                     lastAnnounce = clock.GetUtcNow();
@@ -55,6 +56,8 @@ public sealed class ApprovalPublisher(NpgsqlDataSource db, Outbox outbox, TimePr
         }
     }
 
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
     /// <returns>How many approvals were put into batches.</returns>
     public async Task<int> PublishAllAsync(CancellationToken ct)
     {
@@ -71,7 +74,8 @@ public sealed class ApprovalPublisher(NpgsqlDataSource db, Outbox outbox, TimePr
     /// <summary>
     /// Separate from batching so that two instances batching parts of one order cannot each miss the other's part.
     /// An order whose every slot is approved and announced goes to aggregation (once per slot count: the job's unique key);
-    /// the aggregate-labels job decides whether items need more answers or the work is complete.
+    /// the aggregate-labels job decides whether items need more answers or the work is complete. An order routed as
+    /// answers arrive goes to it also while slots are open (a rolling pass).
     /// </summary>
     public async Task AnnounceCompletedOrdersAsync(CancellationToken ct)
     {
@@ -87,6 +91,21 @@ public sealed class ApprovalPublisher(NpgsqlDataSource db, Outbox outbox, TimePr
             """;
         foreach (var (orderId, total) in await connection.QueryAsync<(Guid OrderId, int Total)>(ready, transaction: tx))
             await AggregateLabels.EnqueueAsync(tx, orderId, total);
+        // Orders routed as answers arrive (AggregateLabels.RollsWhere): a rolling pass at most every
+        // Tasks:RollingRoutingInterval, when answers approved since the last pass (or within the interval before it: an
+        // approval announced after a pass began, or committed while it ran, is not missed) are announced.
+        const string rolling = $"""
+            SELECT o.order_id, o.total_assignments, o.approved_assignments FROM task_orders o
+            WHERE o.completed_at IS NULL AND o.cancelled_at IS NULL AND o.approved_assignments < o.total_assignments
+              AND {AggregateLabels.RollsWhere}
+              AND (o.labels_aggregated_at IS NULL OR o.labels_aggregated_at <= now() - @interval)
+              AND EXISTS (SELECT 1 FROM assignments a
+                          WHERE a.order_id = o.order_id AND a.status = 'approved' AND a.approval_batch_id IS NOT NULL
+                            AND a.approved_at > coalesce(o.labels_aggregated_at, '-infinity') - @interval)
+            """;
+        foreach (var (orderId, total, approved) in await connection.QueryAsync<(Guid OrderId, int Total, int Approved)>(
+                     rolling, new { interval = options.Value.RollingRoutingInterval }, tx))
+            await AggregateLabels.EnqueueAsync(tx, orderId, total, approved);
         await tx.CommitAsync(ct);
     }
 
