@@ -154,7 +154,10 @@ start_service() { # NAME
     gateway) vars+=(Auth__Signing__KeyId="$TOKEN_KEY_ID" Auth__Signing__PrivateKey="$TOKEN_PRIVATE_KEY") ;;
     orders) vars+=(Content__SigningKey="$CONTENT_LINK_KEY") ;;
     tasks) vars+=(Content__SigningKey="$CONTENT_LINK_KEY" Tasks__IdentityHashKey="$IDENTITY_HASH_KEY" Tasks__ModelBackends__SecretKey="$MODEL_BACKEND_KEY"
-                  Models__OrdersAddress="http://127.0.0.1:${SERVICE_PORT[orders]}") ;;
+                  Models__OrdersAddress="http://127.0.0.1:${SERVICE_PORT[orders]}"
+                  # Image links sent to a model backend are absolute, so a backend can fetch them: this machine's gateway
+                  # unless MARKETPLACE_PUBLIC_URL names the address the platform is reached at.
+                  Tasks__ModelBackends__PublicBaseUrl="${MARKETPLACE_PUBLIC_URL:-http://127.0.0.1:${SERVICE_PORT[gateway]}}") ;;
     payouts) vars+=(Payouts__RailCallbackSecret="$RAIL_CALLBACK_SECRET" Payouts__AccountKey="$PAYOUT_ACCOUNT_KEY") ;;
     settlement) vars+=(Settlement__PayInCallbackSecret="$PAY_IN_CALLBACK_SECRET") ;;
   esac
