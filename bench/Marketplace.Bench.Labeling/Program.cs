@@ -28,7 +28,8 @@ using SkiaSharp;
 // behind migration 0032 and AggregateLabels.RollsWhere); BENCH_WEIGH=even weighs a supported model against the answers
 // with the rest of their belief spread evenly (before ConfidenceRouting.Weigh took their posterior); BENCH_TICKS
 // (default 40) sets how many passes a round's worth of answers makes; BENCH_DIAG=1 adds the items by the model version
-// that was current at their first answer; BENCH_CLEAN=500,5000 (text) and
+// that was current at their first answer; BENCH_FREEZE=1 keeps an answered item's first prediction (a trial: whether text
+// could roll if an item were never re-predicted by a version that learnt its own answers); BENCH_CLEAN=500,5000 (text) and
 // BENCH_NOISE_IMAGES=0:1,0.17:1 (noise:weight) train the model alone on clean or noised corpus labels, the trials behind
 // TrainingRules' choices of L2 penalty and provisional labels; BENCH_L2 overrides the penalty there.
 
@@ -516,7 +517,10 @@ internal sealed class Order
     private void PredictOpen()
     {
         if (_current is null) return;
-        var due = _pending.Keys.Where(id => _predictedBy.GetValueOrDefault(id) != _adopted).ToList();
+        // BENCH_FREEZE=1: an item that has answers keeps the prediction its first worker saw (a later version may have learnt
+        // its answers as provisional labels).
+        var freeze = Environment.GetEnvironmentVariable("BENCH_FREEZE") == "1";
+        var due = _pending.Keys.Where(id => _predictedBy.GetValueOrDefault(id) != _adopted && !(freeze && _answeredBy.ContainsKey(id))).ToList();
         foreach (var p in _current.Predict(due.Select(id => new Unlabeled(id, _items[id].Text, _items[id].Features))))
         {
             _predictions[p.ItemId] = p;
