@@ -19,7 +19,9 @@ public static class TasksModule
 {
     public static WebApplicationBuilder AddTasks(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<TasksOptions>().BindConfiguration("Tasks");
+        builder.Services.AddOptions<TasksOptions>().BindConfiguration("Tasks")
+            .Validate(o => o.RollingRoutingInterval > TimeSpan.Zero, "Tasks:RollingRoutingInterval must be above zero")
+            .ValidateOnStart();
         builder.AddMessaging(x =>
         {
             x.AddConsumer<OrderReadyForWorkConsumer>();

@@ -33,7 +33,6 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
     ILogger<AggregateLabels> logger) : IJob<AggregateLabels.Payload>
 {
     public const string Name = "aggregate-labels";
-    private const string BuiltInModelVersionPrefix = "builtin-";
 
     public sealed record Payload(Guid OrderId, int TotalAssignments);
 
@@ -221,8 +220,8 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
         var root = suggestion.RootElement;
         if (!root.TryGetProperty("score", out var score) || score.ValueKind != JsonValueKind.Number || !root.TryGetProperty("label", out var label))
             return null;
-        if (root.TryGetProperty("modelVersion", out var version) && version.ValueKind == JsonValueKind.String
-            && version.GetString()!.StartsWith(BuiltInModelVersionPrefix, StringComparison.Ordinal)
+        // Keyed on the prediction's source, not its version's name (a backend may call its versions anything).
+        if (root.TryGetProperty("builtin", out var builtin) && builtin.ValueKind == JsonValueKind.True
             && HeldOut.IsHeldOut(item.ItemId, TrainingRules.Default.HeldOutShare))
             return null;
         var given = item.Answers.Count == 1 ? item.Answers[0].Json : aggregated;
@@ -336,7 +335,7 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
         await using var command = new NpgsqlCommand($"""
             SELECT a.item_id, a.content, a.id, a.worker_id, a.answer::text, a.rework_round, a.gold_answer::text,
                    CASE WHEN p.item_id IS NOT NULL
-                        THEN jsonb_build_object('label', p.label, 'modelVersion', p.model_version, 'score', p.score)
+                        THEN jsonb_build_object('label', p.label, 'modelVersion', p.model_version, 'score', p.score, 'builtin', p.source = 'builtin')
                         WHEN NOT a.prelabel_planted THEN a.prelabel END::text AS suggestion
             FROM assignments a LEFT JOIN item_predictions p ON p.order_id = a.order_id AND p.item_id = a.item_id
             WHERE a.order_id = @orderId AND a.status = 'approved'{(includeGold ? "" : " AND NOT a.is_gold")}
