@@ -187,8 +187,7 @@ public class DuplicateMessageTests
         // A real payout (once the earning's hold is over), then its PayoutSent delivered twice more: the payable is
         // settled once.
         await Jobs.ReleaseHeldEarningsAsync(worker.UserId);
-        await Api.EventuallyAsync(async () => (await worker.GetAsync("/api/payouts/earnings")).Money("available") == 0.90m,
-            "the earning's hold is over");
+        await Jobs.ReleasedAsync(worker, 0.90m);
         await Api.ReadAsync(await op.PostAsync("/api/payouts/payout-batches", null, Guid.NewGuid().ToString()), HttpStatusCode.Accepted);
         await Api.EventuallyAsync(async () => await Payable() == 0m, "settlement booked the payout");
         var payout = (await worker.GetAsync("/api/payouts/payouts")).EnumerateArray().Single(p => p.GetProperty("status").GetString() == "sent");

@@ -59,6 +59,20 @@ public static class Jobs
         await ReleaseHeldEarningsAsync(worker.UserId);
     }
 
+    /// <summary>
+    /// Waits until the worker's <paramref name="earned"/> is out of its hold: available, or already in a payout. Fixtures
+    /// run two at a time and any of them may run a payout batch, which pays every worker with money available; so a test
+    /// that has not run its own batch yet may find its worker paid already, and only the sum is certain.
+    /// </summary>
+    public static async Task ReleasedAsync(Actor worker, decimal earned)
+    {
+        await Api.EventuallyAsync(async () =>
+        {
+            var e = await worker.GetAsync("/api/payouts/earnings");
+            return e.Money("held") == 0m && e.Money("available") + e.Money("inFlight") + e.Money("paidOut") == earned;
+        }, $"worker {worker.UserId} has {earned} out of its hold");
+    }
+
     /// <summary>Ends the hold on every held earning of these workers now and runs the release.</summary>
     public static async Task ReleaseHeldEarningsAsync(params Guid[] workerIds)
     {
