@@ -17,8 +17,8 @@ using SkiaSharp;
 // its answers are in, AggregateLabels' rolling pass; follow-up slots claimed before first ones), which accepted labels
 // train the model (Models/TrainingExamples.cs: gold, settled labels, and for text the answers so far, weighted), when it
 // retrains (the weighted examples grew by 20% or 50, TrainBuiltInModels), that the service predicts only items with an
-// open slot (so an item is routed on the prediction its worker saw), that the built-in model's held-out items are left to
-// the crowd alone (AggregateLabels' audit), the claim priority (no score first, then the score's tenths, lowest first),
+// open slot (so an item is routed on the prediction its worker saw), that the built-in model's held-out items (HeldOut.ShareFor
+// the order's items) are left to the crowd alone (AggregateLabels' audit), the claim priority (no score first, then the score's tenths, lowest first),
 // and a worker's gold skill ((right + 1) / (answered + 2) after 3 gold answers, Tasks:GoldMinimumAnswers). Adoption
 // (Adoption.Compare) is the platform's own code.
 //
@@ -31,7 +31,8 @@ using SkiaSharp;
 // that was current at their first answer; BENCH_FREEZE=1 keeps an answered item's first prediction (a trial: whether text
 // could roll if an item were never re-predicted by a version that learnt its own answers); BENCH_CLEAN=500,5000 (text) and
 // BENCH_NOISE_IMAGES=0:1,0.17:1 (noise:weight) train the model alone on clean or noised corpus labels, the trials behind
-// TrainingRules' choices of L2 penalty and provisional labels; BENCH_L2 overrides the penalty there.
+// TrainingRules' choices of L2 penalty and provisional labels; BENCH_L2 overrides the penalty there. BENCH_HELDOUT=0.1
+// holds out that share of the items instead of HeldOut.ShareFor's (the audit's size).
 
 var dataDir = args.Length > 0 ? args[0] : ".data/bench-data";
 var which = args.Length > 1 ? args[1] : "all";
@@ -218,9 +219,7 @@ internal sealed class Order
     private readonly Dictionary<string, int> _pending = new();
     private readonly Dictionary<string, int> _predictedBy = new();
     private const float UnknownWeight = 0.3f; // TrainingExamples.UnknownWorkerWeight
-    private static readonly TrainingRules Rules = TrainingRules.Default with
-    {
-    };
+    private readonly TrainingRules Rules;
     private double _currentAccuracy = -1, _currentCalibration = double.NaN;
     private int _examplesAtLastTraining, _versions, _adopted;
 
@@ -233,6 +232,12 @@ internal sealed class Order
         var goldCount = Math.Max(labels.Count * 3, (int)Math.Round(items.Count * terms.GoldShare));
         _gold = shuffled.Take(goldCount).ToDictionary(id => id, id => _items[id].Truth);
         _regular = shuffled.Skip(goldCount).ToList();
+        // The audit as the service sizes it when the model is chosen (HeldOut.ShareFor the items, gold aside); BENCH_HELDOUT
+        // sets the share instead (the trials behind that rule).
+        Rules = TrainingRules.Default with
+        {
+            HeldOutShare = double.TryParse(Environment.GetEnvironmentVariable("BENCH_HELDOUT"), out var share) ? share : HeldOut.ShareFor(_regular.Count),
+        };
         _workerIds = Enumerable.Range(0, Workers).Select(_ => Guid.NewGuid()).ToArray();
         _accuracy = Enumerable.Range(0, Workers).Select(w => w < Workers * 3 / 10 ? -1 : 0.70 + 0.25 * _rng.NextDouble()).ToArray();
     }

@@ -67,9 +67,11 @@ public class BuiltInModelTests
 
         var before = await enterprise.GetAsync($"/api/tasks/orders/{orderId}/model");
         Assert.That((before.GetProperty("source").GetString(), before.GetProperty("supported").GetBoolean()), Is.EqualTo(("off", true)));
+        Assert.That(before.GetProperty("heldOutShare").ValueKind, Is.EqualTo(JsonValueKind.Null));
         var on = await ChooseAsync(enterprise, orderId, "builtin");
         Assert.That(on.GetProperty("source").GetString(), Is.EqualTo("builtin"));
         Assert.That(on.GetProperty("minimumExamples").GetInt32(), Is.EqualTo(10));
+        Assert.That(on.GetProperty("heldOutShare").GetDecimal(), Is.EqualTo(0.1m), "a small order holds out a tenth of its items");
 
         var model = await ReadyAsync(enterprise, orderId);
         Assert.That(model.GetProperty("currentModelVersion").GetString(), Is.EqualTo("builtin-text-v1"));
@@ -129,6 +131,27 @@ public class BuiltInModelTests
         Assert.That(off.GetProperty("versions").GetProperty("total").GetInt64(), Is.EqualTo(2), "its versions stay on record");
         var next = await ClaimAsync(workers[0], orderId);
         Assert.That(next.GetProperty("prelabel").ValueKind, Is.EqualTo(JsonValueKind.Null));
+    }
+
+    [Test]
+    public async Task A_large_orders_audit_is_about_200_items_fixed_when_the_model_is_turned_on()
+    {
+        // 4,000 regular mails and 40 gold ones: the audit holds out 200 / 4,000 = 5% (gold is not counted; it has its own share).
+        var enterprise = await Api.SignUpAsync("enterprise");
+        await Scenario.DepositAsync(enterprise, 450.00m);
+        var mails = Mails().Select(m => (m.Label, Text: m.Text[..Math.Min(200, m.Text.Length)])).ToList();
+        var orderId = await PublishedAsync(enterprise, new { taskType = "text-classification", labels = new[] { "spam", "ham" }, goldShare = 0.01m },
+            _ => Task.FromResult(string.Concat(Enumerable.Range(0, 4_040).Select(i => i < 40
+                ? Line(new { id = $"gold-{i}", content = mails[i % mails.Count].Text, gold = mails[i % mails.Count].Label })
+                : Line(new { id = $"mail-{i}", content = $"{mails[i % mails.Count].Text} ({i})" })))));
+
+        var on = await ChooseAsync(enterprise, orderId, "builtin");
+        Assert.That(on.GetProperty("heldOutShare").GetDecimal(), Is.EqualTo(0.05m));
+        // Off and on again: the same items, the same share (an item never moves between training and the audit).
+        await ChooseAsync(enterprise, orderId, "off");
+        Assert.That((await ChooseAsync(enterprise, orderId, "builtin")).GetProperty("heldOutShare").GetDecimal(), Is.EqualTo(0.05m));
+        Assert.That((await enterprise.GetAsync($"/api/tasks/orders/{orderId}/model")).GetProperty("heldOutShare").GetDecimal(), Is.EqualTo(0.05m));
+        await ChooseAsync(enterprise, orderId, "off"); // spares the test cluster predicting 4,000 mails
     }
 
     [Test]

@@ -21,6 +21,24 @@ public class HeldOutTests
             [.. Of("a", 6), .. Of("b", 2), .. Of("b", 20, "p-").Select(e => e with { Provisional = true, Weight = 0.5f })], TrainingRules.Default));
     }
 
+    [TestCase(0, 0.1)]
+    [TestCase(150, 0.1)]
+    [TestCase(2_000, 0.1)]
+    [TestCase(4_000, 0.05)]
+    [TestCase(6_046, 0.03308)]
+    [TestCase(10_000, 0.02)]
+    [TestCase(1_000_000, 0.02)]
+    public void The_audit_aims_at_200_items_between_a_fiftieth_and_a_tenth_of_the_order(int items, double share)
+    {
+        Assert.That(HeldOut.ShareFor(items), Is.EqualTo(share));
+        // About 200 items held out wherever the share is not at a bound, counted by the items' own hashes.
+        if (items is > 2_000 and < 10_000)
+        {
+            var held = Enumerable.Range(0, items).Count(i => HeldOut.IsHeldOut($"item-{i}", HeldOut.ShareFor(items)));
+            Assert.That(held, Is.InRange(160, 240));
+        }
+    }
+
     [Test]
     public void An_item_held_out_once_stays_held_out_and_each_label_keeps_one()
     {

@@ -79,6 +79,9 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
         await using var source = await db.OpenConnectionAsync(ct);
         var needMore = new List<(string ItemId, string Content, int Count)>();
         var goldSkill = await GoldSkillAsync(connection, order.OrderId, tx);
+        // The built-in model's audit (its held-out share, fixed when it was chosen); a tenth for a version it left behind.
+        var heldOutShare = (double)(await connection.ExecuteScalarAsync<decimal?>(
+            "SELECT held_out_share FROM builtin_models WHERE order_id = @OrderId", new { order.OrderId }, tx) ?? (decimal)HeldOut.MaximumShare);
         long items = 0;
         await using (var importer = await connection.BeginBinaryImportAsync(
             "COPY item_labels (order_id, item_id, content, label, confidence, method, answer_count, provenance, round, closed_by_model) FROM STDIN (FORMAT BINARY)", ct))
@@ -94,7 +97,7 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
                     && method != AggregationMethods.AllAnswers && !unfinished.Contains(item.ItemId))
                 {
                     var before = confidence is { } b ? (double)Math.Round((decimal)b, 5) : (double?)null;
-                    var opinion = Opinion(template, item, label, chosen.Posterior);
+                    var opinion = Opinion(template, item, label, chosen.Posterior, heldOutShare);
                     routed = ConfidenceRouting.Route(item.Answers.Count, before, chosen.Vouched, (double)bar, cap,
                         opinion?.Opinion, Skill(item, decision.Skill, goldSkill), LabelCount(template));
                     confidence = routed.Confidence;
@@ -213,7 +216,7 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
     /// </summary>
     private sealed record Suggested(ModelOpinion Opinion, string Label);
 
-    private static Suggested? Opinion(TaskTemplate template, ItemAnswers item, string? aggregated, IReadOnlyList<double>? posterior)
+    private static Suggested? Opinion(TaskTemplate template, ItemAnswers item, string? aggregated, IReadOnlyList<double>? posterior, double heldOutShare)
     {
         if (item.Suggestion is null) return null;
         using var suggestion = JsonDocument.Parse(item.Suggestion);
@@ -222,7 +225,7 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
             return null;
         // Keyed on the prediction's source, not its version's name (a backend may call its versions anything).
         if (root.TryGetProperty("builtin", out var builtin) && builtin.ValueKind == JsonValueKind.True
-            && HeldOut.IsHeldOut(item.ItemId, TrainingRules.Default.HeldOutShare))
+            && HeldOut.IsHeldOut(item.ItemId, heldOutShare))
             return null;
         var given = item.Answers.Count == 1 ? item.Answers[0].Json : aggregated;
         var agrees = given is not null && Matches(template, given, label);

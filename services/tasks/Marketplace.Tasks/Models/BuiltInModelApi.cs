@@ -1,6 +1,7 @@
 using Dapper;
 using FluentValidation;
 using Marketplace.Labeling;
+using Marketplace.Modeling;
 using Marketplace.ServiceDefaults.Auth;
 using Marketplace.ServiceDefaults.Http;
 using Microsoft.Extensions.Options;
@@ -43,8 +44,11 @@ public static class BuiltInModelApi
 
     /// <param name="Source">builtin, backend (an external model, set elsewhere) or off.</param>
     /// <param name="State">for the built-in model: waiting (for enough accepted labels), training, ready or failed; else null.</param>
+    /// <param name="HeldOutShare">for the built-in model: the share of the order's items held out to measure it (the
+    /// audit: worked by the crowd alone at full overlap), fixed when the model was chosen (HeldOut.ShareFor); else null.</param>
     public sealed record Response(Guid OrderId, string TaskType, bool Supported, string Source, string? State, string? Reason,
-        int MinimumExamples, int MinimumPerLabel, int Examples, string? CurrentModelVersion, decimal? HeldOutAccuracy, PageOf<Version> Versions);
+        int MinimumExamples, int MinimumPerLabel, int Examples, string? CurrentModelVersion, decimal? HeldOutAccuracy, decimal? HeldOutShare,
+        PageOf<Version> Versions);
 
     public static RouteGroupBuilder MapBuiltInModel(this RouteGroupBuilder group)
     {
@@ -88,12 +92,15 @@ public static class BuiltInModelApi
                     return Problems.Conflict(
                         $"The built-in model learns single-label text and image classification; this order is {(order.MultiLabel ? "multi-label " : "")}{order.TaskType}.",
                         code: "model.unsupported_task_type");
-                // Choosing the built-in model replaces any other model of the order (one model per order).
+                // Choosing the built-in model replaces any other model of the order (one model per order). Its audit is
+                // sized by the order's items (gold aside) now, once: HeldOut.ShareFor.
+                var items = await connection.ExecuteScalarAsync<int>(
+                    "SELECT count(DISTINCT item_id) FROM assignments WHERE order_id = @orderId AND NOT is_gold", new { orderId }, tx);
                 await connection.ExecuteAsync("""
                     INSERT INTO order_models (order_id, source, changed_by) VALUES (@orderId, 'builtin', @UserId)
                     ON CONFLICT (order_id) DO UPDATE SET source = 'builtin', changed_by = excluded.changed_by, changed_at = now();
-                    INSERT INTO builtin_models (order_id) VALUES (@orderId) ON CONFLICT (order_id) DO NOTHING;
-                    """, new { orderId, caller.UserId }, tx);
+                    INSERT INTO builtin_models (order_id, held_out_share) VALUES (@orderId, @share) ON CONFLICT (order_id) DO NOTHING;
+                    """, new { orderId, caller.UserId, share = (decimal)HeldOut.ShareFor(items) }, tx);
             }
             else
             {
@@ -127,6 +134,7 @@ public static class BuiltInModelApi
         public string? Reason { get; init; }
         public int Examples { get; init; }
         public int? CurrentVersion { get; init; }
+        public decimal? HeldOutShare { get; init; }
     }
 
     private static async Task<Response?> ReadAsync(NpgsqlConnection connection, Guid orderId, Caller caller, int page, int size, IOptions<BuiltInModelOptions> options)
@@ -134,7 +142,7 @@ public static class BuiltInModelApi
         var order = await FindAsync(connection, orderId, caller);
         if (order is null) return null;
         await using var read = await connection.QueryMultipleAsync("""
-            SELECT m.source, b.state AS model_state, b.reason, coalesce(b.examples, 0) AS examples, b.current_version
+            SELECT m.source, b.state AS model_state, b.reason, coalesce(b.examples, 0) AS examples, b.current_version, b.held_out_share
             FROM (SELECT @orderId AS order_id) o
             LEFT JOIN order_models m ON m.order_id = o.order_id
             LEFT JOIN builtin_models b ON b.order_id = o.order_id;
@@ -155,7 +163,7 @@ public static class BuiltInModelApi
         return new Response(orderId, order.TaskType, Supports(order.TaskType, order.MultiLabel), state.Source ?? Off,
             builtIn ? state.ModelState ?? "waiting" : null, builtIn ? state.Reason : null,
             options.Value.Training.MinimumExamples, options.Value.Training.MinimumPerLabel, state.Examples,
-            builtIn ? current?.ModelVersion : null, builtIn ? current?.HeldOutAccuracy : null,
+            builtIn ? current?.ModelVersion : null, builtIn ? current?.HeldOutAccuracy : null, builtIn ? state.HeldOutShare : null,
             new PageOf<Version>(versions, total, page, size));
     }
 }

@@ -35,6 +35,7 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
         public int? CurrentVersion { get; init; }
         public DateTime? AttemptedAt { get; init; }
         public int LabelCount { get; init; }
+        public decimal HeldOutShare { get; init; }
     }
 
     /// <summary>Which examples the order's model reads (<see cref="TrainingExamples"/>).</summary>
@@ -94,7 +95,7 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
         await using var connection = await db.OpenConnectionAsync(ct);
         // Read again under the lock: a sweep that listed the order before another run trained it must see that training.
         var order = await connection.QuerySingleOrDefaultAsync<Due>("""
-            SELECT b.order_id, b.state, b.examples_trained, b.current_version, b.attempted_at, cardinality(o.labels) AS label_count
+            SELECT b.order_id, b.state, b.examples_trained, b.current_version, b.attempted_at, cardinality(o.labels) AS label_count, b.held_out_share
             FROM builtin_models b JOIN order_models m ON m.order_id = b.order_id AND m.source = 'builtin'
             JOIN task_orders o ON o.order_id = b.order_id
             WHERE b.order_id = @orderId
@@ -137,7 +138,7 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
             ? await connection.QuerySingleOrDefaultAsync<byte[]>("SELECT model FROM model_versions WHERE order_id = @OrderId AND version = @currentVersion",
                 new { order.OrderId, currentVersion })
             : null;
-        var rules = options.Value.Training;
+        var rules = options.Value.Training with { HeldOutShare = (double)order.HeldOutShare };
         var clock = Stopwatch.StartNew();
         // Trained and then compared with the current version on the new one's held-out labels, outside any transaction.
         var training = Task.Run(() =>
