@@ -43,5 +43,13 @@ public sealed record TrainingRules(int MinimumExamples = 10, int MinimumPerLabel
 public sealed record TrainingMeasures(int TrainingExamples, int HeldOutExamples, double HeldOutAccuracy, double CalibrationError,
     IReadOnlyList<string> Labels);
 
-/// <summary>Not enough to learn from (too few examples, or too few labels with enough examples each).</summary>
-public sealed class NotEnoughExamplesException(string message) : Exception(message);
+/// <summary>Not enough to learn from (too few examples, or too few labels with enough examples each): the usable examples
+/// and labels counted, and the rules' minimums, for a message in the reader's language.</summary>
+public sealed class NotEnoughExamplesException(int examples, int labels, int minimumExamples, int minimumPerLabel)
+    : Exception($"{examples} usable examples in {labels} labels; the model needs at least {minimumExamples} examples with at least {minimumPerLabel} for each of two labels or more.")
+{
+    public int Examples { get; } = examples;
+    public int Labels { get; } = labels;
+    public int MinimumExamples { get; } = minimumExamples;
+    public int MinimumPerLabel { get; } = minimumPerLabel;
+}

@@ -48,8 +48,7 @@ public static class HeldOut
             .Where(g => g.Count() >= rules.MinimumPerLabel).ToList();
         var count = usable.Sum(g => g.Count());
         if (usable.Count < 2 || count < rules.MinimumExamples)
-            throw new NotEnoughExamplesException(
-                $"{count} usable examples in {usable.Count} labels; the model needs at least {rules.MinimumExamples} examples with at least {rules.MinimumPerLabel} for each of two labels or more.");
+            throw new NotEnoughExamplesException(count, usable.Count, rules.MinimumExamples, rules.MinimumPerLabel);
         var train = new List<Example>();
         var test = new List<Example>();
         foreach (var label in usable.OrderBy(g => g.Key, StringComparer.Ordinal))

@@ -188,20 +188,26 @@ public class BuiltInModelTests
         Assert.That(prelabel.GetProperty("label").GetString(), Is.AnyOf("flower", "landscape"));
     }
 
-    [Test]
-    public async Task Images_that_cannot_be_decoded_fail_the_training_by_name_and_the_work_goes_on()
+    /// <summary>An image order whose photographs are each cut to their first third: the header (and the size orders
+    /// records) is whole, the pixels are not. Every third is gold.</summary>
+    internal static async Task<Guid> BrokenPhotosOrderAsync(Actor enterprise, string title = "Photo classification")
     {
-        var enterprise = await Api.SignUpAsync("enterprise");
-        // Each photograph cut to its first third: the header (and the size orders records) is whole, the pixels are not.
         var photos = Photos().Select(p => (p.Name, p.Label, Bytes: p.Bytes[..(p.Bytes.Length / 3)])).ToList();
-        var orderId = await PublishedAsync(enterprise,
-            new { taskType = "image-classification", labels = new[] { "flower", "landscape" }, goldShare = 0.4m }, async id =>
+        return await PublishedAsync(enterprise,
+            new { title, taskType = "image-classification", labels = new[] { "flower", "landscape" }, goldShare = 0.4m }, async id =>
             {
                 foreach (var (name, _, bytes) in photos) await PutFileAsync(enterprise, id, name, bytes);
                 return string.Concat(photos.Select((p, i) => i % 3 == 0
                     ? Line(new { id = p.Name, contentUri = $"content://{id}/{p.Name}", gold = p.Label })
                     : Line(new { id = p.Name, contentUri = $"content://{id}/{p.Name}" })));
             });
+    }
+
+    [Test]
+    public async Task Images_that_cannot_be_decoded_fail_the_training_by_name_and_the_work_goes_on()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var orderId = await BrokenPhotosOrderAsync(enterprise);
         await ChooseAsync(enterprise, orderId, "builtin");
         JsonElement model = default;
         await Api.EventuallyAsync(async () =>
@@ -210,6 +216,12 @@ public class BuiltInModelTests
             return model.GetProperty("state").GetString() == "failed";
         }, "the training fails", TimeSpan.FromSeconds(120));
         Assert.That(model.GetProperty("reason").GetString(), Does.Contain("could not be read"));
+        // The same, as a code and its figures for the portal to word: every photograph unreadable, so no example is left.
+        Assert.That(model.GetProperty("reasonCode").GetString(), Is.EqualTo("images_unreadable"));
+        var figures = model.GetProperty("reasonParams");
+        Assert.That((figures.GetProperty("examples").GetInt32(), figures.GetProperty("minimum").GetInt32()), Is.EqualTo((0, 10)));
+        Assert.That(figures.GetProperty("unreadable").GetInt32(), Is.GreaterThan(0));
+        Assert.That(figures.GetProperty("first").GetString(), Does.EndWith(".jpg").Or.Contain(".jpg:"));
         Assert.That(model.GetProperty("versions").GetProperty("total").GetInt64(), Is.Zero);
 
         var worker = await Api.SignUpAsync("worker");

@@ -46,4 +46,25 @@ public class ModelAssistPortalTests : PortalTest
         await SnapAsync("enterprise-model-assist-zh");
         Assert.That(ConsoleErrorsBesidesClientErrors(), Is.Empty);
     }
+
+    [Test]
+    public async Task A_failed_training_is_explained_in_Chinese_with_its_figures()
+    {
+        var enterprise = await Api.SignUpAsync("enterprise");
+        var orderId = await BuiltInModelTests.BrokenPhotosOrderAsync(enterprise, "风景与花卉（图片损坏）");
+        await BuiltInModelTests.ChooseAsync(enterprise, orderId, "builtin");
+
+        await SignInAsync(enterprise);
+        await Page.GotoAsync($"/#/orders/{orderId}");
+        var state = Page.Locator("#model-assist #model-state");
+        await Expect(state).ToHaveAttributeAsync("data-state", "failed", new() { Timeout = 90_000 });
+        var model = await enterprise.GetAsync($"/api/tasks/orders/{orderId}/model");
+        var unreadable = model.GetProperty("reasonParams").GetProperty("unreadable").GetInt32();
+        await Expect(state).ToContainTextAsync("训练失败，标注工作照常进行。");
+        await Expect(state.Locator("#model-reason")).ToHaveAttributeAsync("data-code", "images_unreadable");
+        await Expect(state.Locator("#model-reason")).ToContainTextAsync($"有 {unreadable} 张已标注的图片无法读取，可用样本只剩 0 条，至少需要 10 条");
+        await Expect(state).Not.ToContainTextAsync("could not be read");
+        await SnapAsync("enterprise-model-failed-zh");
+        Assert.That(ConsoleErrorsBesidesClientErrors(), Is.Empty);
+    }
 }

@@ -1285,6 +1285,18 @@ export default {
       waiting: ["等待足够的已采纳标注。", "Waiting for enough accepted labels."],
     },
     reason: ["（{reason}）", " ({reason})"],
+    // The server's reason codes (tasks' ModelReason), worded here; a code not listed shows the server's English sentence.
+    reasons: {
+      examples_waiting: ["已有 {examples} 条已采纳标注，至少需要 {minimum} 条", "{examples} accepted labels of the {minimum} needed"],
+      images_unreadable: ["有 {unreadable} 张已标注的图片无法读取，可用样本只剩 {examples} 条，至少需要 {minimum} 条；第一张：{first}",
+        "{unreadable} labelled images could not be read, leaving {examples} of the {minimum} examples needed; the first: {first}"],
+      training_timeout: ["训练超过 {minutes} 分钟，结果已丢弃", "training took longer than {minutes} minutes; its result is dropped"],
+      not_enough_examples: ["可用样本 {examples} 条，分属 {labels} 个标签；模型至少需要 {minimum} 条，且至少两个标签各有 {perLabel} 条",
+        "{examples} usable examples in {labels} labels; the model needs at least {minimum}, with at least {perLabel} for each of two labels or more"],
+      not_adopted: ["第 {version} 版在同样的 {items} 条留出标注上不如当前版本准确（{candidate} 对 {current}），未采用它的预测",
+        "version {version} was less accurate than the current one on the same {items} held-out labels ({candidate} against {current}); its predictions were not used"],
+      training_error: ["训练出错：{message}", "training failed: {message}"],
+    },
     version: ["当前版本", "Current version"],
     accuracy: ["留出集准确率", "Held-out accuracy"],
     calibration: ["校准误差（ECE）", "Calibration error (ECE)"],

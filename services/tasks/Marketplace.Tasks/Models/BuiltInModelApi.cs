@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using FluentValidation;
 using Marketplace.Labeling;
@@ -44,10 +45,13 @@ public static class BuiltInModelApi
 
     /// <param name="Source">builtin, backend (an external model, set elsewhere) or off.</param>
     /// <param name="State">for the built-in model: waiting (for enough accepted labels), training, ready or failed; else null.</param>
+    /// <param name="ReasonCode">for the built-in model, what <paramref name="Reason"/> says as a code (ModelReason:
+    /// examples_waiting, images_unreadable, training_timeout, not_enough_examples, not_adopted, training_error) with its
+    /// figures in <paramref name="ReasonParams"/>, for a client to word in its reader's language; null when there is no reason.</param>
     /// <param name="HeldOutShare">for the built-in model: the share of the order's items held out to measure it (the
     /// audit: worked by the crowd alone at full overlap), fixed when the model was chosen (HeldOut.ShareFor); else null.</param>
     public sealed record Response(Guid OrderId, string TaskType, bool Supported, string Source, string? State, string? Reason,
-        int MinimumExamples, int MinimumPerLabel, int Examples, string? CurrentModelVersion, decimal? HeldOutAccuracy, decimal? HeldOutShare,
+        string? ReasonCode, JsonElement? ReasonParams, int MinimumExamples, int MinimumPerLabel, int Examples, string? CurrentModelVersion, decimal? HeldOutAccuracy, decimal? HeldOutShare,
         PageOf<Version> Versions);
 
     public static RouteGroupBuilder MapBuiltInModel(this RouteGroupBuilder group)
@@ -132,6 +136,8 @@ public static class BuiltInModelApi
         public string? Source { get; init; }
         public string? ModelState { get; init; }
         public string? Reason { get; init; }
+        public string? ReasonCode { get; init; }
+        public string? ReasonParams { get; init; }
         public int Examples { get; init; }
         public int? CurrentVersion { get; init; }
         public decimal? HeldOutShare { get; init; }
@@ -142,7 +148,7 @@ public static class BuiltInModelApi
         var order = await FindAsync(connection, orderId, caller);
         if (order is null) return null;
         await using var read = await connection.QueryMultipleAsync("""
-            SELECT m.source, b.state AS model_state, b.reason, coalesce(b.examples, 0) AS examples, b.current_version, b.held_out_share
+            SELECT m.source, b.state AS model_state, b.reason, b.reason_code, b.reason_params::text AS reason_params, coalesce(b.examples, 0) AS examples, b.current_version, b.held_out_share
             FROM (SELECT @orderId AS order_id) o
             LEFT JOIN order_models m ON m.order_id = o.order_id
             LEFT JOIN builtin_models b ON b.order_id = o.order_id;
@@ -162,6 +168,7 @@ public static class BuiltInModelApi
         var builtIn = state.Source == ModelPredictions.BuiltIn;
         return new Response(orderId, order.TaskType, Supports(order.TaskType, order.MultiLabel), state.Source ?? Off,
             builtIn ? state.ModelState ?? "waiting" : null, builtIn ? state.Reason : null,
+            builtIn ? state.ReasonCode : null, builtIn && state.ReasonParams is { } figures ? JsonDocument.Parse(figures).RootElement.Clone() : null,
             options.Value.Training.MinimumExamples, options.Value.Training.MinimumPerLabel, state.Examples,
             builtIn ? current?.ModelVersion : null, builtIn ? current?.HeldOutAccuracy : null, builtIn ? state.HeldOutShare : null,
             new PageOf<Version>(versions, total, page, size));

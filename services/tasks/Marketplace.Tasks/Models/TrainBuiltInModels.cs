@@ -70,7 +70,7 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
                     logger.LogWarning(e, "Built-in model of order {OrderId} failed", order.OrderId);
-                    await RecordAsync(order.OrderId, "failed", Reason(e), ct);
+                    await RecordAsync(order.OrderId, "failed", ModelReason.Error(e), ct);
                 }
             }
         }
@@ -80,7 +80,6 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
         }
     }
 
-    private static string Reason(Exception e) => e.Message.Length > 1000 ? e.Message[..1000] : e.Message;
 
     /// <param name="featurizer">for an image order; null for a text order.</param>
     private async Task ServeAsync(Guid orderId, ImageFeaturizer? featurizer, CancellationToken ct)
@@ -109,10 +108,10 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
         if (usable < settings.MinimumExamples)
         {
             if (counts.Unreadable > 0)
-                await RecordAsync(order.OrderId, "failed", $"{counts.Unreadable} labelled images could not be read, leaving {usable} of the {settings.MinimumExamples} examples needed; the first: "
-                    + await TrainingExamples.FirstUnreadableAsync(connection, order.OrderId, teacher.LabelCount, teacher.Provisional, teacher.LeastGold), ct);
+                await RecordAsync(order.OrderId, "failed", ModelReason.ImagesUnreadable(counts.Unreadable, usable, settings.MinimumExamples,
+                    await TrainingExamples.FirstUnreadableAsync(connection, order.OrderId, teacher.LabelCount, teacher.Provisional, teacher.LeastGold)), ct);
             else if (order.CurrentVersion is null)
-                await RecordAsync(order.OrderId, "waiting", $"{usable} accepted labels of the {settings.MinimumExamples} needed", ct);
+                await RecordAsync(order.OrderId, "waiting", ModelReason.Waiting(usable, settings.MinimumExamples), ct);
             return;
         }
         // Grown: the accepted labels with the provisional ones' weights (a provisional label that is settled later counts more).
@@ -128,7 +127,7 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
     {
         var isImage = teacher.Images;
         await connection.ExecuteAsync("""
-            UPDATE builtin_models SET state = 'training', reason = NULL, attempted_at = now(), examples_trained = @usable, changed_at = now()
+            UPDATE builtin_models SET state = 'training', reason = NULL, reason_code = NULL, reason_params = NULL, attempted_at = now(), examples_trained = @usable, changed_at = now()
             WHERE order_id = @OrderId
             """, new { usable, order.OrderId });
         var rows = await TrainingExamples.ReadAsync(connection, order.OrderId, isImage, teacher.LabelCount, teacher.Provisional, teacher.LeastGold);
@@ -149,7 +148,7 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
         }, ct);
         if (await Task.WhenAny(training, Task.Delay(options.Value.TrainingTimeout, ct)) != training)
         {
-            await RecordAsync(order.OrderId, "failed", $"training took longer than {options.Value.TrainingTimeout}; its result is dropped", ct);
+            await RecordAsync(order.OrderId, "failed", ModelReason.Timeout(options.Value.TrainingTimeout), ct);
             return;
         }
         (Classifier Classifier, TrainingMeasures Measures, VersionComparison Comparison) trained;
@@ -159,7 +158,7 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
         }
         catch (NotEnoughExamplesException e)
         {
-            await RecordAsync(order.OrderId, order.CurrentVersion is null ? "waiting" : "ready", e.Message, ct);
+            await RecordAsync(order.OrderId, order.CurrentVersion is null ? "waiting" : "ready", ModelReason.NotEnough(e), ct);
             return;
         }
         var seconds = Math.Round((decimal)clock.Elapsed.TotalSeconds, 3);
@@ -171,20 +170,21 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
         var adopted = comparison.Adopt;
         var version = await connection.ExecuteScalarAsync<int>(
             "SELECT coalesce(max(version), 0) + 1 FROM model_versions WHERE order_id = @OrderId", new { order.OrderId }, tx);
+        var notAdopted = adopted ? null : ModelReason.NotAdopted(version, comparison);
         await connection.ExecuteAsync("""
             INSERT INTO model_versions (order_id, version, model_version, kind, training_examples, held_out_examples, held_out_accuracy,
                                         calibration_error, adopted, training_seconds, model)
             VALUES (@OrderId, @version, @modelVersion, @kind, @TrainingExamples, @HeldOutExamples, @accuracy, @calibrationError, @adopted, @seconds, @model);
             UPDATE builtin_models
-            SET state = 'ready', reason = @reason, current_version = CASE WHEN @adopted THEN @version ELSE current_version END, changed_at = now()
+            SET state = 'ready', reason = @Text, reason_code = @Code, reason_params = @Params::jsonb,
+                current_version = CASE WHEN @adopted THEN @version ELSE current_version END, changed_at = now()
             WHERE order_id = @OrderId;
             """, new
         {
             order.OrderId, version, modelVersion = $"builtin-{(isImage ? "image" : "text")}-v{version}", kind = isImage ? "image" : "text",
             trained.Measures.TrainingExamples, trained.Measures.HeldOutExamples, accuracy,
             calibrationError = Math.Round((decimal)Math.Min(1, trained.Measures.CalibrationError), 5), adopted, seconds, model,
-            reason = adopted ? null : $"version {version} was less accurate than the current one on the same {comparison.Items} held-out labels " +
-                                      $"({comparison.CandidateAccuracy:P1} against {comparison.CurrentAccuracy:P1}); its predictions were not used",
+            Text = notAdopted?.Text, Code = notAdopted?.Code, Params = notAdopted?.Params,
         }, tx);
         await tx.CommitAsync(ct);
         logger.LogInformation("Built-in model v{Version} of order {OrderId}: {Examples} examples, held-out accuracy {Accuracy}, adopted {Adopted}, {Seconds} s",
@@ -292,11 +292,12 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
         }
     }
 
-    private async Task RecordAsync(Guid orderId, string state, string? reason, CancellationToken ct)
+    private async Task RecordAsync(Guid orderId, string state, ModelReason reason, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await connection.ExecuteAsync("""
-            UPDATE builtin_models SET state = @state, reason = left(@reason, 1000), changed_at = now() WHERE order_id = @orderId
-            """, new { orderId, state, reason });
+            UPDATE builtin_models SET state = @state, reason = left(@Text, 1000), reason_code = @Code, reason_params = @Params::jsonb, changed_at = now()
+            WHERE order_id = @orderId
+            """, new { orderId, state, reason.Text, reason.Code, reason.Params });
     }
 }
