@@ -225,16 +225,16 @@ public class ConfidenceRoutingTests
         var enterprise = await Api.SignUpAsync("enterprise");
         var copier = await Api.SignUpAsync("worker");
         await Scenario.DepositAsync(enterprise, 50.00m);
-        // 3 regular items the model calls positive, 3 gold items (all positive) without predictions; a gold share of 50%
-        // gives one gold slot per gold item, and a third of them (one) carries a planted wrong suggestion.
+        // 9 regular items the model calls positive, 9 gold items (all positive) without predictions; a gold share of 50%
+        // gives one gold slot per gold item, and a third of them (three) carry a planted wrong suggestion.
         var orderId = await Scenario.PublishedOrderWithAsync(enterprise, new
         {
             goldShare = 0.5m,
             requiredAccuracy = 0.8m,
-            items = Enumerable.Range(0, 3).Select(i => Suggested($"review-{i + 1}", i, "positive", 0.8))
-                .Concat(Enumerable.Range(0, 3).Select(i => (object)new { id = $"check-{i + 1}", content = $"Five stars, works perfectly ({i + 1}).", gold = "positive" }))
+            items = Enumerable.Range(0, 9).Select(i => Suggested($"review-{i + 1}", i % Scenario.Reviews.Length, "positive", 0.8))
+                .Concat(Enumerable.Range(0, 9).Select(i => (object)new { id = $"check-{i + 1}", content = $"Five stars, works perfectly ({i + 1}).", gold = "positive" }))
                 .ToArray(),
-        }, items: 6, unitPrice: 1.00m);
+        }, items: 18, unitPrice: 1.00m);
 
         var copied = new List<JsonElement>();
         HttpResponseMessage response;
@@ -249,18 +249,20 @@ public class ConfidenceRoutingTests
             await Api.ReadAsync(await copier.PostAsync($"/api/tasks/assignments/{claim.GetProperty("assignmentId").GetGuid()}/submit",
                 new { answer = prelabel.GetProperty("label").GetString() }), HttpStatusCode.OK);
         }
-        Assert.That(copied.Select(c => c.GetProperty("prelabel").GetProperty("label").GetString()).Count(l => l == "negative"), Is.EqualTo(1),
-            "one planted wrong suggestion among the checks, which the copier meets all of before the suspension");
+        Assert.That(copied.Select(c => c.GetProperty("prelabel").GetProperty("label").GetString()).Count(l => l == "negative"), Is.EqualTo(3),
+            "the copier meets the three planted wrong suggestions, the last of which brings the suspension");
         Assert.That(copied.Select(c => string.Join(",", c.EnumerateObject().Select(p => p.Name))).Distinct().Count(), Is.EqualTo(1),
             "gold and regular claims look the same");
 
-        // The copier answered the three checks 2 of 3 right (below 80%) and is suspended, told to check suggestions.
+        // Judged on the checks that carried a suggestion: 0 of 3 right, below 80% beyond chance (the whole gold record,
+        // two thirds right, is not yet), and told to check suggestions.
         var refused = await Api.ReadAsync(response, HttpStatusCode.Forbidden);
-        Assert.That(refused.GetProperty("detail").GetString(), Does.Contain("2 of 3 right").And.Contain("suggestion"));
+        Assert.That(refused.GetProperty("detail").GetString(), Does.Contain("carried a suggestion are 0 of 3 right").And.Contain("check each suggestion"));
         var quality = (await copier.GetAsync("/api/tasks/quality/mine")).EnumerateArray().Single(q => q.GetProperty("orderId").GetGuid() == orderId);
-        Assert.That(quality.GetProperty("goldAnswered").GetInt32(), Is.EqualTo(3));
-        Assert.That(quality.GetProperty("goldCorrect").GetInt32(), Is.EqualTo(2));
-        Assert.That(quality.GetProperty("copiedSuggestions").GetInt32(), Is.EqualTo(1));
+        var gold = quality.GetProperty("goldAnswered").GetInt32();
+        Assert.That(gold, Is.InRange(3, 9));
+        Assert.That(quality.GetProperty("goldCorrect").GetInt32(), Is.EqualTo(gold - 3));
+        Assert.That(quality.GetProperty("copiedSuggestions").GetInt32(), Is.EqualTo(3));
         Assert.That(quality.GetProperty("suspendedUntil").ValueKind, Is.Not.EqualTo(JsonValueKind.Null));
     }
 

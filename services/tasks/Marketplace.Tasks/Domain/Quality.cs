@@ -1,4 +1,5 @@
 using Dapper;
+using Marketplace.Labeling;
 using Marketplace.Contracts.Tasks;
 using Marketplace.ServiceDefaults.Messaging;
 using Npgsql;
@@ -6,35 +7,49 @@ using Npgsql;
 namespace Marketplace.Tasks.Domain;
 
 /// <summary>
-/// Each worker's record in each order: gold answered and right, submissions flagged too fast. A worker whose accuracy on
-/// gold falls below the order's required accuracy (after enough gold answers to judge) is suspended from that order
-/// for a while, told why, and their other leases in it go back to the pool.
+/// Each worker's record in each order: gold answered and right, submissions flagged too fast. A worker whose gold record
+/// shows them below the order's required accuracy (GoldVerdict: after enough gold answers to judge, a worker as good as
+/// required would rarely do as badly) is suspended from that order for a while, told why, and their other leases in it
+/// go back to the pool. The gold slots that carried a planted wrong suggestion are judged on their own as well: a worker
+/// who copies suggestions gets them all wrong.
 /// </summary>
 public static class Quality
 {
     public static async Task RecordAsync(NpgsqlTransaction tx, Guid workerId, Guid orderId, bool gold, bool correct, bool tooFast,
-        TasksOptions options, DateTimeOffset now, Outbox outbox, bool copiedPlanted = false)
+        TasksOptions options, DateTimeOffset now, Outbox outbox, bool copiedPlanted = false, bool planted = false)
     {
         var connection = tx.Connection!;
-        var record = await connection.QuerySingleAsync<(int Answered, int Correct, DateTime? SuspendedUntil, int Copied, decimal? Required)>("""
+        var record = await connection.QuerySingleAsync<(int Answered, int Correct, DateTime? SuspendedUntil, int Copied, int PlantedAnswered, int PlantedCorrect, decimal? Required)>("""
             WITH recorded AS (
-                INSERT INTO worker_order_quality AS q (worker_id, order_id, gold_answered, gold_correct, too_fast, planted_copied)
-                VALUES (@workerId, @orderId, @answered, @right, @fast, @copied)
+                INSERT INTO worker_order_quality AS q (worker_id, order_id, gold_answered, gold_correct, too_fast, planted_copied, planted_answered, planted_correct)
+                VALUES (@workerId, @orderId, @answered, @right, @fast, @copied, @plantedAnswered, @plantedRight)
                 ON CONFLICT (worker_id, order_id) DO UPDATE
                 SET gold_answered = q.gold_answered + @answered, gold_correct = q.gold_correct + @right,
-                    too_fast = q.too_fast + @fast, planted_copied = q.planted_copied + @copied, updated_at = now()
-                RETURNING q.gold_answered, q.gold_correct, q.suspended_until, q.planted_copied)
-            SELECT r.gold_answered, r.gold_correct, r.suspended_until, r.planted_copied, o.required_accuracy
+                    too_fast = q.too_fast + @fast, planted_copied = q.planted_copied + @copied,
+                    planted_answered = q.planted_answered + @plantedAnswered, planted_correct = q.planted_correct + @plantedRight, updated_at = now()
+                RETURNING q.gold_answered, q.gold_correct, q.suspended_until, q.planted_copied, q.planted_answered, q.planted_correct)
+            SELECT r.gold_answered, r.gold_correct, r.suspended_until, r.planted_copied, r.planted_answered, r.planted_correct, o.required_accuracy
             FROM recorded r, task_orders o WHERE o.order_id = @orderId
-            """, new { workerId, orderId, answered = gold ? 1 : 0, right = gold && correct ? 1 : 0, fast = tooFast ? 1 : 0, copied = copiedPlanted ? 1 : 0 }, tx);
-        if (!gold || record.Answered < options.GoldMinimumAnswers) return;
+            """, new
+        {
+            workerId, orderId, answered = gold ? 1 : 0, right = gold && correct ? 1 : 0, fast = tooFast ? 1 : 0, copied = copiedPlanted ? 1 : 0,
+            plantedAnswered = gold && planted ? 1 : 0, plantedRight = gold && planted && correct ? 1 : 0,
+        }, tx);
+        if (!gold) return;
         if (record.SuspendedUntil is { } until && until > now.UtcDateTime) return;
         var required = record.Required ?? options.DefaultRequiredAccuracy;
-        if (record.Correct >= required * record.Answered) return;
+        var (answered, right, withSuggestion) = GoldVerdict.Below(record.Answered, record.Correct, required, options.GoldMinimumAnswers)
+            ? (record.Answered, record.Correct, false)
+            : GoldVerdict.Below(record.PlantedAnswered, record.PlantedCorrect, required, options.GoldMinimumAnswers)
+                ? (record.PlantedAnswered, record.PlantedCorrect, true)
+                : (0, 0, false);
+        if (answered == 0) return;
 
         var back = now + options.SuspensionDuration;
-        var reason = $"Your answers to this order's check questions are {record.Correct} of {record.Answered} right " +
-                     $"({(decimal)record.Correct / record.Answered:P0}); the order requires {required:P0}. " +
+        var reason = (withSuggestion
+                         ? $"Your answers to this order's check questions that carried a suggestion are {right} of {answered} right ({(decimal)right / answered:P0}); "
+                         : $"Your answers to this order's check questions are {right} of {answered} right ({(decimal)right / answered:P0}); ") +
+                     $"the order requires {required:P0}, and a worker that accurate would rarely do this badly. " +
                      (record.Copied > 0 ? $"{record.Copied} of your wrong answers repeated the model's suggestion unchanged: check each suggestion before you submit it. " : "") +
                      $"You can take its work again from {back.UtcDateTime:yyyy-MM-dd HH:mm} UTC.";
         // The worker's other leases go back, skipping any another transaction holds (being submitted, or withdrawn by a
@@ -47,6 +62,6 @@ public static class Quality
                          FOR UPDATE SKIP LOCKED);
             """, new { workerId, orderId, back = back.UtcDateTime, reason }, tx);
         // Told in-app (the gateway's notifications) as well as on the next claim.
-        await outbox.AddAsync(tx, new WorkerSuspended(workerId, orderId, record.Answered, record.Correct, required, back, now));
+        await outbox.AddAsync(tx, new WorkerSuspended(workerId, orderId, answered, right, required, back, now));
     }
 }

@@ -74,7 +74,7 @@ public static class SubmitAnswer
             && GoldMix.Matches(template.Template(), request.Answer, JsonDocument.Parse(slot.Prelabel).RootElement.GetProperty("label"));
         if (slot.IsGold || slot.TooFast)
             await Quality.RecordAsync(tx, caller.UserId, slot.OrderId, slot.IsGold, correct == true, slot.TooFast, options.Value, clock.GetUtcNow(), outbox,
-                copied);
+                copied, planted: slot.Planted && slot.Prelabel is not null);
         await tx.CommitAsync();
         return TypedResults.Ok(new Response(id, "submitted", autoApproveAt));
     }
