@@ -438,6 +438,8 @@ export default {
     qualificationsField: ["所需资格", "Required qualifications"],
     qualificationsHint: ["逗号分隔的资格名称；标注员需通过相应考试。", "Comma-separated qualification names; workers earn them through exams."],
     requiredAccuracy: ["最低金标准准确率 (%)", "Required gold accuracy (%)"],
+    requiredAccuracyHint: ["答满 3 道金标准题后，若记录明显低于此值（达标者很少会答得这么差），该工作者暂停领取本订单 24 小时；默认 70%。",
+      "After 3 gold answers, a worker whose record is clearly below this (one who meets it would rarely do so badly) is kept from this order for 24 hours; 70% if empty."],
     goldShare: ["金标准题占比 (%)", "Gold share (%)"],
     goldHint: ["在条目中以 {'|'}gold=答案 结尾标记金标准题（例：这家店很好{'|'}gold=正面）。", "Mark a gold item by ending its line with {'|'}gold=answer (e.g. great shop{'|'}gold=positive)."],
     overlap: ["每条答案数", "Answers per item"],
