@@ -36,6 +36,8 @@ using SkiaSharp;
 // holds out that share of the items instead of HeldOut.ShareFor's (the audit's size). Workers are suspended by their
 // gold record as the service does (GoldVerdict); BENCH_SUSPEND=off never suspends (the crowd as the issue states it),
 // =ratio suspends by the raw share as the service did before (the trial in docs/decisions.md, "Suspension by gold").
+// BENCH_CROSSFIT=1 (a trial for text): an item with answers is predicted by a model trained without the provisional labels
+// of its half of the items (by hash), so never by one that learnt its own answers; unanswered items by the full model.
 
 var dataDir = args.Length > 0 ? args[0] : ".data/bench-data";
 var which = args.Length > 1 ? args[1] : "all";
@@ -552,8 +554,23 @@ internal sealed class Order
         }
         _adopted++;
         (_currentAccuracy, _currentCalibration, _current) = (measures.HeldOutAccuracy, measures.CalibrationError, classifier);
+        if (CrossFit && provisional.Count > 0)
+        {
+            // Two more models, each without one half's provisional labels: an answered item is predicted by the one that
+            // did not learn its own answers.
+            var settled = examples.Select(e => new Example(e.Key, e.Value, _items[e.Key].Text, _items[e.Key].Features, Known: _gold.ContainsKey(e.Key))).ToList();
+            Classifier Without(int half) => Classifier.Train(_kind, settled.Concat(provisional.Where(e => Half(e.Key) != half)
+                .Select(e => new Example(e.Key, e.Value.Label, _items[e.Key].Text, _items[e.Key].Features, e.Value.Weight, Provisional: true))).ToList(), Rules).Classifier;
+            _without = [Without(0), Without(1)];
+        }
+        else _without = null;
         PredictOpen();
     }
+
+    /// <summary>BENCH_CROSSFIT=1 (a trial, text): an item with answers is predicted by a model that did not learn them.</summary>
+    private static readonly bool CrossFit = Environment.GetEnvironmentVariable("BENCH_CROSSFIT") == "1";
+    private Classifier[]? _without;
+    private static int Half(string id) => (int)(HeldOut.StableHash(id) / 7 % 2);
 
     /// <summary>As the service does: the current version predicts the items with a slot nobody has answered, once per version.</summary>
     private void PredictOpen()
@@ -563,7 +580,15 @@ internal sealed class Order
         // its answers as provisional labels).
         var freeze = Environment.GetEnvironmentVariable("BENCH_FREEZE") == "1";
         var due = _pending.Keys.Where(id => _predictedBy.GetValueOrDefault(id) != _adopted && !(freeze && _answeredBy.ContainsKey(id))).ToList();
-        foreach (var p in _current.Predict(due.Select(id => new Unlabeled(id, _items[id].Text, _items[id].Features))))
+        var groups = _without is null ? [(Model: _current, Ids: due)]
+            : new[]
+            {
+                (Model: _current, Ids: due.Where(id => !_answeredBy.ContainsKey(id)).ToList()),
+                (Model: _without[0], Ids: due.Where(id => _answeredBy.ContainsKey(id) && Half(id) == 0).ToList()),
+                (Model: _without[1], Ids: due.Where(id => _answeredBy.ContainsKey(id) && Half(id) == 1).ToList()),
+            };
+        foreach (var (model, ids) in groups)
+        foreach (var p in model.Predict(ids.Select(id => new Unlabeled(id, _items[id].Text, _items[id].Features))))
         {
             _predictions[p.ItemId] = p;
             _predictedBy[p.ItemId] = _adopted;
