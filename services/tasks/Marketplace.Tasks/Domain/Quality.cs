@@ -38,17 +38,13 @@ public static class Quality
         if (!gold) return;
         if (record.SuspendedUntil is { } until && until > now.UtcDateTime) return;
         var required = record.Required ?? options.DefaultRequiredAccuracy;
-        var (answered, right, withSuggestion) = GoldVerdict.Below(record.Answered, record.Correct, required, options.GoldMinimumAnswers)
-            ? (record.Answered, record.Correct, false)
-            : GoldVerdict.Below(record.PlantedAnswered, record.PlantedCorrect, required, options.GoldMinimumAnswers)
-                ? (record.PlantedAnswered, record.PlantedCorrect, true)
-                : (0, 0, false);
-        if (answered == 0) return;
+        // The whole gold record first; else the checks that carried a planted suggestion, on their own.
+        var overall = GoldVerdict.Below(record.Answered, record.Correct, required, options.GoldMinimumAnswers);
+        if (!overall && !GoldVerdict.Below(record.PlantedAnswered, record.PlantedCorrect, required, options.GoldMinimumAnswers)) return;
+        var (answered, right) = overall ? (record.Answered, record.Correct) : (record.PlantedAnswered, record.PlantedCorrect);
 
         var back = now + options.SuspensionDuration;
-        var reason = (withSuggestion
-                         ? $"Your answers to this order's check questions that carried a suggestion are {right} of {answered} right ({(decimal)right / answered:P0}); "
-                         : $"Your answers to this order's check questions are {right} of {answered} right ({(decimal)right / answered:P0}); ") +
+        var reason = $"Your answers to this order's check questions{(overall ? "" : " that carried a suggestion")} are {right} of {answered} right ({(decimal)right / answered:P0}); " +
                      $"the order requires {required:P0}, and a worker that accurate would rarely do this badly. " +
                      (record.Copied > 0 ? $"{record.Copied} of your wrong answers repeated the model's suggestion unchanged: check each suggestion before you submit it. " : "") +
                      $"You can take its work again from {back.UtcDateTime:yyyy-MM-dd HH:mm} UTC.";
