@@ -230,7 +230,9 @@ public class ConfidenceRoutingTests
         var orderId = await Scenario.PublishedOrderWithAsync(enterprise, new
         {
             goldShare = 0.5m,
-            requiredAccuracy = 0.8m,
+            // At 70% no gold record with two wrong answers is judged below (1 of 3 is not; at 80% it is), so the suspension
+            // comes with the third planted check whatever order the gold slots are claimed in.
+            requiredAccuracy = 0.7m,
             items = Enumerable.Range(0, 9).Select(i => Suggested($"review-{i + 1}", i % Scenario.Reviews.Length, "positive", 0.8))
                 .Concat(Enumerable.Range(0, 9).Select(i => (object)new { id = $"check-{i + 1}", content = $"Five stars, works perfectly ({i + 1}).", gold = "positive" }))
                 .ToArray(),
@@ -254,8 +256,8 @@ public class ConfidenceRoutingTests
         Assert.That(copied.Select(c => string.Join(",", c.EnumerateObject().Select(p => p.Name))).Distinct().Count(), Is.EqualTo(1),
             "gold and regular claims look the same");
 
-        // Judged on the checks that carried a suggestion: 0 of 3 right, below 80% beyond chance (the whole gold record,
-        // two thirds right, is not yet), and told to check suggestions.
+        // Judged on the checks that carried a suggestion: 0 of 3 right, below 70% beyond chance; named even when the whole
+        // gold record (1 of 4, if one right check came first) is below as well.
         var refused = await Api.ReadAsync(response, HttpStatusCode.Forbidden);
         Assert.That(refused.GetProperty("detail").GetString(), Does.Contain("carried a suggestion are 0 of 3 right").And.Contain("check each suggestion"));
         var quality = (await copier.GetAsync("/api/tasks/quality/mine")).EnumerateArray().Single(q => q.GetProperty("orderId").GetGuid() == orderId);

@@ -38,13 +38,14 @@ public static class Quality
         if (!gold) return;
         if (record.SuspendedUntil is { } until && until > now.UtcDateTime) return;
         var required = record.Required ?? options.DefaultRequiredAccuracy;
-        // The whole gold record first; else the checks that carried a planted suggestion, on their own.
-        var overall = GoldVerdict.Below(record.Answered, record.Correct, required, options.GoldMinimumAnswers);
-        if (!overall && !GoldVerdict.Below(record.PlantedAnswered, record.PlantedCorrect, required, options.GoldMinimumAnswers)) return;
-        var (answered, right) = overall ? (record.Answered, record.Correct) : (record.PlantedAnswered, record.PlantedCorrect);
+        // The checks that carried a planted suggestion, on their own, then the whole gold record. When the planted checks
+        // fall short they are what the worker is told of: copying suggestions is the more specific cause to name.
+        var plantedBelow = GoldVerdict.Below(record.PlantedAnswered, record.PlantedCorrect, required, options.GoldMinimumAnswers);
+        if (!plantedBelow && !GoldVerdict.Below(record.Answered, record.Correct, required, options.GoldMinimumAnswers)) return;
+        var (answered, right) = plantedBelow ? (record.PlantedAnswered, record.PlantedCorrect) : (record.Answered, record.Correct);
 
         var back = now + options.SuspensionDuration;
-        var reason = $"Your answers to this order's check questions{(overall ? "" : " that carried a suggestion")} are {right} of {answered} right ({(decimal)right / answered:P0}); " +
+        var reason = $"Your answers to this order's check questions{(plantedBelow ? " that carried a suggestion" : "")} are {right} of {answered} right ({(decimal)right / answered:P0}); " +
                      $"the order requires {required:P0}, and a worker that accurate would rarely do this badly. " +
                      (record.Copied > 0 ? $"{record.Copied} of your wrong answers repeated the model's suggestion unchanged: check each suggestion before you submit it. " : "") +
                      $"You can take its work again from {back.UtcDateTime:yyyy-MM-dd HH:mm} UTC.";
