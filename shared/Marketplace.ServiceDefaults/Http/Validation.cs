@@ -70,7 +70,10 @@ public static class Problems
             },
         });
 
-    public static ProblemHttpResult Unprocessable(string detail, string? code = null) =>
-        TypedResults.Problem(title: "Unprocessable request", detail: detail, statusCode: StatusCodes.Status422UnprocessableEntity,
-            extensions: new Dictionary<string, object?> { [ProblemCodes.Extension] = code ?? "request.unprocessable" });
+    /// <param name="more">further members for a client to word the problem by (each named in docs/api.md).</param>
+    public static ProblemHttpResult Unprocessable(string detail, string? code = null, Dictionary<string, object?>? more = null)
+    {
+        var extensions = new Dictionary<string, object?>(more ?? []) { [ProblemCodes.Extension] = code ?? "request.unprocessable" };
+        return TypedResults.Problem(title: "Unprocessable request", detail: detail, statusCode: StatusCodes.Status422UnprocessableEntity, extensions: extensions);
+    }
 }

@@ -123,10 +123,10 @@ public class ModelBackendTests
     {
         var cases = new[]
         {
-            (Mode: TestBackend.Behaviour.Slow, Error: "longer than"),
-            (Mode: TestBackend.Behaviour.ServerError, Error: "answered 500"),
-            (Mode: TestBackend.Behaviour.Garbage, Error: "not JSON"),
-            (Mode: TestBackend.Behaviour.UnknownLabel, Error: "must be one of the order's labels"),
+            (Mode: TestBackend.Behaviour.Slow, Error: "longer than", Code: "timeout", Figure: "seconds"),
+            (Mode: TestBackend.Behaviour.ServerError, Error: "answered 500", Code: "status", Figure: "status"),
+            (Mode: TestBackend.Behaviour.Garbage, Error: "not JSON", Code: "not_json", Figure: (string?)null),
+            (Mode: TestBackend.Behaviour.UnknownLabel, Error: "must be one of the order's labels", Code: "predictions_refused", Figure: "detail"),
         };
         await Task.WhenAll(cases.Select(async c =>
         {
@@ -152,6 +152,18 @@ public class ModelBackendTests
             var failure = view.GetProperty("recentFailures")[0];
             Assert.That(failure.GetProperty("call").GetString(), Is.EqualTo("predict"));
             Assert.That(failure.GetProperty("error").GetString(), Does.Contain(c.Error), c.Mode.ToString());
+            // The same failure as a code and its figures, for the portal to word in Chinese.
+            Assert.That(failure.GetProperty("code").GetString(), Is.EqualTo(c.Code), c.Mode.ToString());
+            var figures = failure.GetProperty("params");
+            Assert.That(figures.ValueKind, Is.EqualTo(JsonValueKind.Object), c.Mode.ToString());
+            if (c.Mode == TestBackend.Behaviour.ServerError) Assert.That(figures.GetProperty("status").GetInt32(), Is.EqualTo(500));
+            if (c.Mode == TestBackend.Behaviour.UnknownLabel)
+            {
+                Assert.That(figures.GetProperty("detail").GetString(), Does.Contain("must be one of the order's labels"));
+                Assert.That(figures.GetProperty("refused").GetInt32(), Is.GreaterThanOrEqualTo(1));
+                Assert.That(figures.GetProperty("refused").GetInt32(), Is.LessThanOrEqualTo(figures.GetProperty("tasks").GetInt32()));
+            }
+            if (c.Figure is { } figure) Assert.That(figures.TryGetProperty(figure, out _), Is.True, figures.ToString());
             if (view.GetProperty("state").GetString() == "failing")
                 Assert.That(DateTime.Parse(view.GetProperty("nextCallAt").GetString()!).ToUniversalTime(), Is.GreaterThan(DateTime.UtcNow.AddSeconds(-2)),
                     "the next call waits (backoff)");
@@ -249,6 +261,9 @@ public class ModelBackendTests
             var refused = await Api.ReadAsync(await RegisterAsync(enterprise, orderId, down.Url, down.Secret), (HttpStatusCode)422);
             Assert.That(refused.GetProperty("code").GetString(), Is.EqualTo("model_backend.check_failed"));
             Assert.That(refused.GetProperty("detail").GetString(), Does.Contain("health answered 503"));
+            var failed = refused.GetProperty("failure");
+            Assert.That((failed.GetProperty("call").GetString(), failed.GetProperty("code").GetString(), failed.GetProperty("params").GetProperty("status").GetInt32()),
+                Is.EqualTo(("health", "status", 503)));
         }
         await Api.ReadAsync(await enterprise.Http.GetAsync($"/api/tasks/orders/{orderId}/model-backend"), HttpStatusCode.NotFound);
 

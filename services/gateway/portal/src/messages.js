@@ -1337,6 +1337,19 @@ export default {
     lastCall: ["最近调用：{call}，{when}", "Last call: {call}, {when}"],
     nextCall: ["下次调用：{when}", "next call: {when}"],
     recentFailures: ["最近的失败", "Recent failures"],
+    // Failed calls by code (backendFailures.js); a `detail` the server sends follows in English.
+    failureCodes: {
+      status: ["{call} 返回了 HTTP {status}。", "{call} answered HTTP {status}."],
+      not_json: ["{call} 返回的不是 JSON。", "{call} answered something that is not JSON."],
+      too_large: ["{call} 返回的内容超过 {bytes} 字节。", "{call} answered more than {bytes} bytes."],
+      timeout: ["{call} 超过 {seconds} 秒未响应。", "{call} took longer than {seconds} s."],
+      unreachable: ["无法连接 {call}：", "{call} could not be reached:"],
+      health_not_up: ["/health 没有报告状态 UP。", "/health did not report the status UP."],
+      setup_not_object: ["/setup 返回的不是 JSON 对象。", "/setup did not answer a JSON object."],
+      no_results: ["/predict 的回答里没有 results 列表。", "/predict answered no results list."],
+      result_count: ["发出 {tasks} 个条目，/predict 却返回了 {results} 个结果。", "/predict answered {results} results for {tasks} items."],
+      predictions_refused: ["{tasks} 个预测中有 {refused} 个无法使用，第一个是条目 {item}：", "{refused} of {tasks} predictions could not be used; the first, item {item}:"],
+    },
     state: {
       ready: ["正常", "ready"],
       failing: ["调用失败，稍后重试", "failing, retrying later"],

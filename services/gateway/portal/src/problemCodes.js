@@ -2,6 +2,7 @@
 // {name} takes the problem's errorParams (maxLength, from, to…) or a translated thing/state. A code not listed here, and
 // a generic code when the portal is in English, shows the server's own text: it is English and names the particulars.
 import { i18n, term } from "./i18n.js";
+import { backendFailureText } from "./backendFailures.js";
 
 const CODES = {
   "validation.required": ["必填。", "Required."],
@@ -129,6 +130,12 @@ function orgRoleParams(params) {
   return { role: term("orgRole", params.orgRole), roles: roles.join(zh() ? "或" : " or ") };
 }
 
+/** A backend that failed its checks: the failed call worded from its code, else the server's whole sentence. */
+function checkFailedParams(params) {
+  const failure = backendFailureText(params.failure);
+  return failure ? { detail: failure.detail ? `${failure.text} ${failure.detail}` : failure.text } : {};
+}
+
 /** The text for a code, or null when the portal has none (or, in English, only a generic one). */
 export function codeText(code, params = {}, { english = !zh() } = {}) {
   if (!code) return null;
@@ -136,7 +143,8 @@ export function codeText(code, params = {}, { english = !zh() } = {}) {
     if (english && GENERIC.has(code)) return null;
     if (code === "validation.out_of_range" && params.from !== undefined && params.to !== undefined) return fill(pick(RANGE), params);
     const extra = code === "bid.certification_required" && params.dataGrade ? { grade: term("grade", params.dataGrade) }
-      : code.startsWith("org_role.") ? orgRoleParams(params) : {};
+      : code.startsWith("org_role.") ? orgRoleParams(params)
+      : code === "model_backend.check_failed" ? checkFailedParams(params) : {};
     return fill(pick(CODES[code]), { ...params, ...extra });
   }
   if (english) return null;

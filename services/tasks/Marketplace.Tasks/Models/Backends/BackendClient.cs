@@ -6,12 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace Marketplace.Tasks.Models.Backends;
 
-/// <summary>A call to a backend that did not answer as it should: the reason is shown to the enterprise and counted.</summary>
-public sealed class BackendCallFailed(string call, string message) : Exception(message)
-{
-    public string Call { get; } = call;
-}
-
 /// <summary>
 /// Calls an order's model backend: signed (see <see cref="BackendSignature"/>), bounded in time and size, no redirects,
 /// and connecting only to addresses <see cref="BackendAddress"/> allows (checked on the connection itself).
@@ -77,7 +71,7 @@ public sealed class BackendClient : IDisposable
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var bytes = await ReadBoundedAsync(response.Content, call, timeout.Token);
-            if (!response.IsSuccessStatusCode) throw new BackendCallFailed(call, $"{call} answered {(int)response.StatusCode}.");
+            if (!response.IsSuccessStatusCode) throw new BackendCallFailed(BackendFailure.Status(call, (int)response.StatusCode));
             try
             {
                 using var document = JsonDocument.Parse(bytes);
@@ -85,29 +79,29 @@ public sealed class BackendClient : IDisposable
             }
             catch (JsonException)
             {
-                throw new BackendCallFailed(call, $"{call} answered something that is not JSON.");
+                throw new BackendCallFailed(BackendFailure.NotJson(call));
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new BackendCallFailed(call, $"{call} took longer than {_options.Timeout.TotalSeconds:0.#} s.");
+            throw new BackendCallFailed(BackendFailure.Timeout(call, _options.Timeout));
         }
         catch (HttpRequestException e)
         {
-            throw new BackendCallFailed(call, $"{call} could not be reached: {Shorten(e.Message)}");
+            throw new BackendCallFailed(BackendFailure.Unreachable(call, Shorten(e.Message)));
         }
     }
 
     private async Task<byte[]> ReadBoundedAsync(HttpContent content, string call, CancellationToken ct)
     {
-        if (content.Headers.ContentLength > _options.MaxBodyBytes) throw new BackendCallFailed(call, $"{call} answered more than {_options.MaxBodyBytes} bytes.");
+        if (content.Headers.ContentLength > _options.MaxBodyBytes) throw new BackendCallFailed(BackendFailure.TooLarge(call, _options.MaxBodyBytes));
         await using var stream = await content.ReadAsStreamAsync(ct);
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
         while ((read = await stream.ReadAsync(chunk, ct)) > 0)
         {
-            if (buffer.Length + read > _options.MaxBodyBytes) throw new BackendCallFailed(call, $"{call} answered more than {_options.MaxBodyBytes} bytes.");
+            if (buffer.Length + read > _options.MaxBodyBytes) throw new BackendCallFailed(BackendFailure.TooLarge(call, _options.MaxBodyBytes));
             buffer.Write(chunk, 0, read);
         }
         return buffer.ToArray();
@@ -121,14 +115,14 @@ public sealed class BackendClient : IDisposable
         var health = await CallAsync("health", baseUrl, secret, HttpMethod.Get, "/health", null, ct);
         if (health.ValueKind != JsonValueKind.Object || !health.TryGetProperty("status", out var status) || status.ValueKind != JsonValueKind.String
             || !string.Equals(status.GetString(), "UP", StringComparison.OrdinalIgnoreCase))
-            throw new BackendCallFailed("health", "health did not answer {\"status\": \"UP\"}.");
+            throw new BackendCallFailed(BackendFailure.HealthNotUp());
     }
 
     /// <summary>POST /setup with the label config: the model version the backend answers (null when it names none).</summary>
     public async Task<string?> SetupAsync(string baseUrl, string secret, byte[] body, CancellationToken ct)
     {
         var setup = await CallAsync("setup", baseUrl, secret, HttpMethod.Post, "/setup", body, ct);
-        if (setup.ValueKind != JsonValueKind.Object) throw new BackendCallFailed("setup", "setup did not answer a JSON object.");
+        if (setup.ValueKind != JsonValueKind.Object) throw new BackendCallFailed(BackendFailure.SetupNotObject());
         return ModelVersionOf(setup);
     }
 

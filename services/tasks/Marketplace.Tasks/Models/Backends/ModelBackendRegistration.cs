@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using FluentValidation;
 using Marketplace.ServiceDefaults.Auth;
@@ -27,7 +28,11 @@ public static class ModelBackendRegistration
         }
     }
 
-    public sealed record Failure(string Call, string Error, DateTime FailedAt);
+    /// <param name="Error">the failure in English; <paramref name="Code"/> and <paramref name="Params"/> say it for a client to
+    /// word in its reader's language (null on failures recorded before codes).</param>
+    public sealed record Failure(string Call, string Error, string? Code, JsonElement? Params, DateTime FailedAt);
+
+    private sealed record FailureRow(string Call, string Error, string? Code, string? Params, DateTime FailedAt);
 
     public sealed record View(Guid OrderId, string Url, string State, string? ModelVersion, DateTime RegisteredAt, DateTime? LastCallAt,
         string? LastCall, DateTime? LastSuccessAt, DateTime NextCallAt, int ConsecutiveFailures, long Failures, long PredictionsSaved,
@@ -123,7 +128,10 @@ public static class ModelBackendRegistration
         }
         catch (BackendCallFailed e)
         {
-            return Problems.Unprocessable($"The backend did not pass its checks: {e.Message}", "model_backend.check_failed");
+            return Problems.Unprocessable($"The backend did not pass its checks: {e.Message}", "model_backend.check_failed", new()
+            {
+                ["failure"] = new { e.Failure.Call, e.Failure.Code, @params = JsonDocument.Parse(e.Failure.Params).RootElement.Clone() },
+            });
         }
 
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -151,9 +159,12 @@ public static class ModelBackendRegistration
         if (await OwnOrderAsync(connection, orderId, Caller.From(http.User)) is null) return Problems.NotFound($"Order {orderId}");
         var row = await FindAsync(connection, orderId);
         if (row is null) return Problems.NotFound($"Model backend for order {orderId}");
-        var failures = (await connection.QueryAsync<Failure>("""
-            SELECT call, error, failed_at AS "FailedAt" FROM model_backend_failures WHERE order_id = @orderId ORDER BY id DESC LIMIT 10
-            """, new { orderId })).ToList();
+        var failures = (await connection.QueryAsync<FailureRow>("""
+            SELECT call, error, code, params::text AS params, failed_at AS "FailedAt"
+            FROM model_backend_failures WHERE order_id = @orderId ORDER BY id DESC LIMIT 10
+            """, new { orderId }))
+            .Select(f => new Failure(f.Call, f.Error, f.Code, f.Params is { } figures ? JsonDocument.Parse(figures).RootElement.Clone() : null, f.FailedAt))
+            .ToList();
         return TypedResults.Ok(ViewOf(row, failures));
     }
 

@@ -138,17 +138,17 @@ public sealed class ModelBackendRounds(NpgsqlDataSource db, BackendClient client
         }
         catch (BackendCallFailed e)
         {
-            await FailedAsync(backend, e.Call, e.Message, ct);
+            await FailedAsync(backend, e.Failure, ct);
             return false;
         }
         if (answer.ValueKind != JsonValueKind.Object || !answer.TryGetProperty("results", out var results) || results.ValueKind != JsonValueKind.Array)
         {
-            await FailedAsync(backend, "predict", "predict did not answer {\"results\": [...]}.", ct);
+            await FailedAsync(backend, BackendFailure.NoResults(), ct);
             return false;
         }
         if (results.GetArrayLength() != items.Count)
         {
-            await FailedAsync(backend, "predict", $"predict answered {results.GetArrayLength()} results for {items.Count} tasks.", ct);
+            await FailedAsync(backend, BackendFailure.ResultCount(results.GetArrayLength(), items.Count), ct);
             return false;
         }
         var fallbackVersion = BackendClient.ModelVersionOf(answer) ?? backend.ModelVersion ?? "backend";
@@ -157,7 +157,7 @@ public sealed class ModelBackendRounds(NpgsqlDataSource db, BackendClient client
         await SaveAsync(backend.OrderId, "predict", fallbackVersion, readings, ct);
         if (refused.Count > 0)
         {
-            await FailedAsync(backend, "predict", $"{refused.Count} of {items.Count} predictions refused; item {refused[0].ItemId}: {refused[0].Reading.Refused}", ct);
+            await FailedAsync(backend, BackendFailure.Refused(refused.Count, items.Count, refused[0].ItemId, refused[0].Reading.Refused!), ct);
             return false;
         }
         return true;
@@ -204,7 +204,7 @@ public sealed class ModelBackendRounds(NpgsqlDataSource db, BackendClient client
             }
             catch (BackendCallFailed e)
             {
-                await FailedAsync(backend, e.Call, e.Message, ct);
+                await FailedAsync(backend, e.Failure, ct);
                 return;
             }
             await using var connection = await db.OpenConnectionAsync(ct);
@@ -226,7 +226,7 @@ public sealed class ModelBackendRounds(NpgsqlDataSource db, BackendClient client
             """, new { orderId, call }, tx);
 
     /// <summary>Records a failed call and pushes the next one back: BaseBackoff doubling per failure in a row, the circuit open after too many.</summary>
-    public async Task FailedAsync(ModelBackendRegistration.Row backend, string call, string error, CancellationToken ct)
+    public async Task FailedAsync(ModelBackendRegistration.Row backend, BackendFailure failure, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -238,15 +238,15 @@ public sealed class ModelBackendRounds(NpgsqlDataSource db, BackendClient client
             : TimeSpan.FromSeconds(Math.Min(Options.MaxBackoff.TotalSeconds, Options.BaseBackoff.TotalSeconds * Math.Pow(2, inARow - 1)));
         await connection.ExecuteAsync("""
             UPDATE model_backends
-            SET consecutive_failures = consecutive_failures + 1, failures = failures + 1, last_call_at = now(), last_call = @call,
+            SET consecutive_failures = consecutive_failures + 1, failures = failures + 1, last_call_at = now(), last_call = @Call,
                 state = @state, next_call_at = now() + make_interval(secs => @seconds)
             WHERE order_id = @orderId;
-            INSERT INTO model_backend_failures (order_id, call, error) SELECT @orderId, @call, @error WHERE EXISTS (SELECT 1 FROM model_backends WHERE order_id = @orderId);
+            INSERT INTO model_backend_failures (order_id, call, error, code, params) SELECT @orderId, @Call, @error, @Code, @Params::jsonb WHERE EXISTS (SELECT 1 FROM model_backends WHERE order_id = @orderId);
             DELETE FROM model_backend_failures WHERE order_id = @orderId
               AND id < (SELECT id FROM model_backend_failures WHERE order_id = @orderId ORDER BY id DESC OFFSET 49 LIMIT 1);
             """, new
         {
-            orderId = backend.OrderId, call, error = error.Length > 500 ? error[..500] : error,
+            orderId = backend.OrderId, failure.Call, error = failure.Text.Length > 500 ? failure.Text[..500] : failure.Text, failure.Code, failure.Params,
             state = open ? "circuit_open" : "failing", seconds = wait.TotalSeconds,
         }, tx);
         await tx.CommitAsync(ct);
