@@ -38,6 +38,8 @@ using SkiaSharp;
 // =ratio suspends by the raw share as the service did before (the trial in docs/decisions.md, "Suspension by gold").
 // BENCH_CROSSFIT=1 (a trial for text): an item with answers is predicted by a model trained without the provisional labels
 // of its half of the items (by hash), so never by one that learnt its own answers; unanswered items by the full model.
+// BENCH_CERTAINTY=1 calibrates the model on its held-out labels as if they were exact (the service before Calibration
+// allowed for the crowd's mistakes in them).
 
 var dataDir = args.Length > 0 ? args[0] : ".data/bench-data";
 var which = args.Length > 1 ? args[1] : "all";
@@ -491,10 +493,16 @@ internal sealed class Order
     private void MaybeTrain()
     {
         var examples = new Dictionary<string, string>(_gold);
+        var certainty = new Dictionary<string, double>();
         var provisional = new Dictionary<string, (string Label, float Weight)>();
         foreach (var (id, decision) in _routed)
             if (!examples.ContainsKey(id) && decision.Confidence >= _terms.ConfidenceBar)
+            {
                 examples[id] = decision.ClosedByModel ? Lone(id) : decision.TakesModelLabel ? _predictions[id].Label : _aggregated[id].Label;
+                // As the service keeps it: the settled confidence, rounded to item_labels' five places (BENCH_CERTAINTY=1
+                // calibrates on the labels as if they were exact, as before).
+                certainty[id] = ExactLabels ? 1 : Math.Round(decision.Confidence!.Value, 5);
+            }
         if (Rules.ProvisionalFor(_kind))
         {
             var k = _labels.Count;
@@ -530,7 +538,8 @@ internal sealed class Order
         var clock = Stopwatch.StartNew();
         try
         {
-            var rows = examples.Select(e => new Example(e.Key, e.Value, _items[e.Key].Text, _items[e.Key].Features, Known: _gold.ContainsKey(e.Key)))
+            var rows = examples.Select(e => new Example(e.Key, e.Value, _items[e.Key].Text, _items[e.Key].Features, Known: _gold.ContainsKey(e.Key),
+                    Certainty: certainty.GetValueOrDefault(e.Key, 1)))
                 .Concat(provisional.Select(e => new Example(e.Key, e.Value.Label, _items[e.Key].Text, _items[e.Key].Features, e.Value.Weight, Provisional: true))).ToList();
             (classifier, measures) = Classifier.Train(_kind, rows, Rules);
             // The current version measured on the new version's held-out items (which it never trained on either).
@@ -566,6 +575,10 @@ internal sealed class Order
         else _without = null;
         PredictOpen();
     }
+
+    /// <summary>BENCH_CERTAINTY=1: calibrate on the held-out labels as if they were exact (the service before it allowed for
+    /// their mistakes).</summary>
+    private static readonly bool ExactLabels = Environment.GetEnvironmentVariable("BENCH_CERTAINTY") == "1";
 
     /// <summary>BENCH_CROSSFIT=1 (a trial, text): an item with answers is predicted by a model that did not learn them.</summary>
     private static readonly bool CrossFit = Environment.GetEnvironmentVariable("BENCH_CROSSFIT") == "1";

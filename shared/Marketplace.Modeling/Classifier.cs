@@ -69,14 +69,14 @@ public sealed class Classifier
         var labels = names.DenseValues().Select(n => n.ToString()).ToList();
 
         var unfitted = new Classifier(kind, ml, model, labels, Calibration.Unknown);
-        var truth = test.ToDictionary(e => e.ItemId, e => e.Label, StringComparer.Ordinal);
-        var scored = unfitted.Predict(test.Select(e => new Unlabeled(e.ItemId, e.Text, e.Features)))
-            .Select(p => (p.ItemId, Raw: p.RawProbability, Right: p.Label == truth[p.ItemId]))
-            .OrderBy(p => HeldOut.StableHash(p.ItemId)).ToList();
-        var pairs = scored.Select(p => (p.Raw, p.Right)).ToList();
-        var calibration = Calibration.Fit(pairs);
-        var measures = new TrainingMeasures(train.Count, test.Count, pairs.Count(p => p.Right) / (double)pairs.Count,
-            Calibration.CrossFittedError(pairs), labels);
+        var truth = test.ToDictionary(e => e.ItemId, StringComparer.Ordinal);
+        var points = unfitted.Predict(test.Select(e => new Unlabeled(e.ItemId, e.Text, e.Features)))
+            .Select(p => (p.ItemId, Point: new HeldOutPoint(p.RawProbability, p.Label == truth[p.ItemId].Label, truth[p.ItemId].Certainty)))
+            .OrderBy(p => HeldOut.StableHash(p.ItemId)).Select(p => p.Point).ToList();
+        // The held-out labels' own mistakes allowed for (Calibration); the accuracy shown is plain agreement with them.
+        var calibration = Calibration.Fit(points, labels.Count);
+        var measures = new TrainingMeasures(train.Count, test.Count, points.Count(p => p.Agrees) / (double)points.Count,
+            Calibration.CrossFittedError(points, labels.Count), labels);
         return (new Classifier(kind, ml, model, labels, calibration), measures);
     }
 

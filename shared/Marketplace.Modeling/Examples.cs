@@ -8,8 +8,11 @@ public enum ModelKind { Text, Image }
 /// <see cref="TrainingRules.KnownHeldOutShare"/>, since such labels measure and calibrate the model best of all.</param>
 /// <param name="Weight">How much the example counts in training, 0 to 1. An accepted label counts 1.</param>
 /// <param name="Provisional">A label not yet accepted (the answers so far): it trains, at its weight, but never measures
-/// or calibrates the model, which only labels that are known to be right may do.</param>
-public sealed record Example(string ItemId, string Label, string? Text = null, float[]? Features = null, float Weight = 1, bool Provisional = false, bool Known = false);
+/// or calibrates the model, which only labels that are accepted may do.</param>
+/// <param name="Certainty">How sure the accepted label is, 0 to 1: a gold answer 1, a label the crowd settled its confidence.
+/// The calibration allows for the held-out labels' own mistakes by it (<see cref="Calibration"/>).</param>
+public sealed record Example(string ItemId, string Label, string? Text = null, float[]? Features = null, float Weight = 1, bool Provisional = false,
+    bool Known = false, double Certainty = 1);
 
 /// <summary>An item to predict.</summary>
 public sealed record Unlabeled(string ItemId, string? Text = null, float[]? Features = null);

@@ -132,7 +132,7 @@ public sealed class TrainBuiltInModels(NpgsqlDataSource db, ItemImages images, I
             """, new { usable, order.OrderId });
         var rows = await TrainingExamples.ReadAsync(connection, order.OrderId, isImage, teacher.LabelCount, teacher.Provisional, teacher.LeastGold);
         var kind = isImage ? ModelKind.Image : ModelKind.Text;
-        var examples = rows.Select(r => new Example(r.ItemId, r.Label, isImage ? null : r.Content, r.Features, r.Weight, r.Provisional, r.Known)).ToList();
+        var examples = rows.Select(r => new Example(r.ItemId, r.Label, isImage ? null : r.Content, r.Features, r.Weight, r.Provisional, r.Known, r.Certainty ?? 1)).ToList();
         var currentModel = order.CurrentVersion is { } currentVersion
             ? await connection.QuerySingleOrDefaultAsync<byte[]>("SELECT model FROM model_versions WHERE order_id = @OrderId AND version = @currentVersion",
                 new { order.OrderId, currentVersion })

@@ -12,6 +12,8 @@ namespace Marketplace.Tasks.Models;
 ///    worker's accuracy on gold ((K·q − 1)/(K − 1): 0 for a worker no better than chance; a worker gold has not judged
 ///    yet counts <see cref="UnknownWorkerWeight"/>), several by the share that gives the leading label. These train but
 ///    never measure or calibrate the model (<see cref="Marketplace.Modeling.Example.Provisional"/>).
+/// Each accepted label carries its certainty (gold 1, a settled label its confidence): the calibration allows for the
+/// held-out labels' own mistakes by it.
 /// "Two answers agree" is no longer a label the model measures itself on: with 30% random answerers it is wrong about one
 /// time in eight, and calibrating on it taught a model right 96% of the time to say 0.87 (decisions.md, "The labeling
 /// benchmark"). Only single-label answers (a JSON string) count. For an image order, only items whose image features exist.
@@ -33,6 +35,8 @@ public static class TrainingExamples
         public float Weight { get; init; } = 1;
         public bool Provisional { get; init; }
         public bool Known { get; init; }
+        /// <summary>How sure an accepted label is: 1 for gold, else its settled confidence; null for a provisional one.</summary>
+        public double? Certainty { get; init; }
     }
 
     /// <param name="Accepted">Gold and settled labels.</param>
@@ -52,20 +56,20 @@ public static class TrainingExamples
                    row_number() OVER (PARTITION BY item_id ORDER BY n DESC, label) AS rank
             FROM votes
         ), candidates AS (
-            SELECT DISTINCT ON (item_id) item_id, content, gold_answer #>> '{}' AS label, 1.0 AS weight, false AS provisional, true AS known, 1 AS priority
+            SELECT DISTINCT ON (item_id) item_id, content, gold_answer #>> '{}' AS label, 1.0 AS weight, false AS provisional, true AS known, 1.0 AS certainty, 1 AS priority
             FROM assignments WHERE order_id = @orderId AND is_gold AND jsonb_typeof(gold_answer) = 'string'
             UNION ALL
-            SELECT l.item_id, l.content, l.label #>> '{}', 1.0, false, false, 2
+            SELECT l.item_id, l.content, l.label #>> '{}', 1.0, false, false, l.confidence, 2
             FROM item_labels l JOIN task_orders o ON o.order_id = l.order_id
             WHERE l.order_id = @orderId AND jsonb_typeof(l.label) = 'string' AND l.confidence >= coalesce(o.confidence_bar, 0.9)
             UNION ALL
             SELECT item_id, content, label,
                    greatest(0, least(1, CASE WHEN total = 1 THEN coalesce((@k * skill - 1) / (@k - 1), @unknownWeight)
                                              ELSE (@k * n::numeric / total - 1) / (@k - 1) END)),
-                   true, false, 3
+                   true, false, NULL, 3
             FROM tallied WHERE rank = 1
         ), examples AS (
-            SELECT DISTINCT ON (item_id) item_id, content, label, weight, provisional, known FROM candidates ORDER BY item_id, priority
+            SELECT DISTINCT ON (item_id) item_id, content, label, weight, provisional, known, certainty FROM candidates ORDER BY item_id, priority
         )
         """;
 
@@ -92,13 +96,13 @@ public static class TrainingExamples
     public static async Task<List<Row>> ReadAsync(NpgsqlConnection connection, Guid orderId, bool images, int labelCount, bool provisional, int leastGold) =>
         (await connection.QueryAsync<Row>(Examples + (images
             ? """
-              SELECT e.item_id, e.content, e.label, f.features, e.weight::real AS weight, e.provisional, e.known FROM examples e
+              SELECT e.item_id, e.content, e.label, f.features, e.weight::real AS weight, e.provisional, e.known, e.certainty::float8 AS certainty FROM examples e
               JOIN item_image_features f ON f.order_id = @orderId AND f.item_id = e.item_id AND f.features IS NOT NULL
               WHERE e.weight > 0
               ORDER BY e.item_id
               """
             : """
-              SELECT item_id, content, label, NULL::real[] AS features, weight::real AS weight, provisional, known FROM examples
+              SELECT item_id, content, label, NULL::real[] AS features, weight::real AS weight, provisional, known, certainty::float8 AS certainty FROM examples
               WHERE weight > 0 ORDER BY item_id
               """), Args(orderId, labelCount, provisional, leastGold))).AsList();
 
