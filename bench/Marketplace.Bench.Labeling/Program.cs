@@ -295,6 +295,10 @@ internal sealed class Order
             var witnessed = rest.Where(id => routed[id].TakesModelLabel).ToList();
             foreach (var g in _firstSeen.Where(f => !_gold.ContainsKey(f.Key) && !HeldOut.IsHeldOut(f.Key, Rules.HeldOutShare)).GroupBy(f => f.Value.Version / 5 * 5).OrderBy(g => g.Key))
                 _log.Insert(0, $"  first answered under v{g.Key}+: {g.Count()} items, {g.Average(f => _byItem[f.Key].Count):F2} answers, mean score {g.Average(f => f.Value.Score):F2}, model right {g.Count(f => f.Value.Right) / (double)g.Count():P0}, closed {g.Count(f => closed_(f.Key))}");
+            foreach (var g in _loneAgreeing.Values.GroupBy(v => (v.Closed, Skill: v.Skill is null ? "none" : v.Skill < 0.8 ? "<0.8" : v.Skill < 0.9 ? "0.8-0.9" : ">=0.9",
+                         Score: v.Score < 0.8 ? "<0.8" : v.Score < 0.9 ? "0.8-0.9" : v.Score < 0.95 ? "0.9-0.95" : ">=0.95")).OrderBy(g => g.Key.ToString()))
+                _log.Insert(0, $"  lone agreeing answers first routed: closed {g.Key.Closed}, skill {g.Key.Skill}, model score {g.Key.Score}: {g.Count()} items, " +
+                               $"answer right {g.Count(v => v.Right) / (double)g.Count():P1}");
             _log.Insert(0, $"answers on held-out items: {heldOut.Sum(id => _byItem[id].Count):N0} ({heldOut.Count} items, {Right(heldOut)}); on items closed by the model: " +
                            $"{_regular.Where(closed_).Sum(id => _byItem[id].Count):N0}; on the other {rest.Count:N0} items: {rest.Sum(id => _byItem[id].Count):N0} ({Right(rest)}; " +
                            $"{witnessed.Count} taking the model's label, {Right(witnessed)}); gold answers {_answers.Count - regularAnswers:N0}");
@@ -381,6 +385,10 @@ internal sealed class Order
     private int Priority(string id) => _predictions.TryGetValue(id, out var p) ? (int)Math.Floor(p.Confidence * 10) : -1;
 
     private readonly Dictionary<string, (int Version, double Score, bool Right)> _firstSeen = new();
+    private static readonly bool Diag = Environment.GetEnvironmentVariable("BENCH_DIAG") == "1";
+    /// <summary>As AggregateLabels: an item the model closed stays closed while the model agrees (BENCH_STICKY=0: re-judged each round).</summary>
+    private static readonly bool Sticky = Environment.GetEnvironmentVariable("BENCH_STICKY") != "0";
+    private readonly Dictionary<string, (bool Closed, double Score, double? Skill, bool Right)> _loneAgreeing = new();
 
     private void Answer(string id)
     {
@@ -477,7 +485,12 @@ internal sealed class Order
                 opinion = new ModelOpinion(agrees, p.Confidence, supported,
                     supported && Environment.GetEnvironmentVariable("BENCH_WEIGH") != "even" && item.Posterior is { } posterior ? posterior[index] : null);
             }
-            var decision = ConfidenceRouting.Route(item.Answers, item.Confidence, item.Vouched, _terms.ConfidenceBar, _terms.OverlapCap, opinion, skill, _labels.Count);
+            var closedBefore = Sticky && _routed.TryGetValue(id, out var before) && before.ClosedByModel;
+            var decision = ConfidenceRouting.Route(item.Answers, item.Confidence, item.Vouched, _terms.ConfidenceBar, _terms.OverlapCap, opinion, skill, _labels.Count,
+                closedBefore);
+            // BENCH_DIAG: a lone answer agreeing with the model, first routed: whether it closed, with what it had.
+            if (Diag && opinion is { Agrees: true } && item.Answers == 1 && !_loneAgreeing.ContainsKey(id))
+                _loneAgreeing[id] = (decision.ClosedByModel, opinion.Score, skill, Lone(id) == _items[id].Truth);
             routed[id] = decision;
             if (decision.MoreAnswers > 0) open[id] = decision.MoreAnswers;
         }

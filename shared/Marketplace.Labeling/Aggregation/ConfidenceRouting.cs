@@ -27,6 +27,9 @@ public sealed record RoutingDecision(int MoreAnswers, double? Confidence, bool C
 ///   the likelier (measured with bench/labeling.sh: SpamAssassin from 95.7% at 2.17 answers an item to 97.8% at 1.99,
 ///   MNIST from 95.4% to 98.0% at the same 3.62). A label no answer gave is never delivered, and a lone answer is never
 ///   overruled;
+/// - an item the model closed in an earlier round stays closed while the current version still gives its answer's label,
+///   however surely (its score moves with each version's calibration, which is no evidence against the answer); a version
+///   that gives another label reopens it;
 /// - otherwise one more answer, as dynamic overlap always did, up to the cap; a lone answer that disagrees with a
 ///   confident model is never settled by gold vouching for its worker (the model is evidence against it).
 /// One answer at a time rather than the rest of the overlap at once: measured with bench/labeling.sh on SpamAssassin
@@ -39,8 +42,9 @@ public static class ConfidenceRouting
     /// <summary>The most skill a worker is credited with: nobody is never wrong, and 1 would make any item certain.</summary>
     public const double MaxSkill = 0.99;
 
+    /// <param name="closedBefore">The item was closed by the model in an earlier round (one answer that agreed with it).</param>
     public static RoutingDecision Route(int answers, double? confidence, bool vouched, double confidenceBar, int overlapCap,
-        ModelOpinion? model, double? workerSkill = null, int labelCount = 2)
+        ModelOpinion? model, double? workerSkill = null, int labelCount = 2, bool closedBefore = false)
     {
         if (model is not null)
         {
@@ -49,6 +53,9 @@ public static class ConfidenceRouting
             {
                 var combined = Combine(model.Score, answers == 1 ? workerSkill : confidence, labelCount);
                 if (combined >= confidenceBar) return new RoutingDecision(0, combined, answers == 1);
+                // Settled stays settled while the model still agrees: a later version's score for the same label moves with
+                // its calibration (fitted on a few hundred held-out labels at most), which is no evidence against the answer.
+                if (closedBefore && answers == 1) return new RoutingDecision(0, combined, true);
             }
         }
         // Several answers, the model for a label one of them gave but not the leading one: the two pieces of evidence

@@ -22,6 +22,20 @@ public class ConfidenceRoutingRulesTests
     }
 
     [Test]
+    public void An_item_the_model_closed_stays_closed_while_a_later_version_agrees_less_surely_and_reopens_when_it_disagrees()
+    {
+        // Closed last round; this round's version gives the same label at 0.7, which with an unmeasured worker is below the bar.
+        var agreeing = new ModelOpinion(true, 0.7);
+        Assert.That(ConfidenceRouting.Route(1, null, false, Bar, Cap, agreeing).MoreAnswers, Is.EqualTo(1), "not closed before: one more answer");
+        Assert.That(ConfidenceRouting.Route(1, null, false, Bar, Cap, agreeing, closedBefore: true), Is.EqualTo(new RoutingDecision(0, 0.7, true)),
+            "closed before: stays closed, at the confidence it has now");
+        // This round's version disagrees: that is evidence against the answer, and the item gets another.
+        Assert.That(ConfidenceRouting.Route(1, null, false, Bar, Cap, new ModelOpinion(false, 0.7), closedBefore: true).MoreAnswers, Is.EqualTo(1));
+        // No prediction this round (the item has none, or is in the audit): judged on its answer alone.
+        Assert.That(ConfidenceRouting.Route(1, null, false, Bar, Cap, null, closedBefore: true).MoreAnswers, Is.EqualTo(1));
+    }
+
+    [Test]
     public void A_lone_answer_disagreeing_with_a_confident_model_gets_another_answer_even_when_gold_vouches()
     {
         var routed = ConfidenceRouting.Route(1, 0.97, vouched: true, Bar, Cap, new ModelOpinion(false, 0.95), workerSkill: 0.9);

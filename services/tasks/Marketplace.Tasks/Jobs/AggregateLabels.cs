@@ -72,6 +72,9 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
 
         var template = order.Template();
         var round = order.AggregationRounds + 1;
+        // The items the model closed in the last round stay closed while it still agrees with their answer (ConfidenceRouting).
+        var closedBefore = (await connection.QueryAsync<string>(
+            "SELECT item_id FROM item_labels WHERE order_id = @OrderId AND closed_by_model", payload, tx)).ToHashSet(StringComparer.Ordinal);
         await connection.ExecuteAsync("DELETE FROM item_labels WHERE order_id = @OrderId", payload, tx);
 
         // The answers are read on a second connection while the labels stream into COPY on this one. Nothing can change them
@@ -99,7 +102,7 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
                     var before = confidence is { } b ? (double)Math.Round((decimal)b, 5) : (double?)null;
                     var opinion = Opinion(template, item, label, chosen.Posterior, heldOutShare);
                     routed = ConfidenceRouting.Route(item.Answers.Count, before, chosen.Vouched, (double)bar, cap,
-                        opinion?.Opinion, Skill(item, decision.Skill, goldSkill), LabelCount(template));
+                        opinion?.Opinion, Skill(item, decision.Skill, goldSkill), LabelCount(template), closedBefore.Contains(item.ItemId));
                     confidence = routed.Confidence;
                     if (routed.TakesModelLabel && opinion is not null) (label, method) = (opinion.Label, AggregationMethods.ModelWitness);
                 }
