@@ -40,6 +40,9 @@ using SkiaSharp;
 // of its half of the items (by hash), so never by one that learnt its own answers; unanswered items by the full model.
 // BENCH_CERTAINTY=1 calibrates the model on its held-out labels as if they were exact (the service before Calibration
 // allowed for the crowd's mistakes in them).
+// BENCH_STICKY=0 routes an item the model closed afresh each round, reopening it when a later version is less sure (the
+// service before ConfidenceRouting's closedBefore). BENCH_DIAG=1 also tallies the lone answers that agreed with the model
+// at their first routing: closed or not, by the worker's measured skill and the model's score.
 
 var dataDir = args.Length > 0 ? args[0] : ".data/bench-data";
 var which = args.Length > 1 ? args[1] : "all";

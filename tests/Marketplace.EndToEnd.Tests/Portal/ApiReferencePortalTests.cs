@@ -17,7 +17,8 @@ public class ApiReferencePortalTests : PortalTest
 
         await Page.GotoAsync("/");
         await Page.GetByRole(AriaRole.Link, new() { Name = "API reference" }).ClickAsync();
-        await Assertions.Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/api/reference/$"));
+        // The reference may already have put the first document's anchor in the address (#gateway-accounts-portal).
+        await Assertions.Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/api/reference/(#[a-z0-9-]*)?$"));
         await Assertions.Expect(Page.GetByText("Marketplace gateway: accounts and the portal").First).ToBeVisibleAsync();
         await Assertions.Expect(Page.GetByText("/api/auth/token").First).ToBeVisibleAsync();
         await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
