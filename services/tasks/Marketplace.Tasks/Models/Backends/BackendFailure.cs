@@ -4,7 +4,7 @@ namespace Marketplace.Tasks.Models.Backends;
 
 /// <summary>
 /// What went wrong with a call to a model backend: a code and its figures (JSON) that the portal words in the reader's
-/// language (modelBackend.failures.*), and the English sentence for API readers and the log. Details that come from
+/// language (modelBackend.failureCodes.*), and the English sentence for API readers and the log. Details that come from
 /// elsewhere (a socket's error, why a prediction was refused) stay in English as the <c>detail</c> figure. The codes are
 /// part of the API (docs/api.md).
 /// </summary>
