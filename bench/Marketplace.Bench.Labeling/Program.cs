@@ -42,7 +42,9 @@ using SkiaSharp;
 // allowed for the crowd's mistakes in them).
 // BENCH_STICKY=0 routes an item the model closed afresh each round, reopening it when a later version is less sure (the
 // service before ConfidenceRouting's closedBefore). BENCH_DIAG=1 also tallies the lone answers that agreed with the model
-// at their first routing: closed or not, by the worker's measured skill and the model's score.
+// at their first routing: closed or not, by the worker's measured skill and the model's score; and each worker's true
+// accuracy beside the skill Dawid-Skene learnt. BENCH_SKILL=gold (a trial) weighs a lone answer by its worker's gold
+// record first and Dawid-Skene's skill after (the service: the other way round).
 
 var dataDir = args.Length > 0 ? args[0] : ".data/bench-data";
 var which = args.Length > 1 ? args[1] : "all";
@@ -302,6 +304,10 @@ internal sealed class Order
                          Score: v.Score < 0.8 ? "<0.8" : v.Score < 0.9 ? "0.8-0.9" : v.Score < 0.95 ? "0.9-0.95" : ">=0.95")).OrderBy(g => g.Key.ToString()))
                 _log.Insert(0, $"  lone agreeing answers first routed: closed {g.Key.Closed}, skill {g.Key.Skill}, model score {g.Key.Score}: {g.Count()} items, " +
                                $"answer right {g.Count(v => v.Right) / (double)g.Count():P1}");
+            if (_lastSkill is not null)
+                foreach (var w in Enumerable.Range(0, Workers).Where(w => _lastSkill.ContainsKey(_workerIds[w])).OrderBy(w => _accuracy[w]))
+                    _log.Insert(0, $"  worker {w}: true accuracy {(_accuracy[w] < 0 ? "random" : _accuracy[w].ToString("F3"))}, learnt skill {_lastSkill[_workerIds[w]]:F3}, " +
+                                   $"answers {_answers.Count(a => a.WorkerId == _workerIds[w])}");
             _log.Insert(0, $"answers on held-out items: {heldOut.Sum(id => _byItem[id].Count):N0} ({heldOut.Count} items, {Right(heldOut)}); on items closed by the model: " +
                            $"{_regular.Where(closed_).Sum(id => _byItem[id].Count):N0}; on the other {rest.Count:N0} items: {rest.Sum(id => _byItem[id].Count):N0} ({Right(rest)}; " +
                            $"{witnessed.Count} taking the model's label, {Right(witnessed)}); gold answers {_answers.Count - regularAnswers:N0}");
@@ -392,6 +398,9 @@ internal sealed class Order
     /// <summary>As AggregateLabels: an item the model closed stays closed while the model agrees (BENCH_STICKY=0: re-judged each round).</summary>
     private static readonly bool Sticky = Environment.GetEnvironmentVariable("BENCH_STICKY") != "0";
     private readonly Dictionary<string, (bool Closed, double Score, double? Skill, bool Right)> _loneAgreeing = new();
+    private IReadOnlyDictionary<Guid, double>? _lastSkill;
+    /// <summary>BENCH_SKILL=gold: a lone answer's worker is weighed by their gold record first, Dawid-Skene's skill after.</summary>
+    private static readonly bool GoldFirst = Environment.GetEnvironmentVariable("BENCH_SKILL") == "gold";
 
     private void Answer(string id)
     {
@@ -465,6 +474,7 @@ internal sealed class Order
         if (_useModel) MaybeTrain();
         var result = SingleLabelAggregation.Aggregate(_answers, _labels, _gold, MinimumAnswers, GoldToVouch);
         _aggregated = result.Items.ToDictionary(i => i.ItemId);
+        if (Diag && result.Skill is not null) _lastSkill = result.Skill;
         var goldSkill = _goldRecord.Where(g => g.Value.Answered >= GoldMinimumAnswers)
             .ToDictionary(g => _workerIds[g.Key], g => (g.Value.Right + 1.0) / (g.Value.Answered + 2.0));
         var open = new Dictionary<string, int>();
@@ -478,7 +488,9 @@ internal sealed class Order
             if (item.Answers == 1)
             {
                 var worker = _byItem[id][0].WorkerId;
-                skill = result.Skill is not null && result.Skill.TryGetValue(worker, out var s) ? s : goldSkill.TryGetValue(worker, out var g) ? g : null;
+                skill = GoldFirst
+                    ? goldSkill.TryGetValue(worker, out var g1) ? g1 : result.Skill is not null && result.Skill.TryGetValue(worker, out var s1) ? s1 : null
+                    : result.Skill is not null && result.Skill.TryGetValue(worker, out var s) ? s : goldSkill.TryGetValue(worker, out var g) ? g : null;
             }
             if (_useModel && !HeldOut.IsHeldOut(id, Rules.HeldOutShare) && _predictions.TryGetValue(id, out var p))
             {
