@@ -4,7 +4,17 @@ namespace Marketplace.Modeling;
 
 /// <summary>A held-out example: the classifier's raw top-class probability, whether its label is the accepted one, and how
 /// sure that accepted label is (gold: 1; a label the crowd settled: its confidence).</summary>
-public readonly record struct HeldOutPoint(double Raw, bool Agrees, double Certainty = 1);
+public readonly record struct HeldOutPoint(double Raw, bool Agrees, double Certainty = 1)
+{
+    /// <summary>Among <paramref name="labelCount"/> labels: the chance b = (1 − a)/(K − 1) that the label agrees with a wrong
+    /// prediction, and the evidence a − b its agreement carries (a, the certainty, no less than chance, 1/K).</summary>
+    public (double Chance, double Evidence) Against(int labelCount)
+    {
+        var certainty = Math.Clamp(Certainty, 1.0 / labelCount, 1);
+        var chance = (1 - certainty) / (labelCount - 1);
+        return (chance, certainty - chance);
+    }
+}
 
 /// <summary>
 /// Turns a classifier's top-class probability into how often it is right: isotonic regression (pool adjacent violators)
@@ -74,9 +84,8 @@ public sealed class Calibration
     {
         public static Block Of(HeldOutPoint point, int labelCount)
         {
-            var certainty = Math.Clamp(point.Certainty, 1.0 / labelCount, 1);
-            var chance = (1 - certainty) / (labelCount - 1);
-            return new Block(point.Raw, point.Agrees ? 1 : 0, chance, certainty - chance, 1);
+            var (chance, evidence) = point.Against(labelCount);
+            return new Block(point.Raw, point.Agrees ? 1 : 0, chance, evidence, 1);
         }
 
         public static Block operator +(Block earlier, Block later) => new(later.Upper, earlier.Agreements + later.Agreements,
@@ -112,9 +121,8 @@ public sealed class Calibration
             var count = bin.Count();
             var expected = bin.Sum(p =>
             {
-                var certainty = Math.Clamp(p.Certainty, 1.0 / labelCount, 1);
-                var chance = (1 - certainty) / (labelCount - 1);
-                return chance + p.Raw * (certainty - chance);
+                var (chance, evidence) = p.Against(labelCount);
+                return chance + p.Raw * evidence;
             });
             total += Math.Abs(bin.Count(p => p.Agrees) - expected);
         }
