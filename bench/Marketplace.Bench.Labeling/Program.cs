@@ -400,6 +400,7 @@ internal sealed class Order
     private readonly Dictionary<string, (bool Closed, double Score, double? Skill, bool Right)> _loneAgreeing = new();
     private IReadOnlyDictionary<Guid, double>? _lastSkill;
     /// <summary>BENCH_SKILL=gold: a lone answer's worker is weighed by their gold record first, Dawid-Skene's skill after.</summary>
+    private static readonly bool FirstTeaches = Environment.GetEnvironmentVariable("BENCH_FIRST") == "1";
     private static readonly bool GoldFirst = Environment.GetEnvironmentVariable("BENCH_SKILL") == "gold";
 
     private void Answer(string id)
@@ -472,7 +473,11 @@ internal sealed class Order
     private (Dictionary<string, int> Open, Dictionary<string, RoutingDecision> Routed) Aggregate(bool onlySettledSlots = false)
     {
         if (_useModel) MaybeTrain();
-        var result = SingleLabelAggregation.Aggregate(_answers, _labels, _gold, MinimumAnswers, GoldToVouch);
+        // As AggregateLabels: an item the model routes got its further answers because of its first (BENCH_FIRST=1: learn from it anyway).
+        var chose = _useModel && !FirstTeaches
+            ? _predictions.Values.Where(p => !HeldOut.IsHeldOut(p.ItemId, Rules.HeldOutShare)).ToDictionary(p => p.ItemId, p => new ModelWitness(p.Label, p.Confidence), StringComparer.Ordinal)
+            : null;
+        var result = SingleLabelAggregation.Aggregate(_answers, _labels, _gold, MinimumAnswers, GoldToVouch, chose);
         _aggregated = result.Items.ToDictionary(i => i.ItemId);
         if (Diag && result.Skill is not null) _lastSkill = result.Skill;
         var goldSkill = _goldRecord.Where(g => g.Value.Answered >= GoldMinimumAnswers)

@@ -28,6 +28,9 @@ public sealed record DawidSkeneOptions(int MaxIterations = 100, double Tolerance
 /// <param name="GoldAnswers">The answers on gold items (known truth), which measure the worker directly.</param>
 public sealed record WorkerSkill(Guid WorkerId, double Accuracy, int Answers, int Evidence, int GoldAnswers);
 
+/// <summary>A model's label for an item and its calibrated score (the chance that it is right).</summary>
+public readonly record struct ModelWitness(string Label, double Score);
+
 /// <param name="Items">One label per item, with its posterior probability as confidence, in order of first answer.</param>
 /// <param name="ClassPriors">Estimated share of each label among the items, in label-set order.</param>
 public sealed record DawidSkeneResult(
@@ -44,13 +47,23 @@ public sealed record DawidSkeneResult(
 /// coming back), and letting it count made EM drift: with one answer per item and workers who always answer the commonest
 /// label, every item ended as that label at 99% "confidence". Such items still get a posterior, from the skill their
 /// worker showed elsewhere (or the prior skill), and with no informative item at all the result is the prior alone.
+/// Under confidence routing, a model's scored label may join as a witness (<c>model</c>): an item then got a second answer
+/// because its first disagreed with the model, so the first answers on items with several are mostly the wrong ones, and
+/// learnt from as they come every honest worker read 0.1-0.2 below their true accuracy (bench/labeling.sh, BENCH_DIAG=1).
+/// With the model's word in each round's posteriors, and an item's first answer left out of what its worker is learnt
+/// from (later answers were asked for before anyone saw them, so they are a fair sample), the skills come out as they
+/// would unrouted. The labels reported are the answers' own (a last round without the model): whoever routes the items
+/// weighs the model once, on its own.
 /// Cost per round is linear in the answers; memory is O(answers + items × labels + workers × labels²).
 /// </summary>
 public static class DawidSkene
 {
+    /// <param name="model">The items a model routed (one slot first, more when its answer disagreed with the model): the
+    /// model's label and calibrated score for each, a witness while the workers are learnt.</param>
     public static DawidSkeneResult Aggregate(
         IReadOnlyList<CategoricalAnswer> answers, IReadOnlyList<string> labels,
-        IReadOnlyDictionary<string, string>? gold = null, DawidSkeneOptions? options = null)
+        IReadOnlyDictionary<string, string>? gold = null, DawidSkeneOptions? options = null,
+        IReadOnlyDictionary<string, ModelWitness>? model = null)
     {
         options ??= new DawidSkeneOptions();
         if (options.MaxIterations < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxIterations must be at least 1.");
@@ -64,6 +77,7 @@ public static class DawidSkene
         var goldLabel = GoldLabels(index, labels, gold);
         var informative = new bool[itemCount];
         for (var i = 0; i < itemCount; i++) informative[i] = goldLabel[i] >= 0 || DistinctWorkers(index, i) > 1;
+        var witness = Witnesses(index, labels, goldLabel, model);
 
         // posterior[i * k + c] = P(item i's true label is c).
         var posterior = new double[itemCount * k];
@@ -85,10 +99,12 @@ public static class DawidSkene
         while (iterations < options.MaxIterations && !converged)
         {
             iterations++;
-            EstimateParameters(index, informative, posterior, options, prior, logPrior, confusion, logConfusion);
-            var change = EstimatePosteriors(index, goldLabel, logPrior, logConfusion, posterior, scratch);
+            EstimateParameters(index, informative, witness, posterior, options, prior, logPrior, confusion, logConfusion);
+            var change = EstimatePosteriors(index, goldLabel, logPrior, logConfusion, witness, posterior, scratch);
             converged = change < options.Tolerance;
         }
+        // The items' labels are the answers' alone: whoever routes them weighs the model once, on its own.
+        if (witness is not null) EstimatePosteriors(index, goldLabel, logPrior, logConfusion, null, posterior, scratch);
 
         var items = new ItemLabel[itemCount];
         for (var i = 0; i < itemCount; i++)
@@ -103,7 +119,7 @@ public static class DawidSkene
         for (var i = 0; i < itemCount; i++)
         {
             if (!informative[i]) continue;
-            for (var a = index.ItemStart[i]; a < index.ItemStart[i + 1]; a++)
+            for (var a = FirstTaught(index, witness, i); a < index.ItemStart[i + 1]; a++)
             {
                 evidence[index.Worker[a]]++;
                 if (goldLabel[i] >= 0) goldAnswers[index.Worker[a]]++;
@@ -134,6 +150,35 @@ public static class DawidSkene
         return result;
     }
 
+    /// <summary>The model's word on an item, as log-probabilities of giving its label when that label is right or wrong.</summary>
+    private readonly record struct Witness(int Label, double LogRight, double LogWrong);
+
+    private static Witness[]? Witnesses(AnswerIndex index, IReadOnlyList<string> labels, int[] goldLabel, IReadOnlyDictionary<string, ModelWitness>? model)
+    {
+        if (model is null || model.Count == 0) return null;
+        var labelNumbers = AnswerIndex.LabelNumbers(labels);
+        var k = labels.Count;
+        var result = new Witness[index.Items.Length];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = new Witness(-1, 0, 0);
+            if (goldLabel[i] >= 0 || !model.TryGetValue(index.Items[i], out var said) || !labelNumbers.TryGetValue(said.Label, out var label)) continue;
+            if (double.IsNaN(said.Score) || said.Score is < 0 or > 1)
+                throw new ArgumentOutOfRangeException(nameof(model), $"The model's score for item '{index.Items[i]}' is not between 0 and 1.");
+            // Never certain either way: a score of 1 (or 0) would outweigh every answer.
+            var score = Math.Clamp(said.Score, 1.0 / k, ConfidenceRouting.MaxSkill);
+            result[i] = new Witness(label, Math.Log(score), Math.Log((1 - score) / (k - 1)));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Where item i's answers start to teach their workers' skills: after the first when the model routed the item, since
+    /// whether it got a second answer turned on whether the first agreed with the model (gold is served regardless).
+    /// </summary>
+    private static int FirstTaught(AnswerIndex index, Witness[]? witness, int i) =>
+        index.ItemStart[i] + (witness is not null && witness[i].Label >= 0 ? 1 : 0);
+
     private static int DistinctWorkers(AnswerIndex index, int item)
     {
         var start = index.ItemStart[item];
@@ -145,7 +190,7 @@ public static class DawidSkene
 
     /// <summary>M-step: class priors and confusion matrices from the informative items' posteriors, with Laplace smoothing.</summary>
     private static void EstimateParameters(
-        AnswerIndex index, bool[] informative, double[] posterior, DawidSkeneOptions options, double[] prior, double[] logPrior, double[] confusion, double[] logConfusion)
+        AnswerIndex index, bool[] informative, Witness[]? witness, double[] posterior, DawidSkeneOptions options, double[] prior, double[] logPrior, double[] confusion, double[] logConfusion)
     {
         var smoothing = options.Smoothing;
         var k = index.LabelCount;
@@ -173,7 +218,7 @@ public static class DawidSkene
         {
             if (!informative[i]) continue;
             var row = i * k;
-            for (var a = index.ItemStart[i]; a < index.ItemStart[i + 1]; a++)
+            for (var a = FirstTaught(index, witness, i); a < index.ItemStart[i + 1]; a++)
             {
                 var cell = (index.Worker[a] * k + index.Label[a]) * k;
                 for (var c = 0; c < k; c++) confusion[cell + c] += posterior[row + c];
@@ -199,7 +244,7 @@ public static class DawidSkene
     /// <summary>E-step: each non-gold item's posterior from the priors and its answerers' matrices.</summary>
     /// <returns>The largest change of any posterior probability.</returns>
     private static double EstimatePosteriors(
-        AnswerIndex index, int[] goldLabel, double[] logPrior, double[] logConfusion, double[] posterior, double[] scratch)
+        AnswerIndex index, int[] goldLabel, double[] logPrior, double[] logConfusion, Witness[]? witness, double[] posterior, double[] scratch)
     {
         var k = index.LabelCount;
         var change = 0.0;
@@ -212,6 +257,8 @@ public static class DawidSkene
                 var cell = (index.Worker[a] * k + index.Label[a]) * k;
                 for (var c = 0; c < k; c++) scratch[c] += logConfusion[cell + c];
             }
+            if (witness is not null && witness[i].Label >= 0)
+                for (var c = 0; c < k; c++) scratch[c] += c == witness[i].Label ? witness[i].LogRight : witness[i].LogWrong;
             var max = scratch[0];
             for (var c = 1; c < k; c++) max = Math.Max(max, scratch[c]);
             var total = 0.0;

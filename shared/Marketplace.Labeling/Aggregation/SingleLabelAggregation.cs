@@ -24,14 +24,15 @@ public static class SingleLabelAggregation
     /// <param name="gold">The known labels of the gold items.</param>
     /// <param name="minimumAnswers">Fewer answers than this in all: majority vote.</param>
     /// <param name="goldToVouch">Gold answers a worker needs before a lone answer of theirs can settle an item.</param>
+    /// <param name="model">The items a model routed, its label and score for each (see <see cref="DawidSkene"/>).</param>
     public static SingleLabelResult Aggregate(IReadOnlyList<CategoricalAnswer> answers, IReadOnlyList<string> labels,
-        IReadOnlyDictionary<string, string> gold, int minimumAnswers, int goldToVouch)
+        IReadOnlyDictionary<string, string> gold, int minimumAnswers, int goldToVouch, IReadOnlyDictionary<string, ModelWitness>? model = null)
     {
         var workers = answers.Select(a => a.WorkerId).Distinct().Count();
         var shared = gold.Count > 0 || answers.GroupBy(a => a.ItemId).Any(g => g.Select(a => a.WorkerId).Distinct().Skip(1).Any());
         if (shared && answers.Count >= minimumAnswers && answers.Count >= MinimumAnswersPerWorker * workers)
         {
-            var fitted = DawidSkene.Aggregate(answers, labels, gold);
+            var fitted = DawidSkene.Aggregate(answers, labels, gold, model: model);
             var skills = fitted.Workers.ToDictionary(w => w.WorkerId);
             var loneWorker = answers.GroupBy(a => a.ItemId).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.First().WorkerId, StringComparer.Ordinal);
             var items = fitted.Items.Select(item =>

@@ -257,6 +257,63 @@ public class AggregationTests
         Assert.That(crowd.Accuracy(result.Items), Is.GreaterThan(crowd.Accuracy(majority) + 0.03));
     }
 
+    [Test]
+    public void Under_routing_by_a_model_the_workers_skills_are_learnt_with_the_model_as_a_witness()
+    {
+        // As confidence routing asks: one answer an item, a second only where it disagrees with the model (right 85% of the
+        // time, and says so), a third where the two answers differ. The first answers on items with several are then
+        // mostly wrong ones.
+        var crowd = SimulatedCrowd.Create(seed: 4242, workers: 15);
+        var rng = new Random(7);
+        var answers = crowd.Answer(items: 6_000, minOverlap: 1, maxOverlap: 1);
+        var model = new Dictionary<string, ModelWitness>();
+        foreach (var (item, truth) in crowd.Truth)
+        {
+            var label = rng.NextDouble() < 0.85 ? truth : SimulatedCrowd.Labels.Where(l => l != truth).ElementAt(rng.Next(3));
+            model[item] = new ModelWitness(label, 0.85);
+        }
+        foreach (var first in answers.ToList())
+        {
+            if (first.Label == model[first.ItemId].Label) continue;
+            var second = crowd.OneMoreAnswer(first.ItemId, answers);
+            answers.Add(second);
+            if (second.Label != first.Label) answers.Add(crowd.OneMoreAnswer(first.ItemId, answers));
+        }
+
+        // The same crowd asked three times an item whatever they answer, as many answers as the routed ones that can teach
+        // (all but the first on each item): what the smoothing of the skills alone takes off them (rarer labels are seen less).
+        var unrouted = SimulatedCrowd.Create(seed: 4242, workers: 15);
+        var everyItemThrice = unrouted.Answer(items: (answers.Count - crowd.Truth.Count) / 3, minOverlap: 3, maxOverlap: 3);
+
+        static double Understated(SimulatedCrowd crowd, DawidSkeneResult result) =>
+            crowd.GoodWorkers.Average(w => crowd.TrueAccuracy(w) - result.Workers.Single(s => s.WorkerId == w).Accuracy);
+        var reference = Understated(unrouted, DawidSkene.Aggregate(everyItemThrice, SimulatedCrowd.Labels));
+        var alone = Understated(crowd, DawidSkene.Aggregate(answers, SimulatedCrowd.Labels));
+        var witnessed = DawidSkene.Aggregate(answers, SimulatedCrowd.Labels, model: model);
+        TestContext.Out.WriteLine($"{answers.Count} answers; honest workers' skill understated by {alone:F3} alone, {Understated(crowd, witnessed):F3} with the model, {reference:F3} unrouted");
+
+        Assert.That(alone - reference, Is.GreaterThan(0.05), "the answers alone understate the honest workers");
+        Assert.That(Understated(crowd, witnessed) - reference, Is.InRange(-0.03, 0.03));
+    }
+
+    [Test]
+    public void A_model_witness_teaches_the_skills_but_leaves_the_items_labels_to_the_answers()
+    {
+        // Ann and Bo equally good on gold; on x they split, and a model all but sure sides with Bo.
+        var answers = Enumerable.Range(0, 10).SelectMany(n => new[] { Said($"g{n}", Ann, n % 2 == 0 ? "A" : "B"), Said($"g{n}", Bo, n % 2 == 0 ? "A" : "B") })
+            .Concat([Said("x", Ann, "A"), Said("x", Bo, "B")]).ToList();
+        var gold = Enumerable.Range(0, 10).ToDictionary(n => $"g{n}", n => n % 2 == 0 ? "A" : "B");
+
+        var x = DawidSkene.Aggregate(answers, AB, gold, model: new Dictionary<string, ModelWitness> { ["x"] = new("B", 0.99) }).Items.Single(i => i.ItemId == "x");
+
+        Assert.That(x.Confidence, Is.EqualTo(0.5).Within(0.05), "the model is weighed by whoever routes the item, not here too");
+    }
+
+    [Test]
+    public void A_model_witness_with_a_score_out_of_range_is_refused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            DawidSkene.Aggregate([Said("x", Ann, "A"), Said("x", Bo, "B")], AB, model: new Dictionary<string, ModelWitness> { ["x"] = new("A", 1.5) }));
+
     // ---- Multi-label ----
 
     [Test]
@@ -518,6 +575,7 @@ public class AggregationTests
         public Dictionary<string, string> Truth { get; } = new();
         public IEnumerable<Guid> RandomAnswerers => _workers.Where((_, w) => _accuracy[w] < 0);
         public IEnumerable<Guid> GoodWorkers => _workers.Where((_, w) => _accuracy[w] >= 0);
+        public double TrueAccuracy(Guid worker) => _accuracy[Array.IndexOf(_workers, worker)];
 
         public static SimulatedCrowd Create(int seed, int workers)
         {

@@ -52,8 +52,9 @@ public class ConfidenceRoutingRulesTests
             "a worker nothing is known about adds nothing");
         // Two answers at 0.8 and a model at 0.8 that agrees: 0.64 / 0.68, settled, not "closed by the model" (people answered twice).
         Assert.That(ConfidenceRouting.Route(2, 0.8, false, Bar, Cap, new ModelOpinion(true, 0.8)), Is.EqualTo(new RoutingDecision(0, 0.64 / 0.68, false)));
-        Assert.That(ConfidenceRouting.Route(2, 0.8, false, Bar, Cap, new ModelOpinion(false, 0.8)), Is.EqualTo(new RoutingDecision(1, 0.8, false)),
-            "a model that disagrees adds nothing");
+        // A model at 0.8 that disagrees with them counts against them: 0.8·0.2 against 0.2·0.8, a coin toss.
+        Assert.That(ConfidenceRouting.Route(2, 0.8, false, Bar, Cap, new ModelOpinion(false, 0.8)), Is.EqualTo(new RoutingDecision(1, 0.5, false)),
+            "a model that disagrees counts against the answers");
     }
 
     [Test]
@@ -65,16 +66,16 @@ public class ConfidenceRoutingRulesTests
         Assert.That(forAnswers, Is.EqualTo(0.006 / 0.402).Within(1e-12));
         Assert.That(ConfidenceRouting.Route(2, 0.6, false, Bar, Cap, new ModelOpinion(false, 0.99, Supported: true)),
             Is.EqualTo(new RoutingDecision(0, forModel, false, TakesModelLabel: true)));
-        Assert.That(ConfidenceRouting.Route(2, 0.6, false, Bar, Cap, new ModelOpinion(false, 0.99)), Is.EqualTo(new RoutingDecision(1, 0.6, false)),
+        Assert.That(ConfidenceRouting.Route(2, 0.6, false, Bar, Cap, new ModelOpinion(false, 0.99)), Is.EqualTo(new RoutingDecision(1, forAnswers, false)),
             "a label no answer gave is never delivered: the model alone labels nothing");
         Assert.That(ConfidenceRouting.Route(1, null, false, Bar, Cap, new ModelOpinion(false, 0.99, true), workerSkill: 0.5).MoreAnswers, Is.EqualTo(1),
             "a lone answer against the model is asked again, never overruled");
         // Below the bar: one more answer. At the cap: the likelier of the two, 0.8·0.4 against 0.6·0.2.
-        Assert.That(ConfidenceRouting.Route(2, 0.6, false, Bar, Cap, new ModelOpinion(false, 0.8, true)), Is.EqualTo(new RoutingDecision(1, 0.6, false)));
+        Assert.That(ConfidenceRouting.Route(2, 0.6, false, Bar, Cap, new ModelOpinion(false, 0.8, true)), Is.EqualTo(new RoutingDecision(1, ConfidenceRouting.Weigh(0.8, 0.6, 2).ForAnswers, false)));
         Assert.That(ConfidenceRouting.Route(Cap, 0.6, false, Bar, Cap, new ModelOpinion(false, 0.8, true)),
             Is.EqualTo(new RoutingDecision(0, 0.32 / 0.44, false, true)));
-        Assert.That(ConfidenceRouting.Route(Cap, 0.9, false, Bar, Cap, new ModelOpinion(false, 0.6, true)), Is.EqualTo(new RoutingDecision(0, 0.9, false)),
-            "the answers' label when it is the likelier");
+        Assert.That(ConfidenceRouting.Route(Cap, 0.9, false, Bar, Cap, new ModelOpinion(false, 0.6, true)), Is.EqualTo(new RoutingDecision(0, ConfidenceRouting.Weigh(0.6, 0.9, 2).ForAnswers, false)),
+            "the answers' label when it is the likelier, at what the two together give it (0.9·0.4 against 0.1·0.6)");
         // Three labels: each spreads the rest of its belief over the other two: 0.9·0.4/2, 0.6·0.1/2 and 0.1·0.4/4 for the third.
         var (model3, answers3) = ConfidenceRouting.Weigh(0.9, 0.6, 3);
         Assert.That(model3, Is.EqualTo(0.18 / 0.22).Within(1e-12));
@@ -104,6 +105,19 @@ public class ConfidenceRoutingRulesTests
             "no more than the answers' own label leaves (their confidence is stored rounded, their posterior is not)");
         Assert.Throws<ArgumentOutOfRangeException>(() => ConfidenceRouting.Weigh(0.9, 0.7, 10, -0.1));
         Assert.Throws<ArgumentOutOfRangeException>(() => ConfidenceRouting.Weigh(0.9, 0.7, 10, double.NaN));
+    }
+
+    [Test]
+    public void Answers_that_agree_with_each_other_against_a_confident_model_are_not_yet_settled()
+    {
+        // Two answers at 0.97 for one label, the model 0.95 for another that neither gave: 0.97·0.05 against 0.03·0.95.
+        var against = new ModelOpinion(false, 0.95);
+        var weighed = 0.97 * 0.05 / (0.97 * 0.05 + 0.03 * 0.95);
+        Assert.That(ConfidenceRouting.Route(2, 0.97, false, Bar, Cap, against), Is.EqualTo(new RoutingDecision(1, weighed, false)));
+        Assert.That(ConfidenceRouting.Route(Cap, 0.97, false, Bar, Cap, against), Is.EqualTo(new RoutingDecision(0, weighed, false)),
+            "at the cap the answers' label is delivered, at the confidence the two together give it");
+        // Ten labels: the model's doubt spread over nine others, the answers' label keeps most of its weight.
+        Assert.That(ConfidenceRouting.Route(2, 0.99, false, Bar, Cap, new ModelOpinion(false, 0.6), labelCount: 10).MoreAnswers, Is.Zero);
     }
 
     [Test]

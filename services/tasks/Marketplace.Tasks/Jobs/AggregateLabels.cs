@@ -42,7 +42,8 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
         JobIntents.EnqueueAsync<AggregateLabels, Payload>(tx, new Payload(orderId, totalAssignments),
             uniqueKey: approvedAssignments is { } approved ? $"{Name}:{orderId:N}:{totalAssignments}:{approved}" : $"{Name}:{orderId:N}:{totalAssignments}");
 
-    private sealed record Answer(Guid AssignmentId, Guid WorkerId, string Json, int? ReworkRound);
+    /// <param name="FollowUp">A slot routing added after the item's first slots were answered.</param>
+    private sealed record Answer(Guid AssignmentId, Guid WorkerId, string Json, int? ReworkRound, bool FollowUp);
 
     /// <param name="Suggestion">The model's current suggestion for the item, {label, modelVersion, score}: its newest
     /// prediction, else the manifest's pre-label on its slots; null when there is none.</param>
@@ -126,7 +127,7 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
             {
                 var all = await ReadAsync(source, order.OrderId, includeGold: true, ct).ToListAsync(ct);
                 var regular = all.Where(i => i.GoldJson is null).ToList();
-                var decisions = Classify(template, all);
+                var decisions = Classify(template, all, order.ConfidenceBar is not null && order.OverlapCap is not null ? heldOutShare : null);
                 foreach (var item in regular) await WriteAsync(item, decisions[item.ItemId]);
             }
             else
@@ -219,7 +220,8 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
     /// </summary>
     private sealed record Suggested(ModelOpinion Opinion, string Label);
 
-    private static Suggested? Opinion(TaskTemplate template, ItemAnswers item, string? aggregated, IReadOnlyList<double>? posterior, double heldOutShare)
+    /// <summary>The item's suggestion when it has a score, and the item is not one of the built-in model's held-out items.</summary>
+    private static (JsonElement Label, double Score)? Scored(ItemAnswers item, double heldOutShare)
     {
         if (item.Suggestion is null) return null;
         using var suggestion = JsonDocument.Parse(item.Suggestion);
@@ -230,6 +232,13 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
         if (root.TryGetProperty("builtin", out var builtin) && builtin.ValueKind == JsonValueKind.True
             && HeldOut.IsHeldOut(item.ItemId, heldOutShare))
             return null;
+        return (label.Clone(), Math.Clamp(score.GetDouble(), 0, 1));
+    }
+
+    private static Suggested? Opinion(TaskTemplate template, ItemAnswers item, string? aggregated, IReadOnlyList<double>? posterior, double heldOutShare)
+    {
+        if (Scored(item, heldOutShare) is not { } scored) return null;
+        var (label, score) = scored;
         var given = item.Answers.Count == 1 ? item.Answers[0].Json : aggregated;
         var agrees = given is not null && Matches(template, given, label);
         // For several answers the model disagrees with: whether one of them gave the model's label (it may then tip the item).
@@ -240,7 +249,7 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
             && Enumerable.Range(0, template.Labels.Count).FirstOrDefault(i => template.Labels[i] == label.GetString(), -1) is var index and >= 0
             && index < posterior.Count)
             answersForModel = posterior[index];
-        return new Suggested(new ModelOpinion(agrees, Math.Clamp(score.GetDouble(), 0, 1), supported, answersForModel), label.GetRawText());
+        return new Suggested(new ModelOpinion(agrees, score, supported, answersForModel), label.GetRawText());
     }
 
     /// <summary>Whether an answer gives the model's label, by the gold check's rule of sameness.</summary>
@@ -288,7 +297,9 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
     /// gold; else majority vote). Multi-label: one Dawid-Skene yes/no question per label. Gold items anchor both.
     /// A lone answer claims no confidence unless its worker's skill was learnt elsewhere.
     /// </summary>
-    private Dictionary<string, Decision> Classify(TaskTemplate template, List<ItemAnswers> items)
+    /// <param name="routedHeldOut">Under dynamic overlap, the built-in model's held-out share: the model's scored suggestions
+    /// then join Dawid-Skene as a witness while it learns the workers (<see cref="Witnesses"/>).</param>
+    private Dictionary<string, Decision> Classify(TaskTemplate template, List<ItemAnswers> items, double? routedHeldOut)
     {
         var result = new Dictionary<string, Decision>(StringComparer.Ordinal);
         if (template.MultiLabel)
@@ -304,9 +315,27 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
         var single = items.SelectMany(i => i.Answers.Select(a => new CategoricalAnswer(i.ItemId, a.WorkerId, JsonSerializer.Deserialize<string>(a.Json)!))).ToList();
         var singleGold = items.Where(i => i.GoldJson is not null)
             .ToDictionary(i => i.ItemId, i => JsonSerializer.Deserialize<string>(i.GoldJson!)!, StringComparer.Ordinal);
-        var decided = SingleLabelAggregation.Aggregate(single, template.Labels, singleGold, options.Value.DawidSkeneMinimumAnswers, options.Value.GoldAnswersToVouch);
+        var witnesses = routedHeldOut is { } share ? Witnesses(items, share) : null;
+        var decided = SingleLabelAggregation.Aggregate(single, template.Labels, singleGold, options.Value.DawidSkeneMinimumAnswers, options.Value.GoldAnswersToVouch,
+            witnesses);
         foreach (var item in decided.Items)
             result[item.ItemId] = new Decision(JsonSerializer.Serialize(item.Label), item.Confidence, item.Method, decided.Skill, item.Vouched, item.Posterior);
+        return result;
+    }
+
+    /// <summary>
+    /// The model's scored suggestions for the items that started with one slot (migration 0032's follow-ups came after it),
+    /// for Dawid-Skene to learn the workers with (<see cref="DawidSkene"/>'s model): routing gave such an item more answers
+    /// because its first disagreed with the model, so the first answers on items with several are mostly the wrong ones.
+    /// Learnt from them, every honest worker's skill read 0.1-0.2 below their true accuracy (bench/labeling.sh, BENCH_DIAG=1).
+    /// </summary>
+    private static Dictionary<string, ModelWitness> Witnesses(List<ItemAnswers> items, double heldOutShare)
+    {
+        var result = new Dictionary<string, ModelWitness>(StringComparer.Ordinal);
+        foreach (var item in items)
+            if (item.GoldJson is null && item.Answers.Count(a => !a.FollowUp) == 1
+                && Scored(item, heldOutShare) is { } scored && scored.Label.ValueKind == JsonValueKind.String)
+                result[item.ItemId] = new ModelWitness(scored.Label.GetString()!, scored.Score);
         return result;
     }
 
@@ -342,7 +371,8 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
             SELECT a.item_id, a.content, a.id, a.worker_id, a.answer::text, a.rework_round, a.gold_answer::text,
                    CASE WHEN p.item_id IS NOT NULL
                         THEN jsonb_build_object('label', p.label, 'modelVersion', p.model_version, 'score', p.score, 'builtin', p.source = 'builtin')
-                        WHEN NOT a.prelabel_planted THEN a.prelabel END::text AS suggestion
+                        WHEN NOT a.prelabel_planted THEN a.prelabel END::text AS suggestion,
+                   a.follow_up
             FROM assignments a LEFT JOIN item_predictions p ON p.order_id = a.order_id AND p.item_id = a.item_id
             WHERE a.order_id = @orderId AND a.status = 'approved'{(includeGold ? "" : " AND NOT a.is_gold")}
             ORDER BY a.is_gold DESC, a.item_id, a.slot
@@ -358,7 +388,7 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
                 if (current is not null) yield return current;
                 current = new ItemAnswers(itemId, reader.GetString(1), [], reader.IsDBNull(6) ? null : reader.GetString(6));
             }
-            current.Answers.Add(new Answer(reader.GetGuid(2), reader.GetGuid(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5)));
+            current.Answers.Add(new Answer(reader.GetGuid(2), reader.GetGuid(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.GetBoolean(8)));
             if (current.Suggestion is null && !reader.IsDBNull(7)) current.Suggestion = reader.GetString(7);
         }
         if (current is not null) yield return current;
