@@ -44,7 +44,8 @@ using SkiaSharp;
 // service before ConfidenceRouting's closedBefore). BENCH_DIAG=1 also tallies the lone answers that agreed with the model
 // at their first routing: closed or not, by the worker's measured skill and the model's score; and each worker's true
 // accuracy beside the skill Dawid-Skene learnt. BENCH_SKILL=gold (a trial) weighs a lone answer by its worker's gold
-// record first and Dawid-Skene's skill after (the service: the other way round).
+// record first and Dawid-Skene's skill after (the service: the other way round). BENCH_FIRST=1 learns the workers from
+// every answer on the items with several and without the model (before Dawid-Skene's model witness).
 
 var dataDir = args.Length > 0 ? args[0] : ".data/bench-data";
 var which = args.Length > 1 ? args[1] : "all";
