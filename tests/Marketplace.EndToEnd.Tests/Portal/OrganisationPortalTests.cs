@@ -56,8 +56,7 @@ public class OrganisationPortalTests : PortalTest
         await Expect(Page.Locator(".my-organisations .el-table__body tr")).ToHaveCountAsync(2);
 
         // Two organisations: the header offers the other one.
-        await Page.Locator(".account button.org-current").ClickAsync();
-        await Page.Locator(".el-dropdown-menu__item:visible", new() { HasText = ownerOrg }).ClickAsync();
+        await PickFromMenuAsync(Page.Locator(".account button.org-current"), ownerOrg);
         await Expect(Toast($"已切换到「{ownerOrg}」")).ToBeVisibleAsync();
         await Expect(Page.Locator(".account button.org-current")).ToContainTextAsync($"{ownerOrg} · 审核员");
         await Expect(Page.Locator(".account .org")).ToHaveAttributeAsync("data-org-role", "reviewer");

@@ -143,6 +143,35 @@ public abstract class PortalTest
         }
     }
 
+    /// <summary>
+    /// Picks an item of an Element Plus dropdown menu, opening it from <paramref name="trigger"/>. As with a select, a click
+    /// can be lost (seen once in CI: the menu stayed open on the organisation switcher, its item hovered, nothing switched),
+    /// so it is made again until the menu closes on it, which it does once the item takes the click.
+    /// </summary>
+    protected async Task PickFromMenuAsync(ILocator trigger, string text)
+    {
+        var item = Page.Locator(".el-dropdown-menu__item:visible", new() { HasText = text }).First;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (!await item.IsVisibleAsync()) await trigger.ClickAsync();
+            var clicked = await item.ElementHandleAsync();
+            await clicked.ClickAsync();
+            var deadline = DateTime.UtcNow.AddSeconds(3);
+            while (DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    if (await clicked.EvaluateAsync<bool>(
+                            "e => { const menu = e.closest('.el-popper'); return !e.isConnected || e.offsetParent === null || !menu || getComputedStyle(menu).display === 'none'; }"))
+                        return;
+                }
+                catch (PlaywrightException) { return; } // the page it was on is gone: the pick took it elsewhere
+                await Task.Delay(100);
+            }
+            if (attempt == 3) Assert.Fail($"picking '{text}' did not take after {attempt} clicks");
+        }
+    }
+
     /// <summary>Saves a full-page screenshot for people to look at (not compared to anything).</summary>
     protected async Task SnapAsync(string name)
     {
