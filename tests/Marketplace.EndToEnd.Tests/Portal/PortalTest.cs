@@ -122,38 +122,29 @@ public abstract class PortalTest
     protected ILocator Toast(string text) => Page.Locator(".el-message", new() { HasText = text });
 
     /// <summary>Picks an option of an Element Plus select found by its label.</summary>
-    protected async Task ChooseAsync(ILocator select, string option)
-    {
-        // The select's input sits under Element Plus's wrapper, which takes the click and opens the list. A click can be
-        // lost (seen once in CI: the list stayed open with nothing chosen, just after a message box closed), so the choice
-        // is checked and made again: the option must end chosen (is-selected) or its list closed on it.
-        var item = Page.Locator(".el-select-dropdown__item:visible", new() { HasText = option }).First;
-        for (var attempt = 1; ; attempt++)
-        {
-            if (!await item.IsVisibleAsync()) await select.ClickAsync(new() { Force = true });
-            var clicked = await item.ElementHandleAsync();
-            await clicked.ClickAsync();
-            var deadline = DateTime.UtcNow.AddSeconds(3);
-            while (DateTime.UtcNow < deadline)
-            {
-                if (await clicked.EvaluateAsync<bool>("e => !e.isConnected || e.classList.contains('is-selected') || e.offsetParent === null")) return;
-                await Task.Delay(100);
-            }
-            if (attempt == 3) Assert.Fail($"choosing '{option}' did not take after {attempt} clicks");
-        }
-    }
+    protected Task ChooseAsync(ILocator select, string option) =>
+        // The select's input sits under Element Plus's wrapper, which takes the click and opens the list (forced: the
+        // wrapper covers it). The option must end chosen (is-selected) or its list closed on it.
+        ClickUntilTakenAsync(() => select.ClickAsync(new() { Force = true }), Page.Locator(".el-select-dropdown__item:visible", new() { HasText = option }).First,
+            "e => !e.isConnected || e.classList.contains('is-selected') || e.offsetParent === null", $"choosing '{option}'");
+
+    /// <summary>Picks an item of an Element Plus dropdown menu, opening it from <paramref name="trigger"/>: the menu closes
+    /// once the item takes the click.</summary>
+    protected Task PickFromMenuAsync(ILocator trigger, string text) =>
+        ClickUntilTakenAsync(() => trigger.ClickAsync(), Page.Locator(".el-dropdown-menu__item:visible", new() { HasText = text }).First,
+            "e => { const menu = e.closest('.el-popper'); return !e.isConnected || e.offsetParent === null || !menu || getComputedStyle(menu).display === 'none'; }",
+            $"picking '{text}'");
 
     /// <summary>
-    /// Picks an item of an Element Plus dropdown menu, opening it from <paramref name="trigger"/>. As with a select, a click
-    /// can be lost (seen once in CI: the menu stayed open on the organisation switcher, its item hovered, nothing switched),
-    /// so it is made again until the menu closes on it, which it does once the item takes the click.
+    /// Clicks an item of an Element Plus popup (opening it first when it is not showing) until <paramref name="taken"/>
+    /// holds of it, at most three times. A click can be lost: seen in CI on a select just after a message box closed (the
+    /// list stayed open with nothing chosen), and on the organisation switcher (the menu stayed open, its item hovered).
     /// </summary>
-    protected async Task PickFromMenuAsync(ILocator trigger, string text)
+    private static async Task ClickUntilTakenAsync(Func<Task> open, ILocator item, string taken, string what)
     {
-        var item = Page.Locator(".el-dropdown-menu__item:visible", new() { HasText = text }).First;
         for (var attempt = 1; ; attempt++)
         {
-            if (!await item.IsVisibleAsync()) await trigger.ClickAsync();
+            if (!await item.IsVisibleAsync()) await open();
             var clicked = await item.ElementHandleAsync();
             await clicked.ClickAsync();
             var deadline = DateTime.UtcNow.AddSeconds(3);
@@ -161,14 +152,12 @@ public abstract class PortalTest
             {
                 try
                 {
-                    if (await clicked.EvaluateAsync<bool>(
-                            "e => { const menu = e.closest('.el-popper'); return !e.isConnected || e.offsetParent === null || !menu || getComputedStyle(menu).display === 'none'; }"))
-                        return;
+                    if (await clicked.EvaluateAsync<bool>(taken)) return;
                 }
-                catch (PlaywrightException) { return; } // the page it was on is gone: the pick took it elsewhere
+                catch (PlaywrightException) { return; } // the page it was on is gone: the click took it elsewhere
                 await Task.Delay(100);
             }
-            if (attempt == 3) Assert.Fail($"picking '{text}' did not take after {attempt} clicks");
+            if (attempt == 3) Assert.Fail($"{what} did not take after {attempt} clicks");
         }
     }
 
