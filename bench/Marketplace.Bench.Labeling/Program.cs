@@ -400,8 +400,9 @@ internal sealed class Order
     private static readonly bool Sticky = Environment.GetEnvironmentVariable("BENCH_STICKY") != "0";
     private readonly Dictionary<string, (bool Closed, double Score, double? Skill, bool Right)> _loneAgreeing = new();
     private IReadOnlyDictionary<Guid, double>? _lastSkill;
-    /// <summary>BENCH_SKILL=gold: a lone answer's worker is weighed by their gold record first, Dawid-Skene's skill after.</summary>
+    /// <summary>BENCH_FIRST=1: Dawid-Skene learns the workers without the model as a witness (the service before it).</summary>
     private static readonly bool FirstTeaches = Environment.GetEnvironmentVariable("BENCH_FIRST") == "1";
+    /// <summary>BENCH_SKILL=gold: a lone answer's worker is weighed by their gold record first, Dawid-Skene's skill after.</summary>
     private static readonly bool GoldFirst = Environment.GetEnvironmentVariable("BENCH_SKILL") == "gold";
 
     private void Answer(string id)
@@ -475,10 +476,10 @@ internal sealed class Order
     {
         if (_useModel) MaybeTrain();
         // As AggregateLabels: an item the model routes got its further answers because of its first (BENCH_FIRST=1: learn from it anyway).
-        var chose = _useModel && !FirstTeaches
+        var witnesses = _useModel && !FirstTeaches
             ? _predictions.Values.Where(p => !HeldOut.IsHeldOut(p.ItemId, Rules.HeldOutShare)).ToDictionary(p => p.ItemId, p => new ModelWitness(p.Label, p.Confidence), StringComparer.Ordinal)
             : null;
-        var result = SingleLabelAggregation.Aggregate(_answers, _labels, _gold, MinimumAnswers, GoldToVouch, chose);
+        var result = SingleLabelAggregation.Aggregate(_answers, _labels, _gold, MinimumAnswers, GoldToVouch, witnesses);
         _aggregated = result.Items.ToDictionary(i => i.ItemId);
         if (Diag && result.Skill is not null) _lastSkill = result.Skill;
         var goldSkill = _goldRecord.Where(g => g.Value.Answered >= GoldMinimumAnswers)
