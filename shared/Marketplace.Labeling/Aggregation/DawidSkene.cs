@@ -22,7 +22,8 @@ public sealed record DawidSkeneOptions(int MaxIterations = 100, double Tolerance
 /// </param>
 /// <param name="Answers">All the worker's answers.</param>
 /// <param name="Evidence">
-/// The answers the skill was learnt from: on items another worker answered too, or gold items. A worker with none has
+/// The answers the skill was learnt from: on items another worker answered too, or gold items (but not the first answer on
+/// an item the model witnesses). A worker with none has
 /// the prior skill only (somewhat better than random), however many items they answered alone.
 /// </param>
 /// <param name="GoldAnswers">The answers on gold items (known truth), which measure the worker directly.</param>

@@ -324,10 +324,9 @@ public sealed class AggregateLabels(NpgsqlDataSource db, Outbox outbox, TimeProv
     }
 
     /// <summary>
-    /// The model's scored suggestions for the items that started with one slot (migration 0032's follow-ups came after it),
-    /// for Dawid-Skene to learn the workers with (<see cref="DawidSkene"/>'s model): routing gave such an item more answers
-    /// because its first disagreed with the model, so the first answers on items with several are mostly the wrong ones.
-    /// Learnt from them, every honest worker's skill read 0.1-0.2 below their true accuracy (bench/labeling.sh, BENCH_DIAG=1).
+    /// The model's scored suggestions for the items that started with one slot (migration 0032's follow-ups came after it):
+    /// routing chose whether those got more answers by their first, so Dawid-Skene learns the workers with the model as a
+    /// witness there (why: <see cref="DawidSkene"/>).
     /// </summary>
     private static Dictionary<string, ModelWitness> Witnesses(List<ItemAnswers> items, double heldOutShare)
     {
